@@ -1,0 +1,151 @@
+/**
+ * The composition root: builds every part from one validated Config, in a visible order, and
+ * stops them in reverse. `main.ts` runs it as a process; tests run it in-process.
+ */
+import type { Logger as PinoLogger } from 'pino';
+import type { Config } from './config.js';
+import { createAccess } from './core/access.js';
+import { createApprovalService, type ApprovalService } from './core/approval-service.js';
+import { createCommandDispatcher, type CommandDispatcher } from './core/commands/command-registry.js';
+import { createCommunityDirectory } from './core/communities.js';
+import { createDeliveryService } from './core/delivery-service.js';
+import { createDraftingService } from './core/drafting-service.js';
+import { createIngestService, type IngestService } from './core/ingest-service.js';
+import type { Clock, PlatformSender, Store } from './core/ports.js';
+import type { Platform } from './core/types.js';
+import { createSandboxConnector, type SandboxConnector } from './connectors/sandbox/sandbox-connector.js';
+import { openDatabase, type Database } from './db/database.js';
+import { createStore } from './db/store.js';
+import { createHttpServer, type HttpServer } from './http/http-server.js';
+import { createOpsRoutes } from './http/ops-routes.js';
+import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
+import { registerWorkers } from './jobs/workers.js';
+import { labelMessage } from './llm/offline/heuristics.js';
+import { createOfflineProvider } from './llm/offline/offline-provider.js';
+import { loadPromptRegistry } from './llm/prompt-registry.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+
+export interface Jamii {
+  config: Config;
+  db: Database;
+  store: Store;
+  queue: JobQueue;
+  metrics: Metrics;
+  ingest: IngestService;
+  commands: CommandDispatcher;
+  approvals: ApprovalService;
+  sandbox: SandboxConnector | null;
+  http: HttpServer;
+  /** Where the HTTP server listens, once started. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log: PinoLogger;
+  /** In-memory PGlite instead of the data dir (tests). */
+  memoryDb?: boolean;
+  clock?: Clock;
+  /** Extra platform senders (tests plug in fakes). */
+  senders?: PlatformSender[];
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+export async function startJamii(config: Config, options: StartOptions): Promise<Jamii> {
+  const log = options.log;
+  const clock = options.clock ?? systemClock;
+  const started = Date.now();
+  const cleanups: Array<() => Promise<void>> = [];
+  const runCleanups = async () => {
+    for (const c of cleanups.reverse()) await c().catch((error: unknown) => log.error({ err: error }, 'shutdown.step_failed'));
+    cleanups.length = 0;
+  };
+
+  try {
+    // 1. Things that can fail fast without side effects.
+    const prompts = loadPromptRegistry();
+    const communities = createCommunityDirectory(config.communities);
+    const metrics = createMetrics();
+
+    // 2. Storage and durable work.
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, log, memory: options.memoryDb ?? false });
+    cleanups.push(() => db.close());
+    const queue = await createJobQueue({ db, log: log.child({ part: 'jobs' }), supervise: config.jobs.kinds.has('maintenance') });
+    const store = createStore({ db, communityOf: (p, id) => communities.communityOf(p, id), enqueuerFor: (s) => queue.enqueuerFor(s) });
+    await store.communities.upsert(config.communities.map((c) => ({ id: c.id, name: c.name, language: c.language })));
+    await store.roles.syncConfigured(
+      config.communities.flatMap((c) => [
+        ...c.managers.map((p) => ({ communityId: c.id, platform: p.platform, userId: p.userId, role: 'manager' as const })),
+        ...c.admins.map((p) => ({ communityId: c.id, platform: p.platform, userId: p.userId, role: 'admin' as const })),
+      ]),
+    );
+
+    // 3. The core.
+    const provider = createOfflineProvider({ prompts });
+    const senders = new Map<Platform, PlatformSender>();
+    const access = createAccess({ roles: store.roles, audit: store.audit });
+    const ingest = createIngestService({ store, communities, labeler: labelMessage.bind(null) as never, metrics, clock, log });
+    const drafting = createDraftingService({ store, provider, communities, deskPlatforms: () => senders.keys(), metrics, clock, log: log.child({ part: 'drafting' }) });
+    const approvals = createApprovalService({ store, access, metrics, clock, log: log.child({ part: 'approvals' }) });
+    const delivery = createDeliveryService({ store, senders, communities, metrics, clock, log: log.child({ part: 'delivery' }) });
+    const commands = createCommandDispatcher({ services: { store, approvals }, access, audit: store.audit, log: log.child({ part: 'commands' }) });
+
+    // 4. Connectors.
+    let sandbox: SandboxConnector | null = null;
+    if (config.sandbox.enabled) {
+      sandbox = createSandboxConnector({ db, ingest, commands, communities, log: log.child({ connector: 'sandbox' }) });
+      senders.set('sandbox', sandbox.sender);
+    }
+    for (const s of options.senders ?? []) senders.set(s.platform, s);
+
+    // 5. HTTP, then workers, then redelivery of anything the last run left behind.
+    let stopping = false;
+    metrics.onScrape(async () => {
+      metrics.gauges.pendingDrafts.set(await store.drafts.countPending(config.communities.map((c) => c.id)));
+      const byStatus = await store.outbox.countByStatus();
+      for (const status of ['pending', 'sending', 'sent', 'unconfirmed', 'failed']) metrics.gauges.outbox.labels(status).set(byStatus[status] ?? 0);
+      for (const [name, n] of Object.entries(await queue.backlog())) metrics.gauges.jobs.labels(name).set(n);
+    });
+    const http = createHttpServer({
+      routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? [])],
+      log: log.child({ part: 'http' }),
+    });
+    const address = await http.listen(config.http.host, config.http.port);
+    cleanups.push(async () => {
+      stopping = true;
+      sandbox?.stop();
+      await http.close();
+    });
+    await registerWorkers({
+      queue,
+      kinds: config.jobs.kinds,
+      draftConcurrency: config.jobs.draftConcurrency,
+      sendConcurrency: config.jobs.sendConcurrency,
+      drafting,
+      delivery,
+      approvals,
+      draftExpiryHours: config.drafts.expireAfterHours,
+      clock,
+      log: log.child({ part: 'workers' }),
+    });
+    // Stopping the queue waits for running handlers: it goes before the database closes.
+    cleanups.splice(1, 0, () => queue.stop(config.shutdownTimeoutMs));
+    if (sandbox) await sandbox.start();
+
+    const url = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+    log.info({ url, database: db.kind, sandbox: Boolean(sandbox), jobs: [...config.jobs.kinds], ms: Date.now() - started }, 'jamii.ready');
+
+    let stopped: Promise<void> | null = null;
+    return {
+      config, db, store, queue, metrics, ingest, commands, approvals, sandbox, http, url,
+      stop() {
+        stopped ??= runCleanups().then(() => log.info({}, 'jamii.stopped'));
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await runCleanups();
+    throw error;
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * The only reader of `process.env`. Everything Jamii can be told comes through `loadConfig`,
+ * validated with zod; a bad start names every bad variable at once, with the fix.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { PLATFORMS, type Platform } from './core/types.js';
+
+export const JOB_KINDS = ['draft', 'send', 'desk', 'maintenance'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const SUPPORTED_LANGUAGES = ['en', 'ru', 'sw', 'es'] as const;
+
+/** A `platform:user-id` grant, as written in JAMII_MANAGERS / JAMII_ADMINS and community files. */
+export interface PrincipalRef {
+  platform: Platform;
+  userId: string;
+}
+
+export interface CommunityConfig {
+  id: string;
+  name: string;
+  language: string;
+  /** Receives chats that no community lists. Exactly one community is the default. */
+  isDefault: boolean;
+  chats: Partial<Record<Platform, string[]>>;
+  desk: Partial<Record<Platform, string>>;
+  managers: PrincipalRef[];
+  admins: PrincipalRef[];
+}
+
+export interface Config {
+  logLevel: (typeof LOG_LEVELS)[number];
+  dataDir: string;
+  /** Unset: embedded PGlite under `dataDir`. Set: a Postgres server through postgres.js. */
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  http: { host: string; port: number };
+  sandbox: { enabled: boolean };
+  llm: { provider: 'offline' };
+  jobs: { kinds: ReadonlySet<JobKind>; draftConcurrency: number; sendConcurrency: number };
+  drafts: { expireAfterHours: number };
+  shutdownTimeoutMs: number;
+  configFile: string | undefined;
+  communities: CommunityConfig[];
+  /** Every secret value in the configuration, for the log scrubber. */
+  secrets: string[];
+}
+
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(readonly problems: string[]) {
+    super(`Jamii cannot start: the configuration is invalid.\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const platformSchema = z.enum(PLATFORMS);
+
+const principalSchema = z
+  .string()
+  .trim()
+  .regex(/^(sandbox|telegram|discord|slack):[^\s,]+$/, 'expected platform:user-id, e.g. telegram:123456789')
+  .transform((value): PrincipalRef => {
+    const at = value.indexOf(':');
+    return { platform: value.slice(0, at) as Platform, userId: value.slice(at + 1) };
+  });
+
+const principalListSchema = z
+  .string()
+  .transform((value) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0))
+  .pipe(z.array(principalSchema));
+
+const booleanish = z
+  .enum(['auto', 'on', 'off', 'true', 'false', '1', '0'])
+  .transform((v) => (v === 'auto' ? 'auto' : ['on', 'true', '1'].includes(v)));
+
+const jobKindsSchema = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(['all', 'none', ...JOB_KINDS])))
+  .transform((list): ReadonlySet<JobKind> => {
+    if (list.includes('none')) return new Set();
+    if (list.includes('all')) return new Set(JOB_KINDS);
+    return new Set(list as JobKind[]);
+  });
+
+const languageSchema = z.enum(SUPPORTED_LANGUAGES);
+
+const envSchema = z.object({
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  JAMII_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+    .optional(),
+  JAMII_DB_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),
+  JAMII_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  JAMII_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  JAMII_SANDBOX: booleanish.default('auto'),
+  JAMII_LLM: z.enum(['offline']).default('offline'),
+  JAMII_JOBS: jobKindsSchema.default(new Set(JOB_KINDS)),
+  JAMII_DRAFT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  JAMII_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  JAMII_DRAFT_EXPIRE_HOURS: z.coerce.number().positive().max(24 * 365).default(72),
+  JAMII_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  JAMII_CONFIG: z.string().min(1).optional(),
+  JAMII_MANAGERS: principalListSchema.default([{ platform: 'sandbox', userId: 'manager' }]),
+  JAMII_ADMINS: principalListSchema.default([]),
+  JAMII_COMMUNITY_NAME: z.string().trim().min(1).max(100).default('Community'),
+  JAMII_LANGUAGE: languageSchema.default('en'),
+});
+
+const chatsSchema = z
+  .object(Object.fromEntries(PLATFORMS.map((p) => [p, z.array(z.coerce.string().min(1)).optional()])))
+  .strict()
+  .partial();
+
+const deskSchema = z
+  .object(Object.fromEntries(PLATFORMS.map((p) => [p, z.coerce.string().min(1).optional()])))
+  .strict()
+  .partial();
+
+const communityFileSchema = z
+  .object({
+    communities: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, up to 40'),
+            name: z.string().trim().min(1).max(100),
+            language: languageSchema.default('en'),
+            default: z.boolean().default(false),
+            chats: chatsSchema.default({}),
+            desk: deskSchema.default({}),
+            managers: z.array(principalSchema).default([]),
+            admins: z.array(principalSchema).default([]),
+          })
+          .strict(),
+      )
+      .min(1, 'define at least one community'),
+  })
+  .strict();
+
+function formatIssue(prefix: string, issue: z.core.$ZodIssue, fix?: string): string {
+  const where = issue.path.length > 0 ? `${prefix}${issue.path.map(String).join('.')}` : prefix || 'file';
+  return `${where}: ${issue.message}${fix ? ` (${fix})` : ''}`;
+}
+
+const FIXES: Record<string, string> = {
+  JAMII_HTTP_PORT: 'a port number, e.g. 3000',
+  JAMII_MANAGERS: 'comma-separated platform:user-id entries, e.g. sandbox:manager,telegram:123456789',
+  JAMII_ADMINS: 'comma-separated platform:user-id entries, e.g. discord:80351110224678912',
+  JAMII_JOBS: `all, none, or a comma list of ${JOB_KINDS.join(', ')}`,
+  DATABASE_URL: 'unset it to use the embedded database under JAMII_DATA_DIR',
+  JAMII_SANDBOX: 'auto, on or off',
+};
+
+function loadCommunityFile(file: string, problems: string[]): z.infer<typeof communityFileSchema> | undefined {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    problems.push(`JAMII_CONFIG (${file}): cannot be read as YAML: ${(error as Error).message}`);
+    return undefined;
+  }
+  const parsed = communityFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(formatIssue(`${file}: `, issue));
+    return undefined;
+  }
+  const ids = new Set<string>();
+  const seenChats = new Map<string, string>();
+  for (const c of parsed.data.communities) {
+    if (ids.has(c.id)) problems.push(`${file}: community id "${c.id}" is defined twice`);
+    ids.add(c.id);
+    for (const [platform, list] of Object.entries(c.chats)) {
+      for (const chat of list ?? []) {
+        const key = `${platform}:${chat}`;
+        const other = seenChats.get(key);
+        if (other) problems.push(`${file}: chat ${key} is listed in both "${other}" and "${c.id}"`);
+        seenChats.set(key, c.id);
+      }
+    }
+  }
+  if (parsed.data.communities.filter((c) => c.default).length > 1) {
+    problems.push(`${file}: more than one community has default: true`);
+  }
+  return parsed.data;
+}
+
+function uniquePrincipals(list: PrincipalRef[]): PrincipalRef[] {
+  const seen = new Set<string>();
+  return list.filter((p) => {
+    const key = `${p.platform}:${p.userId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Reads and validates the environment (and the community file it names).
+ * Throws a {@link ConfigError} listing every problem at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'environment');
+      problems.push(formatIssue(name, { ...issue, path: [] }, FIXES[name]));
+    }
+  }
+
+  const explicitFile = cleaned.JAMII_CONFIG;
+  const defaultFile = path.resolve(cwd, 'jamii.config.yaml');
+  let configFile: string | undefined;
+  if (explicitFile) {
+    configFile = path.resolve(cwd, explicitFile);
+    if (!existsSync(configFile)) {
+      problems.push(`JAMII_CONFIG: file ${configFile} does not exist (unset it to run one default community)`);
+      configFile = undefined;
+    }
+  } else if (existsSync(defaultFile)) {
+    configFile = defaultFile;
+  }
+  const fileData = configFile ? loadCommunityFile(configFile, problems) : undefined;
+
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+
+  const envManagers = e.JAMII_MANAGERS;
+  const envAdmins = e.JAMII_ADMINS;
+  let communities: CommunityConfig[];
+  if (fileData) {
+    const anyDefault = fileData.communities.some((c) => c.default);
+    communities = fileData.communities.map((c, index) => ({
+      id: c.id,
+      name: c.name,
+      language: c.language,
+      isDefault: anyDefault ? c.default : index === 0,
+      chats: c.chats as CommunityConfig['chats'],
+      desk: c.desk as CommunityConfig['desk'],
+      // Environment grants apply to every community: one team running one Jamii.
+      managers: uniquePrincipals([...c.managers, ...envManagers]),
+      admins: uniquePrincipals([...c.admins, ...envAdmins]),
+    }));
+  } else {
+    communities = [
+      {
+        id: 'default',
+        name: e.JAMII_COMMUNITY_NAME,
+        language: e.JAMII_LANGUAGE,
+        isDefault: true,
+        chats: {},
+        desk: { sandbox: 'desk' },
+        managers: uniquePrincipals(envManagers),
+        admins: uniquePrincipals(envAdmins),
+      },
+    ];
+  }
+  for (const c of communities) {
+    if (!c.desk.sandbox) c.desk.sandbox = c.isDefault ? 'desk' : `desk-${c.id}`;
+  }
+
+  const secrets: string[] = [];
+  if (e.DATABASE_URL) {
+    try {
+      const url = new URL(e.DATABASE_URL);
+      if (url.password) secrets.push(decodeURIComponent(url.password), url.password);
+    } catch {
+      // An unparsable URL is still a secret as a whole.
+    }
+    secrets.push(e.DATABASE_URL);
+  }
+
+  // Platform connectors arrive in their own issues; their credentials already count here so that
+  // `auto` turns the sandbox off as soon as a real platform is configured, and are never logged.
+  const platformSecretNames = ['TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'OPENAI_API_KEY'];
+  for (const name of platformSecretNames) {
+    const value = cleaned[name];
+    if (value) secrets.push(value);
+  }
+  const platformCredentialsSet = ['TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'SLACK_BOT_TOKEN'].some((n) => Boolean(cleaned[n]));
+  const sandboxEnabled = e.JAMII_SANDBOX === 'auto' ? !platformCredentialsSet : e.JAMII_SANDBOX;
+
+  return {
+    logLevel: e.LOG_LEVEL,
+    dataDir: path.resolve(cwd, e.JAMII_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.JAMII_DB_POOL_MAX,
+    http: { host: e.JAMII_HTTP_HOST, port: e.JAMII_HTTP_PORT },
+    sandbox: { enabled: sandboxEnabled },
+    llm: { provider: e.JAMII_LLM },
+    jobs: {
+      kinds: e.JAMII_JOBS,
+      draftConcurrency: e.JAMII_DRAFT_CONCURRENCY,
+      sendConcurrency: e.JAMII_SEND_CONCURRENCY,
+    },
+    drafts: { expireAfterHours: e.JAMII_DRAFT_EXPIRE_HOURS },
+    shutdownTimeoutMs: e.JAMII_SHUTDOWN_TIMEOUT_MS,
+    configFile,
+    communities,
+    secrets: [...new Set(secrets.filter((s) => s.length >= 4))],
+  };
+}
+
+export { platformSchema };

@@ -1,0 +1,63 @@
+/** Sandbox HTTP bodies → validated core input. Every problem is a 400 with a stable code. */
+import { JamiiError } from '../../core/errors.js';
+import type { InboundMessage } from '../../core/types.js';
+
+/** Same limit as Telegram's message text. */
+export const SANDBOX_TEXT_MAX_CHARS = 4096;
+export const SANDBOX_NAME_MAX_CHARS = 64;
+const CHAT_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/i;
+
+export interface SandboxPost {
+  chat: string;
+  user: string;
+  text: string;
+}
+
+function field(body: Record<string, unknown>, name: string): string {
+  const value = body[name];
+  if (value === undefined || value === null) throw new JamiiError('invalid_input', `"${name}" is required.`);
+  if (typeof value !== 'string') throw new JamiiError('invalid_input', `"${name}" must be a string.`);
+  if (value.trim() === '') throw new JamiiError('invalid_input', `"${name}" must not be empty.`);
+  return value;
+}
+
+export function parseSandboxPost(body: unknown): SandboxPost {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new JamiiError('invalid_input', 'The body must be a JSON object with "chat", "user" and "text".');
+  const b = body as Record<string, unknown>;
+  const chat = field(b, 'chat').trim();
+  const user = field(b, 'user').trim();
+  const text = field(b, 'text');
+  if (!CHAT_NAME.test(chat)) throw new JamiiError('invalid_input', '"chat" must be 1–40 letters, digits, "-" or "_".');
+  if (user.length > SANDBOX_NAME_MAX_CHARS) throw new JamiiError('invalid_input', `"user" must be at most ${SANDBOX_NAME_MAX_CHARS} characters.`);
+  if (text.length > SANDBOX_TEXT_MAX_CHARS) throw new JamiiError('text_too_long', `"text" is ${text.length} characters; the limit is ${SANDBOX_TEXT_MAX_CHARS}.`);
+  return { chat, user, text };
+}
+
+export interface SandboxAction {
+  user: string;
+  action: string;
+  text?: string | undefined;
+}
+
+export function parseSandboxAction(body: unknown): SandboxAction {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new JamiiError('invalid_input', 'The body must be a JSON object with "user" and "action".');
+  const b = body as Record<string, unknown>;
+  const user = field(b, 'user').trim();
+  const action = field(b, 'action').trim();
+  if (!/^[a-z]+:\d+$/.test(action)) throw new JamiiError('invalid_input', '"action" must look like "approve:12".');
+  const text = b.text === undefined ? undefined : field(b, 'text');
+  if (text !== undefined && text.length > SANDBOX_TEXT_MAX_CHARS) throw new JamiiError('text_too_long', `"text" is over ${SANDBOX_TEXT_MAX_CHARS} characters.`);
+  return { user, action, text };
+}
+
+export function toInbound(row: { id: number; chat: string; userName: string; text: string; replyTo: number | null; createdAt: Date }): InboundMessage {
+  return {
+    chat: { platform: 'sandbox', chatId: row.chat },
+    chatTitle: row.chat,
+    messageId: String(row.id),
+    author: { id: row.userName, displayName: row.userName, isBot: false },
+    text: row.text,
+    replyToMessageId: row.replyTo === null ? undefined : String(row.replyTo),
+    sentAt: row.createdAt,
+  };
+}

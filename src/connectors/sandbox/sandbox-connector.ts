@@ -1,0 +1,176 @@
+/**
+ * The local sandbox connector: the embedded default when no platform is configured. Members
+ * chat on a web page; the desk is the room named `desk`, where cards appear and slash commands
+ * are typed. Its HTTP API (README) is what the tests and the page use.
+ */
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import type { CommandDispatcher } from '../../core/commands/command-registry.js';
+import type { CommunityDirectory } from '../../core/communities.js';
+import { JamiiError } from '../../core/errors.js';
+import type { IngestService } from '../../core/ingest-service.js';
+import type { Logger, PlatformSender } from '../../core/ports.js';
+import type { CommandReply, Invoker } from '../../core/types.js';
+import type { Database } from '../../db/database.js';
+import { readJson, sendError, sendJson, type Route } from '../../http/http-server.js';
+import { parseSandboxAction, parseSandboxPost, toInbound } from './parse.js';
+import { createSandboxPlatform, type SandboxChange, type SandboxPlatform } from './sandbox-platform.js';
+
+const PAGE_HTML = readFileSync(new URL('./sandbox-page.html', import.meta.url), 'utf8');
+/** Rooms the page offers before anyone has spoken. */
+export const SANDBOX_DEFAULT_ROOMS = ['general', 'random'];
+/** SSE comment sent to keep proxies from closing an idle stream. */
+const SSE_KEEPALIVE_MS = 15_000;
+
+export interface SandboxConnector {
+  platform: SandboxPlatform;
+  sender: PlatformSender;
+  routes: Route[];
+  /** Redelivers member posts the core had not taken when the process stopped. */
+  start(): Promise<void>;
+  /** Ends live streams. */
+  stop(): void;
+}
+
+export function createSandboxConnector(deps: {
+  db: Database;
+  ingest: IngestService;
+  commands: CommandDispatcher;
+  communities: CommunityDirectory;
+  log: Logger;
+}): SandboxConnector {
+  const platform = createSandboxPlatform(deps.db);
+  const streams = new Set<ServerResponse>();
+  const invoker = (user: string): Invoker => ({ platform: 'sandbox', userId: user, displayName: user });
+
+  const postReply = async (chat: string, replyTo: number, reply: CommandReply) => {
+    await platform.postFromBot({ chat, text: reply.text, replyTo, card: null, outboxId: null });
+    for (const card of reply.cards ?? []) await platform.postFromBot({ chat, text: card.title, replyTo, card, outboxId: null });
+  };
+
+  /** Hands one member post to the core: a command on a desk, a community message elsewhere. */
+  const deliver = async (row: Awaited<ReturnType<SandboxPlatform['postFromMember']>>, log: Logger) => {
+    const desk = deps.communities.deskOf('sandbox', row.chat);
+    if (desk) {
+      const reply = await deps.commands.dispatchText(invoker(row.userName), row.text);
+      if (reply) await postReply(row.chat, row.id, reply);
+    } else {
+      const outcome = await deps.ingest.ingest(toInbound(row));
+      log.debug({ messageId: outcome.messageId, draftDue: outcome.draftDue }, 'sandbox.ingested');
+    }
+    await platform.markDelivered(row.id);
+  };
+
+  const sender: PlatformSender = {
+    platform: 'sandbox',
+    idempotentSend: true,
+    async send(post) {
+      const replyTo = post.replyToMessageId === null ? null : Number(post.replyToMessageId);
+      const row = await platform.postFromBot({ chat: post.target.chatId, text: post.text, replyTo: Number.isFinite(replyTo) ? replyTo : null, card: post.card, outboxId: post.id });
+      return { messageId: String(row.id) };
+    },
+    async updateCard(_target, messageId, card, text) {
+      await platform.updateBotPost(Number(messageId), text, card);
+    },
+  };
+
+  const onChange = (change: SandboxChange) => {
+    const line = `event: change\ndata: ${JSON.stringify(change)}\n\n`;
+    for (const res of streams) res.write(line);
+  };
+  platform.changes.on('change', onChange);
+
+  const routes: Route[] = [
+    {
+      method: 'GET',
+      path: '/',
+      handler(_req, res) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(PAGE_HTML);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/sandbox/messages',
+      async handler(req, res, ctx) {
+        let post;
+        try {
+          post = parseSandboxPost(await readJson(req));
+        } catch (error) {
+          if (error instanceof JamiiError) return sendError(res, error.code === 'body_too_large' ? 413 : 400, error);
+          throw error;
+        }
+        const row = await platform.postFromMember(post.chat, post.user, post.text);
+        await deliver(row, ctx.log.child({ sandboxMessageId: row.id, chat: post.chat }));
+        sendJson(res, 201, { id: String(row.id) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/sandbox/messages',
+      async handler(_req, res, ctx) {
+        const chat = ctx.url.searchParams.get('chat');
+        if (!chat) return sendError(res, 400, new JamiiError('invalid_input', '"chat" query parameter is required.'));
+        const after = ctx.url.searchParams.get('after');
+        const afterId = after !== null && /^\d+$/.test(after) ? Number(after) : undefined;
+        sendJson(res, 200, { messages: await platform.history(chat, afterId) });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/sandbox/actions',
+      async handler(req, res) {
+        let action;
+        try {
+          action = parseSandboxAction(await readJson(req));
+        } catch (error) {
+          if (error instanceof JamiiError) return sendError(res, 400, error);
+          throw error;
+        }
+        const reply = await deps.commands.dispatchAction(invoker(action.user), action.action, action.text);
+        sendJson(res, 200, { reply });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/sandbox/chats',
+      async handler(_req, res) {
+        const desks = deps.communities.list().flatMap((c) => (c.desk.sandbox ? [c.desk.sandbox] : []));
+        const known = await platform.chats();
+        const rooms = [...new Set([...SANDBOX_DEFAULT_ROOMS, ...known.filter((c) => !desks.includes(c))])];
+        sendJson(res, 200, { chats: rooms, desks });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/sandbox/events',
+      handler(req, res) {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.write('retry: 1000\n\n');
+        streams.add(res);
+        const keepalive = setInterval(() => res.write(': keepalive\n\n'), SSE_KEEPALIVE_MS);
+        keepalive.unref();
+        req.on('close', () => {
+          clearInterval(keepalive);
+          streams.delete(res);
+        });
+      },
+    },
+  ];
+
+  return {
+    platform,
+    sender,
+    routes,
+    async start() {
+      const pending = await platform.undelivered();
+      for (const row of pending) await deliver(row, deps.log.child({ sandboxMessageId: row.id, redelivery: true }));
+      if (pending.length > 0) deps.log.info({ count: pending.length }, 'sandbox.redelivered');
+    },
+    stop() {
+      platform.changes.off('change', onChange);
+      for (const res of streams) res.end();
+      streams.clear();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * The sandbox's own platform side, persisted in `sandbox_messages`: what members typed and
+ * what the bot posted, with a change feed for the page. Jamii's core sees it only through the
+ * connector, exactly like Telegram or Discord.
+ */
+import { EventEmitter } from 'node:events';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import type { CardView } from '../../core/types.js';
+import type { Database } from '../../db/database.js';
+import { sandboxMessages } from '../../db/schema/index.js';
+
+export const SANDBOX_BOT_NAME = 'Jamii';
+/** Messages one GET returns at most (the newest ones, oldest first). */
+export const SANDBOX_HISTORY_MAX = 500;
+
+export interface SandboxMessage {
+  id: string;
+  chat: string;
+  user: string;
+  text: string;
+  replyTo: string | null;
+  fromBot: boolean;
+  at: string;
+  card?: CardView | undefined;
+}
+
+export interface SandboxChange {
+  chat: string;
+  id: string;
+  kind: 'created' | 'updated';
+}
+
+type Row = typeof sandboxMessages.$inferSelect;
+
+export function toSandboxMessage(r: Row): SandboxMessage {
+  return {
+    id: String(r.id),
+    chat: r.chat,
+    user: r.userName,
+    text: r.text,
+    replyTo: r.replyTo === null ? null : String(r.replyTo),
+    fromBot: r.fromBot,
+    at: r.createdAt.toISOString(),
+    ...(r.card ? { card: r.card } : {}),
+  };
+}
+
+export interface SandboxPlatform {
+  postFromMember(chat: string, user: string, text: string): Promise<Row>;
+  /** Bot post; with `outboxId`, a repeat returns the first post instead of posting again. */
+  postFromBot(input: { chat: string; text: string; replyTo: number | null; card: CardView | null; outboxId: number | null }): Promise<Row>;
+  updateBotPost(id: number, text: string, card: CardView | null): Promise<void>;
+  markDelivered(id: number): Promise<void>;
+  undelivered(): Promise<Row[]>;
+  history(chat: string, afterId?: number): Promise<SandboxMessage[]>;
+  chats(): Promise<string[]>;
+  changes: EventEmitter<{ change: [SandboxChange] }>;
+}
+
+export function createSandboxPlatform(db: Database): SandboxPlatform {
+  const changes = new EventEmitter<{ change: [SandboxChange] }>();
+  changes.setMaxListeners(0);
+  const emit = (chat: string, id: number, kind: SandboxChange['kind']) => changes.emit('change', { chat, id: String(id), kind });
+
+  return {
+    changes,
+    async postFromMember(chat, user, text) {
+      const [row] = await db.orm.insert(sandboxMessages).values({ chat, userName: user, text }).returning();
+      emit(chat, row!.id, 'created');
+      return row!;
+    },
+    async postFromBot({ chat, text, replyTo, card, outboxId }) {
+      const inserted = await db.orm
+        .insert(sandboxMessages)
+        .values({ chat, userName: SANDBOX_BOT_NAME, text, replyTo, card, fromBot: true, outboxId, delivered: true })
+        .onConflictDoNothing({ target: sandboxMessages.outboxId })
+        .returning();
+      if (inserted[0]) {
+        emit(chat, inserted[0].id, 'created');
+        return inserted[0];
+      }
+      const [existing] = await db.orm.select().from(sandboxMessages).where(eq(sandboxMessages.outboxId, outboxId!));
+      return existing!;
+    },
+    async updateBotPost(id, text, card) {
+      const [row] = await db.orm
+        .update(sandboxMessages)
+        .set({ text, card, updatedAt: sql`now()` })
+        .where(and(eq(sandboxMessages.id, id), eq(sandboxMessages.fromBot, true)))
+        .returning({ chat: sandboxMessages.chat });
+      if (row) emit(row.chat, id, 'updated');
+    },
+    async markDelivered(id) {
+      await db.orm.update(sandboxMessages).set({ delivered: true }).where(eq(sandboxMessages.id, id));
+    },
+    async undelivered() {
+      return db.orm
+        .select()
+        .from(sandboxMessages)
+        .where(and(eq(sandboxMessages.delivered, false), eq(sandboxMessages.fromBot, false)))
+        .orderBy(asc(sandboxMessages.id));
+    },
+    async history(chat, afterId) {
+      const rows = await db.orm
+        .select()
+        .from(sandboxMessages)
+        .where(afterId === undefined ? eq(sandboxMessages.chat, chat) : and(eq(sandboxMessages.chat, chat), gt(sandboxMessages.id, afterId)))
+        .orderBy(desc(sandboxMessages.id))
+        .limit(SANDBOX_HISTORY_MAX);
+      return rows.reverse().map(toSandboxMessage);
+    },
+    async chats() {
+      const rows = await db.orm.selectDistinct({ chat: sandboxMessages.chat }).from(sandboxMessages);
+      return rows.map((r) => r.chat);
+    },
+  };
+}

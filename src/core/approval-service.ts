@@ -1,0 +1,131 @@
+/**
+ * Decisions on drafts. A decision is one conditional UPDATE (pending -> decided), and approval
+ * writes the outbox row and its send job in the same transaction: two managers approving at once,
+ * or one double-clicking, produce exactly one post; the loser learns who won and when.
+ */
+import type { Access } from './access.js';
+import { formatTime } from './desk-cards.js';
+import { JamiiError } from './errors.js';
+import type { Clock, CoreMetrics, Logger, Store } from './ports.js';
+import { principalKey, type Draft, type DraftWithMessage, type Invoker } from './types.js';
+
+/** The longest reply a manager can type in /edit; Telegram's limit, the tightest we post to. */
+export const EDIT_TEXT_MAX_CHARS = 4096;
+export const REJECT_REASON_MAX_CHARS = 500;
+
+export type Decision = { kind: 'approve' } | { kind: 'edit'; text: string } | { kind: 'reject'; reason?: string | undefined };
+
+export interface ApprovalService {
+  decide(invoker: Invoker, draftId: number, decision: Decision): Promise<Draft>;
+  /** Sends an unconfirmed or failed reply again, on a manager's word that it is missing. */
+  retry(invoker: Invoker, draftId: number): Promise<DraftWithMessage>;
+  /** Loads a draft the invoker may see (manager of its community). */
+  load(invoker: Invoker, draftId: number, action: string): Promise<DraftWithMessage>;
+  /** Marks drafts pending since before `before` as expired; returns how many. */
+  expire(before: Date): Promise<number>;
+}
+
+function describeDecided(draft: Draft): string {
+  const past: Record<string, string> = { approved: 'approved', edited: 'edited and approved', rejected: 'rejected', sent: 'approved and sent', expired: 'expired' };
+  if (draft.status === 'expired') return `Draft #${draft.id} has expired; it can no longer be approved.`;
+  const by = draft.decidedByName ? ` by ${draft.decidedByName}` : '';
+  const at = draft.decidedAt ? ` at ${formatTime(draft.decidedAt)}` : '';
+  return `Draft #${draft.id} was already ${past[draft.status] ?? draft.status}${by}${at}.`;
+}
+
+export function createApprovalService(deps: { store: Store; access: Access; metrics: CoreMetrics; clock: Clock; log: Logger }): ApprovalService {
+  const { store, access, metrics, clock, log } = deps;
+
+  const load: ApprovalService['load'] = async (invoker, draftId, action) => {
+    const draft = await store.drafts.get(draftId);
+    if (!draft) throw new JamiiError('draft_not_found', `There is no draft #${draftId}.`);
+    await access.require(invoker, draft.communityId, 'manager', { action, subject: `draft:${draftId}` });
+    return draft;
+  };
+
+  return {
+    load,
+
+    async decide(invoker, draftId, decision) {
+      if (decision.kind === 'edit') {
+        const text = decision.text.trim();
+        if (text.length === 0) throw new JamiiError('bad_arguments', 'The edited reply is empty.');
+        if (text.length > EDIT_TEXT_MAX_CHARS) throw new JamiiError('text_too_long', `The edited reply is ${text.length} characters; the limit is ${EDIT_TEXT_MAX_CHARS}.`);
+      }
+      if (decision.kind === 'reject' && (decision.reason?.length ?? 0) > REJECT_REASON_MAX_CHARS) {
+        throw new JamiiError('text_too_long', `The reason is too long; the limit is ${REJECT_REASON_MAX_CHARS} characters.`);
+      }
+      const draft = await load(invoker, draftId, decision.kind);
+      const at = clock.now();
+      const status = decision.kind === 'approve' ? 'approved' : decision.kind === 'edit' ? 'edited' : 'rejected';
+      const decided = await store.transaction(async (tx) => {
+        const updated = await tx.drafts.decide(draftId, {
+          status,
+          text: decision.kind === 'edit' ? decision.text.trim() : undefined,
+          decidedBy: principalKey(invoker),
+          decidedByName: invoker.displayName,
+          decidedAt: at,
+          note: decision.kind === 'reject' ? decision.reason : undefined,
+        });
+        if (!updated) return null;
+        if (status !== 'rejected') {
+          const post = await tx.outbox.insert({
+            kind: 'reply',
+            target: draft.message.chat,
+            replyToMessageId: draft.message.platformMessageId,
+            text: updated.text,
+            card: null,
+            draftId,
+            dedupeKey: `reply:${draftId}`,
+          });
+          if (post) await tx.jobs.enqueue('send', [{ outboxId: post.id }]);
+        }
+        await tx.jobs.enqueue('desk-refresh', [{ draftId }]);
+        await tx.audit.write({
+          communityId: draft.communityId,
+          actor: principalKey(invoker),
+          action: `draft.${status}`,
+          subject: `draft:${draftId}`,
+          details: {
+            displayName: invoker.displayName,
+            ...(decision.kind === 'edit' ? { before: draft.text, after: updated.text } : {}),
+            ...(decision.kind === 'reject' && decision.reason ? { reason: decision.reason } : {}),
+          },
+        });
+        return updated;
+      });
+      if (!decided) {
+        const current = await store.drafts.get(draftId);
+        throw new JamiiError('draft_already_decided', describeDecided(current ?? draft), { details: { status: current?.status } });
+      }
+      metrics.decision(status);
+      log.info({ draftId, status, by: principalKey(invoker) }, 'draft.decided');
+      return decided;
+    },
+
+    async retry(invoker, draftId) {
+      const draft = await load(invoker, draftId, 'retry');
+      const reply = await store.outbox.findReplyForDraft(draftId);
+      if (!reply || (reply.status !== 'unconfirmed' && reply.status !== 'failed')) {
+        throw new JamiiError('post_not_retryable', `Draft #${draftId} has no unconfirmed or failed reply to retry.`);
+      }
+      await store.transaction(async (tx) => {
+        const requeued = await tx.outbox.requeue(reply.id);
+        if (!requeued) throw new JamiiError('post_not_retryable', `Draft #${draftId} has no unconfirmed or failed reply to retry.`);
+        await tx.jobs.enqueue('send', [{ outboxId: reply.id }]);
+        await tx.jobs.enqueue('desk-refresh', [{ draftId }]);
+        await tx.audit.write({ communityId: draft.communityId, actor: principalKey(invoker), action: 'post.retry', subject: `draft:${draftId}`, details: { outboxId: reply.id, previous: reply.status } });
+      });
+      return draft;
+    },
+
+    async expire(before) {
+      return store.transaction(async (tx) => {
+        const ids = await tx.drafts.expirePendingBefore(before);
+        await tx.jobs.enqueue('desk-refresh', ids.map((draftId) => ({ draftId })));
+        await tx.audit.writeMany(ids.map((id) => ({ communityId: null, actor: 'jamii', action: 'draft.expired', subject: `draft:${id}` })));
+        return ids.length;
+      });
+    },
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Manager commands, declared once. Connectors parse their native invocation (typed text, slash
+ * command, button press) into a name and argument text and call `dispatch`; buttons on a card
+ * go through the same path as the typed command.
+ */
+import type { Access, RoleMap } from '../access.js';
+import type { ApprovalService } from '../approval-service.js';
+import { cardView } from '../desk-cards.js';
+import { JamiiError, userMessage } from '../errors.js';
+import type { AuditRepository, Logger, Store } from '../ports.js';
+import { principalKey, type CommandReply, type Invoker, type Role } from '../types.js';
+import { parseCommandLine, parseDraftId, splitFirst } from './command-parser.js';
+
+/** Cards shown by one /pending. */
+export const PENDING_LIST_MAX = 10;
+
+export interface CommandContext {
+  invoker: Invoker;
+  roles: RoleMap;
+  /** Communities where the invoker holds the command's role. */
+  communities: string[];
+}
+
+export interface CommandServices {
+  store: Store;
+  approvals: ApprovalService;
+}
+
+/** One manager command: a fixed shape every connector can render. */
+export interface CommandSpec<A = unknown> {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Role needed in at least one community to run it (and in the draft's community for draft commands). */
+  role: Role;
+  /** Throws `bad_arguments` with the usage when the text does not fit. */
+  parse(args: string): A;
+  run(ctx: CommandContext, args: A, services: CommandServices): Promise<CommandReply>;
+}
+
+function usageError(spec: { usage: string }, problem: string): JamiiError {
+  return new JamiiError('bad_arguments', `${problem} Usage: ${spec.usage}`);
+}
+
+function draftIdArg(spec: { usage: string }, raw: string): number {
+  const [first] = splitFirst(raw);
+  if (!first) throw usageError(spec, 'Which draft? Give its number.');
+  const id = parseDraftId(first);
+  if (id === null) throw usageError(spec, `"${first}" is not a draft number.`);
+  return id;
+}
+
+const help: CommandSpec<void> = {
+  name: 'help',
+  summary: 'List the commands',
+  usage: '/help',
+  role: 'manager',
+  parse: () => undefined,
+  async run() {
+    return { text: ['Jamii commands:', ...COMMANDS.map((c) => `${c.usage} — ${c.summary}`)].join('\n') };
+  },
+};
+
+const pending: CommandSpec<void> = {
+  name: 'pending',
+  summary: 'Drafts waiting for a decision, oldest first',
+  usage: '/pending',
+  role: 'manager',
+  parse: () => undefined,
+  async run(ctx, _args, { store }) {
+    const [drafts, total] = await Promise.all([store.drafts.listPending(ctx.communities, PENDING_LIST_MAX), store.drafts.countPending(ctx.communities)]);
+    if (drafts.length === 0) return { text: 'No drafts are waiting. 🎉' };
+    const more = total > drafts.length ? ` Showing the oldest ${drafts.length}.` : '';
+    return {
+      text: `${total} draft${total === 1 ? '' : 's'} waiting.${more}\n${drafts.map((d) => `#${d.id} ${d.kind} · ${d.message.author.displayName}: ${d.message.text.slice(0, 80)}`).join('\n')}`,
+      cards: drafts.map((d) => cardView(d)),
+    };
+  },
+};
+
+const show: CommandSpec<number> = {
+  name: 'show',
+  summary: 'Show one draft with its card',
+  usage: '/show ID',
+  role: 'manager',
+  parse(args) {
+    return draftIdArg(show, args);
+  },
+  async run(ctx, id, { approvals, store }) {
+    const draft = await approvals.load(ctx.invoker, id, 'show');
+    const view = cardView(draft, await store.outbox.findReplyForDraft(id));
+    return { text: `Draft #${id}`, cards: [view] };
+  },
+};
+
+const approve: CommandSpec<number> = {
+  name: 'approve',
+  summary: 'Post the draft as it is',
+  usage: '/approve ID',
+  role: 'manager',
+  parse(args) {
+    return draftIdArg(approve, args);
+  },
+  async run(ctx, id, { approvals }) {
+    await approvals.decide(ctx.invoker, id, { kind: 'approve' });
+    return { text: `✅ Draft #${id} approved by ${ctx.invoker.displayName}; posting it now.` };
+  },
+};
+
+const edit: CommandSpec<{ id: number; text: string }> = {
+  name: 'edit',
+  summary: 'Replace the draft text and post it',
+  usage: '/edit ID <new text>',
+  role: 'manager',
+  parse(args) {
+    const id = draftIdArg(edit, args);
+    const [, text] = splitFirst(args);
+    if (!text) throw usageError(edit, 'The new text is missing.');
+    return { id, text };
+  },
+  async run(ctx, { id, text }, { approvals }) {
+    await approvals.decide(ctx.invoker, id, { kind: 'edit', text });
+    return { text: `✏️ Draft #${id} edited and approved by ${ctx.invoker.displayName}; posting it now.` };
+  },
+};
+
+const reject: CommandSpec<{ id: number; reason: string | undefined }> = {
+  name: 'reject',
+  summary: 'Discard the draft (nothing is posted)',
+  usage: '/reject ID [reason]',
+  role: 'manager',
+  parse(args) {
+    const id = draftIdArg(reject, args);
+    const [, reason] = splitFirst(args);
+    return { id, reason: reason || undefined };
+  },
+  async run(ctx, { id, reason }, { approvals }) {
+    await approvals.decide(ctx.invoker, id, { kind: 'reject', reason });
+    return { text: `🗑 Draft #${id} rejected by ${ctx.invoker.displayName}. Nothing was posted.` };
+  },
+};
+
+const retry: CommandSpec<number> = {
+  name: 'retry',
+  summary: 'Send an unconfirmed or failed reply again (check the chat first)',
+  usage: '/retry ID',
+  role: 'manager',
+  parse(args) {
+    return draftIdArg(retry, args);
+  },
+  async run(ctx, id, { approvals }) {
+    await approvals.retry(ctx.invoker, id);
+    return { text: `🔁 Sending the reply for draft #${id} again.` };
+  },
+};
+
+/** Every manager command, in the order /help lists them. */
+export const COMMANDS = [pending, show, approve, edit, reject, retry, help] as const satisfies readonly CommandSpec<unknown>[];
+
+export interface CommandDispatcher {
+  /** Runs typed text (`/approve 12`). Returns null when the text is not a command. */
+  dispatchText(invoker: Invoker, text: string): Promise<CommandReply | null>;
+  /** Runs a command by name with argument text (slash commands, buttons). */
+  dispatch(invoker: Invoker, name: string, args: string): Promise<CommandReply>;
+  /** A card button id (`approve:12`) → the command it stands for. */
+  dispatchAction(invoker: Invoker, actionId: string, extra?: string): Promise<CommandReply>;
+}
+
+export function createCommandDispatcher(deps: { services: CommandServices; access: Access; audit: AuditRepository; log: Logger }): CommandDispatcher {
+  const byName = new Map<string, CommandSpec<unknown>>(COMMANDS.map((c) => [c.name, c as CommandSpec<unknown>]));
+
+  const dispatch = async (invoker: Invoker, name: string, args: string): Promise<CommandReply> => {
+    const spec = byName.get(name.toLowerCase());
+    if (!spec) return { text: `Unknown command /${name}. Type /help for the list.`, ephemeral: true };
+    try {
+      const roles = await deps.access.rolesOf(invoker);
+      const communities = deps.access.communitiesWith(roles, spec.role);
+      if (communities.length === 0) {
+        await deps.audit.write({
+          communityId: null,
+          actor: principalKey(invoker),
+          action: 'access.refused',
+          subject: `command:${spec.name}`,
+          details: { args: args.slice(0, 200), needed: spec.role, displayName: invoker.displayName },
+        });
+        throw new JamiiError(spec.role === 'admin' ? 'not_an_admin' : 'not_a_manager');
+      }
+      const parsed = spec.parse(args);
+      return await spec.run({ invoker, roles, communities }, parsed, deps.services);
+    } catch (error) {
+      if (!(error instanceof JamiiError)) deps.log.error({ err: error, command: spec.name }, 'command.failed');
+      return { text: userMessage(error), ephemeral: true };
+    }
+  };
+
+  return {
+    dispatch,
+    async dispatchText(invoker, text) {
+      const line = parseCommandLine(text);
+      if (!line) return null;
+      return dispatch(invoker, line.name, line.args);
+    },
+    async dispatchAction(invoker, actionId, extra) {
+      const m = /^([a-z]+):(\d+)$/.exec(actionId);
+      if (!m) return { text: 'That button is not recognised.', ephemeral: true };
+      const args = extra ? `${m[2]} ${extra}` : m[2]!;
+      return dispatch(invoker, m[1]!, args);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { ChatRef, Platform } from './types.js';
+
+/** A community as the core needs it. */
+export interface Community {
+  id: string;
+  name: string;
+  language: string;
+  isDefault: boolean;
+  chats: Partial<Record<Platform, string[]>>;
+  desk: Partial<Record<Platform, string>>;
+}
+
+/** Answers "which community is this chat in?" and "where is its desk?". */
+export interface CommunityDirectory {
+  list(): Community[];
+  get(id: string): Community;
+  /** The community a chat belongs to: the one listing it, else the default one. */
+  communityOf(platform: Platform, chatId: string): string;
+  /** The community whose desk this chat is, if any. */
+  deskOf(platform: Platform, chatId: string): Community | null;
+  /** Desk chats of a community on the given platforms. */
+  desksOf(communityId: string, platforms: Iterable<Platform>): ChatRef[];
+}
+
+export function createCommunityDirectory(communities: Community[]): CommunityDirectory {
+  if (communities.length === 0) throw new Error('at least one community is required');
+  const byId = new Map(communities.map((c) => [c.id, c]));
+  const fallback = communities.find((c) => c.isDefault) ?? communities[0]!;
+  const chatIndex = new Map<string, string>();
+  const deskIndex = new Map<string, Community>();
+  for (const c of communities) {
+    for (const [platform, ids] of Object.entries(c.chats)) for (const id of ids ?? []) chatIndex.set(`${platform}:${id}`, c.id);
+    for (const [platform, id] of Object.entries(c.desk)) if (id) deskIndex.set(`${platform}:${id}`, c);
+  }
+  return {
+    list: () => communities,
+    get(id) {
+      const c = byId.get(id);
+      if (!c) throw new Error(`unknown community ${id}`);
+      return c;
+    },
+    communityOf: (platform, chatId) => chatIndex.get(`${platform}:${chatId}`) ?? fallback.id,
+    deskOf: (platform, chatId) => deskIndex.get(`${platform}:${chatId}`) ?? null,
+    desksOf(communityId, platforms) {
+      const c = byId.get(communityId);
+      if (!c) return [];
+      const refs: ChatRef[] = [];
+      for (const p of platforms) {
+        const id = c.desk[p];
+        if (id) refs.push({ platform: p, chatId: id });
+      }
+      return refs;
+    },
+  };
+}

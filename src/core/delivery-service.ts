@@ -1,0 +1,151 @@
+/**
+ * Sending: each outbox row is claimed (pending -> sending) before the platform is called and
+ * marked sent after, so a post goes out at most once. A send that may have reached the platform
+ * without confirmation (timeout, crash mid-send) is never retried blindly: it is marked
+ * unconfirmed and the desk is told — unless the platform itself dedupes our sends.
+ */
+import type { CommunityDirectory } from './communities.js';
+import { cardText, cardView } from './desk-cards.js';
+import { DeliveryError, JamiiError } from './errors.js';
+import type { Clock, CoreMetrics, Logger, PlatformSender, Store } from './ports.js';
+import type { OutboundPost, Platform } from './types.js';
+
+export interface DeliveryContext {
+  /** No retry follows this attempt. */
+  isFinalAttempt: boolean;
+}
+
+export interface DeliveryService {
+  deliver(outboxId: number, ctx: DeliveryContext): Promise<void>;
+  /** Re-renders every card of a draft in place (after a decision or a send outcome). */
+  refreshCards(draftId: number): Promise<void>;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export function createDeliveryService(deps: {
+  store: Store;
+  senders: ReadonlyMap<Platform, PlatformSender>;
+  communities: CommunityDirectory;
+  metrics: CoreMetrics;
+  clock: Clock;
+  log: Logger;
+}): DeliveryService {
+  const { store, senders, communities, metrics, clock, log } = deps;
+
+  /** Tells the desks of the draft's community that a reply needs a human look. */
+  const noticeDesks = async (post: OutboundPost, status: 'unconfirmed' | 'failed', why: string) => {
+    if (post.kind !== 'reply' || post.draftId === null) return;
+    const draft = await store.drafts.get(post.draftId);
+    if (!draft) return;
+    const text =
+      status === 'unconfirmed'
+        ? `⚠ Draft #${post.draftId}: ${post.target.platform} did not confirm the reply (${why}). It may or may not be in the chat. Check, and send /retry ${post.draftId} if it is missing.`
+        : `⚠ Draft #${post.draftId}: ${post.target.platform} refused the reply (${why}). Send /retry ${post.draftId} to try again.`;
+    await store.transaction(async (tx) => {
+      const ids: number[] = [];
+      for (const desk of communities.desksOf(draft.communityId, senders.keys())) {
+        const notice = await tx.outbox.insert({
+          kind: 'notice',
+          target: desk,
+          replyToMessageId: null,
+          text,
+          card: null,
+          draftId: post.draftId,
+          dedupeKey: `notice:${post.id}:${status}:${post.attempts}:${desk.platform}:${desk.chatId}`,
+        });
+        if (notice) ids.push(notice.id);
+      }
+      await tx.jobs.enqueue('send', ids.map((outboxId) => ({ outboxId })));
+      await tx.jobs.enqueue('desk-refresh', [{ draftId: draft.id }]);
+      await tx.audit.write({ communityId: draft.communityId, actor: 'jamii', action: `post.${status}`, subject: `draft:${draft.id}`, details: { outboxId: post.id, why } });
+    });
+  };
+
+  const giveUp = async (post: OutboundPost, status: 'unconfirmed' | 'failed', why: string) => {
+    if (status === 'unconfirmed') await store.outbox.markUnconfirmed(post.id, why);
+    else await store.outbox.markFailed(post.id, why);
+    log.warn({ outboxId: post.id, kind: post.kind, draftId: post.draftId, status, why }, 'post.not_delivered');
+    await noticeDesks(post, status, why);
+  };
+
+  return {
+    async deliver(outboxId, ctx) {
+      let post = await store.outbox.claim(outboxId);
+      if (!post) {
+        const current = await store.outbox.get(outboxId);
+        if (!current || current.status !== 'sending') return; // sent, unconfirmed or failed: nothing to do
+        // Claimed by an attempt that never finished (crash, expiry): its request may have left.
+        if (senders.get(current.target.platform)?.idempotentSend) {
+          post = await store.outbox.reclaim(outboxId);
+          if (!post) return;
+        } else {
+          await giveUp(current, 'unconfirmed', 'an earlier attempt stopped mid-send');
+          return;
+        }
+      }
+      const sender = senders.get(post.target.platform);
+      if (!sender) {
+        const why = `the ${post.target.platform} connector is not running`;
+        if (ctx.isFinalAttempt) return giveUp(post, 'failed', why);
+        await store.outbox.release(post.id, why);
+        throw new JamiiError('connector_unavailable', why);
+      }
+      let outgoing = post;
+      if (post.kind === 'card' && post.draftId !== null) {
+        // A card sent late shows the draft as it is now, not as it was when queued.
+        const draft = await store.drafts.get(post.draftId);
+        if (draft) {
+          const view = cardView(draft, await store.outbox.findReplyForDraft(post.draftId));
+          outgoing = { ...post, card: view, text: cardText(view) };
+        }
+      }
+      let messageId: string;
+      try {
+        ({ messageId } = await sender.send(outgoing));
+      } catch (error) {
+        const why = errorText(error);
+        if (error instanceof DeliveryError && error.outcome === 'not_sent') {
+          if (error.retryable && !ctx.isFinalAttempt) {
+            await store.outbox.release(post.id, why);
+            throw error;
+          }
+          return giveUp(post, 'failed', why);
+        }
+        // A timeout after the request left, or an error we cannot classify: the post may exist.
+        return giveUp(post, 'unconfirmed', why);
+      }
+      const at = clock.now();
+      await store.transaction(async (tx) => {
+        await tx.outbox.markSent(post.id, messageId, at);
+        if (post.kind === 'reply' && post.draftId !== null) {
+          await tx.drafts.markSent(post.draftId);
+          await tx.jobs.enqueue('desk-refresh', [{ draftId: post.draftId }]);
+        }
+        await tx.audit.write({
+          communityId: null,
+          actor: 'jamii',
+          action: `post.sent`,
+          subject: post.draftId !== null ? `draft:${post.draftId}` : `outbox:${post.id}`,
+          details: { outboxId: post.id, kind: post.kind, platform: post.target.platform, chatId: post.target.chatId, platformMessageId: messageId },
+        });
+      });
+      metrics.postSent(post.kind);
+      log.info({ outboxId: post.id, kind: post.kind, draftId: post.draftId, platform: post.target.platform, platformMessageId: messageId }, 'post.sent');
+    },
+
+    async refreshCards(draftId) {
+      const draft = await store.drafts.get(draftId);
+      if (!draft) return;
+      const reply = await store.outbox.findReplyForDraft(draftId);
+      const view = cardView(draft, reply);
+      for (const card of await store.outbox.listCardsForDraft(draftId)) {
+        const sender = senders.get(card.target.platform);
+        if (!sender || !card.platformMessageId) continue;
+        await sender.updateCard(card.target, card.platformMessageId, view, cardText(view));
+      }
+    },
+  };
+}

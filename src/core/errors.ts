@@ -1,0 +1,68 @@
+/**
+ * The error taxonomy: stable snake_case codes, user-facing wording in one table, `cause` chained.
+ */
+
+export const ERROR_MESSAGES = {
+  not_a_manager: 'Only a manager of this community can do that.',
+  not_an_admin: 'Only an admin of this community can do that.',
+  draft_not_found: 'There is no draft with that id.',
+  draft_already_decided: 'That draft has already been decided.',
+  draft_not_pending: 'That draft is no longer waiting for a decision.',
+  post_not_retryable: 'Nothing to retry for that draft.',
+  unknown_command: 'Unknown command. Type /help for the list.',
+  bad_arguments: 'The command is incomplete or malformed.',
+  invalid_input: 'The request is invalid.',
+  invalid_json: 'The request body is not valid JSON.',
+  body_too_large: 'The request body is too large.',
+  not_found: 'Not found.',
+  text_too_long: 'The text is too long.',
+  connector_unavailable: 'That platform is not connected right now.',
+  delivery_failed: 'The platform refused the post.',
+  delivery_unconfirmed: 'The platform did not confirm the post.',
+  rate_limited: 'Too many requests; try again shortly.',
+  internal: 'Something went wrong on our side; it has been logged.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export class JamiiError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(message ?? ERROR_MESSAGES[code], options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'JamiiError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+/**
+ * A post did not go out. `outcome` says whether the platform may have received it anyway:
+ * `not_sent` is safe to retry; `unknown` (timeout after the request left) must not be retried blindly.
+ */
+export class DeliveryError extends JamiiError {
+  constructor(
+    readonly outcome: 'not_sent' | 'unknown',
+    readonly retryable: boolean,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(outcome === 'unknown' ? 'delivery_unconfirmed' : 'delivery_failed', message, options);
+    this.name = 'DeliveryError';
+  }
+}
+
+export function isJamiiError(error: unknown): error is JamiiError {
+  return error instanceof JamiiError;
+}
+
+/** The text a person sees for an error: ours verbatim, anything else as `internal`. */
+export function userMessage(error: unknown): string {
+  if (isJamiiError(error)) return error.message;
+  return ERROR_MESSAGES.internal;
+}

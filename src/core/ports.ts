@@ -1,0 +1,252 @@
+/**
+ * The ports the core depends on. Adapters (db, jobs, llm, connectors) implement them;
+ * tests implement them with fakes.
+ */
+import type {
+  Author,
+  CardView,
+  ChatRef,
+  Draft,
+  DraftKind,
+  DraftStatus,
+  DraftWithMessage,
+  InboundMessage,
+  Labels,
+  OutboundPost,
+  OutboxKind,
+  Platform,
+  Role,
+  StoredMessage,
+} from './types.js';
+
+/** Structured logger (pino-compatible subset). */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+// ---------------------------------------------------------------- storage
+
+/** A message ready to store: the inbound message plus its labels (null when not labelled). */
+export interface MessageToStore {
+  inbound: InboundMessage;
+  communityId: string;
+  labels: Labels | null;
+}
+
+export interface StoredRef {
+  id: number;
+  chatRef: ChatRef;
+  platformMessageId: string;
+  /** false when the same platform message was already stored (a redelivery). */
+  inserted: boolean;
+}
+
+export interface MessagesRepository {
+  /** Stores each message once (unique on platform + chat + platform message id). */
+  storeMany(batch: MessageToStore[]): Promise<StoredRef[]>;
+  get(id: number): Promise<StoredMessage | null>;
+  getMany(ids: number[]): Promise<StoredMessage[]>;
+  /** Messages labelled for a draft that have none yet, oldest first (restart recovery). */
+  listAwaitingDraft(limit: number): Promise<number[]>;
+}
+
+export interface NewDraft {
+  messageId: number;
+  communityId: string;
+  kind: DraftKind;
+  text: string;
+  reason: string;
+  language: string;
+  promptName: string;
+  promptVersion: string;
+  provider: string;
+}
+
+export interface DecisionUpdate {
+  status: Extract<DraftStatus, 'approved' | 'edited' | 'rejected'>;
+  text?: string | undefined;
+  decidedBy: string;
+  decidedByName: string;
+  decidedAt: Date;
+  note?: string | undefined;
+}
+
+export interface DraftsRepository {
+  /** Inserts unless the message already has a draft; returns null then. */
+  insert(draft: NewDraft): Promise<Draft | null>;
+  get(id: number): Promise<DraftWithMessage | null>;
+  /** Pending drafts of the given communities, oldest first. */
+  listPending(communityIds: string[], limit: number): Promise<DraftWithMessage[]>;
+  countPending(communityIds: string[]): Promise<number>;
+  /** Atomically moves a pending draft to a decision; null when it was not pending. */
+  decide(id: number, update: DecisionUpdate): Promise<Draft | null>;
+  markSent(id: number): Promise<void>;
+  /** Expires pending drafts created before `before`; returns their ids. */
+  expirePendingBefore(before: Date): Promise<number[]>;
+}
+
+export interface NewOutboundPost {
+  kind: OutboxKind;
+  target: ChatRef;
+  replyToMessageId: string | null;
+  text: string;
+  card: CardView | null;
+  draftId: number | null;
+  /** Unique: a second insert with the same key returns null (never two posts). */
+  dedupeKey: string;
+}
+
+export interface OutboxRepository {
+  insert(post: NewOutboundPost): Promise<OutboundPost | null>;
+  get(id: number): Promise<OutboundPost | null>;
+  /** pending -> sending (attempts + 1). Null when the row was not pending. */
+  claim(id: number): Promise<OutboundPost | null>;
+  /** sending -> sending again (an idempotent platform may retry a stale claim). */
+  reclaim(id: number): Promise<OutboundPost | null>;
+  markSent(id: number, platformMessageId: string, at: Date): Promise<void>;
+  release(id: number, error: string): Promise<void>;
+  markUnconfirmed(id: number, error: string): Promise<void>;
+  markFailed(id: number, error: string): Promise<void>;
+  /** unconfirmed/failed -> pending, for a manager's /retry. Null when not in such a state. */
+  requeue(id: number): Promise<OutboundPost | null>;
+  findReplyForDraft(draftId: number): Promise<OutboundPost | null>;
+  /** Sent cards of a draft, to update them in place. */
+  listCardsForDraft(draftId: number): Promise<OutboundPost[]>;
+  /** pending rows older than `before` (restart recovery). */
+  listPendingIds(limit: number): Promise<number[]>;
+  countByStatus(): Promise<Record<string, number>>;
+}
+
+export interface AuditEntry {
+  communityId: string | null;
+  actor: string;
+  action: string;
+  subject: string;
+  details?: Record<string, unknown> | undefined;
+}
+
+export interface AuditRepository {
+  write(entry: AuditEntry): Promise<void>;
+  writeMany(entries: AuditEntry[]): Promise<void>;
+}
+
+export interface RoleGrant {
+  communityId: string;
+  platform: Platform;
+  userId: string;
+  role: Role;
+}
+
+export interface RolesRepository {
+  /** Replaces every grant that came from configuration with `grants`. */
+  syncConfigured(grants: RoleGrant[]): Promise<void>;
+  rolesOf(platform: Platform, userId: string): Promise<Array<{ communityId: string; role: Role }>>;
+}
+
+export interface ChatRecord {
+  id: number;
+  communityId: string;
+  ref: ChatRef;
+  title: string | null;
+  active: boolean;
+}
+
+export interface ChatsRepository {
+  /** Creates the chats not yet known (assigning `communityOf`) and returns all of them. */
+  ensure(chats: Array<{ ref: ChatRef; title?: string | undefined }>, communityOf: (ref: ChatRef) => string): Promise<Map<string, ChatRecord>>;
+}
+
+export interface CommunitiesRepository {
+  upsert(communities: Array<{ id: string; name: string; language: string }>): Promise<void>;
+}
+
+export interface MembersRepository {
+  touch(authors: Array<{ platform: Platform; author: Author; at: Date }>): Promise<void>;
+}
+
+export type JobName = 'draft' | 'send' | 'desk-refresh';
+
+export interface JobPayloads {
+  draft: { messageId: number };
+  send: { outboxId: number };
+  'desk-refresh': { draftId: number };
+}
+
+/** Enqueues durable work; bound to the surrounding transaction when there is one. */
+export interface JobEnqueuer {
+  enqueue<N extends JobName>(name: N, payloads: Array<JobPayloads[N]>): Promise<void>;
+}
+
+/** All repositories, bound to one connection or one transaction. */
+export interface Repositories {
+  communities: CommunitiesRepository;
+  chats: ChatsRepository;
+  members: MembersRepository;
+  messages: MessagesRepository;
+  drafts: DraftsRepository;
+  outbox: OutboxRepository;
+  audit: AuditRepository;
+  roles: RolesRepository;
+  jobs: JobEnqueuer;
+}
+
+export interface Store extends Repositories {
+  /** Runs `fn` in one database transaction; jobs it enqueues become visible on commit. */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+}
+
+// ---------------------------------------------------------------- language
+
+export interface DraftRequest {
+  kind: DraftKind;
+  message: StoredMessage;
+  labels: Labels;
+  community: { id: string; name: string; language: string };
+}
+
+export interface DraftResult {
+  text: string;
+  reason: string;
+  language: string;
+  promptName: string;
+  promptVersion: string;
+  provider: string;
+}
+
+/** A language provider: labels messages and drafts replies. */
+export interface LanguageProvider {
+  readonly name: string;
+  classify(text: string, hint: { communityLanguage: string }): Promise<Labels>;
+  draft(request: DraftRequest): Promise<DraftResult>;
+}
+
+// ---------------------------------------------------------------- platforms
+
+/** The outbound half of a connector, as the core uses it. */
+export interface PlatformSender {
+  readonly platform: Platform;
+  /**
+   * True when a repeated send of the same outbox row cannot post twice (the platform dedupes
+   * on our key). Only then may a send interrupted mid-flight be retried without asking a human.
+   */
+  readonly idempotentSend: boolean;
+  send(post: OutboundPost): Promise<{ messageId: string }>;
+  updateCard(target: ChatRef, messageId: string, card: CardView, text: string): Promise<void>;
+}
+
+/** Metrics the core reports; the adapter is prom-client. */
+export interface CoreMetrics {
+  messageIngested(count: number): void;
+  draftCreated(kind: DraftKind): void;
+  decision(outcome: string): void;
+  postSent(kind: OutboxKind): void;
+  pipelineLatency(stage: 'stored' | 'draft_pending' | 'sent', seconds: number): void;
+}

@@ -1,0 +1,160 @@
+/**
+ * Jamii's own vocabulary. Connectors translate platform events into these shapes and render
+ * these shapes back; nothing here knows a platform SDK or a database driver.
+ */
+
+export const PLATFORMS = ['sandbox', 'telegram', 'discord', 'slack'] as const;
+/** A chat platform Jamii can listen on and post to. */
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Where a message lives. Platform ids are always strings (Discord snowflakes overflow numbers). */
+export interface ChatRef {
+  platform: Platform;
+  chatId: string;
+  /** Forum topic (Telegram), thread (Discord, Slack): replies go back to the same one. */
+  threadId?: string | undefined;
+}
+
+/** The person (or bot) who wrote a message, as the platform names them. */
+export interface Author {
+  id: string;
+  displayName: string;
+  isBot: boolean;
+}
+
+/** A message as a connector hands it to the core, before it is stored. */
+export interface InboundMessage {
+  chat: ChatRef;
+  chatTitle?: string | undefined;
+  messageId: string;
+  author: Author;
+  text: string;
+  replyToMessageId?: string | undefined;
+  sentAt: Date;
+  /** Joins, pins, title changes and the like: stored, never drafted. */
+  isService?: boolean | undefined;
+}
+
+export const DRAFT_KINDS = ['question', 'negative'] as const;
+export type DraftKind = (typeof DRAFT_KINDS)[number];
+
+/** What the labeler concluded about a message, and why. */
+export interface Labels {
+  language: string;
+  isQuestion: boolean;
+  isNegative: boolean;
+  /** 0 (none) to 3 (angry); only meaningful when `isNegative`. */
+  severity: number;
+  /** Short human-readable evidence, shown to the manager as the reason for a draft. */
+  reasons: string[];
+}
+
+/** A message once stored. */
+export interface StoredMessage {
+  id: number;
+  communityId: string;
+  chat: ChatRef;
+  chatTitle: string | null;
+  platformMessageId: string;
+  author: Author;
+  text: string;
+  replyToMessageId: string | null;
+  labels: Labels | null;
+  sentAt: Date;
+}
+
+export const DRAFT_STATUSES = ['pending', 'approved', 'edited', 'rejected', 'expired', 'sent'] as const;
+export type DraftStatus = (typeof DRAFT_STATUSES)[number];
+
+/** A reply Jamii proposes, waiting for (or past) a manager's decision. */
+export interface Draft {
+  /** Short numeric id managers type: `/approve 12`. */
+  id: number;
+  messageId: number;
+  communityId: string;
+  kind: DraftKind;
+  /** The exact text that would be posted (after an edit: the edited text). */
+  text: string;
+  /** What Jamii drafted, kept after an edit. */
+  originalText: string;
+  status: DraftStatus;
+  reason: string;
+  language: string;
+  promptName: string;
+  promptVersion: string;
+  provider: string;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: Date | null;
+  decisionNote: string | null;
+  createdAt: Date;
+}
+
+/** A draft with the member's message it answers: what a card shows. */
+export interface DraftWithMessage extends Draft {
+  message: StoredMessage;
+}
+
+export const ROLES = ['manager', 'admin'] as const;
+/** admin can do everything a manager can. */
+export type Role = (typeof ROLES)[number];
+
+/** Who pressed the button or typed the command. */
+export interface Invoker {
+  platform: Platform;
+  userId: string;
+  displayName: string;
+}
+
+export function principalKey(p: { platform: Platform; userId: string }): string {
+  return `${p.platform}:${p.userId}`;
+}
+
+/** A button on a card. `id` is what the platform sends back: `approve:12`. */
+export interface CardAction {
+  id: string;
+  label: string;
+  style: 'primary' | 'danger' | 'secondary';
+}
+
+/** Platform-neutral approval card; each connector renders it within its own limits. */
+export interface CardView {
+  draftId: number;
+  title: string;
+  status: DraftStatus;
+  /** The member's message being answered. */
+  quote: string;
+  quoteAuthor: string;
+  /** The exact reply text that would be posted. */
+  body: string;
+  fields: Array<{ label: string; value: string }>;
+  footer: string | null;
+  actions: CardAction[];
+}
+
+/** What a manager command answers with. */
+export interface CommandReply {
+  text: string;
+  cards?: CardView[] | undefined;
+  /** Only the invoker should see it (refusals, errors) where the platform allows. */
+  ephemeral?: boolean | undefined;
+}
+
+export const OUTBOX_KINDS = ['reply', 'card', 'notice'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'unconfirmed', 'failed'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/** One post Jamii will make, exactly once. */
+export interface OutboundPost {
+  id: number;
+  kind: OutboxKind;
+  target: ChatRef;
+  replyToMessageId: string | null;
+  text: string;
+  card: CardView | null;
+  draftId: number | null;
+  status: OutboxStatus;
+  attempts: number;
+  platformMessageId: string | null;
+}

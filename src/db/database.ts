@@ -1,0 +1,209 @@
+/**
+ * The one place that opens a database: embedded PGlite under the data dir when no
+ * DATABASE_URL is set, a Postgres server through postgres.js when it is. Both run the same
+ * drizzle migrations at start; on a server, an advisory lock keeps two starting processes
+ * from migrating at once.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import postgres from 'postgres';
+import type { Logger } from '../core/ports.js';
+
+/** drizzle over either driver. */
+export type Orm = PgDatabase<PgQueryResultHKT>;
+
+/** Raw SQL with positional parameters; the shape pg-boss's `db` option expects. */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+}
+
+/** A connection or a transaction: drizzle and raw SQL over the same session. */
+export interface DbSession {
+  orm: Orm;
+  sql: SqlExecutor;
+  /** Runs after the surrounding transaction commits (immediately outside a transaction). */
+  afterCommit(fn: () => void): void;
+}
+
+export interface Database extends DbSession {
+  readonly kind: 'pglite' | 'postgres';
+  transaction<T>(fn: (tx: DbSession) => Promise<T>): Promise<T>;
+  /** true when a trivial query answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+/** Arbitrary constant for pg_advisory_lock: "jamii" in ASCII. */
+const MIGRATION_LOCK_KEY = 0x6a616d6969;
+/** Postgres's own default is 128MB, which PGlite allocates inside its WASM heap; Jamii needs far less. */
+export const PGLITE_SHARED_BUFFERS_DEFAULT = '16MB';
+
+export interface OpenDatabaseOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  poolMax?: number;
+  log: Logger;
+  /** In-memory PGlite (tests). */
+  memory?: boolean;
+  pgliteSharedBuffers?: string;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options.poolMax ?? 10) : await openPglite(options);
+  try {
+    await db.migrate(options.log);
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  return db;
+}
+
+function immediate(): (fn: () => void) => void {
+  return (fn) => fn();
+}
+
+async function runCommitted<T>(fn: (hooks: Array<() => void>) => Promise<T>): Promise<T> {
+  const hooks: Array<() => void> = [];
+  const result = await fn(hooks);
+  for (const hook of hooks) hook();
+  return result;
+}
+
+type InternalDatabase = Database & { migrate(log: Logger): Promise<void> };
+
+async function openPglite(options: OpenDatabaseOptions): Promise<InternalDatabase> {
+  const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.pgliteSharedBuffers ?? PGLITE_SHARED_BUFFERS_DEFAULT}`];
+  let client: PGlite;
+  if (options.memory) {
+    client = new PGlite({ startParams });
+  } else {
+    const dir = path.join(options.dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+    client = new PGlite(dir, { startParams });
+  }
+  await client.waitReady;
+
+  const executorOf = (c: PGlite | PgliteTransaction): SqlExecutor => ({
+    async executeSql(text, values) {
+      if (!values || values.length === 0) {
+        // pg-boss sends multi-statement scripts without parameters: the simple protocol runs them.
+        const results = await c.exec(text);
+        return { rows: results.at(-1)?.rows ?? [] };
+      }
+      const result = await c.query(text, values as unknown[]);
+      return { rows: result.rows as any[] };
+    },
+  });
+
+  const orm = drizzlePglite({ client }) as unknown as Orm;
+  let closed = false;
+  return {
+    kind: 'pglite',
+    orm,
+    sql: executorOf(client),
+    afterCommit: immediate(),
+    transaction: (fn) =>
+      runCommitted((hooks) =>
+        client.transaction((tx) =>
+          fn({
+            orm: drizzlePglite({ client: tx as unknown as PGlite }) as unknown as Orm,
+            sql: executorOf(tx),
+            afterCommit: (hook) => hooks.push(hook),
+          }),
+        ),
+      ),
+    async ping() {
+      try {
+        await client.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+    async migrate(log) {
+      const started = Date.now();
+      await migratePglite(drizzlePglite({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+      log.info({ driver: 'pglite', ms: Date.now() - started }, 'db.migrated');
+    },
+  };
+}
+
+async function openPostgres(url: string, poolMax: number): Promise<InternalDatabase> {
+  const client = postgres(url, {
+    max: poolMax,
+    onnotice: () => undefined,
+    connection: { application_name: 'jamii' },
+  });
+
+  const executorOf = (c: postgres.Sql | postgres.TransactionSql): SqlExecutor => ({
+    async executeSql(text, values) {
+      if (!values || values.length === 0) {
+        const rows = await c.unsafe(text).simple();
+        return { rows: Array.isArray(rows) ? [...rows] : [] };
+      }
+      const rows = await c.unsafe(text, values as postgres.ParameterOrJSON<never>[]);
+      return { rows: [...rows] };
+    },
+  });
+
+  const orm = drizzlePostgres({ client }) as unknown as Orm;
+  let closed = false;
+  return {
+    kind: 'postgres',
+    orm,
+    sql: executorOf(client),
+    afterCommit: immediate(),
+    transaction: (fn) =>
+      runCommitted(
+        (hooks) =>
+          client.begin((tx) =>
+            fn({
+              orm: drizzlePostgres({ client: tx as unknown as postgres.Sql }) as unknown as Orm,
+              sql: executorOf(tx),
+              afterCommit: (hook) => hooks.push(hook),
+            }),
+          ) as Promise<Awaited<ReturnType<typeof fn>>>,
+      ),
+    async ping() {
+      try {
+        await client`select 1`;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.end({ timeout: 5 });
+    },
+    async migrate(log) {
+      const started = Date.now();
+      const reserved = await client.reserve();
+      try {
+        // Session-level lock on a reserved connection: a second process waits here, then finds
+        // every migration applied and does nothing.
+        await reserved.unsafe('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        await migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await reserved.unsafe('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+        reserved.release();
+      }
+      log.info({ driver: 'postgres', ms: Date.now() - started }, 'db.migrated');
+    },
+  };
+}

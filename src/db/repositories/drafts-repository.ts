@@ -1,0 +1,108 @@
+import { and, asc, count, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { DraftsRepository } from '../../core/ports.js';
+import type { Draft, DraftWithMessage, MessagesRepositoryLike } from './types.js';
+import type { DbSession } from '../database.js';
+import { drafts } from '../schema/index.js';
+
+type Row = typeof drafts.$inferSelect;
+
+const toDraft = (r: Row): Draft => ({
+  id: r.id,
+  messageId: r.messageId,
+  communityId: r.communityId,
+  kind: r.kind,
+  text: r.text,
+  originalText: r.originalText,
+  status: r.status,
+  reason: r.reason,
+  language: r.language,
+  promptName: r.promptName,
+  promptVersion: r.promptVersion,
+  provider: r.provider,
+  decidedBy: r.decidedBy,
+  decidedByName: r.decidedByName,
+  decidedAt: r.decidedAt,
+  decisionNote: r.decisionNote,
+  createdAt: r.createdAt,
+});
+
+export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepositoryLike): DraftsRepository {
+  const withMessages = async (rows: Row[]): Promise<DraftWithMessage[]> => {
+    const msgs = await messagesRepo.getMany(rows.map((r) => r.messageId));
+    const byId = new Map(msgs.map((m) => [m.id, m]));
+    return rows.flatMap((r) => {
+      const message = byId.get(r.messageId);
+      return message ? [{ ...toDraft(r), message }] : [];
+    });
+  };
+
+  return {
+    async insert(d) {
+      const rows = await s.orm
+        .insert(drafts)
+        .values({ ...d, originalText: d.text })
+        .onConflictDoNothing({ target: drafts.messageId })
+        .returning();
+      return rows[0] ? toDraft(rows[0]) : null;
+    },
+
+    async get(id) {
+      const rows = await s.orm.select().from(drafts).where(eq(drafts.id, id));
+      const [withMessage] = await withMessages(rows);
+      return withMessage ?? null;
+    },
+
+    async listPending(communityIds, limit) {
+      if (communityIds.length === 0) return [];
+      const rows = await s.orm
+        .select()
+        .from(drafts)
+        .where(and(eq(drafts.status, 'pending'), inArray(drafts.communityId, communityIds)))
+        .orderBy(asc(drafts.createdAt), asc(drafts.id))
+        .limit(limit);
+      return withMessages(rows);
+    },
+
+    async countPending(communityIds) {
+      if (communityIds.length === 0) return 0;
+      const [row] = await s.orm
+        .select({ n: count() })
+        .from(drafts)
+        .where(and(eq(drafts.status, 'pending'), inArray(drafts.communityId, communityIds)));
+      return Number(row?.n ?? 0);
+    },
+
+    async decide(id, u) {
+      const rows = await s.orm
+        .update(drafts)
+        .set({
+          status: u.status,
+          ...(u.text !== undefined ? { text: u.text } : {}),
+          decidedBy: u.decidedBy,
+          decidedByName: u.decidedByName,
+          decidedAt: u.decidedAt,
+          decisionNote: u.note ?? null,
+          updatedAt: u.decidedAt,
+        })
+        .where(and(eq(drafts.id, id), eq(drafts.status, 'pending')))
+        .returning();
+      return rows[0] ? toDraft(rows[0]) : null;
+    },
+
+    async markSent(id) {
+      await s.orm
+        .update(drafts)
+        .set({ status: 'sent', updatedAt: sql`now()` })
+        .where(and(eq(drafts.id, id), inArray(drafts.status, ['approved', 'edited'])));
+    },
+
+    async expirePendingBefore(before) {
+      const rows = await s.orm
+        .update(drafts)
+        .set({ status: 'expired', updatedAt: sql`now()` })
+        .where(and(eq(drafts.status, 'pending'), lt(drafts.createdAt, before)))
+        .returning({ id: drafts.id });
+      return rows.map((r) => r.id);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { MessagesRepository, MessageToStore, StoredRef } from '../../core/ports.js';
+import type { Platform, StoredMessage } from '../../core/types.js';
+import type { DbSession } from '../database.js';
+import { chats, drafts, members, messages } from '../schema/index.js';
+import { createChatsRepository } from './chats-repository.js';
+import { createMembersRepository } from './members-repository.js';
+
+const chatKey = (platform: string, chatId: string) => `${platform}\u0000${chatId}`;
+
+export function createMessagesRepository(s: DbSession, communityOf: (platform: Platform, chatId: string) => string): MessagesRepository {
+  const chatsRepo = createChatsRepository(s);
+  const membersRepo = createMembersRepository(s);
+
+  const select = () =>
+    s.orm
+      .select({ m: messages, c: chats, a: members })
+      .from(messages)
+      .innerJoin(chats, eq(messages.chatId, chats.id))
+      .leftJoin(members, eq(messages.authorId, members.id));
+
+  type Row = Awaited<ReturnType<ReturnType<typeof select>['execute']>>[number];
+  const toMessage = ({ m, c, a }: Row): StoredMessage => ({
+    id: m.id,
+    communityId: c.communityId,
+    chat: { platform: c.platform as Platform, chatId: c.platformChatId, threadId: m.threadId ?? undefined },
+    chatTitle: c.title,
+    platformMessageId: m.platformMessageId,
+    author: { id: a?.platformUserId ?? 'unknown', displayName: a?.displayName ?? 'unknown', isBot: a?.isBot ?? false },
+    text: m.text,
+    replyToMessageId: m.replyToPlatformMessageId,
+    labels: m.labels ?? null,
+    sentAt: m.createdAt,
+  });
+
+  return {
+    async storeMany(batch: MessageToStore[]): Promise<StoredRef[]> {
+      if (batch.length === 0) return [];
+      const chatMap = await chatsRepo.ensure(
+        batch.map((b) => ({ ref: b.inbound.chat, title: b.inbound.chatTitle })),
+        (ref) => communityOf(ref.platform, ref.chatId),
+      );
+      const memberIds = await membersRepo.touchReturningIds(
+        batch.map((b) => ({ platform: b.inbound.chat.platform, author: b.inbound.author, at: b.inbound.sentAt })),
+      );
+      // Same message twice in one batch (a redelivery racing the original): keep the first.
+      const seen = new Set<string>();
+      const rows = [];
+      for (const b of batch) {
+        const chat = chatMap.get(chatKey(b.inbound.chat.platform, b.inbound.chat.chatId));
+        if (!chat) throw new Error('chat was not ensured');
+        const key = `${chat.id}\u0000${b.inbound.messageId}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const labels = b.labels;
+        rows.push({
+          chatId: chat.id,
+          platformMessageId: b.inbound.messageId,
+          threadId: b.inbound.chat.threadId ?? null,
+          authorId: memberIds.get(`${b.inbound.chat.platform}\u0000${b.inbound.author.id}`) ?? null,
+          text: b.inbound.text,
+          replyToPlatformMessageId: b.inbound.replyToMessageId ?? null,
+          language: labels?.language ?? null,
+          labels,
+          isQuestion: labels?.isQuestion ?? false,
+          isNegative: labels?.isNegative ?? false,
+          severity: labels?.severity ?? 0,
+          fromBot: b.inbound.author.isBot,
+          isService: b.inbound.isService ?? false,
+          needsDraft: Boolean(labels && (labels.isQuestion || labels.isNegative)),
+          createdAt: b.inbound.sentAt,
+        });
+      }
+      const inserted = await s.orm
+        .insert(messages)
+        .values(rows)
+        .onConflictDoNothing({ target: [messages.chatId, messages.platformMessageId] })
+        .returning({ id: messages.id, chatId: messages.chatId, platformMessageId: messages.platformMessageId });
+      const insertedKeys = new Map(inserted.map((r) => [`${r.chatId}\u0000${r.platformMessageId}`, r.id]));
+      const missing = rows.filter((r) => !insertedKeys.has(`${r.chatId}\u0000${r.platformMessageId}`));
+      const existing = new Map<string, number>();
+      if (missing.length > 0) {
+        const found = await s.orm
+          .select({ id: messages.id, chatId: messages.chatId, platformMessageId: messages.platformMessageId })
+          .from(messages)
+          .where(
+            sql`(${messages.chatId}, ${messages.platformMessageId}) in (${sql.join(
+              missing.map((r) => sql`(${r.chatId}, ${r.platformMessageId})`),
+              sql`, `,
+            )})`,
+          );
+        for (const f of found) existing.set(`${f.chatId}\u0000${f.platformMessageId}`, f.id);
+      }
+      const reported = new Set<string>();
+      return batch.map((b) => {
+        const chat = chatMap.get(chatKey(b.inbound.chat.platform, b.inbound.chat.chatId))!;
+        const key = `${chat.id}\u0000${b.inbound.messageId}`;
+        const newId = insertedKeys.get(key);
+        const id = newId ?? existing.get(key);
+        if (id === undefined) throw new Error(`message ${key} was neither inserted nor found`);
+        // A duplicate inside one batch counts as inserted once, for its first occurrence.
+        const inserted = newId !== undefined && !reported.has(key);
+        reported.add(key);
+        return { id, chatRef: b.inbound.chat, platformMessageId: b.inbound.messageId, inserted };
+      });
+    },
+
+    async get(id) {
+      const rows = await select().where(eq(messages.id, id));
+      return rows[0] ? toMessage(rows[0]) : null;
+    },
+
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      const rows = await select().where(inArray(messages.id, ids));
+      return rows.map(toMessage);
+    },
+
+    async listAwaitingDraft(limit) {
+      const rows = await s.orm
+        .select({ id: messages.id })
+        .from(messages)
+        .leftJoin(drafts, eq(drafts.messageId, messages.id))
+        .where(and(eq(messages.needsDraft, true), isNull(drafts.id)))
+        .orderBy(messages.id)
+        .limit(limit);
+      return rows.map((r) => r.id);
+    },
+  };
+}

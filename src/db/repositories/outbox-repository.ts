@@ -1,0 +1,100 @@
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { OutboxRepository } from '../../core/ports.js';
+import type { OutboundPost, Platform } from '../../core/types.js';
+import type { DbSession } from '../database.js';
+import { outbox } from '../schema/index.js';
+
+type Row = typeof outbox.$inferSelect;
+
+const toPost = (r: Row): OutboundPost => ({
+  id: r.id,
+  kind: r.kind,
+  target: { platform: r.platform as Platform, chatId: r.platformChatId, threadId: r.threadId ?? undefined },
+  replyToMessageId: r.replyToPlatformMessageId,
+  text: r.text,
+  card: r.card ?? null,
+  draftId: r.draftId,
+  status: r.status,
+  attempts: r.attempts,
+  platformMessageId: r.platformMessageId,
+});
+
+const MAX_ERROR_CHARS = 500;
+
+export function createOutboxRepository(s: DbSession): OutboxRepository {
+  const transition = async (id: number, from: Row['status'][], set: PgUpdateSetSource<typeof outbox>) => {
+    const rows = await s.orm
+      .update(outbox)
+      .set(set)
+      .where(and(eq(outbox.id, id), inArray(outbox.status, from)))
+      .returning();
+    return rows[0] ? toPost(rows[0]) : null;
+  };
+  return {
+    async insert(p) {
+      const rows = await s.orm
+        .insert(outbox)
+        .values({
+          kind: p.kind,
+          dedupeKey: p.dedupeKey,
+          draftId: p.draftId,
+          platform: p.target.platform,
+          platformChatId: p.target.chatId,
+          threadId: p.target.threadId ?? null,
+          replyToPlatformMessageId: p.replyToMessageId,
+          text: p.text,
+          card: p.card,
+        })
+        .onConflictDoNothing({ target: outbox.dedupeKey })
+        .returning();
+      return rows[0] ? toPost(rows[0]) : null;
+    },
+    async get(id) {
+      const rows = await s.orm.select().from(outbox).where(eq(outbox.id, id));
+      return rows[0] ? toPost(rows[0]) : null;
+    },
+    claim: (id) => transition(id, ['pending'], { status: 'sending', attempts: sql`${outbox.attempts} + 1`, claimedAt: sql`now()` }),
+    reclaim: (id) => transition(id, ['sending'], { attempts: sql`${outbox.attempts} + 1`, claimedAt: sql`now()` }),
+    async markSent(id, platformMessageId, at) {
+      await transition(id, ['sending'], { status: 'sent', platformMessageId, sentAt: at, lastError: null });
+    },
+    async release(id, error) {
+      await transition(id, ['sending'], { status: 'pending', lastError: error.slice(0, MAX_ERROR_CHARS) });
+    },
+    async markUnconfirmed(id, error) {
+      await transition(id, ['sending', 'pending'], { status: 'unconfirmed', lastError: error.slice(0, MAX_ERROR_CHARS) });
+    },
+    async markFailed(id, error) {
+      await transition(id, ['sending', 'pending'], { status: 'failed', lastError: error.slice(0, MAX_ERROR_CHARS) });
+    },
+    requeue: (id) => transition(id, ['unconfirmed', 'failed'], { status: 'pending' }),
+    async findReplyForDraft(draftId) {
+      const rows = await s.orm
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.draftId, draftId), eq(outbox.kind, 'reply')));
+      return rows[0] ? toPost(rows[0]) : null;
+    },
+    async listCardsForDraft(draftId) {
+      const rows = await s.orm
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.draftId, draftId), eq(outbox.kind, 'card'), eq(outbox.status, 'sent')));
+      return rows.map(toPost);
+    },
+    async listPendingIds(limit) {
+      const rows = await s.orm
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(inArray(outbox.status, ['pending', 'sending']))
+        .orderBy(asc(outbox.id))
+        .limit(limit);
+      return rows.map((r) => r.id);
+    },
+    async countByStatus() {
+      const rows = await s.orm.select({ status: outbox.status, n: count() }).from(outbox).groupBy(outbox.status);
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    },
+  };
+}

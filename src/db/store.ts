@@ -1,0 +1,42 @@
+import type { JobEnqueuer, Repositories, Store } from '../core/ports.js';
+import type { Platform } from '../core/types.js';
+import type { Database, DbSession } from './database.js';
+import { createAuditRepository } from './repositories/audit-repository.js';
+import { createChatsRepository } from './repositories/chats-repository.js';
+import { createCommunitiesRepository } from './repositories/communities-repository.js';
+import { createDraftsRepository } from './repositories/drafts-repository.js';
+import { createMembersRepository } from './repositories/members-repository.js';
+import { createMessagesRepository } from './repositories/messages-repository.js';
+import { createOutboxRepository } from './repositories/outbox-repository.js';
+import { createRolesRepository } from './repositories/roles-repository.js';
+
+export interface StoreDeps {
+  db: Database;
+  /** Which community a chat first seen belongs to. */
+  communityOf: (platform: Platform, chatId: string) => string;
+  /** Binds job enqueueing to a session (pg-boss's `db` option). */
+  enqueuerFor: (session: DbSession) => JobEnqueuer;
+}
+
+function repositories(session: DbSession, deps: StoreDeps): Repositories {
+  const messages = createMessagesRepository(session, deps.communityOf);
+  return {
+    communities: createCommunitiesRepository(session),
+    chats: createChatsRepository(session),
+    members: createMembersRepository(session),
+    messages,
+    drafts: createDraftsRepository(session, messages),
+    outbox: createOutboxRepository(session),
+    audit: createAuditRepository(session),
+    roles: createRolesRepository(session),
+    jobs: deps.enqueuerFor(session),
+  };
+}
+
+/** The core's Store port over one database. */
+export function createStore(deps: StoreDeps): Store {
+  return {
+    ...repositories(deps.db, deps),
+    transaction: (fn) => deps.db.transaction((tx) => fn(repositories(tx, deps))),
+  };
+}

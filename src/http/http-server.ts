@@ -1,0 +1,99 @@
+/**
+ * The one HTTP server: health, metrics, and whatever routes connectors add (the sandbox page
+ * and API now; Telegram webhooks and Slack events later). Plain node:http with a small router.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { JamiiError, userMessage } from '../core/errors.js';
+import type { Logger } from '../core/ports.js';
+
+/** Request bodies Jamii accepts at most. */
+export const HTTP_BODY_MAX_BYTES = 256 * 1024;
+
+export interface RouteContext {
+  url: URL;
+  log: Logger;
+}
+
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  handler(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> | void;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), 'cache-control': 'no-store' });
+  res.end(payload);
+}
+
+export function sendError(res: ServerResponse, status: number, error: JamiiError): void {
+  sendJson(res, status, { error: { code: error.code, message: error.message } });
+}
+
+/** Reads a JSON body; `invalid_json` / `body_too_large` as JamiiErrors. */
+export async function readJson(req: IncomingMessage, maxBytes = HTTP_BODY_MAX_BYTES): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new JamiiError('body_too_large', `The request body is over ${maxBytes} bytes.`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new JamiiError('invalid_json', 'The request body is not valid JSON.', { cause: error });
+  }
+}
+
+export interface HttpServer {
+  server: Server;
+  listen(host: string, port: number): Promise<{ host: string; port: number }>;
+  /** Stops accepting connections and closes idle ones; waits for in-flight requests. */
+  close(): Promise<void>;
+}
+
+let requestCounter = 0;
+
+export function createHttpServer(deps: { routes: Route[]; log: Logger }): HttpServer {
+  const table = new Map(deps.routes.map((r) => [`${r.method} ${r.path}`, r]));
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = table.get(`${req.method === 'HEAD' ? 'GET' : req.method} ${url.pathname}`);
+    const log = deps.log.child({ req: ++requestCounter, method: req.method, path: url.pathname });
+    if (!route) {
+      const known = deps.routes.some((r) => r.path === url.pathname);
+      sendError(res, known ? 405 : 404, new JamiiError(known ? 'invalid_input' : 'not_found', known ? 'Method not allowed.' : 'Not found.'));
+      return;
+    }
+    Promise.resolve(route.handler(req, res, { url, log })).catch((error: unknown) => {
+      log.error({ err: error }, 'http.handler_failed');
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: userMessage(error) } });
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  return {
+    server,
+    listen(host, port) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          resolve({ host: address.address, port: address.port });
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Long-lived streams (the sandbox's live updates) end with the server.
+        setTimeout(() => server.closeAllConnections(), 1_000).unref();
+      });
+    },
+  };
+}

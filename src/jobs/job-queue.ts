@@ -1,0 +1,131 @@
+/**
+ * Durable work on pg-boss 10, over Jamii's own database connection (PGlite or postgres.js)
+ * through pg-boss's `db` option. Jobs are inserted in the same transaction as the rows they act
+ * on, so a crash never leaves a stored message without its draft job or an approval without its
+ * send job. Workers in this process are woken as soon as the transaction commits instead of
+ * waiting for the next poll.
+ */
+import PgBoss from 'pg-boss';
+import type { JobEnqueuer, JobName, JobPayloads, Logger } from '../core/ports.js';
+import type { Database, DbSession } from '../db/database.js';
+
+export const JOB_NAMES = ['draft', 'send', 'desk-refresh'] as const satisfies readonly JobName[];
+
+interface RetryPolicy {
+  retryLimit: number;
+  retryDelay: number;
+  retryBackoff: boolean;
+  expireInSeconds: number;
+}
+
+/** How each job retries: backoff doubles from `retryDelay` seconds. */
+export const RETRY_POLICIES = {
+  draft: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 120 },
+  send: { retryLimit: 8, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 },
+  'desk-refresh': { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 },
+} satisfies Record<JobName, RetryPolicy>;
+
+/** When a worker polls with nothing in-process to wake it (work enqueued by another process). */
+export const JOB_POLL_INTERVAL_SECONDS = 1;
+
+export interface JobContext {
+  jobId: string;
+  retryCount: number;
+  retryLimit: number;
+  /** True when this is the last attempt pg-boss will make. */
+  isFinalAttempt: boolean;
+}
+
+export type JobHandler<N extends JobName> = (payloads: Array<{ data: JobPayloads[N]; ctx: JobContext }>) => Promise<void>;
+
+export interface JobQueue {
+  /** An enqueuer bound to a session: inside a transaction the jobs commit with it. */
+  enqueuerFor(session: DbSession): JobEnqueuer;
+  work<N extends JobName>(name: N, options: { concurrency: number; batchSize: number }, handler: JobHandler<N>): Promise<void>;
+  schedule(name: string, cron: string, handler: () => Promise<void>): Promise<void>;
+  /** Stops fetching, waits for running handlers (up to `timeoutMs`). */
+  stop(timeoutMs: number): Promise<void>;
+  /** Jobs waiting or running, by queue (for /metrics and tests). */
+  backlog(): Promise<Record<string, number>>;
+}
+
+export async function createJobQueue(deps: { db: Database; log: Logger; supervise: boolean }): Promise<JobQueue> {
+  const { db, log } = deps;
+  const boss = new PgBoss({
+    db: db.sql as PgBoss.Db,
+    schema: 'pgboss',
+    supervise: deps.supervise,
+    schedule: deps.supervise,
+    migrate: true,
+  });
+  boss.on('error', (error) => log.error({ err: error }, 'jobs.error'));
+  await boss.start();
+  for (const name of JOB_NAMES) {
+    await boss.createQueue(name, { name, ...RETRY_POLICIES[name] });
+  }
+
+  const localWorkers = new Map<string, string[]>();
+  const wake = (name: string) => {
+    for (const id of localWorkers.get(name) ?? []) boss.notifyWorker(id);
+  };
+
+  const scheduled = new Set<string>();
+
+  return {
+    enqueuerFor(session) {
+      return {
+        async enqueue(name, payloads) {
+          if (payloads.length === 0) return;
+          const policy = RETRY_POLICIES[name];
+          await boss.insert(
+            payloads.map((data) => ({ name, data, ...policy })),
+            { db: session.sql as PgBoss.Db },
+          );
+          session.afterCommit(() => wake(name));
+        },
+      };
+    },
+
+    async work(name, options, handler) {
+      const ids: string[] = [];
+      for (let i = 0; i < options.concurrency; i++) {
+        const id = await boss.work<JobPayloads[typeof name]>(
+          name,
+          { batchSize: options.batchSize, pollingIntervalSeconds: JOB_POLL_INTERVAL_SECONDS, includeMetadata: true },
+          async (jobs) => {
+            await handler(
+              jobs.map((job) => ({
+                data: job.data,
+                ctx: {
+                  jobId: job.id,
+                  retryCount: job.retryCount,
+                  retryLimit: job.retryLimit,
+                  isFinalAttempt: job.retryCount >= job.retryLimit,
+                },
+              })),
+            );
+          },
+        );
+        ids.push(id);
+      }
+      localWorkers.set(name, [...(localWorkers.get(name) ?? []), ...ids]);
+    },
+
+    async schedule(name, cron, handler) {
+      await boss.createQueue(name, { name, retryLimit: 0 });
+      await boss.schedule(name, cron, {}, { singletonKey: name });
+      await boss.work(name, { pollingIntervalSeconds: 30 }, async () => handler());
+      scheduled.add(name);
+    },
+
+    async stop(timeoutMs) {
+      await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
+    },
+
+    async backlog() {
+      const counts: Record<string, number> = {};
+      for (const name of [...JOB_NAMES, ...scheduled]) counts[name] = await boss.getQueueSize(name);
+      return counts;
+    },
+  };
+}
