@@ -45,6 +45,8 @@ export interface StartOptions {
   log: PinoLogger;
   /** In-memory PGlite instead of the data dir (tests). */
   memoryDb?: boolean;
+  /** With `memoryDb`: start from this dumped PGlite data directory. */
+  pgliteTemplate?: Blob;
   clock?: Clock;
   /** Extra platform senders (tests plug in fakes). */
   senders?: PlatformSender[];
@@ -69,7 +71,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const metrics = createMetrics();
 
     // 2. Storage and durable work.
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, log, memory: options.memoryDb ?? false });
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, log, memory: options.memoryDb ?? false, ...(options.pgliteTemplate ? { pgliteLoadDataDir: options.pgliteTemplate } : {}) });
     cleanups.push(() => db.close());
     const queue = await createJobQueue({ db, log: log.child({ part: 'jobs' }), supervise: config.jobs.kinds.has('maintenance') });
     const store = createStore({ db, communityOf: (p, id) => communities.communityOf(p, id), enqueuerFor: (s) => queue.enqueuerFor(s) });
@@ -85,7 +87,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const provider = createOfflineProvider({ prompts });
     const senders = new Map<Platform, PlatformSender>();
     const access = createAccess({ roles: store.roles, audit: store.audit });
-    const ingest = createIngestService({ store, communities, labeler: labelMessage.bind(null) as never, metrics, clock, log });
+    const ingest = createIngestService({ store, communities, labeler: (text, hint) => labelMessage(text, { fallbackLanguage: hint.communityLanguage }), metrics, clock, log });
     const drafting = createDraftingService({ store, provider, communities, deskPlatforms: () => senders.keys(), metrics, clock, log: log.child({ part: 'drafting' }) });
     const approvals = createApprovalService({ store, access, metrics, clock, log: log.child({ part: 'approvals' }) });
     const delivery = createDeliveryService({ store, senders, communities, metrics, clock, log: log.child({ part: 'delivery' }) });
@@ -101,11 +103,10 @@ export async function startJamii(config: Config, options: StartOptions): Promise
 
     // 5. HTTP, then workers, then redelivery of anything the last run left behind.
     let stopping = false;
-    metrics.onScrape(async () => {
-      metrics.gauges.pendingDrafts.set(await store.drafts.countPending(config.communities.map((c) => c.id)));
-      const byStatus = await store.outbox.countByStatus();
-      for (const status of ['pending', 'sending', 'sent', 'unconfirmed', 'failed']) metrics.gauges.outbox.labels(status).set(byStatus[status] ?? 0);
-      for (const [name, n] of Object.entries(await queue.backlog())) metrics.gauges.jobs.labels(name).set(n);
+    metrics.setGaugeReaders({
+      pendingDrafts: () => store.drafts.countPending(config.communities.map((c) => c.id)),
+      outbox: () => store.outbox.countByStatus(),
+      jobs: () => queue.backlog(),
     });
     const http = createHttpServer({
       routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? [])],

@@ -114,13 +114,30 @@ const envSchema = z.object({
   JAMII_LANGUAGE: languageSchema.default('en'),
 });
 
+/**
+ * A platform id in YAML. Unquoted, YAML reads `1098765432109876543` as a number and rounds it;
+ * such an id is refused with the fix rather than silently changed.
+ */
+const platformIdSchema = z.unknown().transform((value, ctx) => {
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value !== 0) return String(value);
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      typeof value === 'number'
+        ? 'this id is too long to be read as a number; put it in quotes, e.g. "1098765432109876543"'
+        : 'expected a platform id (text, in quotes)',
+  });
+  return z.NEVER;
+});
+
 const chatsSchema = z
-  .object(Object.fromEntries(PLATFORMS.map((p) => [p, z.array(z.coerce.string().min(1)).optional()])))
+  .object(Object.fromEntries(PLATFORMS.map((p) => [p, z.array(platformIdSchema).optional()])))
   .strict()
   .partial();
 
 const deskSchema = z
-  .object(Object.fromEntries(PLATFORMS.map((p) => [p, z.coerce.string().min(1).optional()])))
+  .object(Object.fromEntries(PLATFORMS.map((p) => [p, platformIdSchema.optional()])))
   .strict()
   .partial();
 

@@ -26,11 +26,12 @@ export interface ApprovalService {
 }
 
 function describeDecided(draft: Draft): string {
-  const past: Record<string, string> = { approved: 'approved', edited: 'edited and approved', rejected: 'rejected', sent: 'approved and sent', expired: 'expired' };
+  const past: Record<string, string> = { approved: 'approved', edited: 'edited and approved', rejected: 'rejected', sent: 'approved', expired: 'expired' };
   if (draft.status === 'expired') return `Draft #${draft.id} has expired; it can no longer be approved.`;
   const by = draft.decidedByName ? ` by ${draft.decidedByName}` : '';
   const at = draft.decidedAt ? ` at ${formatTime(draft.decidedAt)}` : '';
-  return `Draft #${draft.id} was already ${past[draft.status] ?? draft.status}${by}${at}.`;
+  const posted = draft.status === 'sent' ? '; the reply is posted' : '';
+  return `Draft #${draft.id} was already ${past[draft.status] ?? draft.status}${by}${at}${posted}.`;
 }
 
 export function createApprovalService(deps: { store: Store; access: Access; metrics: CoreMetrics; clock: Clock; log: Logger }): ApprovalService {

@@ -10,6 +10,12 @@ import { DeliveryError, JamiiError } from './errors.js';
 import type { Clock, CoreMetrics, Logger, PlatformSender, Store } from './ports.js';
 import type { OutboundPost, Platform } from './types.js';
 
+/**
+ * A claim older than this belongs to an attempt that died (the send job expires after 60 s and
+ * connectors time out well before). A younger one is still in flight.
+ */
+export const SEND_CLAIM_STALE_AFTER_MS = 90_000;
+
 export interface DeliveryContext {
   /** No retry follows this attempt. */
   isFinalAttempt: boolean;
@@ -77,6 +83,11 @@ export function createDeliveryService(deps: {
       if (!post) {
         const current = await store.outbox.get(outboxId);
         if (!current || current.status !== 'sending') return; // sent, unconfirmed or failed: nothing to do
+        const claimAgeMs = current.claimedAt ? clock.now().getTime() - current.claimedAt.getTime() : Number.POSITIVE_INFINITY;
+        if (claimAgeMs < SEND_CLAIM_STALE_AFTER_MS) {
+          // Another attempt is still waiting on the platform; judge it only once it is overdue.
+          throw new JamiiError('send_in_progress', `outbox ${outboxId} is being sent by another attempt`);
+        }
         // Claimed by an attempt that never finished (crash, expiry): its request may have left.
         if (senders.get(current.target.platform)?.idempotentSend) {
           post = await store.outbox.reclaim(outboxId);

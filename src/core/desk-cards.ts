@@ -26,7 +26,7 @@ function statusLine(draft: DraftWithMessage, delivery: OutboundPost | null): str
     case 'expired':
       return 'Expired without a decision';
     default: {
-      const verb = draft.status === 'edited' ? 'Edited and approved' : 'Approved';
+      const verb = draft.status === 'edited' || draft.text !== draft.originalText ? 'Edited and approved' : 'Approved';
       const who = draft.decidedByName ? ` by ${draft.decidedByName} at ${formatTime(draft.decidedAt!)}` : '';
       const sent =
         delivery?.status === 'sent' || draft.status === 'sent'
@@ -36,7 +36,7 @@ function statusLine(draft: DraftWithMessage, delivery: OutboundPost | null): str
             : delivery?.status === 'failed'
               ? ' · FAILED to post: /retry to try again'
               : ' · posting…';
-      return `${draft.status === 'sent' ? 'Approved' : verb}${who}${sent}`;
+      return `${verb}${who}${sent}`;
     }
   }
 }

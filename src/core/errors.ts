@@ -8,6 +8,7 @@ export const ERROR_MESSAGES = {
   draft_not_found: 'There is no draft with that id.',
   draft_already_decided: 'That draft has already been decided.',
   draft_not_pending: 'That draft is no longer waiting for a decision.',
+  send_in_progress: 'That post is being sent right now.',
   post_not_retryable: 'Nothing to retry for that draft.',
   unknown_command: 'Unknown command. Type /help for the list.',
   bad_arguments: 'The command is incomplete or malformed.',

@@ -157,4 +157,6 @@ export interface OutboundPost {
   status: OutboxStatus;
   attempts: number;
   platformMessageId: string | null;
+  /** When the current (or last) send attempt claimed the row. */
+  claimedAt: Date | null;
 }

@@ -37,12 +37,20 @@ export interface Database extends DbSession {
   transaction<T>(fn: (tx: DbSession) => Promise<T>): Promise<T>;
   /** true when a trivial query answers. */
   ping(): Promise<boolean>;
+  /**
+   * Runs `fn` while holding the cluster-wide schema lock (a Postgres advisory lock; PGlite has
+   * one connection and needs none). Migrations and the job queue's schema setup run under it, so
+   * processes starting together never race on DDL.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** PGlite only: the data directory as a tarball (test templates, backups). */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 /** Arbitrary constant for pg_advisory_lock: "jamii" in ASCII. */
-const MIGRATION_LOCK_KEY = 0x6a616d6969;
+const SCHEMA_LOCK_KEY = 0x6a616d6969;
 /** Postgres's own default is 128MB, which PGlite allocates inside its WASM heap; Jamii needs far less. */
 export const PGLITE_SHARED_BUFFERS_DEFAULT = '16MB';
 
@@ -54,6 +62,8 @@ export interface OpenDatabaseOptions {
   /** In-memory PGlite (tests). */
   memory?: boolean;
   pgliteSharedBuffers?: string;
+  /** Start PGlite from a dumped data directory (tests start from a migrated template). */
+  pgliteLoadDataDir?: Blob;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -84,7 +94,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<InternalDatabas
   const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.pgliteSharedBuffers ?? PGLITE_SHARED_BUFFERS_DEFAULT}`];
   let client: PGlite;
   if (options.memory) {
-    client = new PGlite({ startParams });
+    client = new PGlite({ startParams, ...(options.pgliteLoadDataDir ? { loadDataDir: options.pgliteLoadDataDir } : {}) });
   } else {
     const dir = path.join(options.dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
@@ -129,6 +139,8 @@ async function openPglite(options: OpenDatabaseOptions): Promise<InternalDatabas
         return false;
       }
     },
+    exclusive: (fn) => fn(),
+    dump: () => client.dumpDataDir('gzip'),
     async close() {
       if (closed) return;
       closed = true;
@@ -142,6 +154,13 @@ async function openPglite(options: OpenDatabaseOptions): Promise<InternalDatabas
   };
 }
 
+/** node-postgres (which pg-boss is written for) sends undefined as NULL and objects as JSON text; so do we. */
+function toPostgresParameter(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value === null || typeof value !== 'object' || value instanceof Date || Array.isArray(value) || Buffer.isBuffer(value)) return value;
+  return JSON.stringify(value);
+}
+
 async function openPostgres(url: string, poolMax: number): Promise<InternalDatabase> {
   const client = postgres(url, {
     max: poolMax,
@@ -149,31 +168,60 @@ async function openPostgres(url: string, poolMax: number): Promise<InternalDatab
     connection: { application_name: 'jamii' },
   });
 
-  const executorOf = (c: postgres.Sql | postgres.TransactionSql): SqlExecutor => ({
+  const executorOf = (c: postgres.Sql | postgres.TransactionSql, pooled: boolean): SqlExecutor => ({
     async executeSql(text, values) {
       if (!values || values.length === 0) {
+        // pg-boss's scripts carry their own BEGIN/COMMIT: outside a transaction they need one
+        // connection to themselves, and the simple protocol for several statements.
+        if (pooled) {
+          const reserved = await (c as postgres.Sql).reserve();
+          try {
+            const rows = await reserved.unsafe(text).simple();
+            return { rows: Array.isArray(rows) ? [...rows] : [] };
+          } catch (error) {
+            // A failed script leaves its BEGIN open: never hand an aborted connection back to the pool.
+            await reserved.unsafe('rollback').catch(() => undefined);
+            throw error;
+          } finally {
+            reserved.release();
+          }
+        }
         const rows = await c.unsafe(text).simple();
         return { rows: Array.isArray(rows) ? [...rows] : [] };
       }
-      const rows = await c.unsafe(text, values as postgres.ParameterOrJSON<never>[]);
+      const rows = await c.unsafe(text, values.map(toPostgresParameter) as postgres.ParameterOrJSON<never>[]);
       return { rows: [...rows] };
     },
   });
 
   const orm = drizzlePostgres({ client }) as unknown as Orm;
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const reserved = await client.reserve();
+    try {
+      // Session-level lock on a reserved connection: a second process waits here, then finds the
+      // work done (every migration applied, the queue schema installed) and does nothing.
+      await reserved.unsafe('select pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
+      return await fn();
+    } finally {
+      await reserved.unsafe('select pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]).catch(() => undefined);
+      reserved.release();
+    }
+  };
   let closed = false;
   return {
     kind: 'postgres',
     orm,
-    sql: executorOf(client),
+    sql: executorOf(client, true),
     afterCommit: immediate(),
     transaction: (fn) =>
       runCommitted(
         (hooks) =>
           client.begin((tx) =>
             fn({
-              orm: drizzlePostgres({ client: tx as unknown as postgres.Sql }) as unknown as Orm,
-              sql: executorOf(tx),
+              // drizzle reads the client's parser options, which a transaction handle lacks:
+              // lend it the pool's (already set up by the drizzle instance above).
+              orm: drizzlePostgres({ client: Object.assign(tx, { options: client.options }) as unknown as postgres.Sql }) as unknown as Orm,
+              sql: executorOf(tx, false),
               afterCommit: (hook) => hooks.push(hook),
             }),
           ) as Promise<Awaited<ReturnType<typeof fn>>>,
@@ -191,18 +239,10 @@ async function openPostgres(url: string, poolMax: number): Promise<InternalDatab
       closed = true;
       await client.end({ timeout: 5 });
     },
+    exclusive,
     async migrate(log) {
       const started = Date.now();
-      const reserved = await client.reserve();
-      try {
-        // Session-level lock on a reserved connection: a second process waits here, then finds
-        // every migration applied and does nothing.
-        await reserved.unsafe('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-        await migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
-      } finally {
-        await reserved.unsafe('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-        reserved.release();
-      }
+      await exclusive(() => migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_FOLDER }));
       log.info({ driver: 'postgres', ms: Date.now() - started }, 'db.migrated');
     },
   };

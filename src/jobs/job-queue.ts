@@ -59,10 +59,10 @@ export async function createJobQueue(deps: { db: Database; log: Logger; supervis
     migrate: true,
   });
   boss.on('error', (error) => log.error({ err: error }, 'jobs.error'));
-  await boss.start();
-  for (const name of JOB_NAMES) {
-    await boss.createQueue(name, { name, ...RETRY_POLICIES[name] });
-  }
+  await db.exclusive(async () => {
+    await boss.start();
+    for (const name of JOB_NAMES) await boss.createQueue(name, { name, ...RETRY_POLICIES[name] });
+  });
 
   const localWorkers = new Map<string, string[]>();
   const wake = (name: string) => {
@@ -112,8 +112,10 @@ export async function createJobQueue(deps: { db: Database; log: Logger; supervis
     },
 
     async schedule(name, cron, handler) {
-      await boss.createQueue(name, { name, retryLimit: 0 });
-      await boss.schedule(name, cron, {}, { singletonKey: name });
+      await db.exclusive(async () => {
+        await boss.createQueue(name, { name, retryLimit: 0 });
+        await boss.schedule(name, cron, {}, { singletonKey: name });
+      });
       await boss.work(name, { pollingIntervalSeconds: 30 }, async () => handler());
       scheduled.add(name);
     },

@@ -81,6 +81,8 @@ export function parsePrompt(source: string, file: string): PromptTemplate {
     for (const m of text.matchAll(VARIABLE)) {
       if (!(m[1]! in fm.data.variables)) throw new PromptError(`${file}: section "${lang}" uses {{${m[1]}}}, which the front matter does not declare`);
     }
+    const stray = /\{\{|\}\}|\{[a-zA-Z][a-zA-Z0-9_]*\}/.exec(text.replace(VARIABLE, ''));
+    if (stray) throw new PromptError(`${file}: section "${lang}" has a malformed placeholder near "${stray[0]}" (write {{name}})`);
   }
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 7);
   return {

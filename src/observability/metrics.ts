@@ -4,9 +4,14 @@ import type { CoreMetrics } from '../core/ports.js';
 
 export interface Metrics extends CoreMetrics {
   registry: Registry;
-  /** Sets a gauge read at scrape time. */
-  onScrape(collect: () => Promise<void>): void;
-  gauges: { pendingDrafts: Gauge; outbox: Gauge<'status'>; jobs: Gauge<'queue'> };
+  /** Where the live gauges read their values at scrape time. */
+  setGaugeReaders(readers: Partial<GaugeReaders>): void;
+}
+
+export interface GaugeReaders {
+  pendingDrafts: () => Promise<number>;
+  outbox: () => Promise<Record<string, number>>;
+  jobs: () => Promise<Record<string, number>>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -23,30 +28,43 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  for (const kind of ['question', 'negative']) drafts.labels(kind);
-  for (const outcome of ['approved', 'edited', 'rejected']) decisions.labels(outcome);
-  const collectors: Array<() => Promise<void>> = [];
-  // Registered before the gauges it fills: prom-client collects in registration order.
+  for (const kind of ['question', 'negative']) drafts.labels(kind).inc(0);
+  for (const outcome of ['approved', 'edited', 'rejected']) decisions.labels(outcome).inc(0);
+  for (const kind of ['reply', 'card', 'notice']) posts.labels(kind).inc(0);
+  // prom-client reads every metric in parallel, so each gauge collects its own value at scrape time.
+  const readers: Partial<GaugeReaders> = {};
   new Gauge({
-    name: 'jamii_scrape_ok',
-    help: '1 when the last scrape could read the database.',
+    name: 'jamii_drafts_pending',
+    help: 'Drafts waiting for a decision.',
     registers: [registry],
     async collect() {
-      try {
-        for (const c of collectors) await c();
-        this.set(1);
-      } catch {
-        this.set(0);
-      }
+      if (readers.pendingDrafts) this.set(await readers.pendingDrafts());
     },
   });
-  const pendingDrafts = new Gauge({ name: 'jamii_drafts_pending', help: 'Drafts waiting for a decision.', registers: [registry] });
-  const outbox = new Gauge({ name: 'jamii_outbox_posts', help: 'Outbox rows by status.', labelNames: ['status'], registers: [registry] });
-  const jobs = new Gauge({ name: 'jamii_jobs_queued', help: 'Durable jobs waiting, by queue.', labelNames: ['queue'], registers: [registry] });
+  new Gauge({
+    name: 'jamii_outbox_posts',
+    help: 'Outbox rows by status.',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      if (!readers.outbox) return;
+      const counts = await readers.outbox();
+      for (const status of ['pending', 'sending', 'sent', 'unconfirmed', 'failed']) this.labels(status).set(counts[status] ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'jamii_jobs_queued',
+    help: 'Durable jobs waiting, by queue.',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      if (!readers.jobs) return;
+      for (const [queue, n] of Object.entries(await readers.jobs())) this.labels(queue).set(n);
+    },
+  });
   return {
     registry,
-    gauges: { pendingDrafts, outbox, jobs },
-    onScrape: (c) => collectors.push(c),
+    setGaugeReaders: (r) => Object.assign(readers, r),
     messageIngested: (n) => ingested.inc(n),
     draftCreated: (kind) => drafts.labels(kind).inc(),
     decision: (outcome) => decisions.labels(outcome).inc(),

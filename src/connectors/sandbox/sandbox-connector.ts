@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { CommandDispatcher } from '../../core/commands/command-registry.js';
 import type { CommunityDirectory } from '../../core/communities.js';
+import { cardText } from '../../core/desk-cards.js';
 import { JamiiError } from '../../core/errors.js';
 import type { IngestService } from '../../core/ingest-service.js';
 import type { Logger, PlatformSender } from '../../core/ports.js';
@@ -45,7 +46,7 @@ export function createSandboxConnector(deps: {
 
   const postReply = async (chat: string, replyTo: number, reply: CommandReply) => {
     await platform.postFromBot({ chat, text: reply.text, replyTo, card: null, outboxId: null });
-    for (const card of reply.cards ?? []) await platform.postFromBot({ chat, text: card.title, replyTo, card, outboxId: null });
+    for (const card of reply.cards ?? []) await platform.postFromBot({ chat, text: cardText(card), replyTo, card, outboxId: null });
   };
 
   /** Hands one member post to the core: a command on a desk, a community message elsewhere. */
@@ -69,8 +70,8 @@ export function createSandboxConnector(deps: {
       const row = await platform.postFromBot({ chat: post.target.chatId, text: post.text, replyTo: Number.isFinite(replyTo) ? replyTo : null, card: post.card, outboxId: post.id });
       return { messageId: String(row.id) };
     },
-    async updateCard(_target, messageId, card, text) {
-      await platform.updateBotPost(Number(messageId), text, card);
+    async updateCard(_target, _messageId, card, text) {
+      await platform.updateCardCopies(card.draftId, text, card);
     },
   };
 

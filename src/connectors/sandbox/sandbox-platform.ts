@@ -50,6 +50,8 @@ export interface SandboxPlatform {
   /** Bot post; with `outboxId`, a repeat returns the first post instead of posting again. */
   postFromBot(input: { chat: string; text: string; replyTo: number | null; card: CardView | null; outboxId: number | null }): Promise<Row>;
   updateBotPost(id: number, text: string, card: CardView | null): Promise<void>;
+  /** Updates every copy of a draft's card (the desk card and those shown by /pending or /show). */
+  updateCardCopies(draftId: number, text: string, card: CardView): Promise<void>;
   markDelivered(id: number): Promise<void>;
   undelivered(): Promise<Row[]>;
   history(chat: string, afterId?: number): Promise<SandboxMessage[]>;
@@ -89,6 +91,14 @@ export function createSandboxPlatform(db: Database): SandboxPlatform {
         .where(and(eq(sandboxMessages.id, id), eq(sandboxMessages.fromBot, true)))
         .returning({ chat: sandboxMessages.chat });
       if (row) emit(row.chat, id, 'updated');
+    },
+    async updateCardCopies(draftId, text, card) {
+      const rows = await db.orm
+        .update(sandboxMessages)
+        .set({ text, card, updatedAt: sql`now()` })
+        .where(and(eq(sandboxMessages.fromBot, true), sql`(${sandboxMessages.card} ->> 'draftId')::int = ${draftId}`))
+        .returning({ id: sandboxMessages.id, chat: sandboxMessages.chat });
+      for (const r of rows) emit(r.chat, r.id, 'updated');
     },
     async markDelivered(id) {
       await db.orm.update(sandboxMessages).set({ delivered: true }).where(eq(sandboxMessages.id, id));

@@ -18,6 +18,7 @@ const toPost = (r: Row): OutboundPost => ({
   status: r.status,
   attempts: r.attempts,
   platformMessageId: r.platformMessageId,
+  claimedAt: r.claimedAt,
 });
 
 const MAX_ERROR_CHARS = 500;
@@ -57,7 +58,8 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
     claim: (id) => transition(id, ['pending'], { status: 'sending', attempts: sql`${outbox.attempts} + 1`, claimedAt: sql`now()` }),
     reclaim: (id) => transition(id, ['sending'], { attempts: sql`${outbox.attempts} + 1`, claimedAt: sql`now()` }),
     async markSent(id, platformMessageId, at) {
-      await transition(id, ['sending'], { status: 'sent', platformMessageId, sentAt: at, lastError: null });
+      // A confirmation beats an earlier "unconfirmed" verdict on the same row.
+      await transition(id, ['sending', 'unconfirmed'], { status: 'sent', platformMessageId, sentAt: at, lastError: null });
     },
     async release(id, error) {
       await transition(id, ['sending'], { status: 'pending', lastError: error.slice(0, MAX_ERROR_CHARS) });

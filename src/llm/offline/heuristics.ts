@@ -89,6 +89,13 @@ export function detectLanguage(text: string, fallback: string): string {
     for (const t of tokens) if (stop.has(t)) scores[lang]! += 1;
   }
   if (SPANISH_MARKS.test(text)) scores.es! += 2;
+  // A language's own question and complaint vocabulary is evidence for it too.
+  for (const lang of ['en', 'sw', 'es'] as const) {
+    const r = RULES[lang];
+    for (const term of [...Object.keys(r.negative), ...r.questionPhrases]) if (term.includes(' ') || term.length > 4 ? phraseIndex(tokens, term) >= 0 : false) scores[lang]! += 1;
+  }
+  // Swahili negative verb forms (ha-/hai-/hau-/si- + verb) and -je/-we endings (nifanyeje, nirudishiwe).
+  for (const t of tokens) if (/^(hai|hau|haku|hatu|ham|hawa|sija|siku)\p{L}{3,}$/u.test(t) || /^\p{L}{4,}(eje|iwe|ewe)$/u.test(t)) scores.sw! += 1;
   // Swahili verb morphology: ni-/u-/a-/tu-/m-/wa- subject + tense marker (-na-, -li-, -ta-, -me-).
   for (const t of tokens) if (/^(ni|u|a|tu|m|wa|ha|si)(na|li|ta|me|ja)\p{L}{3,}$/u.test(t)) scores.sw! += 0.5;
   const ranked = Object.entries(scores).sort((a, b) => b[1] - a[1]);
@@ -111,13 +118,37 @@ function phraseIndex(tokens: string[], phrase: string): number {
   return -1;
 }
 
+interface Sentence {
+  words: string[];
+  /** Ends with "!" (or is wrapped in ¡…!): an exclamation, not a question. */
+  exclaims: boolean;
+}
+
 /** Splits into sentences so "Thanks! How do I…" is still seen to open with "how". */
-function sentenceStarts(text: string): string[][] {
+function sentences(text: string): Sentence[] {
+  const out: Sentence[] = [];
+  for (const m of text.matchAll(/([^.!?\n]+)([.!?\n]*)/gu)) {
+    const words = tokenize(m[1]!);
+    if (words.length > 0) out.push({ words, exclaims: m[2]!.includes('!') || m[1]!.trimStart().startsWith('¡') });
+  }
+  return out;
+}
+
+/** Clauses: negation never reaches across a comma or a full stop ("No, this is terrible"). */
+function clauses(text: string): string[][] {
   return text
-    .split(/[.!?¡¿\n]+/u)
-    .map((s) => tokenize(s))
+    .split(/[,.;:!?¡¿\n()]+/u)
+    .map((c) => tokenize(c))
     .filter((t) => t.length > 0);
 }
+
+/** Exclamations shaped like questions: "What a day", "How nice", "Как здорово", "Qué bien". */
+const EXCLAMATION_OPENERS: Record<LanguageCode, RegExp> = {
+  en: /^(what an? |how (nice|cool|great|lovely|kind|sweet|awesome|amazing|fun|beautiful|good)\b)/,
+  ru: /^(как (здорово|хорошо|классно|круто|приятно|мило|прекрасно)|какая (прелесть|красота)|какой (молодец|класс))/,
+  es: /^((qu[eé]|c[oó]mo) (bien|bueno|bonito|lindo|genial|guay|rico|padre|chulo|maravilla|alegr[ií]a|suerte)|que (tengas|tengan|pases|pasen|disfrutes|disfruten))/,
+  sw: /^(kumbe|hongera|heri)/,
+};
 
 export interface LabelOptions {
   /** The community's language: used when the text gives no evidence. */
@@ -137,11 +168,17 @@ export function labelMessage(text: string, options: LabelOptions): Labels {
     isQuestion = true;
     reasons.push('asks with a question mark');
   } else {
-    for (const words of sentenceStarts(text)) {
+    // "is", "are", "do" open statements too; trust them only in short sentences.
+    const weakOpeners = new Set(['is', 'are', 'do', 'does', 'did', 'es', 'hay', 'есть', 'kuna', 'can', 'will', 'would', 'may', 'any', 'cuando', 'donde', 'quien', 'cual', 'cuanto', 'porque']);
+    // Never questions without a question mark: "Have a nice day", "Que tengas…", "Como siempre…".
+    const statementOpeners = new Set(['have', 'has', 'que', 'como']);
+    const exclamation = EXCLAMATION_OPENERS[(language in EXCLAMATION_OPENERS ? language : 'en') as LanguageCode];
+    for (const sentence of sentences(text)) {
+      const { words } = sentence;
+      if (sentence.exclaims || exclamation.test(words.join(' '))) continue;
       const opener = rules.questionStarts.find((q) => phraseIndex(words.slice(0, q.split(' ').length), q) === 0);
-      // "is", "are", "do" open statements too; trust them only in short sentences.
-      const weakOpeners = new Set(['is', 'are', 'do', 'does', 'did', 'es', 'hay', 'есть', 'kuna', 'can', 'will', 'would', 'has', 'have', 'may', 'any', 'como', 'que', 'cuando', 'donde', 'quien', 'cual', 'cuanto', 'porque']);
-      if (opener && (!weakOpeners.has(opener) || words.length <= 8)) {
+      if (!opener || statementOpeners.has(opener)) continue;
+      if (!weakOpeners.has(opener) || words.length <= 8) {
         isQuestion = true;
         reasons.push(`opens with "${opener}"`);
         break;
@@ -163,19 +200,25 @@ export function labelMessage(text: string, options: LabelOptions): Labels {
   // --- negative feedback
   let score = 0;
   const hits: string[] = [];
+  const clauseList = clauses(text);
   for (const [term, weight] of Object.entries(rules.negative)) {
-    const at = phraseIndex(tokens, term);
-    if (at < 0) continue;
     const termWords = term.split(' ');
-    // A negation just before the term flips it ("not bad", "no es malo"), unless the term already
-    // carries its own negation ("not working").
-    const window = tokens.slice(Math.max(0, at - 3), at);
     const selfNegated = rules.negations.some((n) => termWords.includes(n)) || termWords[0] === 'не' || termWords[0] === 'no';
-    if (!selfNegated && window.some((w) => rules.negations.includes(w))) continue;
-    let w = weight;
-    if (window.some((x) => rules.intensifiers.includes(x))) w += 1;
-    score += w;
-    hits.push(term.replace('*', ''));
+    let counted = false;
+    for (const clause of clauseList) {
+      const at = phraseIndex(clause, term);
+      if (at < 0) continue;
+      // A negation just before the term, in the same clause, flips it ("not bad", "no es malo"),
+      // unless the term carries its own negation ("not working").
+      const window = clause.slice(Math.max(0, at - 3), at);
+      if (!selfNegated && window.some((w) => rules.negations.includes(w))) continue;
+      let w = weight;
+      if (window.some((x) => rules.intensifiers.includes(x))) w += 1;
+      score += w;
+      counted = true;
+      break;
+    }
+    if (counted) hits.push(term.replace('*', ''));
   }
   if (hits.length > 0) {
     const letters = text.replace(/[^\p{L}]/gu, '');

@@ -1,0 +1,676 @@
+/**
+ * In-memory fakes for the core's ports. The fake store keeps every table in memory, makes each
+ * repository call atomic (conditional updates check and write in one synchronous step), and runs
+ * transactions one at a time with rollback, like a database with a single connection. Jobs
+ * enqueued inside a transaction become visible only when it commits.
+ */
+import { createAccess, type Access } from '../../src/core/access.js';
+import { createCommunityDirectory, type Community, type CommunityDirectory } from '../../src/core/communities.js';
+import type {
+  AuditEntry,
+  ChatRecord,
+  Clock,
+  CoreMetrics,
+  JobEnqueuer,
+  JobName,
+  JobPayloads,
+  Logger,
+  NewDraft,
+  NewOutboundPost,
+  PlatformSender,
+  Repositories,
+  RoleGrant,
+  Store,
+} from '../../src/core/ports.js';
+import type {
+  Author,
+  CardView,
+  ChatRef,
+  Draft,
+  DraftKind,
+  DraftWithMessage,
+  InboundMessage,
+  Invoker,
+  Labels,
+  OutboundPost,
+  OutboxKind,
+  OutboxStatus,
+  Platform,
+  Role,
+  StoredMessage,
+} from '../../src/core/types.js';
+
+// ---------------------------------------------------------------- clock
+
+export interface FakeClock extends Clock {
+  set(at: Date | string): void;
+  advance(ms: number): void;
+}
+
+export const T0 = '2025-03-01T09:30:00.000Z';
+
+export function createFakeClock(start: Date | string = T0): FakeClock {
+  let current = new Date(start);
+  return {
+    now: () => new Date(current),
+    set(at) {
+      current = new Date(at);
+    },
+    advance(ms) {
+      current = new Date(current.getTime() + ms);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- logger
+
+export interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  obj: Record<string, unknown>;
+  msg: string | undefined;
+}
+
+export interface RecordingLogger extends Logger {
+  entries: LogEntry[];
+}
+
+/** A logger that records every call (children share the record, with their bindings merged). */
+export function createRecordingLogger(bindings: Record<string, unknown> = {}, entries: LogEntry[] = []): RecordingLogger {
+  const at =
+    (level: LogEntry['level']) =>
+    (obj: object, msg?: string): void => {
+      entries.push({ level, obj: { ...bindings, ...(obj as Record<string, unknown>) }, msg });
+    };
+  return {
+    entries,
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (more) => createRecordingLogger({ ...bindings, ...more }, entries),
+  };
+}
+
+// ---------------------------------------------------------------- metrics
+
+export interface RecordingMetrics extends CoreMetrics {
+  ingested: number;
+  drafts: DraftKind[];
+  decisions: string[];
+  posts: OutboxKind[];
+  latencies: Array<{ stage: string; seconds: number }>;
+}
+
+export function createRecordingMetrics(): RecordingMetrics {
+  const m: RecordingMetrics = {
+    ingested: 0,
+    drafts: [],
+    decisions: [],
+    posts: [],
+    latencies: [],
+    messageIngested: (count) => {
+      m.ingested += count;
+    },
+    draftCreated: (kind) => m.drafts.push(kind),
+    decision: (outcome) => m.decisions.push(outcome),
+    postSent: (kind) => m.posts.push(kind),
+    pipelineLatency: (stage, seconds) => m.latencies.push({ stage, seconds }),
+  };
+  return m;
+}
+
+// ---------------------------------------------------------------- jobs
+
+export interface RecordedJob<N extends JobName = JobName> {
+  name: N;
+  payload: JobPayloads[N];
+}
+
+export interface RecordingJobs extends JobEnqueuer {
+  jobs: RecordedJob[];
+  /** Payloads enqueued under `name`, in order. */
+  of<N extends JobName>(name: N): Array<JobPayloads[N]>;
+}
+
+export function createRecordingJobs(jobs: RecordedJob[] = []): RecordingJobs {
+  return {
+    jobs,
+    async enqueue(name, payloads) {
+      for (const payload of payloads) jobs.push({ name, payload } as RecordedJob);
+    },
+    of<N extends JobName>(name: N) {
+      return jobs.filter((j) => j.name === name).map((j) => j.payload as JobPayloads[N]);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- platform sender
+
+export interface FakeSender extends PlatformSender {
+  /** Every post handed to `send`, successful or not. */
+  attempts: OutboundPost[];
+  updates: Array<{ target: ChatRef; messageId: string; card: CardView; text: string }>;
+  /** The next call to `send` runs `behaviour` instead of succeeding. */
+  nextSend(behaviour: (post: OutboundPost) => Promise<{ messageId: string }>): void;
+}
+
+export function createFakeSender(options: { platform?: Platform; idempotentSend?: boolean } = {}): FakeSender {
+  const queued: Array<(post: OutboundPost) => Promise<{ messageId: string }>> = [];
+  let n = 0;
+  const sender: FakeSender = {
+    platform: options.platform ?? 'sandbox',
+    idempotentSend: options.idempotentSend ?? false,
+    attempts: [],
+    updates: [],
+    nextSend(behaviour) {
+      queued.push(behaviour);
+    },
+    async send(post) {
+      sender.attempts.push(structuredClone(post));
+      const behaviour = queued.shift();
+      if (behaviour) return behaviour(post);
+      n += 1;
+      return { messageId: `pm-${n}` };
+    },
+    async updateCard(target, messageId, card, text) {
+      sender.updates.push({ target, messageId, card, text });
+    },
+  };
+  return sender;
+}
+
+// ---------------------------------------------------------------- store
+
+export interface OutboxRow extends OutboundPost {
+  dedupeKey: string;
+  lastError: string | null;
+  sentAt: Date | null;
+}
+
+export interface FakeState {
+  nextId: { message: number; draft: number; outbox: number; chat: number };
+  messages: Map<number, StoredMessage>;
+  drafts: Map<number, Draft>;
+  outbox: Map<number, OutboxRow>;
+  audit: AuditEntry[];
+  roles: Array<RoleGrant & { source: 'config' | 'test' }>;
+  chats: Map<string, ChatRecord>;
+  communities: Map<string, { id: string; name: string; language: string }>;
+  members: Map<string, { platform: Platform; author: Author; lastSeen: Date }>;
+}
+
+export interface SeedMessage {
+  communityId?: string;
+  chat?: ChatRef;
+  chatTitle?: string | null;
+  platformMessageId?: string;
+  author?: Partial<Author>;
+  text?: string;
+  labels?: Labels | null;
+  sentAt?: Date;
+}
+
+export interface SeedDraft extends Partial<Omit<Draft, 'id' | 'messageId'>> {
+  message?: SeedMessage;
+}
+
+export interface FakeStore extends Store {
+  state: FakeState;
+  /** Jobs visible to workers: enqueued outside a transaction, or inside one that committed. */
+  jobs: RecordingJobs;
+  /** Transactions started (committed or not). */
+  readonly transactionCount: number;
+  /** Makes the next transaction (or the one after `skip` more) throw `error` after its body, and roll back. */
+  failNextTransaction(error: Error, options?: { skip?: number }): void;
+  grant(platform: Platform, userId: string, communityId: string, role: Role): void;
+  seedMessage(seed?: SeedMessage): StoredMessage;
+  seedDraft(seed?: SeedDraft): DraftWithMessage;
+  seedOutbox(post: Partial<OutboxRow> & { kind: OutboxKind; target: ChatRef }): OutboxRow;
+  auditOf(action: string): AuditEntry[];
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+const chatKey = (ref: ChatRef) => `${ref.platform}\u0000${ref.chatId}`;
+
+export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
+  const clock = options.clock ?? createFakeClock();
+  let state: FakeState = {
+    nextId: { message: 1, draft: 1, outbox: 1, chat: 1 },
+    messages: new Map(),
+    drafts: new Map(),
+    outbox: new Map(),
+    audit: [],
+    roles: [],
+    chats: new Map(),
+    communities: new Map(),
+    members: new Map(),
+  };
+  const committedJobs = createRecordingJobs();
+  let transactionCount = 0;
+  let failing: { error: Error; transaction: number } | null = null;
+  let lock: Promise<void> = Promise.resolve();
+
+  const withMessage = (d: Draft): DraftWithMessage | null => {
+    const message = state.messages.get(d.messageId);
+    return message ? clone({ ...d, message }) : null;
+  };
+
+  const insertOutbox = (p: NewOutboundPost): OutboxRow | null => {
+    for (const row of state.outbox.values()) if (row.dedupeKey === p.dedupeKey) return null;
+    const row: OutboxRow = {
+      id: state.nextId.outbox++,
+      kind: p.kind,
+      target: clone(p.target),
+      replyToMessageId: p.replyToMessageId,
+      text: p.text,
+      card: clone(p.card),
+      draftId: p.draftId,
+      status: 'pending',
+      attempts: 0,
+      platformMessageId: null,
+      claimedAt: null,
+      dedupeKey: p.dedupeKey,
+      lastError: null,
+      sentAt: null,
+    };
+    state.outbox.set(row.id, row);
+    return row;
+  };
+
+  const toPost = (row: OutboxRow): OutboundPost => {
+    const { dedupeKey: _k, lastError: _e, sentAt: _s, ...post } = clone(row);
+    return post;
+  };
+
+  const transition = (id: number, from: OutboxStatus[], apply: (row: OutboxRow) => void): OutboundPost | null => {
+    const row = state.outbox.get(id);
+    if (!row || !from.includes(row.status)) return null;
+    apply(row);
+    return toPost(row);
+  };
+
+  const repositories = (jobs: JobEnqueuer): Repositories => ({
+    communities: {
+      async upsert(list) {
+        for (const c of list) state.communities.set(c.id, { ...c });
+      },
+    },
+    chats: {
+      async ensure(list, communityOf) {
+        const out = new Map<string, ChatRecord>();
+        for (const c of list) {
+          const key = chatKey(c.ref);
+          let record = state.chats.get(key);
+          if (!record) {
+            record = { id: state.nextId.chat++, communityId: communityOf(c.ref), ref: clone(c.ref), title: c.title ?? null, active: true };
+            state.chats.set(key, record);
+          }
+          out.set(key, clone(record));
+        }
+        return out;
+      },
+    },
+    members: {
+      async touch(authors) {
+        for (const a of authors) state.members.set(`${a.platform}:${a.author.id}`, { platform: a.platform, author: clone(a.author), lastSeen: a.at });
+      },
+    },
+    messages: {
+      async storeMany(batch) {
+        const refs = [];
+        for (const b of batch) {
+          const existing = [...state.messages.values()].find(
+            (m) => chatKey(m.chat) === chatKey(b.inbound.chat) && m.platformMessageId === b.inbound.messageId,
+          );
+          if (existing) {
+            refs.push({ id: existing.id, chatRef: b.inbound.chat, platformMessageId: b.inbound.messageId, inserted: false });
+            continue;
+          }
+          const id = state.nextId.message++;
+          state.messages.set(id, {
+            id,
+            communityId: b.communityId,
+            chat: clone(b.inbound.chat),
+            chatTitle: b.inbound.chatTitle ?? null,
+            platformMessageId: b.inbound.messageId,
+            author: clone(b.inbound.author),
+            text: b.inbound.text,
+            replyToMessageId: b.inbound.replyToMessageId ?? null,
+            labels: clone(b.labels),
+            sentAt: b.inbound.sentAt,
+          });
+          refs.push({ id, chatRef: b.inbound.chat, platformMessageId: b.inbound.messageId, inserted: true });
+        }
+        return refs;
+      },
+      async get(id) {
+        const m = state.messages.get(id);
+        return m ? clone(m) : null;
+      },
+      async getMany(ids) {
+        return ids.flatMap((id) => {
+          const m = state.messages.get(id);
+          return m ? [clone(m)] : [];
+        });
+      },
+      async listAwaitingDraft(limit) {
+        const drafted = new Set([...state.drafts.values()].map((d) => d.messageId));
+        return [...state.messages.values()]
+          .filter((m) => m.labels && (m.labels.isQuestion || m.labels.isNegative) && !drafted.has(m.id))
+          .map((m) => m.id)
+          .slice(0, limit);
+      },
+    },
+    drafts: {
+      async insert(d: NewDraft) {
+        for (const existing of state.drafts.values()) if (existing.messageId === d.messageId) return null;
+        const draft: Draft = {
+          id: state.nextId.draft++,
+          ...d,
+          originalText: d.text,
+          status: 'pending',
+          decidedBy: null,
+          decidedByName: null,
+          decidedAt: null,
+          decisionNote: null,
+          createdAt: clock.now(),
+        };
+        state.drafts.set(draft.id, draft);
+        return clone(draft);
+      },
+      async get(id) {
+        const d = state.drafts.get(id);
+        return d ? withMessage(d) : null;
+      },
+      async listPending(communityIds, limit) {
+        return [...state.drafts.values()]
+          .filter((d) => d.status === 'pending' && communityIds.includes(d.communityId))
+          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id)
+          .slice(0, limit)
+          .flatMap((d) => withMessage(d) ?? []);
+      },
+      async countPending(communityIds) {
+        return [...state.drafts.values()].filter((d) => d.status === 'pending' && communityIds.includes(d.communityId)).length;
+      },
+      async decide(id, u) {
+        const d = state.drafts.get(id);
+        if (!d || d.status !== 'pending') return null;
+        d.status = u.status;
+        if (u.text !== undefined) d.text = u.text;
+        d.decidedBy = u.decidedBy;
+        d.decidedByName = u.decidedByName;
+        d.decidedAt = u.decidedAt;
+        d.decisionNote = u.note ?? null;
+        return clone(d);
+      },
+      async markSent(id) {
+        const d = state.drafts.get(id);
+        if (d && (d.status === 'approved' || d.status === 'edited')) d.status = 'sent';
+      },
+      async expirePendingBefore(before) {
+        const ids: number[] = [];
+        for (const d of state.drafts.values()) {
+          if (d.status === 'pending' && d.createdAt.getTime() < before.getTime()) {
+            d.status = 'expired';
+            ids.push(d.id);
+          }
+        }
+        return ids;
+      },
+    },
+    outbox: {
+      async insert(p) {
+        const row = insertOutbox(p);
+        return row ? toPost(row) : null;
+      },
+      async get(id) {
+        const row = state.outbox.get(id);
+        return row ? toPost(row) : null;
+      },
+      claim: async (id) =>
+        transition(id, ['pending'], (r) => {
+          r.status = 'sending';
+          r.attempts += 1;
+          r.claimedAt = clock.now();
+        }),
+      reclaim: async (id) =>
+        transition(id, ['sending'], (r) => {
+          r.attempts += 1;
+          r.claimedAt = clock.now();
+        }),
+      async markSent(id, platformMessageId, at) {
+        transition(id, ['sending', 'unconfirmed'], (r) => {
+          r.status = 'sent';
+          r.platformMessageId = platformMessageId;
+          r.sentAt = at;
+          r.lastError = null;
+        });
+      },
+      async release(id, error) {
+        transition(id, ['sending'], (r) => {
+          r.status = 'pending';
+          r.lastError = error;
+        });
+      },
+      async markUnconfirmed(id, error) {
+        transition(id, ['sending', 'pending'], (r) => {
+          r.status = 'unconfirmed';
+          r.lastError = error;
+        });
+      },
+      async markFailed(id, error) {
+        transition(id, ['sending', 'pending'], (r) => {
+          r.status = 'failed';
+          r.lastError = error;
+        });
+      },
+      requeue: async (id) =>
+        transition(id, ['unconfirmed', 'failed'], (r) => {
+          r.status = 'pending';
+        }),
+      async findReplyForDraft(draftId) {
+        const row = [...state.outbox.values()].find((r) => r.draftId === draftId && r.kind === 'reply');
+        return row ? toPost(row) : null;
+      },
+      async listCardsForDraft(draftId) {
+        return [...state.outbox.values()].filter((r) => r.draftId === draftId && r.kind === 'card' && r.status === 'sent').map(toPost);
+      },
+      async listPendingIds(limit) {
+        return [...state.outbox.values()]
+          .filter((r) => r.status === 'pending' || r.status === 'sending')
+          .map((r) => r.id)
+          .slice(0, limit);
+      },
+      async countByStatus() {
+        const counts: Record<string, number> = {};
+        for (const r of state.outbox.values()) counts[r.status] = (counts[r.status] ?? 0) + 1;
+        return counts;
+      },
+    },
+    audit: {
+      async write(entry) {
+        state.audit.push(clone(entry));
+      },
+      async writeMany(entries) {
+        for (const e of entries) state.audit.push(clone(e));
+      },
+    },
+    roles: {
+      async syncConfigured(grants) {
+        state.roles = [...state.roles.filter((g) => g.source !== 'config'), ...grants.map((g) => ({ ...g, source: 'config' as const }))];
+      },
+      async rolesOf(platform, userId) {
+        return state.roles.filter((g) => g.platform === platform && g.userId === userId).map((g) => ({ communityId: g.communityId, role: g.role }));
+      },
+    },
+    jobs,
+  });
+
+  const base = repositories(committedJobs);
+
+  const store: FakeStore = {
+    ...base,
+    get state() {
+      return state;
+    },
+    jobs: committedJobs,
+    get transactionCount() {
+      return transactionCount;
+    },
+    async transaction(fn) {
+      transactionCount += 1;
+      const number = transactionCount;
+      const previous = lock;
+      let release!: () => void;
+      lock = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await previous;
+      const snapshot = clone(state);
+      const staged = createRecordingJobs();
+      try {
+        const result = await fn(repositories(staged));
+        if (failing?.transaction === number) {
+          const { error } = failing;
+          failing = null;
+          throw error;
+        }
+        committedJobs.jobs.push(...staged.jobs);
+        return result;
+      } catch (error) {
+        state = snapshot;
+        throw error;
+      } finally {
+        release();
+      }
+    },
+    failNextTransaction(error, options = {}) {
+      failing = { error, transaction: transactionCount + 1 + (options.skip ?? 0) };
+    },
+    grant(platform, userId, communityId, role) {
+      state.roles.push({ platform, userId, communityId, role, source: 'test' });
+    },
+    seedMessage(seed = {}) {
+      const id = state.nextId.message++;
+      const message: StoredMessage = {
+        id,
+        communityId: seed.communityId ?? 'alpha',
+        chat: seed.chat ?? { platform: 'sandbox', chatId: 'general' },
+        chatTitle: seed.chatTitle ?? null,
+        platformMessageId: seed.platformMessageId ?? `m-${id}`,
+        author: { id: 'amina', displayName: 'Amina', isBot: false, ...seed.author },
+        text: seed.text ?? 'How do I reset my password?',
+        replyToMessageId: null,
+        labels: seed.labels === undefined ? { language: 'en', isQuestion: true, isNegative: false, severity: 0, reasons: ['asks with a question mark'] } : seed.labels,
+        sentAt: seed.sentAt ?? clock.now(),
+      };
+      state.messages.set(id, message);
+      return clone(message);
+    },
+    seedDraft(seed = {}) {
+      const { message: messageSeed, ...fields } = seed;
+      const message = store.seedMessage({ communityId: fields.communityId, ...messageSeed });
+      const text = fields.text ?? 'Thanks for your question, Amina! Our team is looking into it.';
+      const draft: Draft = {
+        id: state.nextId.draft++,
+        messageId: message.id,
+        communityId: message.communityId,
+        kind: 'question',
+        text,
+        originalText: text,
+        status: 'pending',
+        reason: 'Question in en: asks with a question mark.',
+        language: 'en',
+        promptName: 'offline-question',
+        promptVersion: '1+abcdef0',
+        provider: 'offline',
+        decidedBy: null,
+        decidedByName: null,
+        decidedAt: null,
+        decisionNote: null,
+        createdAt: clock.now(),
+        ...fields,
+      };
+      state.drafts.set(draft.id, draft);
+      return withMessage(draft)!;
+    },
+    seedOutbox(post) {
+      const row = insertOutbox({
+        kind: post.kind,
+        target: post.target,
+        replyToMessageId: post.replyToMessageId ?? null,
+        text: post.text ?? 'text',
+        card: post.card ?? null,
+        draftId: post.draftId ?? null,
+        dedupeKey: post.dedupeKey ?? `seed:${state.nextId.outbox}`,
+      })!;
+      Object.assign(row, {
+        ...(post.status ? { status: post.status } : {}),
+        ...(post.attempts !== undefined ? { attempts: post.attempts } : {}),
+        ...(post.platformMessageId !== undefined ? { platformMessageId: post.platformMessageId } : {}),
+      });
+      return clone(row);
+    },
+    auditOf(action) {
+      return state.audit.filter((a) => a.action === action);
+    },
+  };
+  return store;
+}
+
+// ---------------------------------------------------------------- communities and people
+
+/** Two communities: alpha (English, desk `desk`, the default) and beta (Spanish, desk `desk-beta`). */
+export const TEST_COMMUNITIES: Community[] = [
+  { id: 'alpha', name: 'Alpha Club', language: 'en', isDefault: true, chats: { sandbox: ['general'] }, desk: { sandbox: 'desk' } },
+  { id: 'beta', name: 'Beta Club', language: 'es', isDefault: false, chats: { sandbox: ['plaza'] }, desk: { sandbox: 'desk-beta' } },
+];
+
+export function createTestCommunities(communities: Community[] = TEST_COMMUNITIES): CommunityDirectory {
+  return createCommunityDirectory(structuredClone(communities));
+}
+
+export function invoker(userId: string, displayName = userId.charAt(0).toUpperCase() + userId.slice(1), platform: Platform = 'sandbox'): Invoker {
+  return { platform, userId, displayName };
+}
+
+let inboundSeq = 0;
+
+/** An inbound message from a member of the `general` sandbox chat unless told otherwise. */
+export function inbound(text: string, overrides: Partial<InboundMessage> & { user?: string } = {}): InboundMessage {
+  inboundSeq += 1;
+  const { user, ...rest } = overrides;
+  return {
+    chat: { platform: 'sandbox', chatId: 'general' },
+    messageId: `in-${inboundSeq}`,
+    author: { id: user ?? 'amina', displayName: user ?? 'amina', isBot: false },
+    text,
+    sentAt: new Date(T0),
+    ...rest,
+  };
+}
+
+// ---------------------------------------------------------------- the core, wired over fakes
+
+export interface FakeCore {
+  clock: FakeClock;
+  store: FakeStore;
+  log: RecordingLogger;
+  metrics: RecordingMetrics;
+  communities: CommunityDirectory;
+  access: Access;
+}
+
+/** Clock, store, logger, metrics, the two test communities and access checks over the fake store. */
+export function createFakeCore(): FakeCore {
+  const clock = createFakeClock();
+  const store = createFakeStore({ clock });
+  return {
+    clock,
+    store,
+    log: createRecordingLogger(),
+    metrics: createRecordingMetrics(),
+    communities: createTestCommunities(),
+    access: createAccess({ roles: store.roles, audit: store.audit }),
+  };
+}

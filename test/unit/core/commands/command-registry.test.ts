@@ -1,0 +1,244 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createApprovalService } from '../../../../src/core/approval-service.js';
+import { COMMANDS, createCommandDispatcher, PENDING_LIST_MAX, type CommandDispatcher } from '../../../../src/core/commands/command-registry.js';
+import { ERROR_MESSAGES } from '../../../../src/core/errors.js';
+import { createFakeCore, invoker, type FakeCore } from '../../../support/fakes.js';
+
+let core: FakeCore;
+let commands: CommandDispatcher;
+
+const alice = invoker('alice', 'Alice');
+const member = invoker('amina', 'Amina');
+const bruno = invoker('bruno', 'Bruno');
+
+beforeEach(() => {
+  core = createFakeCore();
+  const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
+  commands = createCommandDispatcher({ services: { store: core.store, approvals }, access: core.access, audit: core.store.audit, log: core.log });
+  core.store.grant('sandbox', 'alice', 'alpha', 'manager');
+  core.store.grant('sandbox', 'bruno', 'beta', 'manager');
+});
+
+const statusOf = (id: number) => core.store.state.drafts.get(id)!.status;
+
+describe('the command list', () => {
+  it('declares each manager command once, with a usage that starts with its name', () => {
+    const names = COMMANDS.map((c) => c.name);
+    expect(names).toEqual(['pending', 'show', 'approve', 'edit', 'reject', 'retry', 'help']);
+    expect(new Set(names).size).toBe(names.length);
+    for (const c of COMMANDS) {
+      expect(c.usage.startsWith(`/${c.name}`)).toBe(true);
+      expect(c.role).toBe('manager');
+    }
+  });
+
+  it('answers /help with every command and its usage', async () => {
+    const reply = await commands.dispatchText(alice, '/help');
+    for (const c of COMMANDS) expect(reply!.text).toContain(`${c.usage} — ${c.summary}`);
+  });
+});
+
+describe('dispatchText', () => {
+  it('returns null for text that is not a command', async () => {
+    expect(await commands.dispatchText(alice, 'How do I reset my password?')).toBeNull();
+    expect(await commands.dispatchText(member, 'hello /approve 1')).toBeNull();
+    expect(core.store.state.audit).toEqual([]);
+  });
+
+  it('answers an unknown command with a pointer to /help', async () => {
+    expect(await commands.dispatchText(alice, '/frobnicate 12')).toEqual({ text: 'Unknown command /frobnicate. Type /help for the list.', ephemeral: true });
+  });
+
+  it('asks which draft when /approve has no id, with the usage', async () => {
+    const reply = await commands.dispatchText(alice, '/approve');
+    expect(reply).toEqual({ text: 'Which draft? Give its number. Usage: /approve ID', ephemeral: true });
+  });
+
+  it('refuses /approve abc with the usage', async () => {
+    const reply = await commands.dispatchText(alice, '/approve abc');
+    expect(reply).toEqual({ text: '"abc" is not a draft number. Usage: /approve ID', ephemeral: true });
+  });
+
+  it('refuses /edit 5 with no text, with the usage, and leaves the draft pending', async () => {
+    const draft = core.store.seedDraft();
+    const reply = await commands.dispatchText(alice, `/edit ${draft.id}`);
+    expect(reply).toEqual({ text: 'The new text is missing. Usage: /edit ID <new text>', ephemeral: true });
+    expect(statusOf(draft.id)).toBe('pending');
+  });
+
+  it('approves with /approve ID', async () => {
+    const draft = core.store.seedDraft();
+    const reply = await commands.dispatchText(alice, `/approve ${draft.id}`);
+    expect(reply).toEqual({ text: `✅ Draft #${draft.id} approved by Alice; posting it now.` });
+    expect(statusOf(draft.id)).toBe('approved');
+  });
+
+  it('accepts Telegram’s /approve@JamiiBot ID and a #ID', async () => {
+    const a = core.store.seedDraft();
+    const b = core.store.seedDraft();
+    await commands.dispatchText(alice, `/approve@JamiiBot ${a.id}`);
+    await commands.dispatchText(alice, `/approve #${b.id}`);
+    expect([statusOf(a.id), statusOf(b.id)]).toEqual(['approved', 'approved']);
+  });
+
+  it('edits with /edit ID <text>, keeping the text’s line breaks', async () => {
+    const draft = core.store.seedDraft();
+    const reply = await commands.dispatchText(alice, `/edit ${draft.id} Doors open at 9.\nBring your ticket.`);
+    expect(reply!.text).toBe(`✏️ Draft #${draft.id} edited and approved by Alice; posting it now.`);
+    expect(core.store.state.drafts.get(draft.id)).toMatchObject({ status: 'edited', text: 'Doors open at 9.\nBring your ticket.' });
+  });
+
+  it('rejects with /reject ID reason words, keeping the whole reason', async () => {
+    const draft = core.store.seedDraft();
+    const reply = await commands.dispatchText(alice, `/reject ${draft.id} reason words`);
+    expect(reply!.text).toBe(`🗑 Draft #${draft.id} rejected by Alice. Nothing was posted.`);
+    expect(core.store.state.drafts.get(draft.id)).toMatchObject({ status: 'rejected', decisionNote: 'reason words' });
+    expect(core.store.state.outbox.size).toBe(0);
+  });
+
+  it('rejects with /reject ID and no reason', async () => {
+    const draft = core.store.seedDraft();
+    await commands.dispatchText(alice, `/reject ${draft.id}`);
+    expect(core.store.state.drafts.get(draft.id)).toMatchObject({ status: 'rejected', decisionNote: null });
+  });
+
+  it('answers a second /approve with who approved it and when', async () => {
+    const draft = core.store.seedDraft();
+    await commands.dispatchText(alice, `/approve ${draft.id}`);
+    const reply = await commands.dispatchText(alice, `/approve ${draft.id}`);
+    expect(reply!.ephemeral).toBe(true);
+    expect(reply!.text).toMatch(new RegExp(`^Draft #${draft.id} was already approved by Alice at 2025-03-01 09:30 UTC`));
+  });
+
+  it('answers an unknown draft id plainly', async () => {
+    expect(await commands.dispatchText(alice, '/approve 999')).toEqual({ text: 'There is no draft #999.', ephemeral: true });
+  });
+
+  it('shows one draft with its card', async () => {
+    const draft = core.store.seedDraft();
+    const reply = await commands.dispatchText(alice, `/show ${draft.id}`);
+    expect(reply!.text).toBe(`Draft #${draft.id}`);
+    expect(reply!.cards).toHaveLength(1);
+    expect(reply!.cards![0]).toMatchObject({ draftId: draft.id, body: draft.text, status: 'pending' });
+  });
+});
+
+describe('/pending', () => {
+  it('lists the pending drafts of the invoker’s communities only, oldest first, with cards', async () => {
+    const first = core.store.seedDraft({ message: { text: 'Where is the venue?' } });
+    core.clock.advance(1000);
+    const second = core.store.seedDraft({ message: { text: 'This is terrible' }, kind: 'negative' });
+    core.store.seedDraft({ communityId: 'beta', message: { text: '¿Dónde está?' } });
+    core.store.seedDraft({ status: 'approved' });
+
+    const reply = await commands.dispatchText(alice, '/pending');
+
+    expect(reply!.text).toBe(`2 drafts waiting.\n#${first.id} question · Amina: Where is the venue?\n#${second.id} negative · Amina: This is terrible`);
+    expect(reply!.cards!.map((c) => c.draftId)).toEqual([first.id, second.id]);
+  });
+
+  it(`shows at most ${PENDING_LIST_MAX} and says how many there are`, async () => {
+    for (let i = 0; i < PENDING_LIST_MAX + 2; i++) core.store.seedDraft();
+    const reply = await commands.dispatchText(alice, '/pending');
+    expect(reply!.text).toMatch(new RegExp(`^${PENDING_LIST_MAX + 2} drafts waiting\\. Showing the oldest ${PENDING_LIST_MAX}\\.`));
+    expect(reply!.cards).toHaveLength(PENDING_LIST_MAX);
+  });
+
+  it('says so when nothing is waiting', async () => {
+    expect((await commands.dispatchText(alice, '/pending'))!.text).toBe('No drafts are waiting. 🎉');
+  });
+});
+
+describe('roles', () => {
+  it('refuses /approve from a non-manager and audits the attempt', async () => {
+    const draft = core.store.seedDraft();
+    const reply = await commands.dispatchText(member, `/approve ${draft.id}`);
+
+    expect(reply).toEqual({ text: ERROR_MESSAGES.not_a_manager, ephemeral: true });
+    expect(statusOf(draft.id)).toBe('pending');
+    expect(core.store.auditOf('access.refused')).toEqual([
+      {
+        communityId: null,
+        actor: 'sandbox:amina',
+        action: 'access.refused',
+        subject: 'command:approve',
+        details: { args: String(draft.id), needed: 'manager', displayName: 'Amina' },
+      },
+    ]);
+  });
+
+  it('refuses every command, even /help and /pending, to a non-manager', async () => {
+    for (const text of ['/help', '/pending', '/approve abc']) {
+      expect(await commands.dispatchText(member, text)).toEqual({ text: ERROR_MESSAGES.not_a_manager, ephemeral: true });
+    }
+    expect(core.store.auditOf('access.refused')).toHaveLength(3);
+  });
+
+  it('lets an admin run manager commands', async () => {
+    core.store.grant('sandbox', 'ada', 'alpha', 'admin');
+    const draft = core.store.seedDraft();
+    await commands.dispatchText(invoker('ada', 'Ada'), `/approve ${draft.id}`);
+    expect(statusOf(draft.id)).toBe('approved');
+  });
+
+  it('refuses a manager of community beta a draft of community alpha, and audits it', async () => {
+    const draft = core.store.seedDraft({ communityId: 'alpha' });
+    const reply = await commands.dispatchText(bruno, `/approve ${draft.id}`);
+    expect(reply).toEqual({ text: ERROR_MESSAGES.not_a_manager, ephemeral: true });
+    expect(statusOf(draft.id)).toBe('pending');
+    expect(core.store.auditOf('access.refused')).toEqual([expect.objectContaining({ communityId: 'alpha', actor: 'sandbox:bruno', subject: `draft:${draft.id}` })]);
+  });
+});
+
+describe('dispatchAction (card buttons)', () => {
+  it('approves through the same path as the typed command', async () => {
+    const draft = core.store.seedDraft();
+    const reply = await commands.dispatchAction(alice, `approve:${draft.id}`);
+    expect(reply.text).toBe(`✅ Draft #${draft.id} approved by Alice; posting it now.`);
+    expect(statusOf(draft.id)).toBe('approved');
+    expect(core.store.auditOf('draft.approved')).toHaveLength(1);
+  });
+
+  it('passes the text typed after pressing Edit, and the reason after Reject', async () => {
+    const a = core.store.seedDraft();
+    const b = core.store.seedDraft();
+    await commands.dispatchAction(alice, `edit:${a.id}`, 'New reply text');
+    await commands.dispatchAction(alice, `reject:${b.id}`, 'off topic');
+    expect(core.store.state.drafts.get(a.id)).toMatchObject({ status: 'edited', text: 'New reply text' });
+    expect(core.store.state.drafts.get(b.id)).toMatchObject({ status: 'rejected', decisionNote: 'off topic' });
+  });
+
+  it('asks for the text when Edit comes without any', async () => {
+    const draft = core.store.seedDraft();
+    expect((await commands.dispatchAction(alice, `edit:${draft.id}`)).text).toBe('The new text is missing. Usage: /edit ID <new text>');
+  });
+
+  it('refuses a button press from a non-manager and audits it', async () => {
+    const draft = core.store.seedDraft();
+    expect(await commands.dispatchAction(member, `approve:${draft.id}`)).toEqual({ text: ERROR_MESSAGES.not_a_manager, ephemeral: true });
+    expect(core.store.auditOf('access.refused')).toHaveLength(1);
+    expect(statusOf(draft.id)).toBe('pending');
+  });
+
+  it('refuses a malformed button id without touching anything', async () => {
+    for (const id of ['approve', 'approve:abc', 'approve:12:extra', '']) {
+      expect(await commands.dispatchAction(alice, id)).toEqual({ text: 'That button is not recognised.', ephemeral: true });
+    }
+  });
+
+  it('answers a button for a command that does not exist like an unknown command', async () => {
+    expect((await commands.dispatchAction(alice, 'launch:12')).text).toBe('Unknown command /launch. Type /help for the list.');
+  });
+});
+
+describe('error boundary', () => {
+  it('answers an unexpected failure with the generic message and logs it', async () => {
+    const draft = core.store.seedDraft();
+    core.store.drafts.get = async () => {
+      throw new Error('socket hang up');
+    };
+    const reply = await commands.dispatchText(alice, `/approve ${draft.id}`);
+    expect(reply).toEqual({ text: ERROR_MESSAGES.internal, ephemeral: true });
+    expect(core.log.entries).toEqual([expect.objectContaining({ level: 'error', msg: 'command.failed', obj: expect.objectContaining({ command: 'approve' }) })]);
+  });
+});

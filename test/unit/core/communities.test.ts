@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { createCommunityDirectory } from '../../../src/core/communities.js';
+import { createTestCommunities, TEST_COMMUNITIES } from '../../support/fakes.js';
+
+describe('community directory', () => {
+  const communities = createTestCommunities();
+
+  it('finds the community listing a chat, and the default one for any other chat', () => {
+    expect(communities.communityOf('sandbox', 'plaza')).toBe('beta');
+    expect(communities.communityOf('sandbox', 'general')).toBe('alpha');
+    expect(communities.communityOf('telegram', '-100123')).toBe('alpha');
+  });
+
+  it('recognises desk chats and lists the desks of a community on running platforms', () => {
+    expect(communities.deskOf('sandbox', 'desk-beta')?.id).toBe('beta');
+    expect(communities.deskOf('sandbox', 'general')).toBeNull();
+    expect(communities.desksOf('alpha', ['sandbox', 'telegram'])).toEqual([{ platform: 'sandbox', chatId: 'desk' }]);
+    expect(communities.desksOf('alpha', [])).toEqual([]);
+    expect(communities.desksOf('nope', ['sandbox'])).toEqual([]);
+  });
+
+  it('uses the first community as the default when none is marked', () => {
+    const dir = createCommunityDirectory(TEST_COMMUNITIES.map((c) => ({ ...c, isDefault: false })).reverse());
+    expect(dir.communityOf('discord', '1')).toBe('beta');
+  });
+
+  it('refuses an unknown community id and an empty list', () => {
+    expect(() => communities.get('nope')).toThrow('unknown community nope');
+    expect(() => createCommunityDirectory([])).toThrow();
+  });
+});

@@ -1,0 +1,129 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CARD_QUOTE_MAX_CHARS, cardText, cardView, formatTime } from '../../../src/core/desk-cards.js';
+import type { DraftWithMessage, OutboundPost, OutboxStatus } from '../../../src/core/types.js';
+import { createFakeStore, type FakeStore } from '../../support/fakes.js';
+
+let store: FakeStore;
+beforeEach(() => {
+  store = createFakeStore();
+});
+
+const DECIDED_AT = new Date('2025-03-01T09:45:00Z');
+
+function draft(overrides: Partial<DraftWithMessage> = {}): DraftWithMessage {
+  const d = store.seedDraft({ message: { text: 'How do I reset my password?', chatTitle: 'General chat' } });
+  return { ...d, ...overrides };
+}
+
+function decided(status: DraftWithMessage['status'], extra: Partial<DraftWithMessage> = {}): DraftWithMessage {
+  return draft({ status, decidedBy: 'sandbox:alice', decidedByName: 'Alice', decidedAt: DECIDED_AT, ...extra });
+}
+
+function reply(status: OutboxStatus): OutboundPost {
+  return { id: 1, kind: 'reply', target: { platform: 'sandbox', chatId: 'general' }, replyToMessageId: 'm-1', text: 'x', card: null, draftId: 1, status, attempts: 1, platformMessageId: null, claimedAt: null };
+}
+
+const statusField = (view: ReturnType<typeof cardView>) => view.fields.find((f) => f.label === 'Status')!.value;
+
+describe('cardView', () => {
+  it('shows a pending draft with the member’s message, the exact reply, the reason and three actions', () => {
+    const d = draft();
+    const view = cardView(d);
+    expect(view).toEqual({
+      draftId: d.id,
+      title: `#${d.id} Question · sandbox · General chat`,
+      status: 'pending',
+      quote: 'How do I reset my password?',
+      quoteAuthor: 'Amina',
+      body: d.text,
+      fields: [
+        { label: 'Why', value: d.reason },
+        { label: 'Status', value: 'Waiting for a decision' },
+        { label: 'Drafted by', value: 'offline · offline-question v1+abcdef0' },
+      ],
+      footer: `/approve ${d.id} · /edit ${d.id} <new text> · /reject ${d.id} [reason]`,
+      actions: [
+        { id: `approve:${d.id}`, label: 'Approve', style: 'primary' },
+        { id: `edit:${d.id}`, label: 'Edit', style: 'secondary' },
+        { id: `reject:${d.id}`, label: 'Reject', style: 'danger' },
+      ],
+    });
+  });
+
+  it('titles negative feedback as such and falls back to the chat id without a title', () => {
+    const d = store.seedDraft({ kind: 'negative', message: { chatTitle: null } });
+    expect(cardView(d).title).toBe(`#${d.id} Negative feedback · sandbox · general`);
+  });
+
+  it(`clips a long message to ${CARD_QUOTE_MAX_CHARS} characters with an ellipsis`, () => {
+    const d = store.seedDraft({ message: { text: 'x'.repeat(CARD_QUOTE_MAX_CHARS + 50) } });
+    const quote = cardView(d).quote;
+    expect(quote).toHaveLength(CARD_QUOTE_MAX_CHARS);
+    expect(quote.endsWith('…')).toBe(true);
+    expect(cardView(store.seedDraft({ message: { text: 'y'.repeat(CARD_QUOTE_MAX_CHARS) } })).quote).toBe('y'.repeat(CARD_QUOTE_MAX_CHARS));
+  });
+
+  it('drops the actions and footer once decided, and says who decided and when', () => {
+    const view = cardView(decided('approved'), reply('pending'));
+    expect(view.actions).toEqual([]);
+    expect(view.footer).toBeNull();
+    expect(statusField(view)).toBe('Approved by Alice at 2025-03-01 09:45 UTC · posting…');
+  });
+
+  it('says when an edited reply was approved and posted', () => {
+    expect(statusField(cardView(decided('edited'), reply('sent')))).toBe('Edited and approved by Alice at 2025-03-01 09:45 UTC · posted');
+    expect(statusField(cardView(decided('sent'), reply('sent')))).toBe('Approved by Alice at 2025-03-01 09:45 UTC · posted');
+  });
+
+  it.each(['unconfirmed', 'failed'] as const)('offers Retry when the reply is %s', (status) => {
+    const d = decided('approved');
+    const view = cardView(d, reply(status));
+    expect(view.actions).toEqual([{ id: `retry:${d.id}`, label: 'Retry', style: 'secondary' }]);
+    expect(statusField(view)).toContain('/retry');
+  });
+
+  it('shows a rejection with its reason, and an expiry', () => {
+    expect(statusField(cardView(decided('rejected', { decisionNote: 'off topic' })))).toBe('Rejected by Alice at 2025-03-01 09:45 UTC: off topic');
+    expect(statusField(cardView(decided('rejected')))).toBe('Rejected by Alice at 2025-03-01 09:45 UTC');
+    const expired = cardView(draft({ status: 'expired' }));
+    expect(statusField(expired)).toBe('Expired without a decision');
+    expect(expired.actions).toEqual([]);
+  });
+
+  it('keeps button ids within Telegram’s 64-byte callback data for any draft id', () => {
+    const view = cardView(draft({ id: 999_999_999 }));
+    for (const a of view.actions) expect(Buffer.byteLength(a.id)).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('cardText', () => {
+  it('renders the card as plain text: title, quoted message, reply, fields and footer', () => {
+    const d = store.seedDraft({ message: { text: 'Line one\nLine two', chatTitle: 'General chat' } });
+    expect(cardText(cardView(d)).split('\n')).toEqual([
+      `#${d.id} Question · sandbox · General chat`,
+      'Amina wrote:',
+      '> Line one',
+      '> Line two',
+      '',
+      'Reply that would be posted:',
+      d.text,
+      '',
+      `Why: ${d.reason}`,
+      'Status: Waiting for a decision',
+      'Drafted by: offline · offline-question v1+abcdef0',
+      `/approve ${d.id} · /edit ${d.id} <new text> · /reject ${d.id} [reason]`,
+    ]);
+  });
+
+  it('has no footer line once decided', () => {
+    const text = cardText(cardView(decided('rejected')));
+    expect(text).not.toContain('/approve');
+    expect(text.split('\n').at(-1)).toMatch(/^Drafted by:/);
+  });
+});
+
+describe('formatTime', () => {
+  it('prints minutes in UTC', () => {
+    expect(formatTime(new Date('2025-12-31T23:59:59.999Z'))).toBe('2025-12-31 23:59 UTC');
+  });
+});

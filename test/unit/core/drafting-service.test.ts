@@ -1,0 +1,107 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createDraftingService, DRAFT_TEXT_MAX_CHARS, type DraftingService } from '../../../src/core/drafting-service.js';
+import { JamiiError } from '../../../src/core/errors.js';
+import type { LanguageProvider } from '../../../src/core/ports.js';
+import type { Labels, Platform } from '../../../src/core/types.js';
+import { createOfflineProvider } from '../../../src/llm/offline/offline-provider.js';
+import { loadPromptRegistry } from '../../../src/llm/prompt-registry.js';
+import { createFakeCore, type FakeCore } from '../../support/fakes.js';
+
+const prompts = loadPromptRegistry();
+
+let core: FakeCore;
+let provider: LanguageProvider;
+let deskPlatforms: Platform[];
+let drafting: DraftingService;
+
+function build() {
+  drafting = createDraftingService({ store: core.store, provider, communities: core.communities, deskPlatforms: () => deskPlatforms, metrics: core.metrics, clock: core.clock, log: core.log });
+}
+
+beforeEach(() => {
+  core = createFakeCore();
+  provider = createOfflineProvider({ prompts });
+  deskPlatforms = ['sandbox'];
+  build();
+});
+
+const labels = (over: Partial<Labels>): Labels => ({ language: 'en', isQuestion: false, isNegative: false, severity: 0, reasons: [], ...over });
+
+describe('draftFor', () => {
+  it('drafts a reply for a question, holds it pending, and puts a card on the community’s desk', async () => {
+    const message = core.store.seedMessage({ text: '¿Dónde está la tienda?', labels: labels({ language: 'es', isQuestion: true, reasons: ['asks with a question mark'] }) });
+    core.clock.advance(2000);
+
+    const ids = await drafting.draftFor([message.id]);
+
+    expect(ids).toHaveLength(1);
+    const draft = core.store.state.drafts.get(ids[0]!)!;
+    expect(draft).toMatchObject({
+      messageId: message.id,
+      communityId: 'alpha',
+      kind: 'question',
+      status: 'pending',
+      language: 'es',
+      promptName: 'offline-question',
+      promptVersion: prompts.get('offline-question').version,
+      provider: 'offline',
+      reason: 'Question in es: asks with a question mark.',
+    });
+    expect(draft.text).toMatch(/^¡Gracias por tu pregunta, Amina!/);
+    const cards = [...core.store.state.outbox.values()];
+    expect(cards).toEqual([expect.objectContaining({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, dedupeKey: `card:${draft.id}:sandbox:desk` })]);
+    expect(cards[0]!.card).toMatchObject({ draftId: draft.id, body: draft.text, status: 'pending' });
+    expect(core.store.jobs.of('send')).toEqual([{ outboxId: cards[0]!.id }]);
+    expect(core.store.auditOf('draft.created')[0]).toMatchObject({ communityId: 'alpha', subject: `draft:${draft.id}`, details: { kind: 'question', provider: 'offline' } });
+    expect(core.metrics.drafts).toEqual(['question']);
+    expect(core.metrics.latencies).toEqual([{ stage: 'draft_pending', seconds: 2 }]);
+  });
+
+  it('drafts negative feedback as a complaint even when it is also a question', async () => {
+    const message = core.store.seedMessage({ labels: labels({ isQuestion: true, isNegative: true, severity: 2 }) });
+    const [id] = await drafting.draftFor([message.id]);
+    expect(core.store.state.drafts.get(id!)).toMatchObject({ kind: 'negative', promptName: 'offline-negative' });
+  });
+
+  it('puts the card on the desk of the message’s own community', async () => {
+    const message = core.store.seedMessage({ communityId: 'beta', chat: { platform: 'sandbox', chatId: 'plaza' }, labels: labels({ isQuestion: true }) });
+    await drafting.draftFor([message.id]);
+    expect([...core.store.state.outbox.values()].map((r) => r.target.chatId)).toEqual(['desk-beta']);
+  });
+
+  it('drafts once per message however often the job runs', async () => {
+    const message = core.store.seedMessage({ labels: labels({ isQuestion: true }) });
+    const first = await drafting.draftFor([message.id]);
+    const second = await drafting.draftFor([message.id]);
+    expect(first).toHaveLength(1);
+    expect(second).toEqual([]);
+    expect(core.store.state.drafts.size).toBe(1);
+    expect(core.store.state.outbox.size).toBe(1);
+  });
+
+  it('skips messages that are neutral, unlabelled, from a bot, or unknown', async () => {
+    const neutral = core.store.seedMessage({ labels: labels({}) });
+    const unlabelled = core.store.seedMessage({ labels: null });
+    const bot = core.store.seedMessage({ labels: labels({ isQuestion: true }), author: { isBot: true } });
+    expect(await drafting.draftFor([neutral.id, unlabelled.id, bot.id, 999])).toEqual([]);
+    expect(core.store.state.drafts.size).toBe(0);
+  });
+
+  it('creates no card when no desk platform is running', async () => {
+    deskPlatforms = [];
+    build();
+    const message = core.store.seedMessage({ labels: labels({ isQuestion: true }) });
+    expect(await drafting.draftFor([message.id])).toHaveLength(1);
+    expect(core.store.state.outbox.size).toBe(0);
+  });
+
+  it('refuses an empty or over-long draft from the provider and stores nothing', async () => {
+    const message = core.store.seedMessage({ labels: labels({ isQuestion: true }) });
+    for (const text of ['   ', 'x'.repeat(DRAFT_TEXT_MAX_CHARS + 1)]) {
+      provider = { name: 'stub', classify: async () => labels({}), draft: async () => ({ text, reason: 'r', language: 'en', promptName: 'p', promptVersion: '1', provider: 'stub' }) };
+      build();
+      await expect(drafting.draftFor([message.id])).rejects.toBeInstanceOf(JamiiError);
+    }
+    expect(core.store.state.drafts.size).toBe(0);
+  });
+});

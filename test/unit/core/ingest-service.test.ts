@@ -1,0 +1,163 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createIngestService, INGEST_BATCH_MAX, MESSAGE_TEXT_MAX_CHARS, type IngestService, type Labeler } from '../../../src/core/ingest-service.js';
+import { labelMessage } from '../../../src/llm/offline/heuristics.js';
+import { createFakeCore, inbound, type FakeCore } from '../../support/fakes.js';
+
+let core: FakeCore;
+let ingest: IngestService;
+let hints: Array<{ text: string; communityLanguage: string }>;
+
+const offlineLabeler: Labeler = (text, hint) => labelMessage(text, { fallbackLanguage: hint.communityLanguage });
+
+beforeEach(() => {
+  core = createFakeCore();
+  hints = [];
+  const labeler: Labeler = (text, hint) => {
+    hints.push({ text, ...hint });
+    return offlineLabeler(text, hint);
+  };
+  ingest = createIngestService({ store: core.store, communities: core.communities, labeler, metrics: core.metrics, clock: core.clock, log: core.log });
+});
+
+const stored = () => [...core.store.state.messages.values()];
+
+describe('ingest', () => {
+  it('stores a question with its labels and queues one draft job, audited, in one transaction', async () => {
+    const outcome = await ingest.ingest(inbound('How do I reset my password?', { messageId: 'tg-1' }));
+
+    expect(outcome).toEqual({ messageId: expect.any(Number), stored: true, draftDue: true });
+    expect(stored()).toEqual([
+      expect.objectContaining({ id: outcome.messageId, communityId: 'alpha', platformMessageId: 'tg-1', labels: expect.objectContaining({ language: 'en', isQuestion: true }) }),
+    ]);
+    expect(core.store.jobs.of('draft')).toEqual([{ messageId: outcome.messageId }]);
+    expect(core.store.auditOf('message.labelled')).toEqual([
+      { communityId: 'alpha', actor: 'jamii', action: 'message.labelled', subject: `message:${outcome.messageId}`, details: { labels: expect.objectContaining({ isQuestion: true }) } },
+    ]);
+    expect(core.store.transactionCount).toBe(1);
+    expect(core.metrics.ingested).toBe(1);
+    expect(core.metrics.latencies).toEqual([{ stage: 'stored', seconds: 0 }]);
+  });
+
+  it('stores a redelivered message once and does not queue it again', async () => {
+    const message = inbound('This is terrible, the app keeps crashing', { messageId: 'tg-2' });
+    const first = await ingest.ingest(message);
+    const again = await ingest.ingest({ ...message, sentAt: new Date('2025-03-01T10:00:00Z') });
+
+    expect(again).toEqual({ messageId: first.messageId, stored: false, draftDue: false });
+    expect(stored()).toHaveLength(1);
+    expect(core.store.jobs.of('draft')).toEqual([{ messageId: first.messageId }]);
+    expect(core.store.auditOf('message.labelled')).toHaveLength(1);
+    expect(core.metrics.ingested).toBe(1);
+  });
+
+  it('keeps the same platform message id in two different chats apart', async () => {
+    const a = await ingest.ingest(inbound('hello', { messageId: '1', chat: { platform: 'sandbox', chatId: 'general' } }));
+    const b = await ingest.ingest(inbound('hello', { messageId: '1', chat: { platform: 'sandbox', chatId: 'plaza' } }));
+    expect(a.messageId).not.toBe(b.messageId);
+    expect(b.stored).toBe(true);
+  });
+
+  it('stores a neutral message with its labels and queues nothing', async () => {
+    const outcome = await ingest.ingest(inbound('Thanks a lot, that helped'));
+    expect(outcome).toMatchObject({ stored: true, draftDue: false });
+    expect(stored()[0]!.labels).toMatchObject({ isQuestion: false, isNegative: false });
+    expect(core.store.jobs.jobs).toEqual([]);
+    expect(core.store.state.audit).toEqual([]);
+  });
+
+  it.each([
+    ['a bot', inbound('How do I reset my password?', { author: { id: 'jamii', displayName: 'Jamii', isBot: true } })],
+    ['a service message', inbound('Amina changed the group title. Why?', { isService: true })],
+    ['an empty message', inbound('   ')],
+  ])('stores %s without labelling or drafting it', async (_what, message) => {
+    const outcome = await ingest.ingest(message);
+    expect(outcome).toMatchObject({ stored: true, draftDue: false });
+    expect(stored()[0]!.labels).toBeNull();
+    expect(hints).toEqual([]);
+    expect(core.store.jobs.jobs).toEqual([]);
+  });
+
+  it('labels with the language of the community the chat belongs to', async () => {
+    await ingest.ingest(inbound('👍', { chat: { platform: 'sandbox', chatId: 'plaza' } }));
+    await ingest.ingest(inbound('👍', { chat: { platform: 'sandbox', chatId: 'somewhere-else' } }));
+    expect(hints.map((h) => h.communityLanguage)).toEqual(['es', 'en']);
+    expect(stored().map((m) => [m.communityId, m.labels?.language])).toEqual([
+      ['beta', 'es'],
+      ['alpha', 'en'],
+    ]);
+  });
+
+  it(`truncates text longer than ${MESSAGE_TEXT_MAX_CHARS} characters before storing and labelling`, async () => {
+    await ingest.ingest(inbound('a'.repeat(MESSAGE_TEXT_MAX_CHARS + 10)));
+    expect(stored()[0]!.text).toHaveLength(MESSAGE_TEXT_MAX_CHARS);
+    expect(hints[0]!.text).toHaveLength(MESSAGE_TEXT_MAX_CHARS);
+  });
+});
+
+describe('ingestBatch', () => {
+  it('stores a page of messages in one transaction and queues the due ones', async () => {
+    const outcomes = await ingest.ingestBatch([inbound('Hello everyone!'), inbound('¿Dónde está la tienda?'), inbound('Это ужасно, приложение не работает')]);
+    expect(outcomes.map((o) => o.draftDue)).toEqual([false, true, true]);
+    expect(core.store.transactionCount).toBe(1);
+    expect(core.store.jobs.of('draft').map((j) => j.messageId)).toEqual([outcomes[1]!.messageId, outcomes[2]!.messageId]);
+  });
+
+  it('stores a message repeated inside one batch once', async () => {
+    const message = inbound('How do I join?');
+    const outcomes = await ingest.ingestBatch([message, { ...message }]);
+    expect(outcomes.map((o) => o.stored)).toEqual([true, false]);
+    expect(outcomes[0]!.messageId).toBe(outcomes[1]!.messageId);
+    expect(core.store.jobs.of('draft')).toHaveLength(1);
+  });
+
+  it('does nothing for an empty batch', async () => {
+    expect(await ingest.ingestBatch([])).toEqual([]);
+    expect(core.store.transactionCount).toBe(0);
+  });
+});
+
+describe('group commit', () => {
+  it('shares transactions between concurrent ingest() calls', async () => {
+    const messages = Array.from({ length: 8 }, (_, i) => inbound(`Question number ${i}?`));
+    const outcomes = await Promise.all(messages.map((m) => ingest.ingest(m)));
+
+    expect(outcomes.every((o) => o.stored && o.draftDue)).toBe(true);
+    expect(new Set(outcomes.map((o) => o.messageId)).size).toBe(8);
+    expect(core.store.transactionCount).toBeLessThan(messages.length);
+    expect(core.store.transactionCount).toBeLessThanOrEqual(2);
+    expect(core.store.jobs.of('draft')).toHaveLength(8);
+  });
+
+  it('hands every caller the outcome of its own message', async () => {
+    const texts = ['Hello', 'Why is it down?', 'Thanks', 'This is awful!!'];
+    const outcomes = await Promise.all(texts.map((t) => ingest.ingest(inbound(t))));
+    for (const [i, outcome] of outcomes.entries()) expect(core.store.state.messages.get(outcome.messageId)!.text).toBe(texts[i]);
+    expect(outcomes.map((o) => o.draftDue)).toEqual([false, true, false, true]);
+  });
+
+  it(`never puts more than ${INGEST_BATCH_MAX} messages in one transaction`, async () => {
+    const sizes: number[] = [];
+    const storeMany = core.store.messages.storeMany;
+    const original = core.store.transaction.bind(core.store);
+    core.store.transaction = (fn) =>
+      original((tx) => {
+        const wrapped = { ...tx, messages: { ...tx.messages, storeMany: (batch: Parameters<typeof storeMany>[0]) => (sizes.push(batch.length), tx.messages.storeMany(batch)) } };
+        return fn(wrapped);
+      });
+    await Promise.all(Array.from({ length: INGEST_BATCH_MAX + 20 }, (_, i) => ingest.ingest(inbound(`hi ${i}`))));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(INGEST_BATCH_MAX);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(INGEST_BATCH_MAX + 20);
+  });
+
+  it('rejects every caller of a failed transaction, rolls it back, and keeps serving later calls', async () => {
+    // The first call commits alone; the two that arrive while it runs share the second transaction.
+    core.store.failNextTransaction(new Error('disk full'), { skip: 1 });
+    const results = await Promise.allSettled([ingest.ingest(inbound('warm up')), ingest.ingest(inbound('Why?')), ingest.ingest(inbound('How?'))]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(results[1]).toMatchObject({ reason: new Error('disk full') });
+    expect(stored().map((m) => m.text)).toEqual(['warm up']);
+    expect(core.store.jobs.of('draft')).toEqual([]);
+
+    await expect(ingest.ingest(inbound('Where?'))).resolves.toMatchObject({ stored: true, draftDue: true });
+  });
+});
