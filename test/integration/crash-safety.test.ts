@@ -56,8 +56,11 @@ describe.each(DATABASES)('crash safety with SIGKILL on %s', (database) => {
     const first = await start({ ...env, JAMII_JOBS: 'draft,desk' });
     const a = await api(first.url);
     const posted = await a.post('general', 'alice', 'How do I change my delivery address?');
-    await a.post('desk', 'manager', '/pending');
-    const pending = await waitFor(async () => (await a.messages('desk')).find((m) => m.fromBot && m.card)?.card, 20_000, 'pending card');
+    // Cards are not sent in this life (no sender), so ask /pending until the draft shows up.
+    const pending = await waitFor(async () => {
+      const asked = await a.post('desk', 'manager', '/pending');
+      return (await a.messages('desk')).find((m) => m.fromBot && m.card && m.replyTo === asked.body.id)?.card;
+    }, 20_000, 'pending card');
     const approved = await a.post('desk', 'manager', `/approve ${pending.draftId}`);
     await waitFor(async () => (await a.messages('desk')).some((m) => m.replyTo === approved.body.id && /approved/.test(m.text)), 5_000, 'approval ack');
     expect((await a.messages('general')).filter((m) => m.fromBot)).toHaveLength(0);
