@@ -6,15 +6,25 @@
 import { cardText, cardView } from './desk-cards.js';
 import type { CommunityDirectory } from './communities.js';
 import { JamiiError } from './errors.js';
-import type { Clock, CoreMetrics, LanguageProvider, Logger, Store } from './ports.js';
-import type { DraftKind, Platform } from './types.js';
+import type { AuditEntry, Clock, CoreMetrics, DraftResult, LanguageProvider, Logger, Store } from './ports.js';
+import type { DraftKind, Platform, StoredMessage } from './types.js';
 
 /** Longest reply Jamii will propose; the shortest platform limit (Discord's 2000) minus room. */
 export const DRAFT_TEXT_MAX_CHARS = 1900;
 
+export interface DraftingOutcome {
+  /** Ids of the drafts created. */
+  created: number[];
+  /** Messages whose drafting failed (the provider threw or returned something unusable). */
+  failed: Array<{ messageId: number; error: unknown }>;
+}
+
 export interface DraftingService {
-  /** Drafts for each message that is due and has no draft yet. Returns the ids of new drafts. */
-  draftFor(messageIds: number[]): Promise<number[]>;
+  /**
+   * Drafts for each message that is due and has no draft yet, all stored in one transaction
+   * (a batch of jobs costs one commit). Failures are reported per message; the rest are stored.
+   */
+  draftFor(messageIds: number[]): Promise<DraftingOutcome>;
 }
 
 export function createDraftingService(deps: {
@@ -31,19 +41,33 @@ export function createDraftingService(deps: {
 
   return {
     async draftFor(messageIds) {
-      const created: number[] = [];
-      const messages = await store.messages.getMany(messageIds);
+      const failed: DraftingOutcome['failed'] = [];
+      const already = await store.drafts.draftedMessageIds(messageIds);
+      const messages = (await store.messages.getMany(messageIds.filter((id) => !already.has(id)))).sort((a, b) => a.id - b.id);
+      const proposals: Array<{ message: StoredMessage; kind: DraftKind; result: DraftResult; text: string }> = [];
       for (const message of messages) {
         const labels = message.labels;
         if (!labels || !(labels.isQuestion || labels.isNegative) || message.author.isBot) continue;
         const kind: DraftKind = labels.isNegative ? 'negative' : 'question';
-        const community = communities.get(message.communityId);
-        const result = await provider.draft({ kind, message, labels, community });
-        const text = result.text.trim();
-        if (text.length === 0 || text.length > DRAFT_TEXT_MAX_CHARS) {
-          throw new JamiiError('invalid_input', `provider ${result.provider} returned a draft of ${text.length} characters`);
+        try {
+          const result = await provider.draft({ kind, message, labels, community: communities.get(message.communityId) });
+          const text = result.text.trim();
+          if (text.length === 0 || text.length > DRAFT_TEXT_MAX_CHARS) {
+            throw new JamiiError('invalid_input', `provider ${result.provider} returned a draft of ${text.length} characters`);
+          }
+          proposals.push({ message, kind, result, text });
+        } catch (error) {
+          failed.push({ messageId: message.id, error });
         }
-        const draftId = await store.transaction(async (tx) => {
+      }
+      if (proposals.length === 0) return { created: [], failed };
+
+      const platforms = [...deps.deskPlatforms()];
+      const created = await store.transaction(async (tx) => {
+        const made: Array<{ draftId: number; message: StoredMessage; kind: DraftKind }> = [];
+        const cardIds: number[] = [];
+        const audit: AuditEntry[] = [];
+        for (const { message, kind, result, text } of proposals) {
           const draft = await tx.drafts.insert({
             messageId: message.id,
             communityId: message.communityId,
@@ -55,10 +79,9 @@ export function createDraftingService(deps: {
             promptVersion: result.promptVersion,
             provider: result.provider,
           });
-          if (!draft) return null;
+          if (!draft) continue; // another worker drafted it meanwhile
           const view = cardView({ ...draft, message });
-          const cards = [];
-          for (const desk of communities.desksOf(message.communityId, deps.deskPlatforms())) {
+          for (const desk of communities.desksOf(message.communityId, platforms)) {
             const card = await tx.outbox.insert({
               kind: 'card',
               target: desk,
@@ -68,25 +91,28 @@ export function createDraftingService(deps: {
               draftId: draft.id,
               dedupeKey: `card:${draft.id}:${desk.platform}:${desk.chatId}`,
             });
-            if (card) cards.push(card.id);
+            if (card) cardIds.push(card.id);
           }
-          await tx.jobs.enqueue('send', cards.map((outboxId) => ({ outboxId })));
-          await tx.audit.write({
+          audit.push({
             communityId: message.communityId,
             actor: 'jamii',
             action: 'draft.created',
             subject: `draft:${draft.id}`,
             details: { messageId: message.id, kind, provider: result.provider, prompt: `${result.promptName}@${result.promptVersion}`, reason: result.reason },
           });
-          return draft.id;
-        });
-        if (draftId === null) continue;
-        created.push(draftId);
+          made.push({ draftId: draft.id, message, kind });
+        }
+        await tx.jobs.enqueue('send', cardIds.map((outboxId) => ({ outboxId })));
+        await tx.audit.writeMany(audit);
+        return made;
+      });
+      const now = clock.now().getTime();
+      for (const { draftId, message, kind } of created) {
         metrics.draftCreated(kind);
-        metrics.pipelineLatency('draft_pending', (clock.now().getTime() - message.sentAt.getTime()) / 1000);
+        metrics.pipelineLatency('draft_pending', (now - message.sentAt.getTime()) / 1000);
         log.info({ draftId, messageId: message.id, kind, communityId: message.communityId }, 'draft.created');
       }
-      return created;
+      return { created: created.map((c) => c.draftId), failed };
     },
   };
 }

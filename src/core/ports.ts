@@ -83,6 +83,8 @@ export interface DraftsRepository {
   /** Inserts unless the message already has a draft; returns null then. */
   insert(draft: NewDraft): Promise<Draft | null>;
   get(id: number): Promise<DraftWithMessage | null>;
+  /** Which of these messages already have a draft (so no provider call is spent on them again). */
+  draftedMessageIds(messageIds: number[]): Promise<Set<number>>;
   /** Pending drafts of the given communities, oldest first. */
   listPending(communityIds: string[], limit: number): Promise<DraftWithMessage[]>;
   countPending(communityIds: string[]): Promise<number>;

@@ -12,6 +12,8 @@ import type { JobQueue } from './job-queue.js';
 /** Jobs one draft worker takes per fetch; drafting is idempotent, so a failed batch is safe to redo. */
 export const DRAFT_BATCH_SIZE = 20;
 export const DESK_REFRESH_BATCH_SIZE = 20;
+/** Sends one worker takes per fetch; each send is claimed on its own, so a retried batch never posts twice. */
+export const SEND_BATCH_SIZE = 10;
 export const MAINTENANCE_CRON = '*/5 * * * *';
 
 export async function registerWorkers(deps: {
@@ -30,23 +32,27 @@ export async function registerWorkers(deps: {
 
   if (kinds.has('draft')) {
     await queue.work('draft', { concurrency: deps.draftConcurrency, batchSize: DRAFT_BATCH_SIZE }, async (jobs) => {
-      let failed: unknown = null;
-      for (const { data, ctx } of jobs) {
-        try {
-          await deps.drafting.draftFor([data.messageId]);
-        } catch (error) {
-          failed = error;
-          log[ctx.isFinalAttempt ? 'error' : 'warn']({ err: error, messageId: data.messageId, attempt: ctx.retryCount + 1 }, 'draft.failed');
-        }
-      }
+      const outcome = await deps.drafting.draftFor(jobs.map((j) => j.data.messageId));
+      const final = jobs.every((j) => j.ctx.isFinalAttempt);
+      for (const { messageId, error } of outcome.failed) log[final ? 'error' : 'warn']({ err: error, messageId }, 'draft.failed');
       // Drafted messages are skipped on the retry; only the failed ones do work again.
-      if (failed) throw failed;
+      if (outcome.failed.length > 0) throw outcome.failed[0]!.error;
     });
   }
 
   if (kinds.has('send')) {
-    await queue.work('send', { concurrency: deps.sendConcurrency, batchSize: 1 }, async (jobs) => {
-      for (const { data, ctx } of jobs) await deps.delivery.deliver(data.outboxId, { isFinalAttempt: ctx.isFinalAttempt });
+    await queue.work('send', { concurrency: deps.sendConcurrency, batchSize: SEND_BATCH_SIZE }, async (jobs) => {
+      // One failure must not hold back the rest of the batch; a retry of the batch skips what was sent.
+      let failure: unknown = null;
+      for (const { data, ctx } of jobs) {
+        try {
+          await deps.delivery.deliver(data.outboxId, { isFinalAttempt: ctx.isFinalAttempt });
+        } catch (error) {
+          failure ??= error;
+          log.warn({ err: error, outboxId: data.outboxId, attempt: ctx.retryCount + 1 }, 'send.retrying');
+        }
+      }
+      if (failure) throw failure;
     });
   }
 

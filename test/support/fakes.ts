@@ -382,6 +382,9 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         const d = state.drafts.get(id);
         return d ? withMessage(d) : null;
       },
+      async draftedMessageIds(messageIds) {
+        return new Set([...state.drafts.values()].map((d) => d.messageId).filter((id) => messageIds.includes(id)));
+      },
       async listPending(communityIds, limit) {
         return [...state.drafts.values()]
           .filter((d) => d.status === 'pending' && communityIds.includes(d.communityId))

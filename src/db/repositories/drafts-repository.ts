@@ -52,6 +52,12 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
       return withMessage ?? null;
     },
 
+    async draftedMessageIds(messageIds) {
+      if (messageIds.length === 0) return new Set();
+      const rows = await s.orm.select({ messageId: drafts.messageId }).from(drafts).where(inArray(drafts.messageId, messageIds));
+      return new Set(rows.map((r) => r.messageId));
+    },
+
     async listPending(communityIds, limit) {
       if (communityIds.length === 0) return [];
       const rows = await s.orm

@@ -32,7 +32,7 @@ describe('draftFor', () => {
     const message = core.store.seedMessage({ text: '¿Dónde está la tienda?', labels: labels({ language: 'es', isQuestion: true, reasons: ['asks with a question mark'] }) });
     core.clock.advance(2000);
 
-    const ids = await drafting.draftFor([message.id]);
+    const { created: ids } = await drafting.draftFor([message.id]);
 
     expect(ids).toHaveLength(1);
     const draft = core.store.state.drafts.get(ids[0]!)!;
@@ -59,7 +59,9 @@ describe('draftFor', () => {
 
   it('drafts negative feedback as a complaint even when it is also a question', async () => {
     const message = core.store.seedMessage({ labels: labels({ isQuestion: true, isNegative: true, severity: 2 }) });
-    const [id] = await drafting.draftFor([message.id]);
+    const {
+      created: [id],
+    } = await drafting.draftFor([message.id]);
     expect(core.store.state.drafts.get(id!)).toMatchObject({ kind: 'negative', promptName: 'offline-negative' });
   });
 
@@ -73,8 +75,8 @@ describe('draftFor', () => {
     const message = core.store.seedMessage({ labels: labels({ isQuestion: true }) });
     const first = await drafting.draftFor([message.id]);
     const second = await drafting.draftFor([message.id]);
-    expect(first).toHaveLength(1);
-    expect(second).toEqual([]);
+    expect(first.created).toHaveLength(1);
+    expect(second).toEqual({ created: [], failed: [] });
     expect(core.store.state.drafts.size).toBe(1);
     expect(core.store.state.outbox.size).toBe(1);
   });
@@ -83,7 +85,7 @@ describe('draftFor', () => {
     const neutral = core.store.seedMessage({ labels: labels({}) });
     const unlabelled = core.store.seedMessage({ labels: null });
     const bot = core.store.seedMessage({ labels: labels({ isQuestion: true }), author: { isBot: true } });
-    expect(await drafting.draftFor([neutral.id, unlabelled.id, bot.id, 999])).toEqual([]);
+    expect(await drafting.draftFor([neutral.id, unlabelled.id, bot.id, 999])).toEqual({ created: [], failed: [] });
     expect(core.store.state.drafts.size).toBe(0);
   });
 
@@ -91,7 +93,7 @@ describe('draftFor', () => {
     deskPlatforms = [];
     build();
     const message = core.store.seedMessage({ labels: labels({ isQuestion: true }) });
-    expect(await drafting.draftFor([message.id])).toHaveLength(1);
+    expect((await drafting.draftFor([message.id])).created).toHaveLength(1);
     expect(core.store.state.outbox.size).toBe(0);
   });
 
@@ -100,8 +102,33 @@ describe('draftFor', () => {
     for (const text of ['   ', 'x'.repeat(DRAFT_TEXT_MAX_CHARS + 1)]) {
       provider = { name: 'stub', classify: async () => labels({}), draft: async () => ({ text, reason: 'r', language: 'en', promptName: 'p', promptVersion: '1', provider: 'stub' }) };
       build();
-      await expect(drafting.draftFor([message.id])).rejects.toBeInstanceOf(JamiiError);
+      const outcome = await drafting.draftFor([message.id]);
+      expect(outcome.created).toEqual([]);
+      expect(outcome.failed).toEqual([{ messageId: message.id, error: expect.any(JamiiError) }]);
     }
     expect(core.store.state.drafts.size).toBe(0);
+  });
+
+  it('stores the drafts it could make when another message in the batch fails, in one transaction', async () => {
+    const good = core.store.seedMessage({ text: 'How do I log in?', labels: labels({ isQuestion: true }) });
+    const bad = core.store.seedMessage({ text: 'poison', labels: labels({ isQuestion: true }) });
+    const real = provider;
+    provider = { ...real, draft: async (req) => (req.message.text === 'poison' ? Promise.reject(new Error('model down')) : real.draft(req)) };
+    build();
+    const outcome = await drafting.draftFor([good.id, bad.id]);
+    expect(outcome.created).toHaveLength(1);
+    expect(outcome.failed.map((f) => f.messageId)).toEqual([bad.id]);
+    expect([...core.store.state.drafts.values()].map((d) => d.messageId)).toEqual([good.id]);
+  });
+
+  it('spends no provider call on a message that already has a draft', async () => {
+    const message = core.store.seedMessage({ labels: labels({ isQuestion: true }) });
+    await drafting.draftFor([message.id]);
+    let calls = 0;
+    const real = provider;
+    provider = { ...real, draft: async (req) => (calls++, real.draft(req)) };
+    build();
+    await drafting.draftFor([message.id]);
+    expect(calls).toBe(0);
   });
 });
