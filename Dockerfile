@@ -3,16 +3,13 @@
 # Jamii: docker build -t jamii . && docker run -p 3000:3000 -v jamii-data:/data jamii
 # Embedded PGlite keeps its data in the /data volume; set DATABASE_URL to use a Postgres server.
 
-# --- build: compile src/ (TypeScript) to dist/ -------------------------------------------------
+# --- build: transpile src/ (TypeScript) to dist/ with esbuild, plus the sandbox page -----------
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# tsc emits only .js: copy the assets that sit next to the code (the sandbox page) into dist/ too.
-RUN npm run build \
- && cd src && find . -type f ! -name '*.ts' -exec cp --parents {} ../dist/ \;
+RUN npm run build
 
 # --- runtime ------------------------------------------------------------------------------------
 FROM node:24-bookworm-slim AS runtime
@@ -34,4 +31,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.JAMII_HTTP_PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node is PID 1 and handles SIGTERM itself (graceful stop); give it time: docker stop -t 20.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "dist/main.js"]

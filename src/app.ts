@@ -74,6 +74,8 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, log, memory: options.memoryDb ?? false, ...(options.pgliteTemplate ? { pgliteLoadDataDir: options.pgliteTemplate } : {}) });
     cleanups.push(() => db.close());
     const queue = await createJobQueue({ db, log: log.child({ part: 'jobs' }), supervise: config.jobs.kinds.has('maintenance') });
+    // Stopping the queue waits for running handlers: it runs after HTTP closes, before the database does.
+    cleanups.push(() => queue.stop(config.shutdownTimeoutMs));
     const store = createStore({ db, communityOf: (p, id) => communities.communityOf(p, id), enqueuerFor: (s) => queue.enqueuerFor(s) });
     await store.communities.upsert(config.communities.map((c) => ({ id: c.id, name: c.name, language: c.language })));
     await store.roles.syncConfigured(
@@ -130,8 +132,6 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       clock,
       log: log.child({ part: 'workers' }),
     });
-    // Stopping the queue waits for running handlers: it goes before the database closes.
-    cleanups.splice(1, 0, () => queue.stop(config.shutdownTimeoutMs));
     if (sandbox) await sandbox.start();
 
     const url = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;

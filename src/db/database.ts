@@ -4,7 +4,7 @@
  * drizzle migrations at start; on a server, an advisory lock keeps two starting processes
  * from migrating at once.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
@@ -77,6 +77,37 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return db;
 }
 
+/**
+ * PGlite is one process's database: a second Jamii on the same data dir would corrupt it.
+ * A pid file guards the directory; one left by a killed process (pid gone) is taken over.
+ */
+function takeDataDirLock(dataDir: string): () => void {
+  const file = path.join(dataDir, 'jamii.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw new Error(`another Jamii (pid ${owner}) is using the embedded database in ${dataDir}; stop it, or set JAMII_DATA_DIR to another directory`);
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`cannot lock ${file}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function immediate(): (fn: () => void) => void {
   return (fn) => fn();
 }
@@ -93,14 +124,21 @@ type InternalDatabase = Database & { migrate(log: Logger): Promise<void> };
 async function openPglite(options: OpenDatabaseOptions): Promise<InternalDatabase> {
   const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.pgliteSharedBuffers ?? PGLITE_SHARED_BUFFERS_DEFAULT}`];
   let client: PGlite;
+  let releaseLock = () => {};
   if (options.memory) {
     client = new PGlite({ startParams, ...(options.pgliteLoadDataDir ? { loadDataDir: options.pgliteLoadDataDir } : {}) });
   } else {
     const dir = path.join(options.dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
+    releaseLock = takeDataDirLock(options.dataDir);
     client = new PGlite(dir, { startParams });
   }
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
 
   const executorOf = (c: PGlite | PgliteTransaction): SqlExecutor => ({
     async executeSql(text, values) {
@@ -144,7 +182,11 @@ async function openPglite(options: OpenDatabaseOptions): Promise<InternalDatabas
     async close() {
       if (closed) return;
       closed = true;
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        releaseLock();
+      }
     },
     async migrate(log) {
       const started = Date.now();
