@@ -105,8 +105,8 @@ export function createDeliveryService(deps: {
         throw new JamiiError('connector_unavailable', why);
       }
       let outgoing = post;
-      if (post.kind === 'card' && post.draftId !== null) {
-        // A card sent late shows the draft as it is now, not as it was when queued.
+      if (post.kind === 'card' && post.draftId !== null && (await store.drafts.statusOf(post.draftId)) !== 'pending') {
+        // A card sent after its draft was decided shows the draft as it is now, not as queued.
         const draft = await store.drafts.get(post.draftId);
         if (draft) {
           const view = cardView(draft, await store.outbox.findReplyForDraft(post.draftId));

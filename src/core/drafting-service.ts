@@ -6,7 +6,7 @@
 import { cardText, cardView } from './desk-cards.js';
 import type { CommunityDirectory } from './communities.js';
 import { JamiiError } from './errors.js';
-import type { AuditEntry, Clock, CoreMetrics, DraftResult, LanguageProvider, Logger, Store } from './ports.js';
+import type { Clock, CoreMetrics, DraftResult, LanguageProvider, Logger, Store } from './ports.js';
 import type { DraftKind, Platform, StoredMessage } from './types.js';
 
 /** Longest reply Jamii will propose; the shortest platform limit (Discord's 2000) minus room. */
@@ -63,12 +63,11 @@ export function createDraftingService(deps: {
       if (proposals.length === 0) return { created: [], failed };
 
       const platforms = [...deps.deskPlatforms()];
+      const byMessage = new Map(proposals.map((p) => [p.message.id, p]));
       const created = await store.transaction(async (tx) => {
-        const made: Array<{ draftId: number; message: StoredMessage; kind: DraftKind }> = [];
-        const cardIds: number[] = [];
-        const audit: AuditEntry[] = [];
-        for (const { message, kind, result, text } of proposals) {
-          const draft = await tx.drafts.insert({
+        // Another worker may have drafted some meanwhile: those come back missing and are skipped.
+        const drafts = await tx.drafts.insertMany(
+          proposals.map(({ message, kind, result, text }) => ({
             messageId: message.id,
             communityId: message.communityId,
             kind,
@@ -78,33 +77,34 @@ export function createDraftingService(deps: {
             promptName: result.promptName,
             promptVersion: result.promptVersion,
             provider: result.provider,
-          });
-          if (!draft) continue; // another worker drafted it meanwhile
-          const view = cardView({ ...draft, message });
-          for (const desk of communities.desksOf(message.communityId, platforms)) {
-            const card = await tx.outbox.insert({
-              kind: 'card',
+          })),
+        );
+        const made = drafts.map((draft) => ({ draft, ...byMessage.get(draft.messageId)! }));
+        const cards = await tx.outbox.insertMany(
+          made.flatMap(({ draft, message }) => {
+            const view = cardView({ ...draft, message });
+            return communities.desksOf(message.communityId, platforms).map((desk) => ({
+              kind: 'card' as const,
               target: desk,
               replyToMessageId: null,
               text: cardText(view),
               card: view,
               draftId: draft.id,
               dedupeKey: `card:${draft.id}:${desk.platform}:${desk.chatId}`,
-            });
-            if (card) cardIds.push(card.id);
-          }
-          audit.push({
+            }));
+          }),
+        );
+        await tx.jobs.enqueue('send', cards.map((card) => ({ outboxId: card.id })));
+        await tx.audit.writeMany(
+          made.map(({ draft, message, kind, result }) => ({
             communityId: message.communityId,
             actor: 'jamii',
             action: 'draft.created',
             subject: `draft:${draft.id}`,
             details: { messageId: message.id, kind, provider: result.provider, prompt: `${result.promptName}@${result.promptVersion}`, reason: result.reason },
-          });
-          made.push({ draftId: draft.id, message, kind });
-        }
-        await tx.jobs.enqueue('send', cardIds.map((outboxId) => ({ outboxId })));
-        await tx.audit.writeMany(audit);
-        return made;
+          })),
+        );
+        return made.map(({ draft, message, kind }) => ({ draftId: draft.id, message, kind }));
       });
       const now = clock.now().getTime();
       for (const { draftId, message, kind } of created) {

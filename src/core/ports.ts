@@ -82,7 +82,11 @@ export interface DecisionUpdate {
 export interface DraftsRepository {
   /** Inserts unless the message already has a draft; returns null then. */
   insert(draft: NewDraft): Promise<Draft | null>;
+  /** One statement for many; messages that already have a draft are skipped (not returned). */
+  insertMany(drafts: NewDraft[]): Promise<Draft[]>;
   get(id: number): Promise<DraftWithMessage | null>;
+  /** The draft's status alone (a cheap check before re-rendering a card). */
+  statusOf(id: number): Promise<DraftStatus | null>;
   /** Which of these messages already have a draft (so no provider call is spent on them again). */
   draftedMessageIds(messageIds: number[]): Promise<Set<number>>;
   /** Pending drafts of the given communities, oldest first. */
@@ -108,6 +112,8 @@ export interface NewOutboundPost {
 
 export interface OutboxRepository {
   insert(post: NewOutboundPost): Promise<OutboundPost | null>;
+  /** One statement for many; rows whose dedupe key exists are skipped (not returned). */
+  insertMany(posts: NewOutboundPost[]): Promise<OutboundPost[]>;
   get(id: number): Promise<OutboundPost | null>;
   /** pending -> sending (attempts + 1). Null when the row was not pending. */
   claim(id: number): Promise<OutboundPost | null>;

@@ -2,10 +2,10 @@ import type { JobEnqueuer, Repositories, Store } from '../core/ports.js';
 import type { Platform } from '../core/types.js';
 import type { Database, DbSession } from './database.js';
 import { createAuditRepository } from './repositories/audit-repository.js';
-import { createChatsRepository } from './repositories/chats-repository.js';
+import { createChatsRepository, type ChatCache } from './repositories/chats-repository.js';
 import { createCommunitiesRepository } from './repositories/communities-repository.js';
 import { createDraftsRepository } from './repositories/drafts-repository.js';
-import { createMembersRepository } from './repositories/members-repository.js';
+import { createMembersRepository, type MemberCache } from './repositories/members-repository.js';
 import { createMessagesRepository } from './repositories/messages-repository.js';
 import { createOutboxRepository } from './repositories/outbox-repository.js';
 import { createRolesRepository } from './repositories/roles-repository.js';
@@ -18,12 +18,17 @@ export interface StoreDeps {
   enqueuerFor: (session: DbSession) => JobEnqueuer;
 }
 
-function repositories(session: DbSession, deps: StoreDeps): Repositories {
-  const messages = createMessagesRepository(session, deps.communityOf);
+interface Caches {
+  chats: ChatCache;
+  members: MemberCache;
+}
+
+function repositories(session: DbSession, deps: StoreDeps, caches: Caches): Repositories {
+  const messages = createMessagesRepository(session, deps.communityOf, caches);
   return {
     communities: createCommunitiesRepository(session),
-    chats: createChatsRepository(session),
-    members: createMembersRepository(session),
+    chats: createChatsRepository(session, caches.chats),
+    members: createMembersRepository(session, caches.members),
     messages,
     drafts: createDraftsRepository(session, messages),
     outbox: createOutboxRepository(session),
@@ -35,8 +40,10 @@ function repositories(session: DbSession, deps: StoreDeps): Repositories {
 
 /** The core's Store port over one database. */
 export function createStore(deps: StoreDeps): Store {
+  // Chats and members seen by this process: ingest skips their upserts when nothing changed.
+  const caches: Caches = { chats: new Map(), members: new Map() };
   return {
-    ...repositories(deps.db, deps),
-    transaction: (fn) => deps.db.transaction((tx) => fn(repositories(tx, deps))),
+    ...repositories(deps.db, deps, caches),
+    transaction: (fn) => deps.db.transaction((tx) => fn(repositories(tx, deps, caches))),
   };
 }

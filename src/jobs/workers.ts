@@ -10,10 +10,10 @@ import type { JobKind } from '../config.js';
 import type { JobQueue } from './job-queue.js';
 
 /** Jobs one draft worker takes per fetch; drafting is idempotent, so a failed batch is safe to redo. */
-export const DRAFT_BATCH_SIZE = 20;
+export const DRAFT_BATCH_SIZE = 50;
 export const DESK_REFRESH_BATCH_SIZE = 20;
 /** Sends one worker takes per fetch; each send is claimed on its own, so a retried batch never posts twice. */
-export const SEND_BATCH_SIZE = 10;
+export const SEND_BATCH_SIZE = 25;
 export const MAINTENANCE_CRON = '*/5 * * * *';
 
 export async function registerWorkers(deps: {

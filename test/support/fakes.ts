@@ -362,6 +362,14 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       },
     },
     drafts: {
+      async insertMany(list) {
+        const out: Draft[] = [];
+        for (const d of list) {
+          const made = await this.insert(d);
+          if (made) out.push(made);
+        }
+        return out;
+      },
       async insert(d: NewDraft) {
         for (const existing of state.drafts.values()) if (existing.messageId === d.messageId) return null;
         const draft: Draft = {
@@ -381,6 +389,9 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       async get(id) {
         const d = state.drafts.get(id);
         return d ? withMessage(d) : null;
+      },
+      async statusOf(id) {
+        return state.drafts.get(id)?.status ?? null;
       },
       async draftedMessageIds(messageIds) {
         return new Set([...state.drafts.values()].map((d) => d.messageId).filter((id) => messageIds.includes(id)));
@@ -425,6 +436,12 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       async insert(p) {
         const row = insertOutbox(p);
         return row ? toPost(row) : null;
+      },
+      async insertMany(list) {
+        return list.flatMap((p) => {
+          const row = insertOutbox(p);
+          return row ? [toPost(row)] : [];
+        });
       },
       async get(id) {
         const row = state.outbox.get(id);

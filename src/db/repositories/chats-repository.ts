@@ -4,11 +4,22 @@ import type { ChatRef, Platform } from '../../core/types.js';
 import type { DbSession } from '../database.js';
 import { chats } from '../schema/index.js';
 
-export function createChatsRepository(s: DbSession): ChatsRepository {
+/** Chats known to exist, shared by every session of one store; filled only after commit. */
+export type ChatCache = Map<string, ChatRecord>;
+
+export function createChatsRepository(s: DbSession, cache: ChatCache = new Map()): ChatsRepository {
   return {
     async ensure(list, communityOf) {
       const unique = new Map<string, { ref: ChatRef; title?: string | undefined }>();
-      for (const c of list) unique.set(`${c.ref.platform}\u0000${c.ref.chatId}`, c);
+      const map = new Map<string, ChatRecord>();
+      for (const c of list) {
+        const key = `${c.ref.platform}\u0000${c.ref.chatId}`;
+        const known = cache.get(key);
+        // Known, and no new title to record: no statement needed.
+        if (known && (c.title === undefined || c.title === known.title)) map.set(key, known);
+        else unique.set(key, c);
+      }
+      if (unique.size === 0) return map;
       const values = [...unique.values()].map((c) => ({
         platform: c.ref.platform,
         platformChatId: c.ref.chatId,
@@ -25,15 +36,18 @@ export function createChatsRepository(s: DbSession): ChatsRepository {
           setWhere: sql`excluded.title is not null and excluded.title is distinct from ${chats.title}`,
         })
         .returning();
-      const map = new Map<string, ChatRecord>();
-      const put = (r: typeof chats.$inferSelect) =>
-        map.set(`${r.platform}\u0000${r.platformChatId}`, {
+      const fresh: ChatRecord[] = [];
+      const put = (r: typeof chats.$inferSelect) => {
+        const record: ChatRecord = {
           id: r.id,
           communityId: r.communityId,
           ref: { platform: r.platform as Platform, chatId: r.platformChatId },
           title: r.title,
           active: r.active,
-        });
+        };
+        map.set(`${r.platform}\u0000${r.platformChatId}`, record);
+        fresh.push(record);
+      };
       rows.forEach(put);
       const missing = values.filter((v) => !map.has(`${v.platform}\u0000${v.platformChatId}`));
       if (missing.length > 0) {
@@ -43,6 +57,9 @@ export function createChatsRepository(s: DbSession): ChatsRepository {
           .where(sql`(${chats.platform}, ${chats.platformChatId}) in (${sql.join(missing.map((m) => sql`(${m.platform}, ${m.platformChatId})`), sql`, `)})`);
         found.forEach(put);
       }
+      s.afterCommit(() => {
+        for (const r of fresh) cache.set(`${r.ref.platform}\u0000${r.ref.chatId}`, r);
+      });
       return map;
     },
   };

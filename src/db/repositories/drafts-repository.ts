@@ -36,20 +36,32 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
     });
   };
 
+  const insertMany: DraftsRepository['insertMany'] = async (list) => {
+    if (list.length === 0) return [];
+    const rows = await s.orm
+      .insert(drafts)
+      .values(list.map((d) => ({ ...d, originalText: d.text })))
+      .onConflictDoNothing({ target: drafts.messageId })
+      .returning();
+    return rows.map(toDraft);
+  };
+
   return {
     async insert(d) {
-      const rows = await s.orm
-        .insert(drafts)
-        .values({ ...d, originalText: d.text })
-        .onConflictDoNothing({ target: drafts.messageId })
-        .returning();
-      return rows[0] ? toDraft(rows[0]) : null;
+      const [draft] = await insertMany([d]);
+      return draft ?? null;
     },
+    insertMany,
 
     async get(id) {
       const rows = await s.orm.select().from(drafts).where(eq(drafts.id, id));
       const [withMessage] = await withMessages(rows);
       return withMessage ?? null;
+    },
+
+    async statusOf(id) {
+      const [row] = await s.orm.select({ status: drafts.status }).from(drafts).where(eq(drafts.id, id));
+      return row?.status ?? null;
     },
 
     async draftedMessageIds(messageIds) {

@@ -3,14 +3,18 @@ import type { MessagesRepository, MessageToStore, StoredRef } from '../../core/p
 import type { Platform, StoredMessage } from '../../core/types.js';
 import type { DbSession } from '../database.js';
 import { chats, drafts, members, messages } from '../schema/index.js';
-import { createChatsRepository } from './chats-repository.js';
-import { createMembersRepository } from './members-repository.js';
+import { createChatsRepository, type ChatCache } from './chats-repository.js';
+import { createMembersRepository, type MemberCache } from './members-repository.js';
 
 const chatKey = (platform: string, chatId: string) => `${platform}\u0000${chatId}`;
 
-export function createMessagesRepository(s: DbSession, communityOf: (platform: Platform, chatId: string) => string): MessagesRepository {
-  const chatsRepo = createChatsRepository(s);
-  const membersRepo = createMembersRepository(s);
+export function createMessagesRepository(
+  s: DbSession,
+  communityOf: (platform: Platform, chatId: string) => string,
+  caches: { chats?: ChatCache; members?: MemberCache } = {},
+): MessagesRepository {
+  const chatsRepo = createChatsRepository(s, caches.chats);
+  const membersRepo = createMembersRepository(s, caches.members);
 
   const select = () =>
     s.orm

@@ -32,11 +32,12 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
       .returning();
     return rows[0] ? toPost(rows[0]) : null;
   };
-  return {
-    async insert(p) {
-      const rows = await s.orm
-        .insert(outbox)
-        .values({
+  const insertMany: OutboxRepository['insertMany'] = async (list) => {
+    if (list.length === 0) return [];
+    const rows = await s.orm
+      .insert(outbox)
+      .values(
+        list.map((p) => ({
           kind: p.kind,
           dedupeKey: p.dedupeKey,
           draftId: p.draftId,
@@ -46,11 +47,18 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
           replyToPlatformMessageId: p.replyToMessageId,
           text: p.text,
           card: p.card,
-        })
-        .onConflictDoNothing({ target: outbox.dedupeKey })
-        .returning();
-      return rows[0] ? toPost(rows[0]) : null;
+        })),
+      )
+      .onConflictDoNothing({ target: outbox.dedupeKey })
+      .returning();
+    return rows.map(toPost);
+  };
+  return {
+    async insert(p) {
+      const [post] = await insertMany([p]);
+      return post ?? null;
     },
+    insertMany,
     async get(id) {
       const rows = await s.orm.select().from(outbox).where(eq(outbox.id, id));
       return rows[0] ? toPost(rows[0]) : null;
