@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import type { Community } from './core/communities.js';
 import { PLATFORMS, type Platform } from './core/types.js';
 
 export const JOB_KINDS = ['draft', 'send', 'desk', 'maintenance'] as const;
@@ -20,14 +21,8 @@ export interface PrincipalRef {
   userId: string;
 }
 
-export interface CommunityConfig {
-  id: string;
-  name: string;
-  language: string;
-  /** Receives chats that no community lists. Exactly one community is the default. */
-  isDefault: boolean;
-  chats: Partial<Record<Platform, string[]>>;
-  desk: Partial<Record<Platform, string>>;
+/** A community as configured: the core's view of it, plus who manages it. */
+export interface CommunityConfig extends Community {
   managers: PrincipalRef[];
   admins: PrincipalRef[];
 }

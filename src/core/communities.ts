@@ -5,6 +5,7 @@ export interface Community {
   id: string;
   name: string;
   language: string;
+  /** Receives chats that no community lists. Exactly one community is the default. */
   isDefault: boolean;
   chats: Partial<Record<Platform, string[]>>;
   desk: Partial<Record<Platform, string>>;

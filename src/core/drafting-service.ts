@@ -67,17 +67,7 @@ export function createDraftingService(deps: {
       const created = await store.transaction(async (tx) => {
         // Another worker may have drafted some meanwhile: those come back missing and are skipped.
         const drafts = await tx.drafts.insertMany(
-          proposals.map(({ message, kind, result, text }) => ({
-            messageId: message.id,
-            communityId: message.communityId,
-            kind,
-            text,
-            reason: result.reason,
-            language: result.language,
-            promptName: result.promptName,
-            promptVersion: result.promptVersion,
-            provider: result.provider,
-          })),
+          proposals.map(({ message, kind, result, text }) => ({ ...result, text, messageId: message.id, communityId: message.communityId, kind })),
         );
         const made = drafts.map((draft) => ({ draft, ...byMessage.get(draft.messageId)! }));
         const cards = await tx.outbox.insertMany(

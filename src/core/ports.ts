@@ -58,16 +58,11 @@ export interface MessagesRepository {
   listAwaitingDraft(limit: number): Promise<number[]>;
 }
 
-export interface NewDraft {
+/** A draft to store: what the provider proposed, for which message. */
+export interface NewDraft extends DraftResult {
   messageId: number;
   communityId: string;
   kind: DraftKind;
-  text: string;
-  reason: string;
-  language: string;
-  promptName: string;
-  promptVersion: string;
-  provider: string;
 }
 
 export interface DecisionUpdate {
