@@ -120,6 +120,30 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * PGlite runs Postgres synchronously on this thread: a chain of queries never lets timers, HTTP
+ * or heartbeats in. Each top-level statement and transaction first yields to the event loop.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The client drizzle uses outside transactions: every query and transaction yields first. */
+function yieldingClient(client: PGlite): PGlite {
+  return new Proxy(client, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const bound = (value as (...args: unknown[]) => unknown).bind(target);
+      if (prop !== 'query' && prop !== 'exec' && prop !== 'transaction') return bound;
+      return async (...args: unknown[]) => {
+        await yieldToEventLoop();
+        return bound(...args);
+      };
+    },
+  });
+}
+
 function immediate(): (fn: () => void) => void {
   return (fn) => fn();
 }
@@ -157,8 +181,9 @@ async function openPglite(options: OpenDatabaseOptions): Promise<InternalDatabas
   // database is up, but V8 sees little JS heap pressure and may keep it for a long while.
   if (freshDir) setTimeout(collectGarbageNow, 2_000).unref();
 
-  const executorOf = (c: PGlite | PgliteTransaction): SqlExecutor => ({
+  const executorOf = (c: PGlite | PgliteTransaction, topLevel: boolean): SqlExecutor => ({
     async executeSql(text, values) {
+      if (topLevel) await yieldToEventLoop();
       if (!values || values.length === 0) {
         // pg-boss sends multi-statement scripts without parameters: the simple protocol runs them.
         const results = await c.exec(text);
@@ -169,23 +194,24 @@ async function openPglite(options: OpenDatabaseOptions): Promise<InternalDatabas
     },
   });
 
-  const orm = drizzlePglite({ client }) as unknown as Orm;
+  const orm = drizzlePglite({ client: yieldingClient(client) }) as unknown as Orm;
   let closed = false;
   return {
     kind: 'pglite',
     orm,
-    sql: executorOf(client),
+    sql: executorOf(client, true),
     afterCommit: immediate(),
     transaction: (fn) =>
-      runCommitted((hooks) =>
-        client.transaction((tx) =>
+      runCommitted(async (hooks) => {
+        await yieldToEventLoop();
+        return client.transaction((tx) =>
           fn({
             orm: drizzlePglite({ client: tx as unknown as PGlite }) as unknown as Orm,
-            sql: executorOf(tx),
+            sql: executorOf(tx, false),
             afterCommit: (hook) => hooks.push(hook),
           }),
-        ),
-      ),
+        );
+      }),
     async ping() {
       try {
         await client.query('select 1');

@@ -89,7 +89,8 @@ export async function createJobQueue(deps: { db: Database; log: Logger; supervis
     async work(name, options, handler) {
       const ids: string[] = [];
       for (let i = 0; i < options.concurrency; i++) {
-        const id = await boss.work<JobPayloads[typeof name]>(
+        let id = '';
+        id = await boss.work<JobPayloads[typeof name]>(
           name,
           { batchSize: options.batchSize, pollingIntervalSeconds: JOB_POLL_INTERVAL_SECONDS, includeMetadata: true },
           async (jobs) => {
@@ -104,6 +105,9 @@ export async function createJobQueue(deps: { db: Database; log: Logger; supervis
                 },
               })),
             );
+            // pg-boss sleeps a full polling interval after each batch unless woken; a full batch
+            // means more is waiting, so fetch again at once and drain a backlog at full speed.
+            if (jobs.length >= options.batchSize) boss.notifyWorker(id);
           },
         );
         ids.push(id);

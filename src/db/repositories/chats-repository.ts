@@ -20,7 +20,8 @@ export function createChatsRepository(s: DbSession, cache: ChatCache = new Map()
         else unique.set(key, c);
       }
       if (unique.size === 0) return map;
-      const values = [...unique.values()].map((c) => ({
+      // Sorted by the conflict key: concurrent upserts from several processes lock rows in the same order.
+      const values = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => ({
         platform: c.ref.platform,
         platformChatId: c.ref.chatId,
         title: c.title ?? null,

@@ -33,7 +33,8 @@ export function createMembersRepository(s: DbSession, cache: MemberCache = new M
     const rows = await s.orm
       .insert(members)
       .values(
-        [...unique.values()].map((m) => ({
+        // Sorted by the conflict key: concurrent upserts lock rows in the same order (no deadlock).
+        [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => ({
           platform: m.platform,
           platformUserId: m.author.id,
           displayName: m.author.displayName,
