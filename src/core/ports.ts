@@ -54,8 +54,6 @@ export interface MessagesRepository {
   storeMany(batch: MessageToStore[]): Promise<StoredRef[]>;
   get(id: number): Promise<StoredMessage | null>;
   getMany(ids: number[]): Promise<StoredMessage[]>;
-  /** Messages labelled for a draft that have none yet, oldest first (restart recovery). */
-  listAwaitingDraft(limit: number): Promise<number[]>;
 }
 
 /** A draft to store: what the provider proposed, for which message. */
@@ -123,8 +121,6 @@ export interface OutboxRepository {
   findReplyForDraft(draftId: number): Promise<OutboundPost | null>;
   /** Sent cards of a draft, to update them in place. */
   listCardsForDraft(draftId: number): Promise<OutboundPost[]>;
-  /** pending rows older than `before` (restart recovery). */
-  listPendingIds(limit: number): Promise<number[]>;
   countByStatus(): Promise<Record<string, number>>;
 }
 

@@ -353,13 +353,6 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
           return m ? [clone(m)] : [];
         });
       },
-      async listAwaitingDraft(limit) {
-        const drafted = new Set([...state.drafts.values()].map((d) => d.messageId));
-        return [...state.messages.values()]
-          .filter((m) => m.labels && (m.labels.isQuestion || m.labels.isNegative) && !drafted.has(m.id))
-          .map((m) => m.id)
-          .slice(0, limit);
-      },
     },
     drafts: {
       async insertMany(list) {
@@ -494,12 +487,6 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       },
       async listCardsForDraft(draftId) {
         return [...state.outbox.values()].filter((r) => r.draftId === draftId && r.kind === 'card' && r.status === 'sent').map(toPost);
-      },
-      async listPendingIds(limit) {
-        return [...state.outbox.values()]
-          .filter((r) => r.status === 'pending' || r.status === 'sending')
-          .map((r) => r.id)
-          .slice(0, limit);
       },
       async countByStatus() {
         const counts: Record<string, number> = {};

@@ -1,8 +1,8 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { MessagesRepository, MessageToStore, StoredRef } from '../../core/ports.js';
 import type { Platform, StoredMessage } from '../../core/types.js';
 import type { DbSession } from '../database.js';
-import { chats, drafts, members, messages } from '../schema/index.js';
+import { chats, members, messages } from '../schema/index.js';
 import { createChatsRepository, type ChatCache } from './chats-repository.js';
 import { createMembersRepository, type MemberCache } from './members-repository.js';
 
@@ -120,15 +120,5 @@ export function createMessagesRepository(
       return rows.map(toMessage);
     },
 
-    async listAwaitingDraft(limit) {
-      const rows = await s.orm
-        .select({ id: messages.id })
-        .from(messages)
-        .leftJoin(drafts, eq(drafts.messageId, messages.id))
-        .where(and(eq(messages.needsDraft, true), isNull(drafts.id)))
-        .orderBy(messages.id)
-        .limit(limit);
-      return rows.map((r) => r.id);
-    },
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { OutboxRepository } from '../../core/ports.js';
 import type { OutboundPost, Platform } from '../../core/types.js';
@@ -92,15 +92,6 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
         .from(outbox)
         .where(and(eq(outbox.draftId, draftId), eq(outbox.kind, 'card'), eq(outbox.status, 'sent')));
       return rows.map(toPost);
-    },
-    async listPendingIds(limit) {
-      const rows = await s.orm
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(inArray(outbox.status, ['pending', 'sending']))
-        .orderBy(asc(outbox.id))
-        .limit(limit);
-      return rows.map((r) => r.id);
     },
     async countByStatus() {
       const rows = await s.orm.select({ status: outbox.status, n: count() }).from(outbox).groupBy(outbox.status);
