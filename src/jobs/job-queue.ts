@@ -49,10 +49,25 @@ export interface JobQueue {
   backlog(): Promise<Record<string, number>>;
 }
 
+/** How often `stop` looks again for handlers and queries still running. */
+const STOP_SETTLE_POLL_MS = 20;
+
 export async function createJobQueue(deps: { db: Database; log: Logger; supervise: boolean }): Promise<JobQueue> {
   const { db, log } = deps;
+  // pg-boss completes and fails jobs without awaiting the query: count its queries (and our
+  // handlers) so `stop` can wait for them before the database closes under them.
+  let running = 0;
+  const tracked = async <T>(work: () => Promise<T>): Promise<T> => {
+    running++;
+    try {
+      return await work();
+    } finally {
+      running--;
+    }
+  };
+  const bossDb: PgBoss.Db = { executeSql: (text, values) => tracked(() => db.sql.executeSql(text, values)) };
   const boss = new PgBoss({
-    db: db.sql as PgBoss.Db,
+    db: bossDb,
     schema: 'pgboss',
     supervise: deps.supervise,
     schedule: deps.supervise,
@@ -94,7 +109,7 @@ export async function createJobQueue(deps: { db: Database; log: Logger; supervis
           name,
           { batchSize: options.batchSize, pollingIntervalSeconds: JOB_POLL_INTERVAL_SECONDS, includeMetadata: true },
           async (jobs) => {
-            await handler(
+            await tracked(() => handler(
               jobs.map((job) => ({
                 data: job.data,
                 ctx: {
@@ -104,7 +119,7 @@ export async function createJobQueue(deps: { db: Database; log: Logger; supervis
                   isFinalAttempt: job.retryCount >= job.retryLimit,
                 },
               })),
-            );
+            ));
             // pg-boss sleeps a full polling interval after each batch unless woken; a full batch
             // means more is waiting, so fetch again at once and drain a backlog at full speed.
             if (jobs.length >= options.batchSize) boss.notifyWorker(id);
@@ -120,12 +135,21 @@ export async function createJobQueue(deps: { db: Database; log: Logger; supervis
         await boss.createQueue(name, { name, retryLimit: 0 });
         await boss.schedule(name, cron, {}, { singletonKey: name });
       });
-      await boss.work(name, { pollingIntervalSeconds: 30 }, async () => handler());
+      await boss.work(name, { pollingIntervalSeconds: 30 }, async () => tracked(handler));
       scheduled.add(name);
     },
 
     async stop(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
+      // A handler that just returned has its job's completion still on the way: wait until
+      // nothing has run for a full poll, so the last `complete` lands before the database closes.
+      let quietPolls = 0;
+      while (quietPolls < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, STOP_SETTLE_POLL_MS));
+        quietPolls = running === 0 ? quietPolls + 1 : 0;
+      }
+      if (running > 0) log.warn({ running }, 'jobs.stop_timed_out');
     },
 
     async backlog() {
