@@ -50,7 +50,18 @@ export function createDraftingService(deps: {
         if (!labels || !(labels.isQuestion || labels.isNegative) || message.author.isBot) continue;
         const kind: DraftKind = labels.isNegative ? 'negative' : 'question';
         try {
-          const result = await provider.draft({ kind, message, labels, community: communities.get(message.communityId) });
+          const community = communities.get(message.communityId);
+          const result = await provider.draft({
+            kind,
+            message,
+            labels,
+            community,
+            recent: [],
+            passages: [],
+            member: { isNew: false, complaintsThisMonth: 0, language: labels.language },
+            maxLength: DRAFT_TEXT_MAX_CHARS,
+            deskLanguage: community.language,
+          });
           const text = result.text.trim();
           if (text.length === 0 || text.length > DRAFT_TEXT_MAX_CHARS) {
             throw new JamiiError('invalid_input', `provider ${result.provider} returned a draft of ${text.length} characters`);

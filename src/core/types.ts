@@ -47,6 +47,34 @@ export interface Labels {
   severity: number;
   /** Short human-readable evidence, shown to the manager as the reason for a draft. */
   reasons: string[];
+  /** A few words naming the subject ("delivery", "billing"), when the labeler can tell. */
+  topic?: string | null | undefined;
+  /** The labeler's verdict that someone should answer; absent means "question or negative". */
+  needsReply?: boolean | undefined;
+  /** Who labelled it: `offline` rules or a model provider's name. */
+  labeledBy?: string | undefined;
+}
+
+export const KNOWLEDGE_KINDS = ['document', 'faq', 'learned'] as const;
+/** document: a section of a knowledge file; faq: a `## question` entry; learned: from a desk decision. */
+export type KnowledgeKind = (typeof KNOWLEDGE_KINDS)[number];
+
+/** Where a fact in a draft came from: shown on the card as "path › heading". */
+export interface SourceRef {
+  /** Knowledge file path relative to the community's knowledge folder, or `learned:<id>`. */
+  source: string;
+  heading: string | null;
+}
+
+/** A passage of the community's knowledge, as retrieval ranks it. */
+export interface KnowledgePassage extends SourceRef {
+  chunkId: number;
+  kind: KnowledgeKind;
+  /** For faq and learned entries: the question; the answer is `text`. */
+  question: string | null;
+  text: string;
+  /** Higher is better; comparable within one retrieval only. */
+  score: number;
 }
 
 /** A message once stored. */

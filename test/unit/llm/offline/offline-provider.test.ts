@@ -24,6 +24,11 @@ function request(kind: DraftKind, labels: Partial<Labels>, communityLanguage = '
       labels: null,
       sentAt: new Date('2025-03-01T09:30:00Z'),
     },
+    recent: [],
+    passages: [],
+    member: { isNew: false, complaintsThisMonth: 0, language: labels.language ?? 'en' },
+    maxLength: 1900,
+    deskLanguage: communityLanguage,
   };
 }
 
