@@ -1,4 +1,6 @@
-import { bigint, index, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, index, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { SourceRef } from '../../core/types.js';
 import { communities } from './communities.js';
 import { messages } from './messages.js';
 
@@ -24,6 +26,17 @@ export const drafts = pgTable(
     promptName: text('prompt_name').notNull(),
     promptVersion: text('prompt_version').notNull(),
     provider: text('provider').notNull(),
+    model: text('model'),
+    /** Later messages of the same member folded into this draft (a burst answered once). */
+    mergedMessageIds: bigint('merged_message_ids', { mode: 'number' }).array().notNull().default(sql`'{}'`),
+    sources: jsonb('sources').$type<SourceRef[]>().notNull().default(sql`'[]'::jsonb`),
+    translation: text('translation'),
+    /** Output checks the drafted text failed; a flagged draft needs an edit before it can go out. */
+    flags: jsonb('flags').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Another member answered the question before a manager decided. */
+    answeredByName: text('answered_by_name'),
+    answeredByMessageId: bigint('answered_by_message_id', { mode: 'number' }),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
     decidedBy: text('decided_by'),
     decidedByName: text('decided_by_name'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
@@ -34,5 +47,6 @@ export const drafts = pgTable(
   (t) => [
     uniqueIndex('drafts_message_uq').on(t.messageId),
     index('drafts_community_status_idx').on(t.communityId, t.status, t.createdAt),
+    index('drafts_merged_messages_idx').using('gin', t.mergedMessageIds),
   ],
 );

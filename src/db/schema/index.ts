@@ -2,6 +2,7 @@ export * from './audit.js';
 export * from './chats.js';
 export * from './communities.js';
 export * from './drafts.js';
+export * from './knowledge.js';
 export * from './members.js';
 export * from './messages.js';
 export * from './outbox.js';
