@@ -2,111 +2,59 @@
  * Offline, multilingual message labelling: language, question, negative feedback with severity.
  * Rules, not a model: fast enough to run at ingest for every message (well under a millisecond),
  * and explainable — every label carries the evidence a manager sees as the draft's reason.
+ *
+ * The language tables live in `rules/<language>.ts`; this file holds the reading that applies
+ * them: sentences and clauses, negation scope, rhetorical questions and sarcasm.
  */
 import type { Labels } from '../../core/types.js';
+import { RULES, type LanguageCode, type LanguageRules } from './rules/index.js';
 
-export type LanguageCode = 'en' | 'ru' | 'sw' | 'es';
+export type { LanguageCode } from './rules/index.js';
 
-interface LanguageRules {
-  /** Frequent function words that identify the language. */
-  stopwords: string[];
-  /** Words (or two-word phrases) that open a question. */
-  questionStarts: string[];
-  /** Phrases anywhere in the text that ask for help. */
-  questionPhrases: string[];
-  /** Complaint vocabulary, weight 1 (mild) to 3 (strong). Prefix matches with a trailing `*`. */
-  negative: Record<string, number>;
-  negations: string[];
-  intensifiers: string[];
-}
-
-const RULES: Record<LanguageCode, LanguageRules> = {
-  en: {
-    stopwords: ['the', 'and', 'is', 'are', 'to', 'of', 'it', 'you', 'my', 'this', 'that', 'for', 'with', 'have', 'was', 'not', 'i', 'me', 'what', 'how', 'your', 'be', 'can', 'do', 'does', 'on', 'in', 'a'],
-    questionStarts: ['what', 'how', 'why', 'when', 'where', 'who', 'whom', 'which', 'whose', 'can', 'could', 'is', 'are', 'do', 'does', 'did', 'will', 'would', 'should', 'shall', 'may', 'has', 'have', 'any', 'anyone', 'anybody'],
-    questionPhrases: ['does anyone know', 'anyone know', 'is there a way', 'i wonder', 'can someone', 'can anyone', 'need help', 'help me', 'please help', 'how do i', 'how can i', 'not sure how'],
-    negative: {
-      'terrible': 3, 'awful': 3, 'horrible': 3, 'worst': 3, 'scam': 3, 'disgusting': 3, 'furious': 3, 'unacceptable': 3, 'ripoff': 3, 'rip-off': 3, 'hate': 3, 'useless': 3, 'pathetic': 3,
-      'refund': 2, 'broken': 2, 'bad': 2, 'disappointed': 2, 'disappointing': 2, 'angry': 2, 'annoyed': 2, 'annoying': 2, 'complaint': 2, 'complain*': 2, 'crash*': 2, 'bug': 2, 'bugs': 2, 'fail*': 2, 'poor': 2, 'rude': 2, 'ridiculous': 2, 'waste': 2, 'frustrat*': 2, 'never again': 3, 'still waiting': 2, 'not working': 2, "doesn't work": 2, "does not work": 2, "didn't work": 2, 'not happy': 2, 'overcharged': 2, 'slow': 1, 'late': 1, 'wrong': 1, 'issue': 1, 'problem': 1, 'error': 1, 'missing': 1, 'confusing': 1, 'expensive': 1, 'unhappy': 2, 'cancel': 1, 'stuck': 1,
-    },
-    negations: ['not', 'no', "isn't", "wasn't", "aren't", "don't", "doesn't", 'never', 'hardly', 'without'],
-    intensifiers: ['very', 'really', 'so', 'extremely', 'totally', 'absolutely', 'completely', 'super', 'seriously'],
-  },
-  ru: {
-    stopwords: ['и', 'в', 'не', 'на', 'я', 'что', 'с', 'как', 'а', 'то', 'это', 'по', 'но', 'у', 'вы', 'мы', 'мне', 'есть', 'для', 'уже', 'ли', 'бы', 'он', 'она', 'так', 'все', 'когда'],
-    questionStarts: ['как', 'что', 'почему', 'зачем', 'когда', 'где', 'куда', 'откуда', 'кто', 'какой', 'какая', 'какие', 'какое', 'каким', 'сколько', 'чей', 'можно', 'подскажите', 'скажите', 'есть', 'кто-нибудь', 'разве', 'неужели'],
-    questionPhrases: ['подскажите', 'не подскажете', 'кто знает', 'кто-нибудь знает', 'помогите', 'не знаю как', 'нужна помощь', 'можно ли', 'есть ли', 'как мне'],
-    negative: {
-      'ужасн*': 3, 'отвратительн*': 3, 'кошмар*': 3, 'обман*': 3, 'развод': 3, 'мошенни*': 3, 'хуже': 2, 'худш*': 3, 'ненавижу': 3, 'бесполезн*': 3, 'позор*': 3, 'безобрази*': 3, 'возмутительн*': 3,
-      'плох*': 2, 'сломал*': 2, 'сломан*': 2, 'не работает': 2, 'не работают': 2, 'разочарован*': 2, 'жалоб*': 2, 'возврат*': 2, 'верните': 2, 'вернуть деньги': 3, 'глюч*': 2, 'баг*': 2, 'ошибк*': 1, 'проблем*': 1, 'медленн*': 1, 'долго': 1, 'до сих пор': 1, 'опять': 1, 'снова': 1, 'неудобн*': 1, 'дорого': 1, 'не доволен': 2, 'недоволен': 2, 'недовольн*': 2, 'зависает': 2, 'тормоз*': 1, 'бесит': 2, 'надоел*': 2, 'грубо': 2, 'хамство': 3,
-    },
-    negations: ['не', 'нет', 'ни', 'без', 'никогда'],
-    intensifiers: ['очень', 'совсем', 'абсолютно', 'крайне', 'слишком', 'вообще', 'полностью', 'реально'],
-  },
-  sw: {
-    stopwords: ['na', 'ya', 'wa', 'kwa', 'ni', 'za', 'la', 'katika', 'hii', 'huu', 'hiyo', 'kuna', 'sana', 'lakini', 'pia', 'mimi', 'wewe', 'yangu', 'yako', 'hapa', 'bado', 'tu', 'kama', 'si', 'hakuna', 'je', 'nini', 'habari', 'asante', 'tafadhali'],
-    questionStarts: ['je', 'nini', 'vipi', 'kwa nini', 'kwanini', 'lini', 'wapi', 'nani', 'gani', 'ngapi', 'mbona', 'naweza', 'unaweza', 'mnaweza', 'kuna'],
-    questionPhrases: ['naomba msaada', 'nisaidie', 'nisaidieni', 'mtu anajua', 'kuna mtu anajua', 'sijui jinsi', 'nifanyeje', 'tufanyeje', 'inakuwaje', 'ni vipi', 'kwa nini'],
-    negative: {
-      'mbaya sana': 3, 'wizi': 3, 'utapeli': 3, 'tapeli': 3, 'matapeli': 3, 'nimechukia': 3, 'nachukia': 3, 'hasira': 3, 'aibu': 2,
-      'mbaya': 2, 'haifanyi kazi': 2, 'haifanyi': 2, 'imeharibika': 2, 'imeharibu': 2, 'mbovu': 2, 'malalamiko': 2, 'nimekasirika': 3, 'nimekata tamaa': 2, 'hatujapata': 2, 'sijapata': 2, 'nirudishiwe': 2, 'rudisha pesa': 3, 'usumbufu': 2, 'kero': 2, 'shida': 1, 'tatizo': 1, 'matatizo': 1, 'polepole': 1, 'imechelewa': 1, 'kuchelewa': 1, 'ghali': 1, 'hitilafu': 1, 'kosa': 1, 'bado nasubiri': 2, 'sijaridhika': 2,
-    },
-    negations: ['si', 'sio', 'siyo', 'hapana', 'hakuna', 'bila'],
-    intensifiers: ['sana', 'kabisa', 'mno', 'kweli'],
-  },
-  es: {
-    stopwords: ['el', 'la', 'los', 'las', 'de', 'que', 'y', 'en', 'un', 'una', 'es', 'no', 'por', 'para', 'con', 'mi', 'me', 'se', 'lo', 'del', 'al', 'pero', 'muy', 'ya', 'está', 'hay', 'como', 'yo', 'su'],
-    questionStarts: ['qué', 'que', 'cómo', 'como', 'por qué', 'porque', 'cuándo', 'cuando', 'dónde', 'donde', 'quién', 'quien', 'cuál', 'cual', 'cuánto', 'cuanto', 'cuántos', 'puedo', 'puede', 'pueden', 'hay', 'alguien', 'es', 'existe', 'sabéis', 'saben'],
-    questionPhrases: ['alguien sabe', 'me pueden ayudar', 'me podéis ayudar', 'necesito ayuda', 'ayuda por favor', 'no sé cómo', 'no se como', 'cómo puedo', 'como puedo', 'hay alguna forma'],
-    negative: {
-      'terrible': 3, 'horrible': 3, 'pésimo': 3, 'pesimo': 3, 'pésima': 3, 'estafa': 3, 'fraude': 3, 'asco': 3, 'odio': 3, 'inaceptable': 3, 'vergüenza': 3, 'lo peor': 3, 'nunca más': 3, 'inútil': 3,
-      'malo': 2, 'mala': 2, 'mal': 2, 'roto': 2, 'rota': 2, 'no funciona': 2, 'decepcionado': 2, 'decepcionada': 2, 'decepción': 2, 'queja': 2, 'reclamación': 2, 'reembolso': 2, 'devolución': 2, 'enfadado': 2, 'enojado': 2, 'molesto': 2, 'fallo': 2, 'falla': 2, 'error': 1, 'problema': 1, 'lento': 1, 'tarde': 1, 'caro': 1, 'todavía espero': 2, 'sigo esperando': 2, 'grosero': 2,
-    },
-    negations: ['no', 'nunca', 'jamás', 'sin', 'tampoco', 'ni'],
-    intensifiers: ['muy', 'súper', 'super', 'totalmente', 'realmente', 'demasiado', 'completamente', 'bastante'],
-  },
-};
-
+export const OFFLINE_LABELER = 'offline';
 export const OFFLINE_LANGUAGES = Object.keys(RULES) as LanguageCode[];
+
+/** Negative feedback starts at this much evidence: one strong word, or two mild signals. */
+const NEGATIVE_THRESHOLD = 2;
+/** A statement-like opener ("а", "hay", "kuna") asks only in a sentence this short. */
+const WEAK_OPENER_MAX_WORDS = 10;
+/** Words before a complaint term searched for a negation ("not", "не", "si", "no"). */
+const NEGATION_WINDOW_WORDS = 3;
+/** Words before and after a complaint term searched for an intensifier ("very bad", "mbaya sana"). */
+const INTENSIFIER_WORDS_BEFORE = 3;
+const INTENSIFIER_WORDS_AFTER = 2;
+const NEGATIVE_EMOJI = /[😡🤬😠😤👎💩😒😞😣😫😩]/gu;
+/** The upside-down face: praise next to it is irony. */
+const IRONY_EMOJI = /🙃/u;
+/** A short phrase in quotes — "24h delivery", «быстрая доставка» — marks a claim the member doubts. */
+const SCARE_QUOTES = /["“«][^"”»]{2,40}["”»]/u;
 
 /** Lowercased word tokens, keeping letters of every script, apostrophes and inner dashes. */
 export function tokenize(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu)?.map((t) => t.replace('’', "'")) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .replace(/ё/gu, 'е')
+      .match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu)
+      ?.map((t) => t.replace('’', "'")) ?? []
+  );
 }
 
-const SPANISH_MARKS = /[ñ¿¡]|[áéíóú]/i;
-
-/** Picks the language with the most evidence; `fallback` when there is none. */
-export function detectLanguage(text: string, fallback: string): string {
-  const cyrillic = (text.match(/\p{Script=Cyrillic}/gu) ?? []).length;
-  const latin = (text.match(/\p{Script=Latin}/gu) ?? []).length;
-  if (cyrillic > 0 && cyrillic >= latin) return 'ru';
-  const tokens = tokenize(text);
-  if (tokens.length === 0) return fallback;
-  const scores: Record<string, number> = { en: 0, sw: 0, es: 0 };
-  for (const lang of ['en', 'sw', 'es'] as const) {
-    const stop = new Set(RULES[lang].stopwords);
-    for (const t of tokens) if (stop.has(t)) scores[lang]! += 1;
-  }
-  if (SPANISH_MARKS.test(text)) scores.es! += 2;
-  // A language's own question and complaint vocabulary is evidence for it too.
-  for (const lang of ['en', 'sw', 'es'] as const) {
-    const r = RULES[lang];
-    for (const term of [...Object.keys(r.negative), ...r.questionPhrases]) if (term.includes(' ') || term.length > 4 ? phraseIndex(tokens, term) >= 0 : false) scores[lang]! += 1;
-  }
-  // Swahili negative verb forms (ha-/hai-/hau-/si- + verb) and -je/-we endings (nifanyeje, nirudishiwe).
-  for (const t of tokens) if (/^(hai|hau|haku|hatu|ham|hawa|sija|siku)\p{L}{3,}$/u.test(t) || /^\p{L}{4,}(eje|iwe|ewe)$/u.test(t)) scores.sw! += 1;
-  // Swahili verb morphology: ni-/u-/a-/tu-/m-/wa- subject + tense marker (-na-, -li-, -ta-, -me-).
-  for (const t of tokens) if (/^(ni|u|a|tu|m|wa|ha|si)(na|li|ta|me|ja)\p{L}{3,}$/u.test(t)) scores.sw! += 0.5;
-  const ranked = Object.entries(scores).sort((a, b) => b[1] - a[1]);
-  const [best, second] = ranked;
-  if (!best || best[1] === 0) return fallback;
-  if (second && best[1] === second[1]) return scores[fallback] === best[1] ? fallback : best[0];
-  return best[0];
+/** Tokens joined by single spaces with a space at each end: the text rule patterns run on. */
+function padded(tokens: readonly string[]): string {
+  return ` ${tokens.join(' ')} `;
 }
 
-function phraseIndex(tokens: string[], phrase: string): number {
-  const words = phrase.split(' ');
+/** A phrase split into words once: `*` at the end of a word matches any ending. */
+const PHRASE_WORDS = new Map<string, string[]>();
+
+/** Where `phrase` (words, `*` = any ending) starts in `tokens`, or -1. */
+function phraseIndex(tokens: readonly string[], phrase: string): number {
+  let words = PHRASE_WORDS.get(phrase);
+  if (!words) {
+    words = phrase.split(' ');
+    PHRASE_WORDS.set(phrase, words);
+  }
   outer: for (let i = 0; i + words.length <= tokens.length; i++) {
     for (let j = 0; j < words.length; j++) {
       const w = words[j]!;
@@ -118,18 +66,92 @@ function phraseIndex(tokens: string[], phrase: string): number {
   return -1;
 }
 
+const SPANISH_MARKS = /[ñ¿¡]|[áéíóú]/iu;
+/** Swahili verb shapes: negative (hai-, hawa-, sija-), subject + tense (ni-na-, a-me-, tu-li-), -eje/-iwe endings. */
+const SWAHILI_VERB = /^((hai|hau|haku|hatu|ham|hawa|haz|hay|sija|siku|sita)\p{L}{3,}|(ni|u|a|tu|m|wa|i|ki|vi|zi|li|ku|mna|tuna)(na|li|ta|me|ja|ki)\p{L}{3,}|\p{L}{3,}(eje|iwe|ewe|aje))$/u;
+
+/** A vocabulary compiled once for fast lookups: exact words, word prefixes (`crash*`) and phrases. */
+interface Vocabulary {
+  exact: Set<string>;
+  prefixes: string[];
+  phrases: RegExp[];
+}
+
+function compileVocabulary(terms: readonly string[]): Vocabulary {
+  const vocabulary: Vocabulary = { exact: new Set(), prefixes: [], phrases: [] };
+  for (const term of terms) {
+    if (term.includes(' ')) {
+      const words = term.split(' ').map((w) => (w.endsWith('*') ? `${escapeRegExp(w.slice(0, -1))}\\S*` : escapeRegExp(w)));
+      vocabulary.phrases.push(new RegExp(` ${words.join(' ')} `, 'u'));
+    } else if (term.endsWith('*')) vocabulary.prefixes.push(term.slice(0, -1));
+    else vocabulary.exact.add(term);
+  }
+  return vocabulary;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function vocabularyHits(vocabulary: Vocabulary, tokens: readonly string[], text: string): number {
+  let hits = 0;
+  for (const t of tokens) if (vocabulary.exact.has(t) || vocabulary.prefixes.some((p) => t.startsWith(p))) hits += 1;
+  for (const phrase of vocabulary.phrases) if (phrase.test(text)) hits += 1;
+  return hits;
+}
+
+/** Per language: its stopwords, and the longer words of its question, praise and complaint vocabulary. */
+const LANGUAGE_EVIDENCE = Object.fromEntries(
+  (['en', 'sw', 'es'] as const).map((lang) => {
+    const r = RULES[lang];
+    const distinctive = [...Object.keys(r.negative), ...r.interrogatives, ...r.praise].filter((t) => t.includes(' ') || t.replace('*', '').length >= 4);
+    return [lang, { stopwords: new Set(r.stopwords), vocabulary: compileVocabulary(distinctive) }];
+  }),
+) as Record<'en' | 'sw' | 'es', { stopwords: Set<string>; vocabulary: Vocabulary }>;
+
+/** Picks the language with the most evidence; `fallback` when there is none. */
+export function detectLanguage(text: string, fallback: string): string {
+  const cyrillic = (text.match(/\p{Script=Cyrillic}/gu) ?? []).length;
+  const latin = (text.match(/\p{Script=Latin}/gu) ?? []).length;
+  if (cyrillic > 0 && cyrillic >= latin) return 'ru';
+  const tokens = tokenize(text);
+  if (tokens.length === 0) return fallback;
+  const joined = padded(tokens);
+  const scores: Record<string, number> = { en: 0, sw: 0, es: 0 };
+  for (const lang of ['en', 'sw', 'es'] as const) {
+    const { stopwords, vocabulary } = LANGUAGE_EVIDENCE[lang];
+    for (const t of tokens) if (stopwords.has(t)) scores[lang]! += 1;
+    scores[lang]! += vocabularyHits(vocabulary, tokens, joined);
+  }
+  if (SPANISH_MARKS.test(text)) scores.es! += 2;
+  for (const t of tokens) if (SWAHILI_VERB.test(t)) scores.sw! += 1;
+  const ranked = Object.entries(scores).sort((a, b) => b[1] - a[1]);
+  const [best, second] = ranked;
+  if (!best || best[1] === 0) return fallback;
+  if (second && best[1] === second[1]) return scores[fallback] === best[1] ? fallback : best[0];
+  return best[0];
+}
+
 interface Sentence {
   words: string[];
-  /** Ends with "!" (or is wrapped in ¡…!): an exclamation, not a question. */
+  text: string;
+  /** The words before the first comma: "qué pesadez, …" is an exclamation however it goes on. */
+  firstClause: string;
+  /** Ends with "?" or opens with "¿". */
+  asks: boolean;
+  /** Ends with "!" (or opens with "¡"): an exclamation, not a question. */
   exclaims: boolean;
 }
 
-/** Splits into sentences so "Thanks! How do I…" is still seen to open with "how". */
+/** Splits at sentence punctuation and line breaks, remembering how each sentence ended. */
 function sentences(text: string): Sentence[] {
   const out: Sentence[] = [];
-  for (const m of text.matchAll(/([^.!?\n]+)([.!?\n]*)/gu)) {
+  for (const m of text.matchAll(/([^.!?…\n]+)([.!?…\n]*)/gu)) {
     const words = tokenize(m[1]!);
-    if (words.length > 0) out.push({ words, exclaims: m[2]!.includes('!') || m[1]!.trimStart().startsWith('¡') });
+    const opening = m[1]!.trimStart();
+    if (words.length > 0) {
+      out.push({ words, text: padded(words), firstClause: padded(tokenize(m[1]!.split(/[,;:]/u)[0]!)), asks: m[2]!.includes('?') || opening.includes('¿'), exclaims: m[2]!.includes('!') || opening.startsWith('¡') });
+    }
   }
   return out;
 }
@@ -137,18 +159,148 @@ function sentences(text: string): Sentence[] {
 /** Clauses: negation never reaches across a comma or a full stop ("No, this is terrible"). */
 function clauses(text: string): string[][] {
   return text
-    .split(/[,.;:!?¡¿\n()]+/u)
+    .split(/[,.;:!?¡¿\n()…]+|\s[-–—]\s/u)
     .map((c) => tokenize(c))
     .filter((t) => t.length > 0);
 }
 
-/** Exclamations shaped like questions: "What a day", "How nice", "Как здорово", "Qué bien". */
-const EXCLAMATION_OPENERS: Record<LanguageCode, RegExp> = {
-  en: /^(what an? |how (nice|cool|great|lovely|kind|sweet|awesome|amazing|fun|beautiful|good)\b)/,
-  ru: /^(как (здорово|хорошо|классно|круто|приятно|мило|прекрасно)|какая (прелесть|красота)|какой (молодец|класс))/,
-  es: /^((qu[eé]|c[oó]mo) (bien|bueno|bonito|lindo|genial|guay|rico|padre|chulo|maravilla|alegr[ií]a|suerte)|que (tengas|tengan|pases|pasen|disfrutes|disfruten))/,
-  sw: /^(kumbe|hongera|heri)/,
-};
+function firstMatch(patterns: readonly RegExp[], text: string): RegExp | undefined {
+  return patterns.find((p) => p.test(text));
+}
+
+/** The words after any greeting, vocative or particle that precedes the real opener. */
+function withoutLeadIns(words: readonly string[], rules: LanguageRules): string[] {
+  let i = 0;
+  while (i < words.length - 1 && (rules.leadIns.includes(words[i]!) || words[i]!.startsWith('@'))) i += 1;
+  return words.slice(i);
+}
+
+/** Why the sentence reads as a question without a question mark, or undefined. */
+function askingWords(words: readonly string[], rules: LanguageRules): string | undefined {
+  const starts = (q: string) => phraseIndex(words.slice(0, q.split(' ').length), q) === 0;
+  const short = words.length <= WEAK_OPENER_MAX_WORDS;
+  const opener = rules.interrogatives.find(starts) ?? (short ? rules.weakInterrogatives.find(starts) : undefined) ?? rules.inversion?.exec(padded(words))?.[0].trim();
+  if (opener) return `opens with "${opener}"`;
+  if (!short) return undefined;
+  const last = words[words.length - 1];
+  const inside = last && rules.trailingInterrogatives.includes(last) ? last : rules.inSitu?.exec(padded(words))?.[0].trim();
+  return inside ? `asks with "${inside}"` : undefined;
+}
+
+interface QuestionReading {
+  isQuestion: boolean;
+  /** The sentence read as a rhetorical question, if any: evidence of a complaint. */
+  rhetorical: string | null;
+  reasons: string[];
+}
+
+function readQuestion(text: string, rules: LanguageRules): QuestionReading {
+  const reasons: string[] = [];
+  let rhetorical: string | null = null;
+  let isQuestion = false;
+  for (const sentence of sentences(text)) {
+    const words = withoutLeadIns(sentence.words, rules);
+    const body = padded(words);
+    if (firstMatch(rules.rhetorical, sentence.text)) {
+      rhetorical ??= sentence.words.join(' ');
+      continue;
+    }
+    // A greeting clause ("Habari, …") rules out a question only when nothing after it asks:
+    // "Habari, usafirishaji huchukua muda gani?" is a question.
+    const notQuestionTexts = sentence.asks ? [body, sentence.text] : [body, sentence.text, sentence.firstClause];
+    if (notQuestionTexts.some((t) => firstMatch(rules.notQuestions, t))) continue;
+    if (isQuestion) continue;
+    if (sentence.asks) {
+      isQuestion = true;
+      reasons.push('asks with a question mark');
+      continue;
+    }
+    if (sentence.exclaims) continue;
+    const why = askingWords(words, rules);
+    if (why) {
+      isQuestion = true;
+      reasons.push(why);
+    }
+  }
+  if (!isQuestion) {
+    const all = padded(tokenize(text));
+    const request = rules.admiration?.test(all) ? undefined : firstMatch(rules.requests, all);
+    if (request) {
+      isQuestion = true;
+      reasons.push(`asks without a question mark ("${request.exec(all)![0].trim()}")`);
+    }
+  }
+  return { isQuestion, rhetorical, reasons };
+}
+
+/** Does `term` occur in `clause` outside the scope of a negation? -1 when absent or negated. */
+function unnegatedIndex(clause: readonly string[], term: string, rules: LanguageRules): number {
+  const at = phraseIndex(clause, term);
+  if (at < 0) return -1;
+  const termWords = term.split(' ');
+  // A term that carries its own negation ("not working", "не работает") is never flipped.
+  if (rules.negations.some((n) => termWords.includes(n))) return at;
+  const window = clause.slice(Math.max(0, at - NEGATION_WINDOW_WORDS), at);
+  return window.some((w) => rules.negations.includes(w)) ? -1 : at;
+}
+
+function negatedIndex(clause: readonly string[], term: string, rules: LanguageRules): number {
+  const at = phraseIndex(clause, term);
+  if (at < 0) return -1;
+  return clause.slice(Math.max(0, at - NEGATION_WINDOW_WORDS), at).some((w) => rules.negations.includes(w)) ? at : -1;
+}
+
+interface NegativeReading {
+  score: number;
+  evidence: string[];
+}
+
+function readNegative(text: string, rules: LanguageRules, question: QuestionReading): NegativeReading {
+  const clauseList = clauses(text);
+  const tokens = tokenize(text);
+  const all = padded(tokens);
+  const evidence: string[] = [];
+  let score = 0;
+  const add = (weight: number, why: string) => {
+    score += weight;
+    if (!evidence.includes(why)) evidence.push(why);
+  };
+
+  for (const [term, weight] of Object.entries(rules.negative)) {
+    for (const clause of clauseList) {
+      const at = unnegatedIndex(clause, term, rules);
+      if (at < 0) continue;
+      const end = at + term.split(' ').length;
+      const near = [...clause.slice(Math.max(0, at - INTENSIFIER_WORDS_BEFORE), at), ...clause.slice(end, end + INTENSIFIER_WORDS_AFTER)];
+      add(weight + (near.some((w) => rules.intensifiers.includes(w)) ? 1 : 0), `"${clause.slice(at, end).join(' ')}"`);
+      break;
+    }
+  }
+  let irony = 0;
+  for (const g of rules.grievances) {
+    if (!g.pattern.test(all)) continue;
+    add(g.weight, g.label);
+    if (g.irony) irony += g.weight;
+  }
+  for (const term of rules.praise) {
+    if (clauseList.some((c) => negatedIndex(c, term, rules) >= 0)) add(2, `"${term.replace('*', '')}" negated`);
+  }
+  const persistence = rules.persistence.find((p) => phraseIndex(tokens, p) >= 0);
+  if (persistence) add(1, `"${persistence}"`);
+  const emoji = (text.match(NEGATIVE_EMOJI) ?? []).length;
+  if (emoji > 0) add(Math.min(2, emoji), 'angry emoji');
+  if (question.rhetorical) add(2, `rhetorical question ("${question.rhetorical}")`);
+
+  // Praise beside a complaint, an ironic emoji or a doubted claim in quotes reads as sarcasm.
+  const praised = rules.praise.find((term) => clauseList.some((c) => unnegatedIndex(c, term, rules) >= 0));
+  if (praised && SCARE_QUOTES.test(text)) add(1, 'a claim in scare quotes');
+  if (praised && (score - irony >= 1 || IRONY_EMOJI.test(text))) add(2, `sarcasm ("${praised.replace('*', '')}" beside a complaint)`);
+  // "??" is exasperation on its own; "!!" only raises a complaint that is already there.
+  if (/\?{2,}/u.test(text) || (score > 0 && /!{2,}/u.test(text))) add(1, 'repeated "!" or "?"');
+  // "Why …?" around a problem asks for an explanation of a failure: a complaint as well as a question.
+  if (question.isQuestion && score >= 1 && /(^| )(why|почему|зачем|kwa nini|kwanini|mbona|por qué|porqué)( |$)/u.test(all)) add(1, 'asks why it went wrong');
+  return { score, evidence };
+}
 
 export interface LabelOptions {
   /** The community's language: used when the text gives no evidence. */
@@ -158,78 +310,18 @@ export interface LabelOptions {
 /** Labels one message. Pure and synchronous. */
 export function labelMessage(text: string, options: LabelOptions): Labels {
   const language = detectLanguage(text, options.fallbackLanguage);
-  const rules = RULES[(language in RULES ? language : 'en') as LanguageCode];
-  const tokens = tokenize(text);
-  const reasons: string[] = [];
-
-  // --- question
-  let isQuestion = false;
-  if (/[?？¿]/u.test(text)) {
-    isQuestion = true;
-    reasons.push('asks with a question mark');
-  } else {
-    // "is", "are", "do" open statements too; trust them only in short sentences.
-    const weakOpeners = new Set(['is', 'are', 'do', 'does', 'did', 'es', 'hay', 'есть', 'kuna', 'can', 'will', 'would', 'may', 'any', 'cuando', 'donde', 'quien', 'cual', 'cuanto', 'porque']);
-    // Never questions without a question mark: "Have a nice day", "Que tengas…", "Como siempre…".
-    const statementOpeners = new Set(['have', 'has', 'que', 'como']);
-    const exclamation = EXCLAMATION_OPENERS[(language in EXCLAMATION_OPENERS ? language : 'en') as LanguageCode];
-    for (const sentence of sentences(text)) {
-      const { words } = sentence;
-      if (sentence.exclaims || exclamation.test(words.join(' '))) continue;
-      const opener = rules.questionStarts.find((q) => phraseIndex(words.slice(0, q.split(' ').length), q) === 0);
-      if (!opener || statementOpeners.has(opener)) continue;
-      if (!weakOpeners.has(opener) || words.length <= 8) {
-        isQuestion = true;
-        reasons.push(`opens with "${opener}"`);
-        break;
-      }
-    }
-    if (!isQuestion && language === 'ru' && tokens.includes('ли')) {
-      isQuestion = true;
-      reasons.push('uses the question particle "ли"');
-    }
-  }
-  if (!isQuestion) {
-    const phrase = rules.questionPhrases.find((p) => phraseIndex(tokens, p) >= 0);
-    if (phrase) {
-      isQuestion = true;
-      reasons.push(`asks for help ("${phrase}")`);
-    }
-  }
-
-  // --- negative feedback
-  let score = 0;
-  const hits: string[] = [];
-  const clauseList = clauses(text);
-  for (const [term, weight] of Object.entries(rules.negative)) {
-    const termWords = term.split(' ');
-    const selfNegated = rules.negations.some((n) => termWords.includes(n)) || termWords[0] === 'не' || termWords[0] === 'no';
-    let counted = false;
-    for (const clause of clauseList) {
-      const at = phraseIndex(clause, term);
-      if (at < 0) continue;
-      // A negation just before the term, in the same clause, flips it ("not bad", "no es malo"),
-      // unless the term carries its own negation ("not working").
-      const window = clause.slice(Math.max(0, at - 3), at);
-      if (!selfNegated && window.some((w) => rules.negations.includes(w))) continue;
-      let w = weight;
-      if (window.some((x) => rules.intensifiers.includes(x))) w += 1;
-      score += w;
-      counted = true;
-      break;
-    }
-    if (counted) hits.push(term.replace('*', ''));
-  }
-  if (hits.length > 0) {
+  const rules: LanguageRules = RULES[(language in RULES ? language : 'en') as LanguageCode];
+  const question = readQuestion(text, rules);
+  const negative = readNegative(text, rules, question);
+  let { score } = negative;
+  if (score > 0) {
     const letters = text.replace(/[^\p{L}]/gu, '');
     const upper = text.replace(/[^\p{Lu}]/gu, '');
     if (letters.length >= 8 && upper.length / letters.length > 0.7) score += 1;
-    if (/!{2,}/.test(text)) score += 1;
   }
-  // A lone mild word ("problem", "slow") in a question is usually a request for help, not a complaint.
-  const isNegative = score >= 2;
-  const severity = isNegative ? Math.min(3, score >= 5 ? 3 : score >= 3 ? 2 : 1) : 0;
-  if (isNegative) reasons.push(`complaint vocabulary: ${hits.slice(0, 3).map((h) => `"${h}"`).join(', ')}`);
-
-  return { language, isQuestion, isNegative, severity, reasons };
+  const isNegative = score >= NEGATIVE_THRESHOLD;
+  const severity = isNegative ? (score >= 5 ? 3 : score >= 3 ? 2 : 1) : 0;
+  const reasons = [...question.reasons];
+  if (isNegative) reasons.push(`complaint: ${negative.evidence.slice(0, 4).join(', ')}`);
+  return { language, isQuestion: question.isQuestion, isNegative, severity, reasons, labeledBy: OFFLINE_LABELER };
 }
