@@ -14,15 +14,17 @@ import { createIngestService, type IngestService } from './core/ingest-service.j
 import type { Clock, PlatformSender, Store } from './core/ports.js';
 import type { Platform } from './core/types.js';
 import { createSandboxConnector, type SandboxConnector } from './connectors/sandbox/sandbox-connector.js';
+import { createTelegramConnector, type TelegramConnector } from './connectors/telegram/telegram-connector.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createStore } from './db/store.js';
 import { createHttpServer, type HttpServer } from './http/http-server.js';
 import { createOpsRoutes } from './http/ops-routes.js';
 import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
+import { createKnowledgeIndexer } from './knowledge/knowledge-indexer.js';
 import { registerWorkers } from './jobs/workers.js';
 import { labelMessage } from './llm/offline/heuristics.js';
-import { createOfflineProvider } from './llm/offline/offline-provider.js';
 import { loadPromptRegistry } from './llm/prompt-registry.js';
+import { createLanguageProvider } from './llm/provider-factory.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 
 export interface Jamii {
@@ -35,6 +37,7 @@ export interface Jamii {
   commands: CommandDispatcher;
   approvals: ApprovalService;
   sandbox: SandboxConnector | null;
+  telegram: TelegramConnector | null;
   http: HttpServer;
   /** Where the HTTP server listens, once started. */
   url: string;
@@ -71,12 +74,21 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const metrics = createMetrics();
 
     // 2. Storage and durable work.
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, log, memory: options.memoryDb ?? false, ...(options.pgliteTemplate ? { pgliteLoadDataDir: options.pgliteTemplate } : {}) });
+    const embeddingModel = config.llm.openai?.embeddingModel ?? null;
+    const db = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolMax: config.databasePoolMax,
+      log,
+      memory: options.memoryDb ?? false,
+      vectors: embeddingModel !== null,
+      ...(options.pgliteTemplate ? { pgliteLoadDataDir: options.pgliteTemplate } : {}),
+    });
     cleanups.push(() => db.close());
     const queue = await createJobQueue({ db, log: log.child({ part: 'jobs' }), supervise: config.jobs.kinds.has('maintenance') });
     // Stopping the queue waits for running handlers: it runs after HTTP closes, before the database does.
     cleanups.push(() => queue.stop(config.shutdownTimeoutMs));
-    const store = createStore({ db, communityOf: (p, id) => communities.communityOf(p, id), enqueuerFor: (s) => queue.enqueuerFor(s) });
+    const store = createStore({ db, communityOf: (p, id) => communities.communityOf(p, id), enqueuerFor: (s) => queue.enqueuerFor(s), embeddingModel });
     await store.communities.upsert(config.communities.map((c) => ({ id: c.id, name: c.name, language: c.language })));
     await store.roles.syncConfigured(
       config.communities.flatMap((c) => [
@@ -85,25 +97,61 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       ]),
     );
 
-    // 3. The core.
-    const provider = createOfflineProvider({ prompts });
+    // 3. The language provider and the knowledge it drafts from (indexed before the first draft).
+    const provider = createLanguageProvider(config, { prompts, log: log.child({ part: 'llm' }), metrics });
+    const indexer = createKnowledgeIndexer({
+      store,
+      folders: config.communities.map((c) => ({ communityId: c.id, dir: c.knowledgeDir })),
+      provider,
+      embeddingModel,
+      log: log.child({ part: 'knowledge' }),
+    });
+    await indexer.syncAll();
+    const stopWatching = indexer.watch(config.knowledge.syncIntervalSeconds * 1000);
+    cleanups.push(async () => stopWatching());
+
+    // 4. The core.
     const senders = new Map<Platform, PlatformSender>();
     const access = createAccess({ roles: store.roles, audit: store.audit });
-    const ingest = createIngestService({ store, communities, labeler: (text, hint) => labelMessage(text, { fallbackLanguage: hint.communityLanguage }), metrics, clock, log });
-    const drafting = createDraftingService({ store, provider, communities, deskPlatforms: () => senders.keys(), metrics, clock, log: log.child({ part: 'drafting' }) });
+    const ingest = createIngestService({
+      store,
+      communities,
+      labeler: (text, hint) => labelMessage(text, { fallbackLanguage: hint.communityLanguage }),
+      metrics,
+      clock,
+      log,
+      burstWindowSeconds: config.drafts.burstWindowSeconds,
+      draftCandidates: config.drafts.candidates,
+    });
+    const drafting = createDraftingService({
+      store,
+      provider,
+      communities,
+      deskPlatforms: () => senders.keys(),
+      metrics,
+      clock,
+      log: log.child({ part: 'drafting' }),
+      burstWindowSeconds: config.drafts.burstWindowSeconds,
+      reclassify: config.llm.provider !== 'offline',
+    });
     const approvals = createApprovalService({ store, access, metrics, clock, log: log.child({ part: 'approvals' }) });
     const delivery = createDeliveryService({ store, senders, communities, metrics, clock, log: log.child({ part: 'delivery' }) });
     const commands = createCommandDispatcher({ services: { store, approvals }, access, audit: store.audit, log: log.child({ part: 'commands' }) });
 
-    // 4. Connectors.
+    // 5. Connectors.
     let sandbox: SandboxConnector | null = null;
     if (config.sandbox.enabled) {
       sandbox = createSandboxConnector({ db, ingest, commands, communities, log: log.child({ connector: 'sandbox' }) });
       senders.set('sandbox', sandbox.sender);
     }
+    let telegram: TelegramConnector | null = null;
+    if (config.telegram) {
+      telegram = createTelegramConnector({ settings: config.telegram, store, ingest, commands, communities, log: log.child({ connector: 'telegram' }) });
+      senders.set('telegram', telegram.sender);
+    }
     for (const s of options.senders ?? []) senders.set(s.platform, s);
 
-    // 5. HTTP, then workers, then redelivery of anything the last run left behind.
+    // 6. HTTP, then workers, then redelivery of anything the last run left behind.
     let stopping = false;
     metrics.setGaugeReaders({
       pendingDrafts: () => store.drafts.countPending(config.communities.map((c) => c.id)),
@@ -111,7 +159,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       jobs: () => queue.backlog(),
     });
     const http = createHttpServer({
-      routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? [])],
+      routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? []), ...(telegram?.routes ?? [])],
       log: log.child({ part: 'http' }),
     });
     const address = await http.listen(config.http.host, config.http.port);
@@ -133,13 +181,19 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       log: log.child({ part: 'workers' }),
     });
     if (sandbox) await sandbox.start();
+    if (telegram) {
+      const connector = telegram;
+      // Stops first on shutdown: polling ends (after storing the batch in hand) before HTTP, jobs and the database.
+      cleanups.push(() => connector.stop());
+      await connector.start();
+    }
 
     const url = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
     log.info({ url, database: db.kind, sandbox: Boolean(sandbox), jobs: [...config.jobs.kinds], ms: Date.now() - started }, 'jamii.ready');
 
     let stopped: Promise<void> | null = null;
     return {
-      config, db, store, queue, metrics, ingest, commands, approvals, sandbox, http, url,
+      config, db, store, queue, metrics, ingest, commands, approvals, sandbox, telegram, http, url,
       stop() {
         stopped ??= runCleanups().then(() => log.info({}, 'jamii.stopped'));
         return stopped;

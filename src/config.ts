@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Community } from './core/communities.js';
 import { PLATFORMS, type Platform } from './core/types.js';
+import type { OpenAIProviderOptions } from './llm/openai/openai-provider.js';
 
 export const JOB_KINDS = ['draft', 'send', 'desk', 'maintenance'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -25,6 +26,8 @@ export interface PrincipalRef {
 export interface CommunityConfig extends Community {
   managers: PrincipalRef[];
   admins: PrincipalRef[];
+  /** Absolute path of the community's knowledge folder (Markdown and text files). */
+  knowledgeDir: string;
 }
 
 export interface Config {
@@ -35,9 +38,18 @@ export interface Config {
   databasePoolMax: number;
   http: { host: string; port: number };
   sandbox: { enabled: boolean };
-  llm: { provider: 'offline' };
+  llm: LanguageModelConfig;
+  /** Null when TELEGRAM_BOT_TOKEN is unset (the connector is off). */
+  telegram: TelegramConfig | null;
   jobs: { kinds: ReadonlySet<JobKind>; draftConcurrency: number; sendConcurrency: number };
-  drafts: { expireAfterHours: number };
+  drafts: {
+    expireAfterHours: number;
+    /** A member's messages this close together (seconds) get one draft; 0 drafts each at once. */
+    burstWindowSeconds: number;
+    /** `labelled`: what the rules flag; `all`: every member message, labelled again by the model. */
+    candidates: 'labelled' | 'all';
+  };
+  knowledge: { syncIntervalSeconds: number };
   shutdownTimeoutMs: number;
   configFile: string | undefined;
   communities: CommunityConfig[];
@@ -85,6 +97,164 @@ const jobKindsSchema = z
 
 const languageSchema = z.enum(SUPPORTED_LANGUAGES);
 
+// ---------------------------------------------------------------- language model
+
+export const LLM_PROVIDERS = ['offline', 'openai'] as const;
+export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+/** An OpenAI-compatible endpoint: OpenAI itself, Ollama, vLLM, llama.cpp and the like. */
+export type OpenAIEndpointConfig = OpenAIProviderOptions;
+
+export interface LanguageModelConfig {
+  provider: (typeof LLM_PROVIDERS)[number];
+  /** Set when `provider` is openai. */
+  openai: OpenAIEndpointConfig | null;
+  /** Model calls in flight at once; the rest wait. */
+  concurrency: number;
+  /** Model drafts per chat and per member over a sliding hour; past them, drafts are offline. */
+  draftsPerChatPerHour: number;
+  draftsPerMemberPerHour: number;
+}
+
+const languageModelEnv = {
+  JAMII_LLM: z.enum(LLM_PROVIDERS).default('offline'),
+  OPENAI_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .default(OPENAI_DEFAULT_BASE_URL),
+  OPENAI_API_KEY: z.string().trim().min(1).optional(),
+  JAMII_LLM_MODEL: z.string().trim().min(1).optional(),
+  JAMII_LLM_EMBEDDING_MODEL: z.string().trim().min(1).optional(),
+  JAMII_LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(20_000),
+  JAMII_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  JAMII_LLM_MAX_TOKENS: z.coerce.number().int().min(16).max(32_000).default(600),
+  JAMII_LLM_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  JAMII_LLM_DRAFTS_PER_CHAT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+  JAMII_LLM_DRAFTS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(6),
+  JAMII_LLM_STRUCTURED: z.enum(['json_schema', 'json_object']).default('json_schema'),
+};
+
+const LANGUAGE_MODEL_FIXES: Record<string, string> = {
+  JAMII_LLM: 'offline (no model) or openai (any OpenAI-compatible server)',
+  OPENAI_BASE_URL: 'an http(s) URL ending in /v1, e.g. http://localhost:11434/v1 for Ollama',
+  JAMII_LLM_STRUCTURED: 'json_schema, or json_object for servers without structured outputs',
+};
+
+function isOpenAIHosted(baseURL: string): boolean {
+  try {
+    return new URL(baseURL).hostname === 'api.openai.com';
+  } catch {
+    return false;
+  }
+}
+
+/** Problems that span several variables; read from the raw values so they join every other problem. */
+function languageModelProblems(raw: Record<string, string | undefined>): string[] {
+  if (raw.JAMII_LLM !== 'openai') return [];
+  const problems: string[] = [];
+  if (raw.JAMII_LLM_MODEL === undefined) {
+    problems.push('JAMII_LLM_MODEL: required when JAMII_LLM=openai (the model name, e.g. gpt-4o-mini, or llama3.1:8b on Ollama)');
+  }
+  if (raw.OPENAI_API_KEY === undefined && isOpenAIHosted(raw.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL)) {
+    problems.push('OPENAI_API_KEY: required for api.openai.com (or point OPENAI_BASE_URL at a local server, which needs no key)');
+  }
+  return problems;
+}
+
+function languageModelConfig(e: z.output<z.ZodObject<typeof languageModelEnv>>): LanguageModelConfig {
+  return {
+    provider: e.JAMII_LLM,
+    openai:
+      e.JAMII_LLM === 'openai'
+        ? {
+            baseURL: e.OPENAI_BASE_URL,
+            apiKey: e.OPENAI_API_KEY ?? null,
+            // Never empty here: languageModelProblems refuses openai without a model.
+            model: e.JAMII_LLM_MODEL ?? '',
+            embeddingModel: e.JAMII_LLM_EMBEDDING_MODEL ?? null,
+            timeoutMs: e.JAMII_LLM_TIMEOUT_MS,
+            maxRetries: e.JAMII_LLM_MAX_RETRIES,
+            maxTokens: e.JAMII_LLM_MAX_TOKENS,
+            structuredOutput: e.JAMII_LLM_STRUCTURED,
+          }
+        : null,
+    concurrency: e.JAMII_LLM_CONCURRENCY,
+    draftsPerChatPerHour: e.JAMII_LLM_DRAFTS_PER_CHAT_PER_HOUR,
+    draftsPerMemberPerHour: e.JAMII_LLM_DRAFTS_PER_MEMBER_PER_HOUR,
+  };
+}
+
+// ---------------------------------------------------------------- telegram
+
+export const TELEGRAM_DEFAULT_API_ROOT = 'https://api.telegram.org';
+
+/** The Telegram connector's settings. */
+export interface TelegramConfig {
+  token: string;
+  /** Telegram's Bot API, or a self-hosted Bot API server. */
+  apiRoot: string;
+  /** Set: webhook mode at this public URL (served by Jamii's HTTP server at its path). Unset: long polling. */
+  webhookUrl: string | undefined;
+  webhookSecret: string | undefined;
+  /** A group where managers work together, besides their private chats with the bot. */
+  deskChat: string | undefined;
+  /** Administrators of a community's Telegram groups are its managers too. */
+  groupAdminsAreManagers: boolean;
+}
+
+const telegramChatIdSchema = z.string().trim().regex(/^-?[1-9]\d{0,15}$/, 'expected a Telegram chat id, e.g. -1001234567890');
+
+const telegramEnv = {
+  TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[A-Za-z0-9_-]+$/, 'expected a bot token from @BotFather, e.g. 123456789:AA…').optional(),
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default(TELEGRAM_DEFAULT_API_ROOT),
+  JAMII_TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JAMII_TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 letters, digits, "_" or "-"').optional(),
+  JAMII_TELEGRAM_DESK_CHAT: telegramChatIdSchema.optional(),
+  JAMII_TELEGRAM_GROUP_ADMINS_ARE_MANAGERS: z
+    .enum(['on', 'off', 'true', 'false', '1', '0'])
+    .transform((v) => ['on', 'true', '1'].includes(v))
+    .default(false),
+};
+
+/** Problems only visible across variables. */
+function telegramProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.JAMII_TELEGRAM_WEBHOOK_URL && !env.JAMII_TELEGRAM_WEBHOOK_SECRET) {
+    problems.push('JAMII_TELEGRAM_WEBHOOK_SECRET: required with JAMII_TELEGRAM_WEBHOOK_URL (Telegram sends it with every update; generate one with `openssl rand -hex 32`)');
+  }
+  if ((env.JAMII_TELEGRAM_WEBHOOK_URL || env.JAMII_TELEGRAM_DESK_CHAT) && !env.TELEGRAM_BOT_TOKEN) {
+    problems.push('TELEGRAM_BOT_TOKEN: required when other TELEGRAM variables are set');
+  }
+  return problems;
+}
+
+function telegramConfig(e: z.infer<z.ZodObject<typeof telegramEnv>>): TelegramConfig | null {
+  if (!e.TELEGRAM_BOT_TOKEN) return null;
+  return {
+    token: e.TELEGRAM_BOT_TOKEN,
+    apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+    webhookUrl: e.JAMII_TELEGRAM_WEBHOOK_URL,
+    webhookSecret: e.JAMII_TELEGRAM_WEBHOOK_SECRET,
+    deskChat: e.JAMII_TELEGRAM_DESK_CHAT,
+    groupAdminsAreManagers: e.JAMII_TELEGRAM_GROUP_ADMINS_ARE_MANAGERS,
+  };
+}
+
+/**
+ * Telegram desks of each community: the configured desk group(s), JAMII_TELEGRAM_DESK_CHAT, and
+ * the private chat (id = user id) of every Telegram manager and admin.
+ */
+function addTelegramDesks(communities: CommunityConfig[], telegram: TelegramConfig): void {
+  for (const c of communities) {
+    const configured = c.desk.telegram === undefined ? [] : typeof c.desk.telegram === 'string' ? [c.desk.telegram] : c.desk.telegram;
+    const people = [...c.managers, ...c.admins].filter((p) => p.platform === 'telegram').map((p) => p.userId);
+    const desks = [...new Set([...configured, ...(telegram.deskChat ? [telegram.deskChat] : []), ...people])];
+    if (desks.length > 0) c.desk.telegram = desks;
+  }
+}
+
+// ---------------------------------------------------------------- environment
+
 const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   JAMII_DATA_DIR: z.string().min(1).default('./data'),
@@ -96,11 +266,16 @@ const envSchema = z.object({
   JAMII_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   JAMII_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   JAMII_SANDBOX: booleanish.default('auto'),
-  JAMII_LLM: z.enum(['offline']).default('offline'),
+  ...languageModelEnv,
+  ...telegramEnv,
   JAMII_JOBS: jobKindsSchema.default(new Set(JOB_KINDS)),
   JAMII_DRAFT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JAMII_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JAMII_DRAFT_EXPIRE_HOURS: z.coerce.number().positive().max(24 * 365).default(72),
+  JAMII_BURST_WINDOW_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  JAMII_DRAFT_CANDIDATES: z.enum(['labelled', 'all']).optional(),
+  JAMII_KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
+  JAMII_KNOWLEDGE_SYNC_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   JAMII_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   JAMII_CONFIG: z.string().min(1).optional(),
   JAMII_MANAGERS: principalListSchema.default([{ platform: 'sandbox', userId: 'manager' }]),
@@ -131,8 +306,11 @@ const chatsSchema = z
   .strict()
   .partial();
 
+/** One desk chat id, or a list of them (several desks on one platform). */
+const deskIdsSchema = z.union([z.array(platformIdSchema).min(1), platformIdSchema]);
+
 const deskSchema = z
-  .object(Object.fromEntries(PLATFORMS.map((p) => [p, platformIdSchema.optional()])))
+  .object(Object.fromEntries(PLATFORMS.map((p) => [p, deskIdsSchema.optional()])))
   .strict()
   .partial();
 
@@ -150,6 +328,7 @@ const communityFileSchema = z
             desk: deskSchema.default({}),
             managers: z.array(principalSchema).default([]),
             admins: z.array(principalSchema).default([]),
+            knowledge: z.string().trim().min(1).optional(),
           })
           .strict(),
       )
@@ -169,6 +348,7 @@ const FIXES: Record<string, string> = {
   JAMII_JOBS: `all, none, or a comma list of ${JOB_KINDS.join(', ')}`,
   DATABASE_URL: 'unset it to use the embedded database under JAMII_DATA_DIR',
   JAMII_SANDBOX: 'auto, on or off',
+  ...LANGUAGE_MODEL_FIXES,
 };
 
 function loadCommunityFile(file: string, problems: string[]): z.infer<typeof communityFileSchema> | undefined {
@@ -242,6 +422,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     configFile = defaultFile;
   }
   const fileData = configFile ? loadCommunityFile(configFile, problems) : undefined;
+  problems.push(...languageModelProblems(cleaned));
+  problems.push(...telegramProblems(cleaned));
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
@@ -261,6 +443,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       // Environment grants apply to every community: one team running one Jamii.
       managers: uniquePrincipals([...c.managers, ...envManagers]),
       admins: uniquePrincipals([...c.admins, ...envAdmins]),
+      // Relative to the community file; by default a folder per community under JAMII_KNOWLEDGE_DIR.
+      knowledgeDir: c.knowledge ? path.resolve(path.dirname(configFile!), c.knowledge) : path.resolve(cwd, e.JAMII_KNOWLEDGE_DIR, c.id),
     }));
   } else {
     communities = [
@@ -273,12 +457,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         desk: { sandbox: 'desk' },
         managers: uniquePrincipals(envManagers),
         admins: uniquePrincipals(envAdmins),
+        knowledgeDir: path.resolve(cwd, e.JAMII_KNOWLEDGE_DIR),
       },
     ];
   }
   for (const c of communities) {
     if (!c.desk.sandbox) c.desk.sandbox = c.isDefault ? 'desk' : `desk-${c.id}`;
   }
+  const telegram = telegramConfig(e);
+  if (telegram) addTelegramDesks(communities, telegram);
 
   const secrets: string[] = [];
   if (e.DATABASE_URL) {
@@ -298,6 +485,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const value = cleaned[name];
     if (value) secrets.push(value);
   }
+  if (e.JAMII_TELEGRAM_WEBHOOK_SECRET) secrets.push(e.JAMII_TELEGRAM_WEBHOOK_SECRET);
   const platformCredentialsSet = ['TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'SLACK_BOT_TOKEN'].some((n) => Boolean(cleaned[n]));
   const sandboxEnabled = e.JAMII_SANDBOX === 'auto' ? !platformCredentialsSet : e.JAMII_SANDBOX;
 
@@ -308,13 +496,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databasePoolMax: e.JAMII_DB_POOL_MAX,
     http: { host: e.JAMII_HTTP_HOST, port: e.JAMII_HTTP_PORT },
     sandbox: { enabled: sandboxEnabled },
-    llm: { provider: e.JAMII_LLM },
+    llm: languageModelConfig(e),
+    telegram,
     jobs: {
       kinds: e.JAMII_JOBS,
       draftConcurrency: e.JAMII_DRAFT_CONCURRENCY,
       sendConcurrency: e.JAMII_SEND_CONCURRENCY,
     },
-    drafts: { expireAfterHours: e.JAMII_DRAFT_EXPIRE_HOURS },
+    drafts: {
+      expireAfterHours: e.JAMII_DRAFT_EXPIRE_HOURS,
+      burstWindowSeconds: e.JAMII_BURST_WINDOW_SECONDS,
+      // A model labels better than the rules: by default it sees every member's message.
+      candidates: e.JAMII_DRAFT_CANDIDATES ?? (e.JAMII_LLM === 'openai' ? 'all' : 'labelled'),
+    },
+    knowledge: { syncIntervalSeconds: e.JAMII_KNOWLEDGE_SYNC_SECONDS },
     shutdownTimeoutMs: e.JAMII_SHUTDOWN_TIMEOUT_MS,
     configFile,
     communities,

@@ -4,7 +4,7 @@
  * or one double-clicking, produce exactly one post; the loser learns who won and when.
  */
 import type { Access } from './access.js';
-import { formatTime } from './desk-cards.js';
+import { formatTime, memberWords } from './desk-cards.js';
 import { JamiiError } from './errors.js';
 import type { Clock, CoreMetrics, Logger, Store } from './ports.js';
 import { principalKey, type Draft, type DraftWithMessage, type Invoker } from './types.js';
@@ -57,6 +57,9 @@ export function createApprovalService(deps: { store: Store; access: Access; metr
         throw new JamiiError('text_too_long', `The reason is too long; the limit is ${REJECT_REASON_MAX_CHARS} characters.`);
       }
       const draft = await load(invoker, draftId, decision.kind);
+      if (decision.kind === 'approve' && draft.status === 'pending' && draft.flags.length > 0) {
+        throw new JamiiError('draft_flagged', `Draft #${draftId} failed a check (${draft.flags.join('; ')}): edit it with /edit ${draftId} <text>, or reject it.`);
+      }
       const at = clock.now();
       const status = decision.kind === 'approve' ? 'approved' : decision.kind === 'edit' ? 'edited' : 'rejected';
       const decided = await store.transaction(async (tx) => {
@@ -80,6 +83,12 @@ export function createApprovalService(deps: { store: Store; access: Access; metr
             dedupeKey: `reply:${draftId}`,
           });
           if (post) await tx.jobs.enqueue('send', [{ outboxId: post.id }]);
+          // The learning loop: an approved answer to a question is knowledge the next similar
+          // question is answered from. A manager can remove it with /forget.
+          if (draft.kind === 'question') {
+            const learned = await tx.knowledge.learn({ communityId: draft.communityId, question: memberWords(draft), answer: updated.text, language: draft.language, draftId, createdBy: principalKey(invoker) });
+            await tx.audit.write({ communityId: draft.communityId, actor: principalKey(invoker), action: 'knowledge.learned', subject: `learned:${learned.id}`, details: { draftId } });
+          }
         }
         await tx.jobs.enqueue('desk-refresh', [{ draftId }]);
         await tx.audit.write({

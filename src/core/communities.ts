@@ -8,7 +8,15 @@ export interface Community {
   /** Receives chats that no community lists. Exactly one community is the default. */
   isDefault: boolean;
   chats: Partial<Record<Platform, string[]>>;
-  desk: Partial<Record<Platform, string>>;
+  /** Desk chats per platform: one id, or several (Telegram: each manager's private chat and a desk group). */
+  desk: Partial<Record<Platform, string | string[]>>;
+}
+
+/** The desk chat ids of a community on one platform, in configured order, without repeats. */
+export function deskChatIds(community: Pick<Community, 'desk'>, platform: Platform): string[] {
+  const value = community.desk[platform];
+  if (value === undefined) return [];
+  return [...new Set(typeof value === 'string' ? [value] : value)];
 }
 
 /** Answers "which community is this chat in?" and "where is its desk?". */
@@ -19,7 +27,7 @@ export interface CommunityDirectory {
   communityOf(platform: Platform, chatId: string): string;
   /** The community whose desk this chat is, if any. */
   deskOf(platform: Platform, chatId: string): Community | null;
-  /** Desk chats of a community on the given platforms. */
+  /** Desk chats of a community on the given platforms (several per platform when configured). */
   desksOf(communityId: string, platforms: Iterable<Platform>): ChatRef[];
 }
 
@@ -31,7 +39,7 @@ export function createCommunityDirectory(communities: Community[]): CommunityDir
   const deskIndex = new Map<string, Community>();
   for (const c of communities) {
     for (const [platform, ids] of Object.entries(c.chats)) for (const id of ids ?? []) chatIndex.set(`${platform}:${id}`, c.id);
-    for (const [platform, id] of Object.entries(c.desk)) if (id) deskIndex.set(`${platform}:${id}`, c);
+    for (const platform of Object.keys(c.desk) as Platform[]) for (const id of deskChatIds(c, platform)) deskIndex.set(`${platform}:${id}`, c);
   }
   return {
     list: () => communities,
@@ -46,10 +54,7 @@ export function createCommunityDirectory(communities: Community[]): CommunityDir
       const c = byId.get(communityId);
       if (!c) return [];
       const refs: ChatRef[] = [];
-      for (const p of platforms) {
-        const id = c.desk[p];
-        if (id) refs.push({ platform: p, chatId: id });
-      }
+      for (const p of platforms) for (const id of deskChatIds(c, p)) refs.push({ platform: p, chatId: id });
       return refs;
     },
   };

@@ -2,10 +2,12 @@
  * The approval card, written once: what a manager sees for a draft on every platform.
  * Connectors render `CardView` in their own idiom; `cardText` is the plain-text fallback.
  */
-import type { CardAction, CardView, DraftWithMessage, OutboundPost } from './types.js';
+import type { CardAction, CardView, Draft, DraftWithMessage, OutboundPost } from './types.js';
 
 /** Length of the member's message quoted on a card. */
 export const CARD_QUOTE_MAX_CHARS = 700;
+/** Sources listed on a card. */
+export const SOURCES_SHOWN = 4;
 
 const KIND_TITLES = { question: 'Question', negative: 'Negative feedback' } as const;
 
@@ -24,7 +26,7 @@ function statusLine(draft: DraftWithMessage, delivery: OutboundPost | null): str
     case 'rejected':
       return `Rejected by ${draft.decidedByName} at ${formatTime(draft.decidedAt!)}${draft.decisionNote ? `: ${draft.decisionNote}` : ''}`;
     case 'expired':
-      return 'Expired without a decision';
+      return draft.answeredByName ? `Expired without a decision (answered by ${draft.answeredByName})` : 'Expired without a decision';
     default: {
       const verb = draft.status === 'edited' || draft.text !== draft.originalText ? 'Edited and approved' : 'Approved';
       const who = draft.decidedByName ? ` by ${draft.decidedByName} at ${formatTime(draft.decidedAt!)}` : '';
@@ -41,32 +43,55 @@ function statusLine(draft: DraftWithMessage, delivery: OutboundPost | null): str
   }
 }
 
+/** The member's words a card quotes: the message, or the whole burst in order. */
+export function memberWords(draft: DraftWithMessage): string {
+  const all = [draft.message, ...(draft.burst ?? [])].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || a.id - b.id);
+  return all.map((m) => m.text).join('\n');
+}
+
+/** "faq.md › Delivery" per source, at most `SOURCES_SHOWN`. */
+export function sourcesLine(draft: Pick<Draft, 'sources'>): string | null {
+  if (draft.sources.length === 0) return null;
+  const shown = draft.sources.slice(0, SOURCES_SHOWN).map((s) => (s.heading ? `${s.source} › ${s.heading}` : s.source));
+  const more = draft.sources.length - shown.length;
+  return `${shown.join('; ')}${more > 0 ? ` (+${more} more)` : ''}`;
+}
+
 export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null = null): CardView {
   const m = draft.message;
   const where = `${m.chat.platform} · ${m.chatTitle ?? m.chat.chatId}`;
+  const flagged = draft.flags.length > 0;
   const actions: CardAction[] = [];
   if (draft.status === 'pending') {
-    actions.push(
-      { id: `approve:${draft.id}`, label: 'Approve', style: 'primary' },
-      { id: `edit:${draft.id}`, label: 'Edit', style: 'secondary' },
-      { id: `reject:${draft.id}`, label: 'Reject', style: 'danger' },
-    );
+    // A flagged draft cannot go out as it is: the manager edits it or rejects it.
+    if (!flagged) actions.push({ id: `approve:${draft.id}`, label: 'Approve', style: 'primary' });
+    actions.push({ id: `edit:${draft.id}`, label: 'Edit', style: flagged ? 'primary' : 'secondary' }, { id: `reject:${draft.id}`, label: 'Reject', style: 'danger' });
   } else if (delivery && (delivery.status === 'unconfirmed' || delivery.status === 'failed')) {
     actions.push({ id: `retry:${draft.id}`, label: 'Retry', style: 'secondary' });
   }
+  const fields: CardView['fields'] = [{ label: 'Why', value: draft.reason }];
+  const sources = sourcesLine(draft);
+  fields.push({ label: 'Sources', value: sources ?? 'none: not grounded in the knowledge base' });
+  if (draft.translation) fields.push({ label: 'Translation', value: clip(draft.translation, CARD_QUOTE_MAX_CHARS) });
+  if (flagged) fields.push({ label: 'Needs an edit', value: draft.flags.join('; ') });
+  if (draft.answeredByName) fields.push({ label: 'Answered', value: `by ${draft.answeredByName} at ${formatTime(draft.answeredAt!)}: check before posting` });
+  fields.push(
+    { label: 'Status', value: statusLine(draft, delivery) },
+    { label: 'Drafted by', value: `${draft.provider}${draft.model ? ` (${draft.model})` : ''} · ${draft.promptName} v${draft.promptVersion}` },
+  );
+  const burst = draft.burst?.length ?? 0;
   return {
     draftId: draft.id,
-    title: `#${draft.id} ${KIND_TITLES[draft.kind]} · ${where}`,
+    title: `#${draft.id} ${KIND_TITLES[draft.kind]} · ${where}${burst > 0 ? ` · ${burst + 1} messages` : ''}`,
     status: draft.status,
-    quote: clip(m.text, CARD_QUOTE_MAX_CHARS),
+    quote: clip(memberWords(draft), CARD_QUOTE_MAX_CHARS),
     quoteAuthor: m.author.displayName,
     body: draft.text,
-    fields: [
-      { label: 'Why', value: draft.reason },
-      { label: 'Status', value: statusLine(draft, delivery) },
-      { label: 'Drafted by', value: `${draft.provider} · ${draft.promptName} v${draft.promptVersion}` },
-    ],
-    footer: draft.status === 'pending' ? `/approve ${draft.id} · /edit ${draft.id} <new text> · /reject ${draft.id} [reason]` : null,
+    fields,
+    footer:
+      draft.status === 'pending'
+        ? `${flagged ? '' : `/approve ${draft.id} · `}/edit ${draft.id} <new text> · /reject ${draft.id} [reason]`
+        : null,
     actions,
   };
 }

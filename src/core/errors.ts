@@ -8,6 +8,11 @@ export const ERROR_MESSAGES = {
   draft_not_found: 'There is no draft with that id.',
   draft_already_decided: 'That draft has already been decided.',
   draft_not_pending: 'That draft is no longer waiting for a decision.',
+  draft_flagged: 'That draft failed a safety check: edit it (/edit ID new text) or reject it.',
+  learned_entry_not_found: 'There is no learned answer with that id in your communities.',
+  prompt_not_found: 'There is no prompt by that name.',
+  prompt_version_not_found: 'That prompt has no such version.',
+  prompt_invalid: 'The prompt text was refused; nothing was saved.',
   send_in_progress: 'That post is being sent right now.',
   post_not_retryable: 'Nothing to retry for that draft.',
   unknown_command: 'Unknown command. Type /help for the list.',
@@ -21,6 +26,9 @@ export const ERROR_MESSAGES = {
   delivery_failed: 'The platform refused the post.',
   delivery_unconfirmed: 'The platform did not confirm the post.',
   rate_limited: 'Too many requests; try again shortly.',
+  llm_timeout: 'The language model did not answer in time.',
+  llm_unavailable: 'The language model is unavailable right now.',
+  llm_invalid_output: 'The language model returned an answer Jamii could not use.',
   internal: 'Something went wrong on our side; it has been logged.',
 } as const;
 

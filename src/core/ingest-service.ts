@@ -4,6 +4,7 @@
  */
 import type { CommunityDirectory } from './communities.js';
 import type { Clock, CoreMetrics, Logger, MessageToStore, Store } from './ports.js';
+import { stripInvisible } from './safety/invisible.js';
 import type { InboundMessage, Labels } from './types.js';
 
 /** Longest text Jamii stores for one message; platforms cap lower (Telegram 4096, Discord 4000). */
@@ -25,11 +26,28 @@ export interface IngestService {
   ingestBatch(batch: InboundMessage[]): Promise<IngestOutcome[]>;
   /** Stores one message; concurrent calls share a transaction (group commit). */
   ingest(message: InboundMessage): Promise<IngestOutcome>;
+  /**
+   * A member edited a message: its stored text and labels are replaced (a message never seen
+   * before is stored as new), and a draft job is queued when it now needs a reply and has none.
+   */
+  applyEdit(message: InboundMessage, editedAt: Date): Promise<IngestOutcome>;
 }
 
+/** A question someone should answer, or negative feedback: a draft is due. */
 export function isDraftDue(labels: Labels | null): boolean {
-  return Boolean(labels && (labels.isQuestion || labels.isNegative));
+  if (!labels) return false;
+  return labels.isNegative || (labels.isQuestion && labels.needsReply !== false);
 }
+
+/** Shortest message (in words) sent to a model for labelling when every message is a candidate. */
+export const CANDIDATE_MIN_WORDS = 2;
+
+/**
+ * Which messages get a draft job: `labelled` — those the rules at ingest call a question or
+ * negative; `all` — every member's message of a few words, for a model provider to label again
+ * in the draft job (rules miss questions a model catches; the model never runs in ingest).
+ */
+export type DraftCandidates = 'labelled' | 'all';
 
 export function createIngestService(deps: {
   store: Store;
@@ -38,12 +56,23 @@ export function createIngestService(deps: {
   metrics: CoreMetrics;
   clock: Clock;
   log: Logger;
+  /** Draft jobs wait this long, so a member's burst of messages is answered once. */
+  burstWindowSeconds?: number | undefined;
+  draftCandidates?: DraftCandidates | undefined;
 }): IngestService {
   const { store, communities, labeler, metrics, clock } = deps;
+  const draftDelay = { startAfterSeconds: deps.burstWindowSeconds ?? 0 };
+  const isCandidate = (record: MessageToStore): boolean => {
+    if (isDraftDue(record.labels)) return true;
+    if (deps.draftCandidates !== 'all' || !record.labels) return false;
+    return record.inbound.text.trim().split(/\s+/).length >= CANDIDATE_MIN_WORDS;
+  };
 
   const prepare = (m: InboundMessage): MessageToStore => {
     const communityId = communities.communityOf(m.chat.platform, m.chat.chatId);
-    const text = m.text.length > MESSAGE_TEXT_MAX_CHARS ? m.text.slice(0, MESSAGE_TEXT_MAX_CHARS) : m.text;
+    // Invisible characters (tag-block smuggling, zero-width splits) never reach storage or a prompt.
+    const visible = stripInvisible(m.text);
+    const text = visible.length > MESSAGE_TEXT_MAX_CHARS ? visible.slice(0, MESSAGE_TEXT_MAX_CHARS) : visible;
     const labellable = !m.author.isBot && !m.isService && text.trim().length > 0;
     const labels = labellable ? labeler(text, { communityLanguage: communities.get(communityId).language }) : null;
     return { inbound: { ...m, text }, communityId, labels };
@@ -55,8 +84,12 @@ export function createIngestService(deps: {
     const records = batch.map(prepare);
     const refs = await store.transaction(async (tx) => {
       const stored = await tx.messages.storeMany(records);
-      const due = stored.flatMap((ref, i) => (ref.inserted && isDraftDue(records[i]!.labels) ? [{ ref, record: records[i]! }] : []));
-      await tx.jobs.enqueue('draft', due.map(({ ref }) => ({ messageId: ref.id })));
+      const due = stored.flatMap((ref, i) => (ref.inserted && isCandidate(records[i]!) ? [{ ref, record: records[i]! }] : []));
+      await tx.jobs.enqueue('draft', due.map(({ ref }) => ({ messageId: ref.id })), draftDelay);
+      // A member's reply to a question that has a pending draft: the card says it was answered.
+      const replies = stored.filter((ref, i) => ref.inserted && !records[i]!.inbound.author.isBot && (records[i]!.inbound.replyToMessageId || records[i]!.inbound.chat.threadId));
+      const answered = await tx.conversation.markAnsweredBy(replies.map((r) => r.id));
+      await tx.jobs.enqueue('desk-refresh', answered.map((draftId) => ({ draftId })));
       await tx.audit.writeMany(
         due.map(({ ref, record }) => ({
           communityId: record.communityId,
@@ -72,7 +105,7 @@ export function createIngestService(deps: {
     metrics.messageIngested(inserted);
     const seconds = (clock.now().getTime() - started) / 1000;
     for (let i = 0; i < inserted; i++) metrics.pipelineLatency('stored', seconds);
-    return refs.map((ref, i) => ({ messageId: ref.id, stored: ref.inserted, draftDue: ref.inserted && isDraftDue(records[i]!.labels) }));
+    return refs.map((ref, i) => ({ messageId: ref.id, stored: ref.inserted, draftDue: ref.inserted && isCandidate(records[i]!) }));
   };
 
   // Group commit: while one transaction runs, arrivals queue; the next transaction takes them all.
@@ -96,8 +129,23 @@ export function createIngestService(deps: {
     }
   };
 
+  const applyEdit = async (message: InboundMessage, editedAt: Date): Promise<IngestOutcome> => {
+    const record = prepare(message);
+    const outcome = await store.transaction(async (tx) => {
+      const updated = await tx.messages.updateText({ chat: message.chat, platformMessageId: message.messageId, text: record.inbound.text, labels: record.labels, editedAt });
+      if (!updated) return null;
+      const draftDue = isDraftDue(record.labels);
+      // Drafting skips a message that already has a draft, so this never drafts twice.
+      if (draftDue) await tx.jobs.enqueue('draft', [{ messageId: updated.id }], draftDelay);
+      await tx.audit.write({ communityId: record.communityId, actor: 'jamii', action: 'message.edited', subject: `message:${updated.id}`, details: { labels: record.labels } });
+      return { messageId: updated.id, stored: true, draftDue };
+    });
+    return outcome ?? (await ingestBatch([message]))[0]!;
+  };
+
   return {
     ingestBatch,
+    applyEdit,
     ingest(message) {
       return new Promise<IngestOutcome>((resolve, reject) => {
         queue.push({ message, resolve, reject });

@@ -56,6 +56,20 @@ export interface MessagesRepository {
   storeMany(batch: MessageToStore[]): Promise<StoredRef[]>;
   get(id: number): Promise<StoredMessage | null>;
   getMany(ids: number[]): Promise<StoredMessage[]>;
+  /**
+   * Replaces the text and labels of a stored message (the member edited it). Returns the
+   * message's id, or null when it was never stored.
+   */
+  updateText(edit: MessageEdit): Promise<{ id: number } | null>;
+}
+
+/** A member's edit of a message already stored. */
+export interface MessageEdit {
+  chat: ChatRef;
+  platformMessageId: string;
+  text: string;
+  labels: Labels | null;
+  editedAt: Date;
 }
 
 /** A draft to store: what the provider proposed, for which message. */
@@ -63,6 +77,29 @@ export interface NewDraft extends DraftResult {
   messageId: number;
   communityId: string;
   kind: DraftKind;
+  /** Later messages of the same burst that this draft answers too. */
+  mergedMessageIds?: number[] | undefined;
+}
+
+/** What drafting reads about the conversation around a message. */
+export interface ConversationRepository {
+  /** Messages before it in the same chat (same thread when it is in one), oldest first. */
+  recentBefore(messageId: number, limit: number): Promise<ContextMessage[]>;
+  /**
+   * The member's burst around a message: their messages in the same chat and thread, each
+   * within `windowSeconds` of the previous, not yet drafted or merged into a draft. Ids, oldest
+   * first; includes `messageId` itself unless it was already drafted.
+   */
+  burstOf(messageId: number, windowSeconds: number): Promise<number[]>;
+  /** First sighting of the author, and their negative messages in this community since `since`. */
+  memberContext(messageId: number, since: Date): Promise<{ firstSeenAt: Date | null; complaints: number }>;
+  /** Replaces a message's labels (a model re-classified it). */
+  setLabels(messageId: number, labels: Labels): Promise<void>;
+  /**
+   * Marks pending drafts answered when one of these messages replies to (or sits in the thread
+   * of) the drafted question, written by another person who is not a bot. Returns the drafts.
+   */
+  markAnsweredBy(replyMessageIds: number[]): Promise<number[]>;
 }
 
 export interface DecisionUpdate {
@@ -149,6 +186,11 @@ export interface RoleGrant {
 export interface RolesRepository {
   /** Replaces every grant that came from configuration with `grants`. */
   syncConfigured(grants: RoleGrant[]): Promise<void>;
+  /**
+   * Replaces every grant that came from `source` (other than `config`), e.g. the administrators
+   * of a platform's groups, with `grants`.
+   */
+  syncSource(source: string, grants: RoleGrant[]): Promise<void>;
   rolesOf(platform: Platform, userId: string): Promise<Array<{ communityId: string; role: Role }>>;
 }
 
@@ -163,6 +205,31 @@ export interface ChatRecord {
 export interface ChatsRepository {
   /** Creates the chats not yet known (assigning `communityOf`) and returns all of them. */
   ensure(chats: Array<{ ref: ChatRef; title?: string | undefined }>, communityOf: (ref: ChatRef) => string): Promise<Map<string, ChatRecord>>;
+  /** Active chats of a platform (those the bot is in). */
+  listActive(platform: Platform): Promise<ChatRecord[]>;
+  /** Marks a known chat active (the bot was added) or inactive (removed, blocked). False when the chat is unknown. */
+  setActive(ref: ChatRef, active: boolean): Promise<boolean>;
+  /**
+   * The platform gave the chat a new id (a Telegram group became a supergroup): its history,
+   * community and title move to `to`.
+   */
+  migrate(from: ChatRef, to: ChatRef): Promise<void>;
+}
+
+export const MEMBER_EVENT_KINDS = ['joined', 'left'] as const;
+export type MemberEventKind = (typeof MEMBER_EVENT_KINDS)[number];
+
+/** A member joining or leaving a chat, kept for analytics. */
+export interface MemberEvent {
+  chat: ChatRef;
+  member: Author;
+  kind: MemberEventKind;
+  at: Date;
+}
+
+export interface MemberEventsRepository {
+  /** Stores each event once (a redelivered update is a no-op). */
+  record(events: MemberEvent[]): Promise<void>;
 }
 
 export interface CommunitiesRepository {
@@ -171,6 +238,50 @@ export interface CommunitiesRepository {
 
 export interface MembersRepository {
   touch(authors: Array<{ platform: Platform; author: Author; at: Date }>): Promise<void>;
+}
+
+/** A chunk of a knowledge file, ready to index: a passage's content and its place in the file. */
+export interface NewKnowledgeChunk extends Pick<KnowledgePassage, 'kind' | 'heading' | 'question' | 'text' | 'language'> {
+  position: number;
+}
+
+/** A question/answer pair learned from a manager's decision. */
+export interface LearnedEntry {
+  id: number;
+  communityId: string;
+  question: string;
+  answer: string;
+  language: string | null;
+  draftId: number | null;
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+export interface KnowledgeSearch {
+  /** Search prefixes (see `searchTerms`), OR-ed; each scored by how rare it is in the community. */
+  terms: string[];
+  /** The query's embedding, when vectors are in use. */
+  vector?: number[] | undefined;
+  limit: number;
+}
+
+export interface KnowledgeRepository {
+  /** Indexed files of a community: path → content hash. */
+  fileHashes(communityId: string): Promise<Map<string, string>>;
+  /** Replaces a file's chunks (or creates the file) in one transaction. */
+  replaceFile(communityId: string, path: string, contentHash: string, chunks: NewKnowledgeChunk[]): Promise<void>;
+  removeFiles(communityId: string, paths: string[]): Promise<void>;
+  /** Ranked passages, best first; scores are 0..1 (share of the query's weight matched, with title bonus). */
+  search(communityId: string, query: KnowledgeSearch): Promise<KnowledgePassage[]>;
+  learn(entry: { communityId: string; question: string; answer: string; language: string | null; draftId: number; createdBy: string }): Promise<LearnedEntry>;
+  listLearned(communityId: string, limit: number): Promise<LearnedEntry[]>;
+  /** Removes a learned entry; false when the community has no entry with that id. */
+  forget(communityId: string, id: number): Promise<boolean>;
+  /** True when this database can store and search vectors (pgvector). */
+  readonly vectors: boolean;
+  /** Chunks that have no embedding for `model` yet. */
+  chunksWithoutEmbedding(model: string, limit: number): Promise<Array<{ id: number; text: string }>>;
+  saveEmbeddings(model: string, rows: Array<{ chunkId: number; embedding: number[] }>): Promise<void>;
 }
 
 export type JobName = 'draft' | 'send' | 'desk-refresh';
@@ -183,7 +294,8 @@ export interface JobPayloads {
 
 /** Enqueues durable work; bound to the surrounding transaction when there is one. */
 export interface JobEnqueuer {
-  enqueue<N extends JobName>(name: N, payloads: Array<JobPayloads[N]>): Promise<void>;
+  /** `startAfterSeconds` holds the jobs back (drafting waits for a member's burst to end). */
+  enqueue<N extends JobName>(name: N, payloads: Array<JobPayloads[N]>, options?: { startAfterSeconds?: number | undefined }): Promise<void>;
 }
 
 /** All repositories, bound to one connection or one transaction. */
@@ -191,11 +303,14 @@ export interface Repositories {
   communities: CommunitiesRepository;
   chats: ChatsRepository;
   members: MembersRepository;
+  memberEvents: MemberEventsRepository;
   messages: MessagesRepository;
   drafts: DraftsRepository;
   outbox: OutboxRepository;
   audit: AuditRepository;
   roles: RolesRepository;
+  knowledge: KnowledgeRepository;
+  conversation: ConversationRepository;
   jobs: JobEnqueuer;
 }
 
@@ -259,6 +374,8 @@ export interface DraftResult {
 
 export interface ClassifyHint {
   communityLanguage: string;
+  /** Whose prompt overrides apply (model providers); the prompt files' defaults when absent. */
+  communityId?: string | undefined;
   /** The few messages before it, for context (untrusted). */
   recent?: ContextMessage[] | undefined;
 }

@@ -73,6 +73,8 @@ export interface KnowledgePassage extends SourceRef {
   /** For faq and learned entries: the question; the answer is `text`. */
   question: string | null;
   text: string;
+  /** The passage's language when known (file name, front matter, or the learned draft). */
+  language: string | null;
   /** Higher is better; comparable within one retrieval only. */
   score: number;
 }
@@ -111,6 +113,18 @@ export interface Draft {
   promptName: string;
   promptVersion: string;
   provider: string;
+  model: string | null;
+  /** Later messages of the member's burst that this draft answers too. */
+  mergedMessageIds: number[];
+  /** Knowledge the draft rests on. */
+  sources: SourceRef[];
+  /** The draft in the desk's language, when the member wrote in another. */
+  translation: string | null;
+  /** Output checks the drafted text failed; approving it needs an edit. */
+  flags: string[];
+  /** Another member answered before a manager decided. */
+  answeredByName: string | null;
+  answeredAt: Date | null;
   decidedBy: string | null;
   decidedByName: string | null;
   decidedAt: Date | null;
@@ -121,6 +135,8 @@ export interface Draft {
 /** A draft with the member's message it answers: what a card shows. */
 export interface DraftWithMessage extends Draft {
   message: StoredMessage;
+  /** The burst's other messages (see `mergedMessageIds`), oldest first. */
+  burst?: StoredMessage[] | undefined;
 }
 
 export const ROLES = ['manager', 'admin'] as const;

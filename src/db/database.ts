@@ -10,6 +10,7 @@ import { runInNewContext } from 'node:vm';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -47,6 +48,8 @@ export interface Database extends DbSession {
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** PGlite only: the data directory as a tarball (test templates, backups). */
   dump?(): Promise<Blob>;
+  /** pgvector is installed and the knowledge_embeddings table exists. */
+  readonly vectors: boolean;
   close(): Promise<void>;
 }
 
@@ -66,17 +69,53 @@ export interface OpenDatabaseOptions {
   pgliteSharedBuffers?: string;
   /** Start PGlite from a dumped data directory (tests start from a migrated template). */
   pgliteLoadDataDir?: Blob;
+  /**
+   * Set up vector search (pgvector) for knowledge retrieval: PGlite loads its bundled extension;
+   * a server uses it when installed. Where it is missing, `vectors` is false and retrieval is
+   * full-text alone.
+   */
+  vectors?: boolean;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options.poolMax ?? 10) : await openPglite(options);
   try {
     await db.migrate(options.log);
+    if (options.vectors) db.vectors = await setUpVectors(db, options.log);
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;
   }
   return db;
+}
+
+/**
+ * Vectors live outside the drizzle migrations because the extension is optional: a server
+ * without pgvector must still migrate. The table is created here, under the schema lock.
+ */
+async function setUpVectors(db: InternalDatabase, log: Logger): Promise<boolean> {
+  return db.exclusive(async () => {
+    const available = await db.sql.executeSql(`select 1 from pg_available_extensions where name = 'vector'`, []);
+    if (available.rows.length === 0) {
+      log.warn({}, 'knowledge.vectors_unavailable: pgvector is not installed; retrieval uses full-text search alone');
+      return false;
+    }
+    try {
+      await db.sql.executeSql('create extension if not exists vector');
+      await db.sql.executeSql(
+        `create table if not exists knowledge_embeddings (
+           chunk_id bigint not null references knowledge_chunks(id) on delete cascade,
+           model text not null,
+           embedding vector not null,
+           primary key (chunk_id, model)
+         )`,
+      );
+      return true;
+    } catch (error) {
+      log.warn({ err: error }, 'knowledge.vectors_unavailable: could not enable pgvector; retrieval uses full-text search alone');
+      return false;
+    }
+  });
 }
 
 /**
@@ -155,21 +194,22 @@ async function runCommitted<T>(fn: (hooks: Array<() => void>) => Promise<T>): Pr
   return result;
 }
 
-type InternalDatabase = Database & { migrate(log: Logger): Promise<void> };
+type InternalDatabase = Database & { migrate(log: Logger): Promise<void>; vectors: boolean };
 
 async function openPglite(options: OpenDatabaseOptions): Promise<InternalDatabase> {
   const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.pgliteSharedBuffers ?? PGLITE_SHARED_BUFFERS_DEFAULT}`];
   let client: PGlite;
   let releaseLock = () => {};
   let freshDir = false;
+  const extensions = options.vectors ? { extensions: { vector } } : {};
   if (options.memory) {
-    client = new PGlite({ startParams, ...(options.pgliteLoadDataDir ? { loadDataDir: options.pgliteLoadDataDir } : {}) });
+    client = new PGlite({ startParams, ...extensions, ...(options.pgliteLoadDataDir ? { loadDataDir: options.pgliteLoadDataDir } : {}) });
   } else {
     const dir = path.join(options.dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
     releaseLock = takeDataDirLock(options.dataDir);
     freshDir = !existsSync(path.join(dir, 'PG_VERSION'));
-    client = new PGlite(dir, { startParams });
+    client = new PGlite(dir, { startParams, ...extensions });
   }
   try {
     await client.waitReady;
@@ -198,6 +238,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<InternalDatabas
   let closed = false;
   return {
     kind: 'pglite',
+    vectors: false,
     orm,
     sql: executorOf(client, true),
     afterCommit: immediate(),
@@ -295,6 +336,7 @@ async function openPostgres(url: string, poolMax: number): Promise<InternalDatab
   let closed = false;
   return {
     kind: 'postgres',
+    vectors: false,
     orm,
     sql: executorOf(client, true),
     afterCommit: immediate(),

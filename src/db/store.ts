@@ -5,7 +5,10 @@ import { createAuditRepository } from './repositories/audit-repository.js';
 import { createChatsRepository, type ChatCache } from './repositories/chats-repository.js';
 import { createCommunitiesRepository } from './repositories/communities-repository.js';
 import { createDraftsRepository } from './repositories/drafts-repository.js';
+import { createMemberEventsRepository } from './repositories/member-events-repository.js';
 import { createMembersRepository, type MemberCache } from './repositories/members-repository.js';
+import { createConversationRepository } from './repositories/conversation-repository.js';
+import { createKnowledgeRepository } from './repositories/knowledge-repository.js';
 import { createMessagesRepository } from './repositories/messages-repository.js';
 import { createOutboxRepository } from './repositories/outbox-repository.js';
 import { createRolesRepository } from './repositories/roles-repository.js';
@@ -16,6 +19,8 @@ export interface StoreDeps {
   communityOf: (platform: Platform, chatId: string) => string;
   /** Binds job enqueueing to a session (pg-boss's `db` option). */
   enqueuerFor: (session: DbSession) => JobEnqueuer;
+  /** The embeddings model whose vectors retrieval uses (null: full-text alone). */
+  embeddingModel?: string | null | undefined;
 }
 
 interface Caches {
@@ -29,11 +34,14 @@ function repositories(session: DbSession, deps: StoreDeps, caches: Caches): Repo
     communities: createCommunitiesRepository(session),
     chats: createChatsRepository(session, caches.chats),
     members: createMembersRepository(session, caches.members),
+    memberEvents: createMemberEventsRepository(session, deps.communityOf, caches.chats),
     messages,
     drafts: createDraftsRepository(session, messages),
     outbox: createOutboxRepository(session),
     audit: createAuditRepository(session),
     roles: createRolesRepository(session),
+    conversation: createConversationRepository(session),
+    knowledge: createKnowledgeRepository(session, { vectors: deps.db.vectors, embeddingModel: deps.embeddingModel ?? null }),
     jobs: deps.enqueuerFor(session),
   };
 }

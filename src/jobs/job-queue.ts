@@ -89,11 +89,13 @@ export async function createJobQueue(deps: { db: Database; log: Logger; supervis
   return {
     enqueuerFor(session) {
       return {
-        async enqueue(name, payloads) {
+        async enqueue(name, payloads, options) {
           if (payloads.length === 0) return;
           const policy = RETRY_POLICIES[name];
+          const delay = options?.startAfterSeconds ?? 0;
+          const startAfter = delay > 0 ? { startAfter: new Date(Date.now() + delay * 1000) } : {};
           await boss.insert(
-            payloads.map((data) => ({ name, data, ...policy })),
+            payloads.map((data) => ({ name, data, ...policy, ...startAfter })),
             { db: session.sql as PgBoss.Db },
           );
           session.afterCommit(() => wake(name));

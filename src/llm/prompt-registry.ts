@@ -14,7 +14,14 @@ import { z } from 'zod';
 export const PROMPTS_DIR = fileURLToPath(new URL('../../prompts', import.meta.url));
 
 /** Every prompt Jamii uses; a missing one is a start failure. */
-export const REQUIRED_PROMPTS = ['offline-question', 'offline-negative'] as const;
+export const REQUIRED_PROMPTS = [
+  'offline-question',
+  'offline-negative',
+  'offline-answer',
+  'model-classify',
+  'model-draft-question',
+  'model-draft-negative',
+] as const;
 export type PromptName = (typeof REQUIRED_PROMPTS)[number];
 
 const frontMatterSchema = z
@@ -38,6 +45,8 @@ export interface PromptTemplate {
   variables: Record<string, { required: boolean; description: string }>;
   /** Body per language; `default` when the file has no sections. */
   sections: Record<string, string>;
+  /** The body as written (after the front matter), trimmed. */
+  body: string;
   file: string;
 }
 
@@ -68,22 +77,7 @@ export function parsePrompt(source: string, file: string): PromptTemplate {
   if (fm.data.name !== expectedName) throw new PromptError(`${file}: name "${fm.data.name}" does not match the file name "${expectedName}"`);
 
   const body = match[2]!;
-  const sections: Record<string, string> = {};
-  const parts = body.split(/^## ([a-z]{2})\s*$/m);
-  if (parts.length === 1) {
-    sections.default = body.trim();
-  } else {
-    if (parts[0]!.trim() !== '') throw new PromptError(`${file}: text before the first "## <language>" section`);
-    for (let i = 1; i < parts.length; i += 2) sections[parts[i]!] = parts[i + 1]!.trim();
-  }
-  for (const [lang, text] of Object.entries(sections)) {
-    if (text === '') throw new PromptError(`${file}: section "${lang}" is empty`);
-    for (const m of text.matchAll(VARIABLE)) {
-      if (!(m[1]! in fm.data.variables)) throw new PromptError(`${file}: section "${lang}" uses {{${m[1]}}}, which the front matter does not declare`);
-    }
-    const stray = /\{\{|\}\}|\{[a-zA-Z][a-zA-Z0-9_]*\}/.exec(text.replace(VARIABLE, ''));
-    if (stray) throw new PromptError(`${file}: section "${lang}" has a malformed placeholder near "${stray[0]}" (write {{name}})`);
-  }
+  const sections = parseSections(body, fm.data.variables, file);
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 7);
   return {
     name: fm.data.name,
@@ -91,8 +85,41 @@ export function parsePrompt(source: string, file: string): PromptTemplate {
     description: fm.data.description,
     variables: fm.data.variables,
     sections,
+    body: body.trim(),
     file,
   };
+}
+
+/**
+ * Splits a prompt body into its `## <language>` sections (`default` when it has none) and checks
+ * every placeholder against the declared variables. `where` starts each error message.
+ */
+export function parseSections(body: string, variables: PromptTemplate['variables'], where: string): Record<string, string> {
+  const sections: Record<string, string> = {};
+  const parts = body.split(/^## ([a-z]{2})\s*$/m);
+  if (parts.length === 1) {
+    sections.default = body.trim();
+  } else {
+    if (parts[0]!.trim() !== '') throw new PromptError(`${where}: text before the first "## <language>" section`);
+    for (let i = 1; i < parts.length; i += 2) {
+      if (parts[i]! in sections) throw new PromptError(`${where}: section "${parts[i]}" appears twice`);
+      sections[parts[i]!] = parts[i + 1]!.trim();
+    }
+  }
+  for (const [lang, text] of Object.entries(sections)) {
+    if (text === '') throw new PromptError(`${where}: section "${lang}" is empty`);
+    for (const m of text.matchAll(VARIABLE)) {
+      if (!(m[1]! in variables)) throw new PromptError(`${where}: section "${lang}" uses {{${m[1]}}}, which the front matter does not declare`);
+    }
+    const stray = /\{\{|\}\}|\{[a-zA-Z][a-zA-Z0-9_]*\}/.exec(text.replace(VARIABLE, ''));
+    if (stray) throw new PromptError(`${where}: section "${lang}" has a malformed placeholder near "${stray[0]}" (write {{name}})`);
+  }
+  return sections;
+}
+
+/** The `{{variables}}` a text uses, in order of first use. */
+export function usedVariables(text: string): string[] {
+  return [...new Set([...text.matchAll(VARIABLE)].map((m) => m[1]!))];
 }
 
 export interface RenderedPrompt {
@@ -122,7 +149,15 @@ export function renderPrompt(
   return { name: template.name, version: template.version, language: chosen === 'default' ? language : chosen, text };
 }
 
-export interface PromptRegistry {
+/**
+ * Where providers take their templates: the files alone, or a library that resolves a
+ * community's override (see prompt-library.ts). Without `communityId`, the file's template.
+ */
+export interface PromptSource {
+  get(name: PromptName, communityId?: string): PromptTemplate;
+}
+
+export interface PromptRegistry extends PromptSource {
   get(name: PromptName): PromptTemplate;
   list(): PromptTemplate[];
 }

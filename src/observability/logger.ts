@@ -17,7 +17,18 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Replaces every occurrence of any secret (raw or JSON-escaped) with [REDACTED]. */
+/**
+ * Credentials recognisable by their shape, scrubbed even when they are not in the configuration:
+ * a Telegram bot token inside a Bot API URL (`/bot123456:AA…/getMe`), as grammY and node-fetch
+ * errors carry it in their messages and stacks.
+ */
+const SECRET_SHAPES: RegExp[] = [/(?<=\/bot)\d{3,}(?::|%3A)[A-Za-z0-9_-]{10,}/gi];
+
+function scrubShapes(line: string): string {
+  return SECRET_SHAPES.reduce((out, shape) => out.replace(shape, REDACTED), line);
+}
+
+/** Replaces every occurrence of any secret (raw, JSON-escaped or URL-encoded, or of a known shape) with [REDACTED]. */
 export function createScrubber(secrets: readonly string[]): (line: string) => string {
   const variants = new Set<string>();
   for (const s of secrets) {
@@ -26,9 +37,9 @@ export function createScrubber(secrets: readonly string[]): (line: string) => st
     variants.add(JSON.stringify(s).slice(1, -1));
     variants.add(encodeURIComponent(s));
   }
-  if (variants.size === 0) return (line) => line;
+  if (variants.size === 0) return scrubShapes;
   const pattern = new RegExp([...variants].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
-  return (line) => line.replace(pattern, REDACTED);
+  return (line) => scrubShapes(line.replace(pattern, REDACTED));
 }
 
 export interface LoggerOptions {

@@ -1,8 +1,9 @@
 /** Prometheus metrics on a registry of our own (no global default), via prom-client. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CoreMetrics } from '../core/ports.js';
+import type { LanguageModelMetrics } from '../llm/fallback-provider.js';
 
-export interface Metrics extends CoreMetrics {
+export interface Metrics extends CoreMetrics, LanguageModelMetrics {
   registry: Registry;
   /** Where the live gauges read their values at scrape time. */
   setGaugeReaders(readers: Partial<GaugeReaders>): void;
@@ -62,9 +63,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       for (const [queue, n] of Object.entries(await readers.jobs())) this.labels(queue).set(n);
     },
   });
+  const modelCalls = new Histogram({
+    name: 'jamii_llm_call_seconds',
+    help: 'Language model calls by operation (classify, draft, embed) and outcome (ok or the failure).',
+    labelNames: ['operation', 'outcome'],
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40],
+    registers: [registry],
+  });
+  const fallbacks = new Counter({
+    name: 'jamii_llm_fallbacks_total',
+    help: 'Requests the offline provider answered instead of the model, by operation and cause.',
+    labelNames: ['operation', 'cause'],
+    registers: [registry],
+  });
   return {
     registry,
     setGaugeReaders: (r) => Object.assign(readers, r),
+    modelCall: (operation, outcome, seconds) => modelCalls.labels(operation, outcome).observe(seconds),
+    fallback: (operation, cause) => fallbacks.labels(operation, cause).inc(),
     messageIngested: (n) => ingested.inc(n),
     draftCreated: (kind) => drafts.labels(kind).inc(),
     decision: (outcome) => decisions.labels(outcome).inc(),

@@ -12,6 +12,8 @@ import type {
   Clock,
   CoreMetrics,
   JobEnqueuer,
+  LearnedEntry,
+  MemberEvent,
   JobName,
   JobPayloads,
   Logger,
@@ -193,10 +195,12 @@ export interface FakeState {
   drafts: Map<number, Draft>;
   outbox: Map<number, OutboxRow>;
   audit: AuditEntry[];
-  roles: Array<RoleGrant & { source: 'config' | 'test' }>;
+  roles: Array<RoleGrant & { source: string }>;
   chats: Map<string, ChatRecord>;
   communities: Map<string, { id: string; name: string; language: string }>;
   members: Map<string, { platform: Platform; author: Author; lastSeen: Date }>;
+  memberEvents: MemberEvent[];
+  learned: LearnedEntry[];
 }
 
 export interface SeedMessage {
@@ -244,6 +248,8 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
     chats: new Map(),
     communities: new Map(),
     members: new Map(),
+    memberEvents: [],
+    learned: [],
   };
   const committedJobs = createRecordingJobs();
   let transactionCount = 0;
@@ -289,7 +295,57 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
     return toPost(row);
   };
 
+  const drafted = (messageId: number) => [...state.drafts.values()].some((d) => d.messageId === messageId || d.mergedMessageIds.includes(messageId));
+
   const repositories = (jobs: JobEnqueuer): Repositories => ({
+    // Knowledge search is Postgres full-text search: the integration tests cover it; here only
+    // learned entries are kept, matched by shared words.
+    knowledge: {
+      vectors: false,
+      fileHashes: async () => new Map(),
+      replaceFile: async () => undefined,
+      removeFiles: async () => undefined,
+      async search(communityId, query) {
+        return state.learned
+          .filter((e) => e.communityId === communityId)
+          .map((e) => ({ entry: e, hits: query.terms.filter((t) => e.question.toLowerCase().includes(t)).length }))
+          .filter((x) => x.hits > 0)
+          .map(({ entry, hits }) => ({ chunkId: entry.id, kind: 'learned' as const, source: `learned/${entry.draftId}`, heading: null, question: entry.question, text: entry.answer, language: entry.language, score: hits / query.terms.length }))
+          .slice(0, query.limit);
+      },
+      async learn(entry) {
+        const learned: LearnedEntry = { id: state.learned.length + 1, communityId: entry.communityId, question: entry.question, answer: entry.answer, language: entry.language, draftId: entry.draftId, createdBy: entry.createdBy, createdAt: clock.now() };
+        state.learned.push(learned);
+        return clone(learned);
+      },
+      listLearned: async (communityId, limit) => clone(state.learned.filter((e) => e.communityId === communityId).reverse().slice(0, limit)),
+      async forget(communityId, id) {
+        const at = state.learned.findIndex((e) => e.id === id && e.communityId === communityId);
+        if (at >= 0) state.learned.splice(at, 1);
+        return at >= 0;
+      },
+      chunksWithoutEmbedding: async () => [],
+      saveEmbeddings: async () => undefined,
+    },
+    conversation: {
+      async recentBefore(messageId, limit) {
+        const q = state.messages.get(messageId);
+        if (!q) return [];
+        return [...state.messages.values()]
+          .filter((m) => m.id < messageId && chatKey(m.chat) === chatKey(q.chat))
+          .slice(-limit)
+          .map((m) => ({ author: m.author.displayName, text: m.text, isBot: m.author.isBot, sentAt: m.sentAt }));
+      },
+      async burstOf(messageId) {
+        return state.messages.has(messageId) && !drafted(messageId) ? [messageId] : [];
+      },
+      memberContext: async () => ({ firstSeenAt: null, complaints: 0 }),
+      async setLabels(messageId, labels) {
+        const m = state.messages.get(messageId);
+        if (m) m.labels = clone(labels);
+      },
+      markAnsweredBy: async () => [],
+    },
     communities: {
       async upsert(list) {
         for (const c of list) state.communities.set(c.id, { ...c });
@@ -308,6 +364,29 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
           out.set(key, clone(record));
         }
         return out;
+      },
+      async listActive(platform) {
+        return [...state.chats.values()].filter((c) => c.ref.platform === platform && c.active).map((c) => clone(c));
+      },
+      async setActive(ref, active) {
+        const record = state.chats.get(chatKey(ref));
+        if (record) record.active = active;
+        return Boolean(record);
+      },
+      async migrate(from, to) {
+        const record = state.chats.get(chatKey(from));
+        if (!record) return;
+        state.chats.delete(chatKey(from));
+        state.chats.set(chatKey(to), { ...record, ref: clone(to) });
+        for (const m of state.messages.values()) if (chatKey(m.chat) === chatKey(from)) m.chat = { ...m.chat, chatId: to.chatId };
+      },
+    },
+    memberEvents: {
+      async record(events) {
+        for (const e of events) {
+          const seen = state.memberEvents.some((x) => chatKey(x.chat) === chatKey(e.chat) && x.member.id === e.member.id && x.kind === e.kind && x.at.getTime() === e.at.getTime());
+          if (!seen) state.memberEvents.push(clone(e));
+        }
       },
     },
     members: {
@@ -353,6 +432,13 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
           return m ? [clone(m)] : [];
         });
       },
+      async updateText(edit) {
+        const m = [...state.messages.values()].find((x) => chatKey(x.chat) === chatKey(edit.chat) && x.platformMessageId === edit.platformMessageId);
+        if (!m) return null;
+        m.text = edit.text;
+        m.labels = clone(edit.labels);
+        return { id: m.id };
+      },
     },
     drafts: {
       async insertMany(list) {
@@ -368,6 +454,13 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         const draft: Draft = {
           id: state.nextId.draft++,
           ...d,
+          model: d.model ?? null,
+          mergedMessageIds: d.mergedMessageIds ?? [],
+          sources: d.sources ?? [],
+          translation: d.translation ?? null,
+          flags: d.flags ?? [],
+          answeredByName: null,
+          answeredAt: null,
           originalText: d.text,
           status: 'pending',
           decidedBy: null,
@@ -504,7 +597,10 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
     },
     roles: {
       async syncConfigured(grants) {
-        state.roles = [...state.roles.filter((g) => g.source !== 'config'), ...grants.map((g) => ({ ...g, source: 'config' as const }))];
+        state.roles = [...state.roles.filter((g) => g.source !== 'config'), ...grants.map((g) => ({ ...g, source: 'config' }))];
+      },
+      async syncSource(source, grants) {
+        state.roles = [...state.roles.filter((g) => g.source !== source), ...grants.map((g) => ({ ...g, source }))];
       },
       async rolesOf(platform, userId) {
         return state.roles.filter((g) => g.platform === platform && g.userId === userId).map((g) => ({ communityId: g.communityId, role: g.role }));
@@ -591,6 +687,13 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         promptName: 'offline-question',
         promptVersion: '1+abcdef0',
         provider: 'offline',
+        model: null,
+        mergedMessageIds: [],
+        sources: [],
+        translation: null,
+        flags: [],
+        answeredByName: null,
+        answeredAt: null,
         decidedBy: null,
         decidedByName: null,
         decidedAt: null,

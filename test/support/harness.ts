@@ -82,7 +82,7 @@ export interface TestJamii {
   jamii: Jamii;
   url: string;
   databaseUrl: string | undefined;
-  post(chat: string, user: string, text: string): Promise<{ status: number; body: any }>;
+  post(chat: string, user: string, text: string, replyTo?: string): Promise<{ status: number; body: any }>;
   messages(chat: string): Promise<Array<{ id: string; user: string; text: string; replyTo: string | null; fromBot: boolean; at: string; card?: any }>>;
   action(user: string, action: string, text?: string): Promise<any>;
   stop(): Promise<void>;
@@ -96,6 +96,9 @@ export async function startTestJamii(options: TestJamiiOptions = {}): Promise<Te
     JAMII_HTTP_PORT: '0',
     LOG_LEVEL: 'silent',
     JAMII_DATA_DIR: '/nonexistent-test-data-dir',
+    JAMII_KNOWLEDGE_DIR: '/nonexistent-test-knowledge-dir',
+    // Drafts at once; the burst tests set a window of their own.
+    JAMII_BURST_WINDOW_SECONDS: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });
@@ -110,8 +113,8 @@ export async function startTestJamii(options: TestJamiiOptions = {}): Promise<Te
     jamii,
     url,
     databaseUrl,
-    async post(chat, user, text) {
-      const res = await fetch(`${url}/api/sandbox/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat, user, text }) });
+    async post(chat, user, text, replyTo) {
+      const res = await fetch(`${url}/api/sandbox/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat, user, text, ...(replyTo ? { replyTo } : {}) }) });
       return { status: res.status, body: await res.json() };
     },
     async messages(chat) {

@@ -15,7 +15,7 @@ export interface JamiiProcess {
 export function runJamiiProcess(env: Record<string, string>, options: { waitReady?: boolean; timeoutMs?: number } = {}): Promise<JamiiProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', JAMII_HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', JAMII_HTTP_PORT: '0', LOG_LEVEL: 'info', JAMII_BURST_WINDOW_SECONDS: '0', JAMII_KNOWLEDGE_DIR: '/nonexistent-test-knowledge-dir', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

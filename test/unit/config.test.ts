@@ -44,7 +44,8 @@ describe('loadConfig: defaults', () => {
       sandbox: { enabled: true },
       llm: { provider: 'offline' },
       jobs: { draftConcurrency: 2, sendConcurrency: 2 },
-      drafts: { expireAfterHours: 72 },
+      drafts: { expireAfterHours: 72, burstWindowSeconds: 10, candidates: 'labelled' },
+      knowledge: { syncIntervalSeconds: 60 },
       shutdownTimeoutMs: 10_000,
       configFile: undefined,
       secrets: [],
@@ -60,6 +61,7 @@ describe('loadConfig: defaults', () => {
         desk: { sandbox: 'desk' },
         managers: [{ platform: 'sandbox', userId: 'manager' }],
         admins: [],
+        knowledgeDir: path.join(dir, 'knowledge'),
       },
     ]);
   });
@@ -181,6 +183,7 @@ communities:
           { platform: 'sandbox', userId: 'lead' },
         ],
         admins: [],
+        knowledgeDir: path.join(dir, 'knowledge', 'acme'),
       },
       {
         id: 'kilimo-hub',
@@ -194,8 +197,30 @@ communities:
           { platform: 'sandbox', userId: 'lead' },
         ],
         admins: [{ platform: 'slack', userId: 'U024BE7LH' }],
+        knowledgeDir: path.join(dir, 'knowledge', 'kilimo-hub'),
       },
     ]);
+  });
+
+  it('resolves a community\'s own knowledge folder relative to the community file', () => {
+    const file = writeCommunities(`communities:\n  - id: acme\n    name: Acme\n    knowledge: docs/acme-kb\n`);
+    expect(load({ JAMII_CONFIG: file }).communities[0]!.knowledgeDir).toBe(path.join(path.dirname(file), 'docs', 'acme-kb'));
+  });
+
+  it('reads the drafting and knowledge settings, and lets a model see every message by default', () => {
+    const config = load({ JAMII_BURST_WINDOW_SECONDS: '0', JAMII_KNOWLEDGE_DIR: 'kb', JAMII_KNOWLEDGE_SYNC_SECONDS: '15' });
+    expect(config.drafts).toMatchObject({ burstWindowSeconds: 0, candidates: 'labelled' });
+    expect(config.knowledge.syncIntervalSeconds).toBe(15);
+    expect(config.communities[0]!.knowledgeDir).toBe(path.join(dir, 'kb'));
+    const model = load({ JAMII_LLM: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', JAMII_LLM_MODEL: 'llama3.1:8b' });
+    expect(model.drafts.candidates).toBe('all');
+    expect(load({ JAMII_LLM: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', JAMII_LLM_MODEL: 'm', JAMII_DRAFT_CANDIDATES: 'labelled' }).drafts.candidates).toBe('labelled');
+  });
+
+  it('names every bad drafting variable at once', () => {
+    expect(() => load({ JAMII_BURST_WINDOW_SECONDS: '-1', JAMII_DRAFT_CANDIDATES: 'some', JAMII_KNOWLEDGE_SYNC_SECONDS: '1' })).toThrow(
+      /JAMII_BURST_WINDOW_SECONDS[\s\S]*JAMII_DRAFT_CANDIDATES[\s\S]*JAMII_KNOWLEDGE_SYNC_SECONDS/,
+    );
   });
 
   it('honours an explicit default: true on a later community', () => {
@@ -295,5 +320,135 @@ communities:
     const config = load({ JAMII_CONFIG: path.join(REPO_ROOT, 'jamii.config.example.yaml') });
     expect(config.communities.map((c) => c.id)).toEqual(['acme', 'kilimo-hub']);
     expect(config.communities[0]!.chats.discord).toEqual(['1098765432109876543']);
+  });
+});
+
+describe('loadConfig: language model', () => {
+  it('defaults to the offline provider with the default limits, ignoring model settings', () => {
+    expect(load({ JAMII_LLM_MODEL: 'gpt-4o-mini' }).llm).toEqual({
+      provider: 'offline',
+      openai: null,
+      concurrency: 4,
+      draftsPerChatPerHour: 30,
+      draftsPerMemberPerHour: 6,
+    });
+  });
+
+  it('reads an OpenAI setup with every default, and keeps the API key as a secret', () => {
+    const config = load({ JAMII_LLM: 'openai', OPENAI_API_KEY: 'sk-test-abcdef123456', JAMII_LLM_MODEL: 'gpt-4o-mini' });
+    expect(config.llm.openai).toEqual({
+      baseURL: 'https://api.openai.com/v1',
+      apiKey: 'sk-test-abcdef123456',
+      model: 'gpt-4o-mini',
+      embeddingModel: null,
+      timeoutMs: 20_000,
+      maxRetries: 2,
+      maxTokens: 600,
+      structuredOutput: 'json_schema',
+    });
+    expect(config.secrets).toContain('sk-test-abcdef123456');
+  });
+
+  it('reads a local server (Ollama) without a key, with every setting given', () => {
+    const llm = load({
+      JAMII_LLM: 'openai',
+      OPENAI_BASE_URL: 'http://localhost:11434/v1/',
+      JAMII_LLM_MODEL: 'llama3.1:8b',
+      JAMII_LLM_EMBEDDING_MODEL: 'nomic-embed-text',
+      JAMII_LLM_TIMEOUT_MS: '60000',
+      JAMII_LLM_MAX_RETRIES: '0',
+      JAMII_LLM_MAX_TOKENS: '400',
+      JAMII_LLM_CONCURRENCY: '1',
+      JAMII_LLM_DRAFTS_PER_CHAT_PER_HOUR: '100',
+      JAMII_LLM_DRAFTS_PER_MEMBER_PER_HOUR: '10',
+      JAMII_LLM_STRUCTURED: 'json_object',
+    }).llm;
+    expect(llm).toEqual({
+      provider: 'openai',
+      openai: {
+        baseURL: 'http://localhost:11434/v1',
+        apiKey: null,
+        model: 'llama3.1:8b',
+        embeddingModel: 'nomic-embed-text',
+        timeoutMs: 60_000,
+        maxRetries: 0,
+        maxTokens: 400,
+        structuredOutput: 'json_object',
+      },
+      concurrency: 1,
+      draftsPerChatPerHour: 100,
+      draftsPerMemberPerHour: 10,
+    });
+  });
+
+  it('requires a model, and a key for api.openai.com, reporting both with the other problems', () => {
+    const problems = problemsOf(() => load({ JAMII_LLM: 'openai', JAMII_HTTP_PORT: 'x' }));
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['JAMII_HTTP_PORT', 'JAMII_LLM_MODEL', 'OPENAI_API_KEY']);
+    expect(problems.find((p) => p.startsWith('JAMII_LLM_MODEL:'))).toContain('required when JAMII_LLM=openai');
+    expect(problems.find((p) => p.startsWith('OPENAI_API_KEY:'))).toContain('local server');
+  });
+
+  it('needs no key for a vLLM server elsewhere', () => {
+    expect(load({ JAMII_LLM: 'openai', OPENAI_BASE_URL: 'http://gpu-box:8000/v1', JAMII_LLM_MODEL: 'qwen2.5-7b' }).llm.openai?.apiKey).toBeNull();
+  });
+
+  it.each([
+    ['JAMII_LLM', 'anthropic'],
+    ['OPENAI_BASE_URL', 'localhost:11434'],
+    ['OPENAI_BASE_URL', 'ftp://models.example/v1'],
+    ['JAMII_LLM_TIMEOUT_MS', '10'],
+    ['JAMII_LLM_MAX_RETRIES', '-1'],
+    ['JAMII_LLM_MAX_TOKENS', 'many'],
+    ['JAMII_LLM_CONCURRENCY', '0'],
+    ['JAMII_LLM_DRAFTS_PER_CHAT_PER_HOUR', '0'],
+    ['JAMII_LLM_DRAFTS_PER_MEMBER_PER_HOUR', '2.5'],
+    ['JAMII_LLM_STRUCTURED', 'grammar'],
+  ])('rejects %s=%s', (name, value) => {
+    expect(problemsOf(() => load({ [name]: value })).map((p) => p.split(':')[0])).toEqual([name]);
+  });
+
+  it('names the accepted values in the fix for a bad provider', () => {
+    expect(problemsOf(() => load({ JAMII_LLM: 'gpt' }))[0]).toContain('(offline (no model) or openai');
+  });
+});
+
+describe('loadConfig: telegram', () => {
+  const TOKEN = '123456789:AAH-telegram-test-token';
+
+  it('is off without a token, and polls Telegram\'s own Bot API by default', () => {
+    expect(load().telegram).toBeNull();
+    expect(load({ TELEGRAM_BOT_TOKEN: TOKEN }).telegram).toEqual({ token: TOKEN, apiRoot: 'https://api.telegram.org', webhookUrl: undefined, webhookSecret: undefined, deskChat: undefined, groupAdminsAreManagers: false });
+    expect(load({ TELEGRAM_BOT_TOKEN: TOKEN, JAMII_TELEGRAM_GROUP_ADMINS_ARE_MANAGERS: 'on' }).telegram?.groupAdminsAreManagers).toBe(true);
+  });
+
+  it('reads webhook mode, a self-hosted Bot API server and a desk group, keeping the webhook secret as a secret', () => {
+    const config = load({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: 'http://bot-api.internal:8081/',
+      JAMII_TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/hooks/telegram',
+      JAMII_TELEGRAM_WEBHOOK_SECRET: 'a-long-webhook-secret-123',
+      JAMII_TELEGRAM_DESK_CHAT: '-1001234567890',
+    });
+    expect(config.telegram).toMatchObject({ apiRoot: 'http://bot-api.internal:8081', webhookUrl: 'https://bot.example.org/hooks/telegram', deskChat: '-1001234567890' });
+    expect(config.secrets).toEqual(expect.arrayContaining([TOKEN, 'a-long-webhook-secret-123']));
+  });
+
+  it('gives every community a Telegram desk in each Telegram manager\'s and admin\'s private chat, plus the desk group', () => {
+    const config = load({ TELEGRAM_BOT_TOKEN: TOKEN, JAMII_MANAGERS: 'telegram:1001,sandbox:manager', JAMII_ADMINS: 'telegram:1002', JAMII_TELEGRAM_DESK_CHAT: '-100777' });
+    expect(config.communities[0]!.desk).toEqual({ sandbox: 'desk', telegram: ['-100777', '1001', '1002'] });
+    expect(load({ JAMII_MANAGERS: 'telegram:1001' }).communities[0]!.desk).toEqual({ sandbox: 'desk' });
+  });
+
+  it('accepts several desk chats per platform in the community file', () => {
+    const file = writeCommunities(`communities:\n  - { id: a, name: A, desk: { telegram: ["-1001", "-1002"] } }\n`);
+    expect(load({ JAMII_CONFIG: file, TELEGRAM_BOT_TOKEN: TOKEN }).communities[0]!.desk.telegram).toEqual(['-1001', '-1002']);
+  });
+
+  it('requires the webhook secret with the webhook URL, and the token with either, naming every problem', () => {
+    const problems = problemsOf(() => load({ JAMII_TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg', JAMII_TELEGRAM_DESK_CHAT: 'desk' }));
+    expect(problems.join('\n')).toMatch(/JAMII_TELEGRAM_WEBHOOK_SECRET: required/);
+    expect(problems.join('\n')).toMatch(/TELEGRAM_BOT_TOKEN: required/);
+    expect(problems.join('\n')).toMatch(/JAMII_TELEGRAM_DESK_CHAT/);
+    expect(problemsOf(() => load({ TELEGRAM_BOT_TOKEN: 'not a token' })).join('\n')).toMatch(/TELEGRAM_BOT_TOKEN/);
   });
 });

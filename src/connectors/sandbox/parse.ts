@@ -11,6 +11,8 @@ export interface SandboxPost {
   chat: string;
   user: string;
   text: string;
+  /** The sandbox message id this one replies to (a member answering another). */
+  replyTo: number | null;
 }
 
 function field(body: Record<string, unknown>, name: string): string {
@@ -30,7 +32,13 @@ export function parseSandboxPost(body: unknown): SandboxPost {
   if (!CHAT_NAME.test(chat)) throw new JamiiError('invalid_input', '"chat" must be 1–40 letters, digits, "-" or "_".');
   if (user.length > SANDBOX_NAME_MAX_CHARS) throw new JamiiError('invalid_input', `"user" must be at most ${SANDBOX_NAME_MAX_CHARS} characters.`);
   if (text.length > SANDBOX_TEXT_MAX_CHARS) throw new JamiiError('text_too_long', `"text" is ${text.length} characters; the limit is ${SANDBOX_TEXT_MAX_CHARS}.`);
-  return { chat, user, text };
+  let replyTo: number | null = null;
+  if (b.replyTo !== undefined && b.replyTo !== null) {
+    const raw = typeof b.replyTo === 'string' ? Number(b.replyTo) : b.replyTo;
+    if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw <= 0) throw new JamiiError('invalid_input', '"replyTo" must be the id of a sandbox message.');
+    replyTo = raw;
+  }
+  return { chat, user, text, replyTo };
 }
 
 export interface SandboxAction {

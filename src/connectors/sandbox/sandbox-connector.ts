@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { CommandDispatcher } from '../../core/commands/command-registry.js';
-import type { CommunityDirectory } from '../../core/communities.js';
+import { deskChatIds, type CommunityDirectory } from '../../core/communities.js';
 import { cardText } from '../../core/desk-cards.js';
 import { JamiiError } from '../../core/errors.js';
 import type { IngestService } from '../../core/ingest-service.js';
@@ -101,7 +101,7 @@ export function createSandboxConnector(deps: {
           if (error instanceof JamiiError) return sendError(res, error.code === 'body_too_large' ? 413 : 400, error);
           throw error;
         }
-        const row = await platform.postFromMember(post.chat, post.user, post.text);
+        const row = await platform.postFromMember(post.chat, post.user, post.text, post.replyTo);
         await deliver(row, ctx.log.child({ sandboxMessageId: row.id, chat: post.chat }));
         sendJson(res, 201, { id: String(row.id) });
       },
@@ -136,7 +136,7 @@ export function createSandboxConnector(deps: {
       method: 'GET',
       path: '/api/sandbox/chats',
       async handler(_req, res) {
-        const desks = deps.communities.list().flatMap((c) => (c.desk.sandbox ? [c.desk.sandbox] : []));
+        const desks = deps.communities.list().flatMap((c) => deskChatIds(c, 'sandbox'));
         const known = await platform.chats();
         const rooms = [...new Set([...SANDBOX_DEFAULT_ROOMS, ...known.filter((c) => !desks.includes(c))])];
         sendJson(res, 200, { chats: rooms, desks });

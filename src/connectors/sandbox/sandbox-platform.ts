@@ -46,7 +46,7 @@ export function toSandboxMessage(r: Row): SandboxMessage {
 }
 
 export interface SandboxPlatform {
-  postFromMember(chat: string, user: string, text: string): Promise<Row>;
+  postFromMember(chat: string, user: string, text: string, replyTo?: number | null): Promise<Row>;
   /** Bot post; with `outboxId`, a repeat returns the first post instead of posting again. */
   postFromBot(input: { chat: string; text: string; replyTo: number | null; card: CardView | null; outboxId: number | null }): Promise<Row>;
   updateBotPost(id: number, text: string, card: CardView | null): Promise<void>;
@@ -66,8 +66,8 @@ export function createSandboxPlatform(db: Database): SandboxPlatform {
 
   return {
     changes,
-    async postFromMember(chat, user, text) {
-      const [row] = await db.orm.insert(sandboxMessages).values({ chat, userName: user, text }).returning();
+    async postFromMember(chat, user, text, replyTo = null) {
+      const [row] = await db.orm.insert(sandboxMessages).values({ chat, userName: user, text, replyTo }).returning();
       emit(chat, row!.id, 'created');
       return row!;
     },

@@ -10,6 +10,7 @@ import { JamiiError, userMessage } from '../errors.js';
 import type { AuditRepository, Logger, Store } from '../ports.js';
 import { principalKey, type CommandReply, type Invoker, type Role } from '../types.js';
 import { parseCommandLine, parseDraftId, splitFirst } from './command-parser.js';
+import { forget, kb, learned } from './knowledge-commands.js';
 
 /** Cards shown by one /pending. */
 export const PENDING_LIST_MAX = 10;
@@ -155,7 +156,7 @@ const retry: CommandSpec<number> = {
 };
 
 /** Every manager command, in the order /help lists them. */
-export const COMMANDS = [pending, show, approve, edit, reject, retry, help] as const satisfies readonly CommandSpec<unknown>[];
+export const COMMANDS = [pending, show, approve, edit, reject, retry, learned, forget, kb, help] as const satisfies readonly CommandSpec<unknown>[];
 
 export interface CommandDispatcher {
   /** Runs typed text (`/approve 12`). Returns null when the text is not a command. */

@@ -1,8 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { ChatRecord, ChatsRepository } from '../../core/ports.js';
 import type { ChatRef, Platform } from '../../core/types.js';
 import type { DbSession } from '../database.js';
-import { chats } from '../schema/index.js';
+import { chats, memberEvents, messages } from '../schema/index.js';
 
 /** Chats known to exist, shared by every session of one store; filled only after commit. */
 export type ChatCache = Map<string, ChatRecord>;
@@ -62,6 +62,50 @@ export function createChatsRepository(s: DbSession, cache: ChatCache = new Map()
         for (const r of fresh) cache.set(`${r.ref.platform}\u0000${r.ref.chatId}`, r);
       });
       return map;
+    },
+
+    async listActive(platform) {
+      const rows = await s.orm.select().from(chats).where(and(eq(chats.platform, platform), eq(chats.active, true)));
+      return rows.map((r) => ({ id: r.id, communityId: r.communityId, ref: { platform: r.platform as Platform, chatId: r.platformChatId }, title: r.title, active: r.active }));
+    },
+
+    async setActive(ref, active) {
+      const rows = await s.orm
+        .update(chats)
+        .set({ active, updatedAt: sql`now()` })
+        .where(and(eq(chats.platform, ref.platform), eq(chats.platformChatId, ref.chatId)))
+        .returning({ id: chats.id });
+      s.afterCommit(() => {
+        const known = cache.get(`${ref.platform}\u0000${ref.chatId}`);
+        if (known) known.active = active;
+      });
+      return rows.length > 0;
+    },
+
+    async migrate(from, to) {
+      const find = async (ref: ChatRef) =>
+        (await s.orm.select().from(chats).where(and(eq(chats.platform, ref.platform), eq(chats.platformChatId, ref.chatId))))[0];
+      const old = await find(from);
+      if (!old) return;
+      const target = await find(to);
+      if (!target) {
+        // The usual case: the new id is not known yet, so the chat row simply takes it.
+        await s.orm.update(chats).set({ platformChatId: to.chatId, updatedAt: sql`now()` }).where(eq(chats.id, old.id));
+      } else {
+        // Messages already arrived under the new id: move the old history over (message ids of
+        // the two chats are separate sequences; a clash keeps the newer copy) and retire the old row.
+        await s.orm.execute(
+          sql`update ${messages} set chat_id = ${target.id} where chat_id = ${old.id} and not exists (select 1 from ${messages} m2 where m2.chat_id = ${target.id} and m2.platform_message_id = ${messages.platformMessageId})`,
+        );
+        await s.orm.execute(
+          sql`update ${memberEvents} set chat_id = ${target.id} where chat_id = ${old.id} and not exists (select 1 from ${memberEvents} e2 where e2.chat_id = ${target.id} and e2.platform_user_id = ${memberEvents.platformUserId} and e2.kind = ${memberEvents.kind} and e2.occurred_at = ${memberEvents.occurredAt})`,
+        );
+        await s.orm.update(chats).set({ active: false, updatedAt: sql`now()` }).where(eq(chats.id, old.id));
+      }
+      s.afterCommit(() => {
+        cache.delete(`${from.platform}\u0000${from.chatId}`);
+        cache.delete(`${to.platform}\u0000${to.chatId}`);
+      });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, count, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { DraftsRepository } from '../../core/ports.js';
 import type { Draft, DraftWithMessage, MessagesRepositoryLike } from './types.js';
 import type { DbSession } from '../database.js';
@@ -19,6 +19,13 @@ const toDraft = (r: Row): Draft => ({
   promptName: r.promptName,
   promptVersion: r.promptVersion,
   provider: r.provider,
+  model: r.model,
+  mergedMessageIds: r.mergedMessageIds,
+  sources: r.sources,
+  translation: r.translation,
+  flags: r.flags,
+  answeredByName: r.answeredByName,
+  answeredAt: r.answeredAt,
   decidedBy: r.decidedBy,
   decidedByName: r.decidedByName,
   decidedAt: r.decidedAt,
@@ -28,11 +35,13 @@ const toDraft = (r: Row): Draft => ({
 
 export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepositoryLike): DraftsRepository {
   const withMessages = async (rows: Row[]): Promise<DraftWithMessage[]> => {
-    const msgs = await messagesRepo.getMany(rows.map((r) => r.messageId));
+    const msgs = await messagesRepo.getMany(rows.flatMap((r) => [r.messageId, ...r.mergedMessageIds]));
     const byId = new Map(msgs.map((m) => [m.id, m]));
     return rows.flatMap((r) => {
       const message = byId.get(r.messageId);
-      return message ? [{ ...toDraft(r), message }] : [];
+      if (!message) return [];
+      const burst = r.mergedMessageIds.flatMap((id) => byId.get(id) ?? []).sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || a.id - b.id);
+      return [{ ...toDraft(r), message, ...(burst.length > 0 ? { burst } : {}) }];
     });
   };
 
@@ -40,7 +49,25 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
     if (list.length === 0) return [];
     const rows = await s.orm
       .insert(drafts)
-      .values(list.map((d) => ({ ...d, originalText: d.text })))
+      .values(
+        list.map((d) => ({
+          messageId: d.messageId,
+          communityId: d.communityId,
+          kind: d.kind,
+          text: d.text,
+          originalText: d.text,
+          reason: d.reason,
+          language: d.language,
+          promptName: d.promptName,
+          promptVersion: d.promptVersion,
+          provider: d.provider,
+          model: d.model ?? null,
+          mergedMessageIds: d.mergedMessageIds ?? [],
+          sources: d.sources ?? [],
+          translation: d.translation ?? null,
+          flags: d.flags ?? [],
+        })),
+      )
       .onConflictDoNothing({ target: drafts.messageId })
       .returning();
     return rows.map(toDraft);
@@ -66,8 +93,13 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
 
     async draftedMessageIds(messageIds) {
       if (messageIds.length === 0) return new Set();
-      const rows = await s.orm.select({ messageId: drafts.messageId }).from(drafts).where(inArray(drafts.messageId, messageIds));
-      return new Set(rows.map((r) => r.messageId));
+      // A message is drafted when it has its own draft or was folded into another one's burst.
+      const rows = await s.orm
+        .select({ messageId: drafts.messageId, merged: drafts.mergedMessageIds })
+        .from(drafts)
+        .where(or(inArray(drafts.messageId, messageIds), arrayOverlaps(drafts.mergedMessageIds, messageIds)));
+      const wanted = new Set(messageIds);
+      return new Set(rows.flatMap((r) => [r.messageId, ...r.merged]).filter((id) => wanted.has(id)));
     },
 
     async listPending(communityIds, limit) {

@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { MessagesRepository, MessageToStore, StoredRef } from '../../core/ports.js';
 import type { Platform, StoredMessage } from '../../core/types.js';
 import type { DbSession } from '../database.js';
@@ -120,5 +120,36 @@ export function createMessagesRepository(
       return rows.map(toMessage);
     },
 
+    async updateText(edit) {
+      const labels = edit.labels;
+      const rows = await s.orm
+        .update(messages)
+        .set({
+          text: edit.text,
+          labels,
+          language: labels?.language ?? null,
+          isQuestion: labels?.isQuestion ?? false,
+          isNegative: labels?.isNegative ?? false,
+          severity: labels?.severity ?? 0,
+          needsDraft: Boolean(labels && (labels.isQuestion || labels.isNegative)),
+          editedAt: edit.editedAt,
+        })
+        .where(
+          and(
+            eq(messages.platformMessageId, edit.platformMessageId),
+            sql`${messages.chatId} = (select ${chats.id} from ${chats} where ${chats.platform} = ${edit.chat.platform} and ${chats.platformChatId} = ${edit.chat.chatId})`,
+            // An older edit arriving late never overwrites a newer one.
+            sql`(${messages.editedAt} is null or ${messages.editedAt} <= ${edit.editedAt})`,
+          ),
+        )
+        .returning({ id: messages.id });
+      if (rows[0]) return { id: rows[0].id };
+      const [existing] = await s.orm
+        .select({ id: messages.id })
+        .from(messages)
+        .innerJoin(chats, eq(messages.chatId, chats.id))
+        .where(and(eq(chats.platform, edit.chat.platform), eq(chats.platformChatId, edit.chat.chatId), eq(messages.platformMessageId, edit.platformMessageId)));
+      return existing ? { id: existing.id } : null;
+    },
   };
 }

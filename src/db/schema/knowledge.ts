@@ -5,6 +5,14 @@ import { communities } from './communities.js';
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 /**
+ * Letters folded before indexing, so a member who types "envio" finds "envío" and "темную"
+ * finds "тёмную". Must match `FOLDED_LETTERS` in core/knowledge/search-terms.ts.
+ */
+const FOLD_FROM = 'ёáéíóúüñàèìòùâêîôûç';
+const FOLD_TO = 'еaeiouunaeiouaeiouc';
+const folded = (expr: string) => `translate(lower(${expr}), '${FOLD_FROM}', '${FOLD_TO}')`;
+
+/**
  * One knowledge source of a community: a file under its knowledge folder (path relative to it)
  * or an answer learned from a desk decision (`learned/<id>`). `content_hash` tells the indexer
  * whether a file changed since it was last indexed.
@@ -48,10 +56,10 @@ export const knowledgeChunks = pgTable(
     position: integer('position').notNull(),
     search: tsvector('search')
       .notNull()
-      .generatedAlwaysAs((): SQL => sql`to_tsvector('simple'::regconfig, coalesce(question, '') || ' ' || coalesce(heading, '') || ' ' || text)`),
+      .generatedAlwaysAs((): SQL => sql.raw(`to_tsvector('simple'::regconfig, ${folded(`coalesce(question, '') || ' ' || coalesce(heading, '') || ' ' || text`)})`)),
     titleSearch: tsvector('title_search')
       .notNull()
-      .generatedAlwaysAs((): SQL => sql`to_tsvector('simple'::regconfig, coalesce(question, '') || ' ' || coalesce(heading, ''))`),
+      .generatedAlwaysAs((): SQL => sql.raw(`to_tsvector('simple'::regconfig, ${folded(`coalesce(question, '') || ' ' || coalesce(heading, '')`)})`)),
   },
   (t) => [
     index('knowledge_chunks_search_idx').using('gin', t.search),

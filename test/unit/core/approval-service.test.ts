@@ -277,3 +277,44 @@ describe('atomicity', () => {
     await expect(approvals.decide(alice, draft.id, { kind: 'approve' })).resolves.toMatchObject({ status: 'approved' });
   });
 });
+
+describe('flagged drafts', () => {
+  it('refuses to approve a flagged draft as it is, and posts nothing', async () => {
+    const d = core.store.seedDraft({ flags: ['mass_mention: @everyone'] });
+    const error = await rejection(approvals.decide(alice, d.id, { kind: 'approve' }));
+    expect(error.code).toBe('draft_flagged');
+    expect(error.message).toContain(`/edit ${d.id}`);
+    expect(core.store.state.drafts.get(d.id)!.status).toBe('pending');
+    expect([...core.store.state.outbox.values()].filter((p) => p.kind === 'reply')).toEqual([]);
+  });
+
+  it('lets a manager edit a flagged draft and post the edited text', async () => {
+    const d = core.store.seedDraft({ flags: ['unknown_link: https://evil.example'] });
+    await approvals.decide(alice, d.id, { kind: 'edit', text: 'Delivery takes 1-2 days.' });
+    expect([...core.store.state.outbox.values()].find((p) => p.kind === 'reply')!.text).toBe('Delivery takes 1-2 days.');
+  });
+});
+
+describe('the learning loop', () => {
+  it('learns the question and the final text when a manager approves a reply to a question', async () => {
+    const d = core.store.seedDraft({ text: 'Delivery takes 1-2 days in Nairobi.', message: { text: 'How long is delivery to Nairobi?' } });
+    await approvals.decide(alice, d.id, { kind: 'approve' });
+    expect(core.store.state.learned).toMatchObject([{ communityId: 'alpha', question: 'How long is delivery to Nairobi?', answer: 'Delivery takes 1-2 days in Nairobi.', draftId: d.id, createdBy: 'sandbox:alice' }]);
+    expect(core.store.auditOf('knowledge.learned')).toHaveLength(1);
+  });
+
+  it('learns the edited text, and keeps the drafted text on the draft', async () => {
+    const d = core.store.seedDraft({ text: 'We will check.', message: { text: 'Do you ship to Uganda?' } });
+    await approvals.decide(alice, d.id, { kind: 'edit', text: 'Yes, Kampala takes 5-7 days.' });
+    expect(core.store.state.learned.map((e) => e.answer)).toEqual(['Yes, Kampala takes 5-7 days.']);
+    expect(core.store.state.drafts.get(d.id)).toMatchObject({ originalText: 'We will check.', text: 'Yes, Kampala takes 5-7 days.' });
+  });
+
+  it('learns nothing from a rejection or from a reply to negative feedback', async () => {
+    const q = core.store.seedDraft({ message: { text: 'Is the shop open on Sunday?' } });
+    await approvals.decide(alice, q.id, { kind: 'reject', reason: 'wrong' });
+    const n = core.store.seedDraft({ kind: 'negative', message: { text: 'This is terrible' } });
+    await approvals.decide(alice, n.id, { kind: 'approve' });
+    expect(core.store.state.learned).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCommunityDirectory } from '../../../src/core/communities.js';
+import { createCommunityDirectory, deskChatIds } from '../../../src/core/communities.js';
 import { createTestCommunities, TEST_COMMUNITIES } from '../../support/fakes.js';
 
 describe('community directory', () => {
@@ -17,6 +17,19 @@ describe('community directory', () => {
     expect(communities.desksOf('alpha', ['sandbox', 'telegram'])).toEqual([{ platform: 'sandbox', chatId: 'desk' }]);
     expect(communities.desksOf('alpha', [])).toEqual([]);
     expect(communities.desksOf('nope', ['sandbox'])).toEqual([]);
+  });
+
+  it('lists several desk chats of one platform, each recognised as the community\'s desk', () => {
+    const dir = createCommunityDirectory([{ ...TEST_COMMUNITIES[0]!, desk: { sandbox: 'desk', telegram: ['1001', '-100777', '1001'] } }]);
+    expect(dir.desksOf('alpha', ['telegram', 'sandbox'])).toEqual([
+      { platform: 'telegram', chatId: '1001' },
+      { platform: 'telegram', chatId: '-100777' },
+      { platform: 'sandbox', chatId: 'desk' },
+    ]);
+    expect(dir.deskOf('telegram', '-100777')?.id).toBe('alpha');
+    expect(dir.deskOf('telegram', '1001')?.id).toBe('alpha');
+    expect(deskChatIds({ desk: { telegram: '5' } }, 'telegram')).toEqual(['5']);
+    expect(deskChatIds({ desk: {} }, 'telegram')).toEqual([]);
   });
 
   it('uses the first community as the default when none is marked', () => {

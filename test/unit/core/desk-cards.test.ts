@@ -38,6 +38,7 @@ describe('cardView', () => {
       body: d.text,
       fields: [
         { label: 'Why', value: d.reason },
+        { label: 'Sources', value: 'none: not grounded in the knowledge base' },
         { label: 'Status', value: 'Waiting for a decision' },
         { label: 'Drafted by', value: 'offline · offline-question v1+abcdef0' },
       ],
@@ -48,6 +49,39 @@ describe('cardView', () => {
         { id: `reject:${d.id}`, label: 'Reject', style: 'danger' },
       ],
     });
+  });
+
+  it('lists the sources, the translation, who answered meanwhile, and the whole burst', () => {
+    const base = draft({
+      sources: [
+        { source: 'faq.md', heading: 'Duka FAQ › How long does delivery take?' },
+        { source: 'learned/4', heading: null },
+      ],
+      translation: 'Hello Amina, delivery takes 1-2 days.',
+      answeredByName: 'Baraka',
+      answeredAt: DECIDED_AT,
+    });
+    const later = store.seedMessage({ text: 'order 1234 btw', sentAt: new Date(base.message.sentAt.getTime() + 5_000) });
+    const view = cardView({ ...base, mergedMessageIds: [later.id], burst: [later] });
+    expect(view.fields).toContainEqual({ label: 'Sources', value: 'faq.md › Duka FAQ › How long does delivery take?; learned/4' });
+    expect(view.fields).toContainEqual({ label: 'Translation', value: 'Hello Amina, delivery takes 1-2 days.' });
+    expect(view.fields).toContainEqual({ label: 'Answered', value: 'by Baraka at 2025-03-01 09:45 UTC: check before posting' });
+    expect(view.quote).toBe('How do I reset my password?\norder 1234 btw');
+    expect(view.title).toContain('· 2 messages');
+  });
+
+  it('keeps saying who answered when an answered draft expires, so it never expires silently', () => {
+    const view = cardView(draft({ status: 'expired', answeredByName: 'Baraka', answeredAt: DECIDED_AT }));
+    expect(statusField(view)).toBe('Expired without a decision (answered by Baraka)');
+    expect(view.actions).toEqual([]);
+  });
+
+  it('offers no Approve on a flagged draft, and says what needs an edit', () => {
+    const d = draft({ flags: ['mass_mention: @everyone'] });
+    const view = cardView(d);
+    expect(view.actions.map((a) => a.id)).toEqual([`edit:${d.id}`, `reject:${d.id}`]);
+    expect(view.fields).toContainEqual({ label: 'Needs an edit', value: 'mass_mention: @everyone' });
+    expect(view.footer).not.toContain('/approve');
   });
 
   it('titles negative feedback as such and falls back to the chat id without a title', () => {
@@ -109,6 +143,7 @@ describe('cardText', () => {
       d.text,
       '',
       `Why: ${d.reason}`,
+      'Sources: none: not grounded in the knowledge base',
       'Status: Waiting for a decision',
       'Drafted by: offline · offline-question v1+abcdef0',
       `/approve ${d.id} · /edit ${d.id} <new text> · /reject ${d.id} [reason]`,

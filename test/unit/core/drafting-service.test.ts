@@ -45,8 +45,8 @@ describe('draftFor', () => {
       promptName: 'offline-question',
       promptVersion: prompts.get('offline-question').version,
       provider: 'offline',
-      reason: 'Question in es: asks with a question mark.',
     });
+    expect(draft.reason).toMatch(/^Question in es: asks with a question mark\. Nothing in the knowledge base answers it/);
     expect(draft.text).toMatch(/^¡Gracias por tu pregunta, Amina!/);
     const cards = [...core.store.state.outbox.values()];
     expect(cards).toEqual([expect.objectContaining({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, dedupeKey: `card:${draft.id}:sandbox:desk` })]);
@@ -97,9 +97,9 @@ describe('draftFor', () => {
     expect(core.store.state.outbox.size).toBe(0);
   });
 
-  it('refuses an empty or over-long draft from the provider and stores nothing', async () => {
+  it('refuses an empty draft from the provider and stores nothing', async () => {
     const message = core.store.seedMessage({ labels: labels({ isQuestion: true }) });
-    for (const text of ['   ', 'x'.repeat(DRAFT_TEXT_MAX_CHARS + 1)]) {
+    for (const text of ['   ', '\u200b\u2060']) {
       provider = { name: 'stub', classify: async () => labels({}), draft: async () => ({ text, reason: 'r', language: 'en', promptName: 'p', promptVersion: '1', provider: 'stub' }) };
       build();
       const outcome = await drafting.draftFor([message.id]);
@@ -107,6 +107,30 @@ describe('draftFor', () => {
       expect(outcome.failed).toEqual([{ messageId: message.id, error: expect.any(JamiiError) }]);
     }
     expect(core.store.state.drafts.size).toBe(0);
+  });
+
+  it.each([
+    ['too long', 'x'.repeat(DRAFT_TEXT_MAX_CHARS + 1), 'too_long'],
+    ['pinging everyone', 'Sure! @everyone look at this', 'mass_mention'],
+    ['with a link no source holds', 'See https://evil.example/login for details.', 'unknown_link'],
+  ])('flags a draft that is %s: stored for a human, without an Approve button', async (_what, text, code) => {
+    const message = core.store.seedMessage({ labels: labels({ isQuestion: true }) });
+    provider = { name: 'stub', classify: async () => labels({}), draft: async () => ({ text, reason: 'r', language: 'en', promptName: 'p', promptVersion: '1', provider: 'stub' }) };
+    build();
+    const outcome = await drafting.draftFor([message.id]);
+    expect(outcome.created).toHaveLength(1);
+    const stored = core.store.state.drafts.get(outcome.created[0]!)!;
+    expect(stored.flags.some((f) => f.startsWith(`${code}:`))).toBe(true);
+    const card = [...core.store.state.outbox.values()].find((p) => p.kind === 'card')!;
+    expect(card.card!.actions.map((a) => a.id)).not.toContain(`approve:${stored.id}`);
+  });
+
+  it('strips invisible characters from the provider\'s text before storing it', async () => {
+    const message = core.store.seedMessage({ labels: labels({ isQuestion: true }) });
+    provider = { name: 'stub', classify: async () => labels({}), draft: async () => ({ text: 'Hello\u200b there\u{E0041}', reason: 'r', language: 'en', promptName: 'p', promptVersion: '1', provider: 'stub' }) };
+    build();
+    const outcome = await drafting.draftFor([message.id]);
+    expect(core.store.state.drafts.get(outcome.created[0]!)!.text).toBe('Hello there');
   });
 
   it('stores the drafts it could make when another message in the batch fails, in one transaction', async () => {

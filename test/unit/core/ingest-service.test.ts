@@ -161,3 +161,30 @@ describe('group commit', () => {
     await expect(ingest.ingest(inbound('Where?'))).resolves.toMatchObject({ stored: true, draftDue: true });
   });
 });
+
+describe('ingest: edits', () => {
+  const EDITED_AT = new Date('2025-03-01T10:05:00Z');
+
+  it('replaces the text and labels and queues a draft when the edit turns the message into a question', async () => {
+    const first = await ingest.ingest(inbound('hello all', { messageId: 'tg-9' }));
+    expect(first.draftDue).toBe(false);
+    const edited = await ingest.applyEdit(inbound('hello all, how do I pay?', { messageId: 'tg-9' }), EDITED_AT);
+    expect(edited).toEqual({ messageId: first.messageId, stored: true, draftDue: true });
+    expect(stored()).toEqual([expect.objectContaining({ text: 'hello all, how do I pay?', labels: expect.objectContaining({ isQuestion: true }) })]);
+    expect(core.store.jobs.of('draft')).toEqual([{ messageId: first.messageId }]);
+    expect(core.store.auditOf('message.edited')).toHaveLength(1);
+  });
+
+  it('queues nothing when the edited message needs no reply', async () => {
+    await ingest.ingest(inbound('hello all', { messageId: 'tg-10' }));
+    await ingest.applyEdit(inbound('hello everyone', { messageId: 'tg-10' }), EDITED_AT);
+    expect(core.store.jobs.of('draft')).toEqual([]);
+    expect(stored()[0]!.text).toBe('hello everyone');
+  });
+
+  it('stores the edit as a new message when the original was never seen', async () => {
+    const outcome = await ingest.applyEdit(inbound('Where is my parcel?', { messageId: 'tg-11' }), EDITED_AT);
+    expect(outcome).toMatchObject({ stored: true, draftDue: true });
+    expect(stored()).toHaveLength(1);
+  });
+});

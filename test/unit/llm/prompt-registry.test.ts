@@ -6,6 +6,21 @@ import { loadPromptRegistry, parsePrompt, PromptError, PROMPTS_DIR, renderPrompt
 
 const LANGUAGES = ['en', 'ru', 'sw', 'es'] as const;
 
+/** A sample value for every variable any real prompt declares, so every prompt renders in the snapshot. */
+const SAMPLE_VALUES: Record<string, string> = {
+  member: 'Amina',
+  answer: 'Orders inside Nairobi arrive in 1-2 working days.',
+  community: 'Jamii Testers',
+  communityLanguage: 'en',
+  language: 'sw',
+  deskLanguage: 'en',
+  maxLength: '1900',
+  memberContext: 'They joined the community recently.',
+  dataRule: '<the untrusted data rule>',
+};
+
+const isOfflinePrompt = (name: string) => name.startsWith('offline-');
+
 function promptSource(options: { name?: string; frontMatter?: string; body?: string } = {}): string {
   const frontMatter =
     options.frontMatter ??
@@ -31,8 +46,23 @@ describe('the real prompt files', () => {
     for (const name of REQUIRED_PROMPTS) expect(registry.get(name).file).toBe(path.join(PROMPTS_DIR, `${name}.md`));
   });
 
-  it('has a section for every language the offline labeler detects', () => {
-    for (const t of registry.list()) expect(Object.keys(t.sections).sort()).toEqual([...LANGUAGES].sort());
+  it('has a section for every language the offline labeler detects in each offline prompt', () => {
+    for (const t of registry.list().filter((p) => isOfflinePrompt(p.name))) expect(Object.keys(t.sections).sort()).toEqual([...LANGUAGES].sort());
+  });
+
+  it('keeps each model prompt as one language-neutral body (the reply language is a variable)', () => {
+    const modelPrompts = registry.list().filter((p) => !isOfflinePrompt(p.name));
+    expect(modelPrompts.map((p) => p.name).sort()).toEqual(['model-classify', 'model-draft-negative', 'model-draft-question']);
+    for (const t of modelPrompts) {
+      expect(Object.keys(t.sections)).toEqual(['default']);
+      expect(t.variables.dataRule?.required).toBe(true);
+      expect(t.sections.default).toContain('{{dataRule}}');
+      expect(t.sections.default).toMatch(/JSON/);
+    }
+  });
+
+  it('has a sample value for every variable a prompt declares', () => {
+    for (const t of registry.list()) for (const name of Object.keys(t.variables)) expect(SAMPLE_VALUES, `${t.name}: ${name}`).toHaveProperty(name);
   });
 
   it('versions each prompt as its front-matter version plus a content hash', () => {
@@ -42,8 +72,9 @@ describe('the real prompt files', () => {
   it('renders the same text as last reviewed (update the snapshot when a prompt change is intended)', () => {
     const rendered: Record<string, unknown> = {};
     for (const t of registry.list().sort((a, b) => a.name.localeCompare(b.name))) {
-      for (const language of LANGUAGES) {
-        const r = renderPrompt(t, { member: 'Amina', community: 'Jamii Testers' }, language);
+      const values = Object.fromEntries(Object.keys(t.variables).map((name) => [name, SAMPLE_VALUES[name]]));
+      for (const language of isOfflinePrompt(t.name) ? LANGUAGES : (['en'] as const)) {
+        const r = renderPrompt(t, values, language);
         rendered[`${t.name} v${r.version} [${r.language}]`] = r.text;
       }
     }

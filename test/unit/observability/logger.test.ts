@@ -73,6 +73,15 @@ describe('createScrubber', () => {
     expect(scrub('u=p%40ss%20word')).toBe(`u=${REDACTED}`);
   });
 
+  it('scrubs a Telegram bot token inside a Bot API URL even when it is not configured', () => {
+    const scrub = createScrubber([]);
+    expect(scrub('request to http://127.0.0.1:9/bot123456789:AAH-unknown_token-value/sendMessage failed')).toBe(
+      `request to http://127.0.0.1:9/bot${REDACTED}/sendMessage failed`,
+    );
+    expect(scrub('GET /bot42424242%3AAAH-encoded-token-value/getMe')).toBe(`GET /bot${REDACTED}/getMe`);
+    expect(scrub('the robot 12:30 bot42 /botanist')).toBe('the robot 12:30 bot42 /botanist');
+  });
+
   it('ignores secrets shorter than four characters and treats regex characters literally', () => {
     expect(createScrubber(['abc'])('abc')).toBe('abc');
     expect(createScrubber(['a.b*c'])('axbbc a.b*c')).toBe(`axbbc ${REDACTED}`);

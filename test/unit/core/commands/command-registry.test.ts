@@ -24,7 +24,7 @@ const statusOf = (id: number) => core.store.state.drafts.get(id)!.status;
 describe('the command list', () => {
   it('declares each manager command once, with a usage that starts with its name', () => {
     const names = COMMANDS.map((c) => c.name);
-    expect(names).toEqual(['pending', 'show', 'approve', 'edit', 'reject', 'retry', 'help']);
+    expect(names).toEqual(['pending', 'show', 'approve', 'edit', 'reject', 'retry', 'learned', 'forget', 'kb', 'help']);
     expect(new Set(names).size).toBe(names.length);
     for (const c of COMMANDS) {
       expect(c.usage.startsWith(`/${c.name}`)).toBe(true);
@@ -240,5 +240,33 @@ describe('error boundary', () => {
     const reply = await commands.dispatchText(alice, `/approve ${draft.id}`);
     expect(reply).toEqual({ text: ERROR_MESSAGES.internal, ephemeral: true });
     expect(core.log.entries).toEqual([expect.objectContaining({ level: 'error', msg: 'command.failed', obj: expect.objectContaining({ command: 'approve' }) })]);
+  });
+});
+
+describe('knowledge commands', () => {
+  it('lists learned answers of the manager\'s communities only, and forgets one with an audit entry', async () => {
+    const mine = await core.store.knowledge.learn({ communityId: 'alpha', question: 'Do you ship to Uganda?', answer: 'Yes, 5-7 days.', language: 'en', draftId: 3, createdBy: 'sandbox:alice' });
+    const theirs = await core.store.knowledge.learn({ communityId: 'beta', question: '¿Abren el domingo?', answer: 'Sí.', language: 'es', draftId: 4, createdBy: 'sandbox:bruno' });
+    const list = (await commands.dispatchText(alice, '/learned'))!.text;
+    expect(list).toContain(`L${mine.id} · Q: Do you ship to Uganda?`);
+    expect(list).not.toContain('domingo');
+    expect((await commands.dispatchText(alice, `/forget L${theirs.id}`))!.text).toBe(`There is no learned answer L${theirs.id} in your communities.`);
+    expect((await commands.dispatchText(alice, `/forget ${mine.id}`))!.text).toContain(`L${mine.id} removed`);
+    expect(core.store.state.learned.map((e) => e.id)).toEqual([theirs.id]);
+    expect(core.store.auditOf('knowledge.forgotten')).toMatchObject([{ communityId: 'alpha', actor: 'sandbox:alice', subject: `learned:${mine.id}` }]);
+  });
+
+  it('refuses /forget and /kb from a member who is not a manager', async () => {
+    const entry = await core.store.knowledge.learn({ communityId: 'alpha', question: 'Q?', answer: 'A.', language: 'en', draftId: 1, createdBy: 'x' });
+    expect((await commands.dispatchText(member, `/forget ${entry.id}`))!.text).toBe(ERROR_MESSAGES.not_a_manager);
+    expect((await commands.dispatchText(member, '/kb delivery'))!.text).toBe(ERROR_MESSAGES.not_a_manager);
+    expect(core.store.state.learned).toHaveLength(1);
+  });
+
+  it('shows what /kb finds, with scores and sources, and says so when nothing matches', async () => {
+    await core.store.knowledge.learn({ communityId: 'alpha', question: 'Do you ship to Uganda?', answer: 'Yes, 5-7 days.', language: 'en', draftId: 3, createdBy: 'sandbox:alice' });
+    expect((await commands.dispatchText(alice, '/kb shipping to uganda'))!.text).toMatch(/^Best matches for "shipping to uganda":\n\d\.\d\d · learned\/3\n {6}Yes, 5-7 days\.$/);
+    expect((await commands.dispatchText(alice, '/kb'))!.text).toContain('Usage: /kb <question>');
+    expect((await commands.dispatchText(alice, '/kb zebra'))!.text).toBe('Nothing in the knowledge base matches "zebra".');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DraftRequest } from '../../../../src/core/ports.js';
-import type { DraftKind, Labels } from '../../../../src/core/types.js';
+import type { DraftKind, KnowledgePassage, Labels } from '../../../../src/core/types.js';
+import { OFFLINE_ANSWER_MAX_CHARS } from '../../../../src/llm/offline/knowledge-answer.js';
 import { createOfflineProvider, OFFLINE_PROVIDER_NAME } from '../../../../src/llm/offline/offline-provider.js';
 import { loadPromptRegistry } from '../../../../src/llm/prompt-registry.js';
 
@@ -78,14 +79,20 @@ describe('offline provider: drafting', () => {
   });
 
   it('explains why it drafted: the kind, severity, language and the labeler’s evidence', async () => {
-    const q = await provider.draft(request('question', { language: 'ru', reasons: ['asks with a question mark'] }));
-    expect(q.reason).toBe('Question in ru: asks with a question mark.');
-    const n = await provider.draft(request('negative', { language: 'es', severity: 3, reasons: ['complaint vocabulary: "estafa"'] }));
+    const q = await provider.draft(request('question', { language: 'ru', reasons: ['asks with a question mark'] }, 'ru'));
+    expect(q.reason).toBe('Question in ru: asks with a question mark. Nothing in the knowledge base answers it: edit in the answer, and approving teaches Jamii for next time.');
+    const n = await provider.draft(request('negative', { language: 'es', severity: 3, reasons: ['complaint vocabulary: "estafa"'] }, 'es'));
     expect(n.reason).toBe('Negative feedback (severity 3/3) in es: complaint vocabulary: "estafa".');
   });
 
+  it('says when the draft is in a language the desk does not read, since it cannot translate', async () => {
+    const q = await provider.draft(request('question', { language: 'sw' }, 'en'));
+    expect(q.reason).toContain('Written in sw; the offline provider cannot translate it for the desk.');
+    expect(q.translation).toBeNull();
+  });
+
   it('still gives a reason when the labels carry no evidence', async () => {
-    expect((await provider.draft(request('question', { reasons: [] }))).reason).toBe('Question in en: labelled by rules.');
+    expect((await provider.draft(request('question', { reasons: [] }))).reason).toMatch(/^Question in en: labelled by rules\./);
   });
 
   it('leaves no unfilled {{placeholders}} in any draft', async () => {
@@ -99,5 +106,71 @@ describe('offline provider: classify', () => {
   it('labels with the rules, using the community language when the text gives no evidence', async () => {
     expect(await provider.classify('👍', { communityLanguage: 'sw' })).toMatchObject({ language: 'sw', isQuestion: false, isNegative: false });
     expect(await provider.classify('¿Dónde está la tienda?', { communityLanguage: 'en' })).toMatchObject({ language: 'es', isQuestion: true });
+  });
+});
+
+describe('offline provider: answers from the knowledge base', () => {
+  const passage = (over: Partial<KnowledgePassage>): KnowledgePassage => ({
+    chunkId: 1,
+    kind: 'faq',
+    source: 'faq.md',
+    heading: 'Duka FAQ › How long does delivery take?',
+    question: 'How long does delivery take?',
+    text: 'Orders inside Nairobi arrive in 1-2 working days. The rest of Kenya takes 3-5 days.',
+    language: 'en',
+    score: 0.8,
+    ...over,
+  });
+  const asking = (text: string, passages: KnowledgePassage[], language = 'en', communityLanguage = 'en'): DraftRequest => {
+    const r = request('question', { language }, communityLanguage);
+    return { ...r, message: { ...r.message, text }, passages };
+  };
+
+  it('quotes a well-matching FAQ answer and cites it', async () => {
+    const result = await provider.draft(asking('how long does delivery take to Nakuru?', [passage({})]));
+    expect(result.text).toBe('Hi Amina! Orders inside Nairobi arrive in 1-2 working days. The rest of Kenya takes 3-5 days.');
+    expect(result.sources).toEqual([{ source: 'faq.md', heading: 'Duka FAQ › How long does delivery take?' }]);
+    expect(result.promptName).toBe('offline-answer');
+    expect(result.reason).toContain('Answered from faq.md › Duka FAQ › How long does delivery take? (match 0.80).');
+  });
+
+  it('takes the sentences of a document section that share the question’s words', async () => {
+    const doc = passage({
+      kind: 'document',
+      source: 'app/troubleshooting.md',
+      heading: 'Troubleshooting › Payments',
+      question: null,
+      text: 'We accept cards and M-Pesa. Card payments that fail with code 51 mean insufficient funds. Refunds go back to the same card.',
+    });
+    const result = await provider.draft(asking('my card payment failed with code 51', [doc]));
+    expect(result.text).toBe('Hi Amina! Card payments that fail with code 51 mean insufficient funds.');
+  });
+
+  it('answers in the member’s language from a passage in that language', async () => {
+    const ru = passage({ source: 'faq.ru.md', heading: 'Сколько идёт доставка?', question: 'Сколько идёт доставка?', text: 'По Москве доставка занимает 1-2 дня.', language: 'ru' });
+    const result = await provider.draft(asking('сколько идёт доставка?', [passage({ score: 0.9 }), ru], 'ru', 'en'));
+    expect(result.text).toBe('Amina, здравствуйте! По Москве доставка занимает 1-2 дня.');
+    expect(result.language).toBe('ru');
+  });
+
+  it('drafts a holding reply when the only good passage is in another language, or matches too weakly', async () => {
+    const onlyEnglish = await provider.draft(asking('сколько идёт доставка?', [passage({})], 'ru', 'en'));
+    expect(onlyEnglish.promptName).toBe('offline-question');
+    expect(onlyEnglish.sources).toEqual([]);
+    const weak = await provider.draft(asking('how long does delivery take?', [passage({ score: 0.35 })]));
+    expect(weak.promptName).toBe('offline-question');
+    expect(weak.reason).toContain('related passage (faq.md › Duka FAQ › How long does delivery take?, match 0.35), not close enough to quote');
+  });
+
+  it('never quotes knowledge into a reply to a complaint', async () => {
+    const result = await provider.draft({ ...request('negative', { language: 'en' }), passages: [passage({ score: 0.95 })] });
+    expect(result.promptName).toBe('offline-negative');
+  });
+
+  it('clips a long answer at a sentence boundary', async () => {
+    const long = Array.from({ length: 40 }, (_, i) => `Sentence number ${i} about delivery.`).join(' ');
+    const result = await provider.draft(asking('delivery?', [passage({ text: long })]));
+    expect(result.text.length).toBeLessThanOrEqual(OFFLINE_ANSWER_MAX_CHARS + 'Hi Amina! '.length);
+    expect(result.text.endsWith('about delivery.')).toBe(true);
   });
 });

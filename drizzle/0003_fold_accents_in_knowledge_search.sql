@@ -1,0 +1,5 @@
+ALTER TABLE "knowledge_chunks" drop column "search";--> statement-breakpoint
+ALTER TABLE "knowledge_chunks" ADD COLUMN "search" "tsvector" GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, translate(lower(coalesce(question, '') || ' ' || coalesce(heading, '') || ' ' || text), 'ёáéíóúüñàèìòùâêîôûç', 'еaeiouunaeiouaeiouc'))) STORED NOT NULL;--> statement-breakpoint
+ALTER TABLE "knowledge_chunks" drop column "title_search";--> statement-breakpoint
+ALTER TABLE "knowledge_chunks" ADD COLUMN "title_search" "tsvector" GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, translate(lower(coalesce(question, '') || ' ' || coalesce(heading, '')), 'ёáéíóúüñàèìòùâêîôûç', 'еaeiouunaeiouaeiouc'))) STORED NOT NULL;--> statement-breakpoint
+CREATE INDEX "knowledge_chunks_search_idx" ON "knowledge_chunks" USING gin ("search");

@@ -1,0 +1,83 @@
+/**
+ * Bot API failures → Jamii's error taxonomy. The question for every failed send is whether the
+ * message may exist anyway: an answer from Telegram (GrammyError) means it does not; a network
+ * failure before the request left means it does not; anything after it left is `unknown`.
+ */
+import { GrammyError, HttpError } from 'grammy';
+import { DeliveryError } from '../../core/errors.js';
+
+/** Why a chat can no longer be posted to: the bot was kicked or blocked, or the chat is gone. */
+export type ChatGoneReason = 'forbidden' | 'chat_not_found';
+
+export interface TelegramFailure {
+  error: DeliveryError;
+  /** Set when the chat should be marked inactive. */
+  chatGone: ChatGoneReason | null;
+  /** A group that became a supergroup answers with its new id. */
+  migrateToChatId: number | null;
+  /** Seconds Telegram asked us to wait (a 429 the auto-retry plugin did not wait out). */
+  retryAfterSeconds: number | null;
+}
+
+/** Node error codes meaning no connection was made, so nothing was sent. */
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+
+function causeCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    const errno = (current as { errno?: unknown }).errno;
+    if (typeof errno === 'string') codes.push(errno);
+    current = (current as { error?: unknown; cause?: unknown }).error ?? (current as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+/** A short, token-free description of a Bot API failure (for outbox rows, audit and logs). */
+export function describeTelegramError(error: unknown): string {
+  if (error instanceof GrammyError) return `telegram ${error.method}: ${error.error_code} ${error.description}`;
+  if (error instanceof HttpError) {
+    const codes = causeCodes(error);
+    return `telegram network error${codes.length > 0 ? ` (${codes.join(', ')})` : ''}`;
+  }
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Classifies a failed send or edit. */
+export function classifyTelegramError(error: unknown): TelegramFailure {
+  const why = describeTelegramError(error);
+  const base = { chatGone: null, migrateToChatId: null, retryAfterSeconds: null };
+  if (error instanceof GrammyError) {
+    const code = error.error_code;
+    const description = error.description.toLowerCase();
+    if (code === 429) {
+      const retryAfterSeconds = error.parameters.retry_after ?? null;
+      return { ...base, retryAfterSeconds, error: new DeliveryError('not_sent', true, why, { cause: error, details: { retryAfterSeconds } }) };
+    }
+    if (code === 403) {
+      return { ...base, chatGone: 'forbidden', error: new DeliveryError('not_sent', false, why, { cause: error, details: { chatGone: true } }) };
+    }
+    if (error.parameters.migrate_to_chat_id !== undefined) {
+      return { ...base, migrateToChatId: error.parameters.migrate_to_chat_id, error: new DeliveryError('not_sent', true, why, { cause: error }) };
+    }
+    if (code === 400 && description.includes('chat not found')) {
+      return { ...base, chatGone: 'chat_not_found', error: new DeliveryError('not_sent', false, why, { cause: error, details: { chatGone: true } }) };
+    }
+    if (code >= 500) {
+      // The Bot API server failed while handling it: it may have posted.
+      return { ...base, error: new DeliveryError('unknown', false, why, { cause: error }) };
+    }
+    return { ...base, error: new DeliveryError('not_sent', false, why, { cause: error }) };
+  }
+  if (error instanceof HttpError && causeCodes(error).some((c) => NOT_CONNECTED_CODES.has(c))) {
+    return { ...base, error: new DeliveryError('not_sent', true, why, { cause: error }) };
+  }
+  return { ...base, error: new DeliveryError('unknown', false, why, { cause: error }) };
+}
+
+/** Editing a card to what it already shows is not a failure. */
+export function isNotModified(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 400 && /message is not modified/i.test(error.description);
+}

@@ -1,0 +1,94 @@
+/** The conversation around a message, as drafting needs it: context, bursts, the member, answers. */
+import type { ConversationRepository } from '../../core/ports.js';
+import type { DbSession } from '../database.js';
+
+/** How far around a message a burst is looked for, in burst windows. */
+const BURST_SCAN_WINDOWS = 10;
+
+const RECENT_BEFORE = `
+select coalesce(a.display_name, 'unknown') as author, m.text, m.from_bot, m.created_at
+from messages q
+join messages m on m.chat_id = q.chat_id
+  and (q.thread_id is null or m.thread_id = q.thread_id or m.platform_message_id = q.thread_id)
+left join members a on a.id = m.author_id
+where q.id = $1 and m.id <> q.id and not m.is_service
+  and (m.created_at, m.id) < (q.created_at, q.id)
+order by m.created_at desc, m.id desc
+limit $2`;
+
+const BURST_CANDIDATES = `
+select m.id::int8 as id, m.created_at,
+       exists (select 1 from drafts d where d.message_id = m.id or d.merged_message_ids @> array[m.id]) as drafted
+from messages q
+join messages m on m.chat_id = q.chat_id and m.author_id = q.author_id and m.thread_id is not distinct from q.thread_id
+where q.id = $1 and not m.is_service
+  and m.created_at between q.created_at - make_interval(secs => $2) and q.created_at + make_interval(secs => $2)
+order by m.created_at, m.id`;
+
+const MEMBER_CONTEXT = `
+select a.first_seen_at,
+       (select count(*) from messages m2 join chats c2 on c2.id = m2.chat_id
+         where m2.author_id = q.author_id and c2.community_id = c.community_id
+           and m2.is_negative and m2.created_at >= $2::timestamptz and m2.id <> q.id)::int as complaints
+from messages q
+join chats c on c.id = q.chat_id
+left join members a on a.id = q.author_id
+where q.id = $1`;
+
+const MARK_ANSWERED = `
+update drafts d
+set answered_by_name = coalesce(a.display_name, 'a member'), answered_by_message_id = r.id, answered_at = r.created_at, updated_at = now()
+from messages r
+join messages q on q.chat_id = r.chat_id
+  and (q.platform_message_id = r.reply_to_platform_message_id or q.platform_message_id = r.thread_id)
+left join members a on a.id = r.author_id
+where r.id = any($1::int8[]) and d.message_id = q.id and d.status = 'pending' and d.answered_at is null
+  and not r.from_bot and r.author_id is distinct from q.author_id and r.id <> q.id
+returning d.id`;
+
+export function createConversationRepository(s: DbSession): ConversationRepository {
+  return {
+    async recentBefore(messageId, limit) {
+      const { rows } = await s.sql.executeSql(RECENT_BEFORE, [messageId, limit]);
+      return (rows as Array<{ author: string; text: string; from_bot: boolean; created_at: Date | string }>)
+        .map((r) => ({ author: r.author, text: r.text, isBot: r.from_bot, sentAt: new Date(r.created_at) }))
+        .reverse();
+    },
+
+    async burstOf(messageId, windowSeconds) {
+      const { rows } = await s.sql.executeSql(BURST_CANDIDATES, [messageId, windowSeconds * BURST_SCAN_WINDOWS]);
+      const list = (rows as Array<{ id: string | number; created_at: Date | string; drafted: boolean }>).map((r) => ({
+        id: Number(r.id),
+        at: new Date(r.created_at).getTime(),
+        drafted: r.drafted,
+      }));
+      const at = list.findIndex((m) => m.id === messageId);
+      if (at < 0) return [];
+      // Walk out from the message while each neighbour is within the window of the last one taken.
+      let first = at;
+      while (first > 0 && !list[first - 1]!.drafted && list[first]!.at - list[first - 1]!.at <= windowSeconds * 1000) first--;
+      let last = at;
+      while (last < list.length - 1 && !list[last + 1]!.drafted && list[last + 1]!.at - list[last]!.at <= windowSeconds * 1000) last++;
+      return list.slice(first, last + 1).filter((m) => !m.drafted).map((m) => m.id);
+    },
+
+    async memberContext(messageId, since) {
+      const { rows } = await s.sql.executeSql(MEMBER_CONTEXT, [messageId, since.toISOString()]);
+      const row = rows[0] as { first_seen_at: Date | string | null; complaints: number } | undefined;
+      return { firstSeenAt: row?.first_seen_at ? new Date(row.first_seen_at) : null, complaints: Number(row?.complaints ?? 0) };
+    },
+
+    async setLabels(messageId, labels) {
+      await s.sql.executeSql(
+        `update messages set labels = $2, language = $3, is_question = $4, is_negative = $5, severity = $6, needs_draft = $7 where id = $1`,
+        [messageId, labels, labels.language, labels.isQuestion, labels.isNegative, labels.severity, labels.isQuestion || labels.isNegative],
+      );
+    },
+
+    async markAnsweredBy(replyMessageIds) {
+      if (replyMessageIds.length === 0) return [];
+      const { rows } = await s.sql.executeSql(MARK_ANSWERED, [replyMessageIds]);
+      return (rows as Array<{ id: number }>).map((r) => Number(r.id));
+    },
+  };
+}

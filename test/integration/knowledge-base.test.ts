@@ -1,0 +1,181 @@
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { searchTerms } from '../../src/core/knowledge/search-terms.js';
+import type { Store } from '../../src/core/ports.js';
+import { openDatabase, type Database } from '../../src/db/database.js';
+import { createStore } from '../../src/db/store.js';
+import { createKnowledgeIndexer, type KnowledgeIndexer } from '../../src/knowledge/knowledge-indexer.js';
+import { DATABASES } from '../support/databases.js';
+import { dropPostgresDatabase, freshPostgresUrl, pgliteTemplate } from '../support/harness.js';
+
+const log = pino({ level: 'silent' });
+
+const FILES: Record<string, string> = {
+  'faq.md': `# Duka FAQ
+
+## How long does delivery take?
+Orders inside Nairobi arrive in 1-2 working days; the rest of Kenya in 3-5 days.
+
+## Can I return an item?
+Yes: unused items can be returned within 30 days from the app, under Orders › Return.
+`,
+  'faq.ru.md': `## Сколько идёт доставка?
+По Москве доставка занимает 1-2 дня, по России — до недели.
+
+## Как вернуть товар?
+Неиспользованный товар можно вернуть в течение 30 дней через приложение.
+`,
+  'faq.sw.md': `## Usafirishaji huchukua muda gani?
+Oda za Nairobi hufika ndani ya siku 1-2 za kazi; sehemu nyingine za Kenya siku 3-5.
+
+## Ninawezaje kurudisha bidhaa?
+Bidhaa ambayo haijatumika inaweza kurudishwa ndani ya siku 30 kupitia programu.
+`,
+  'faq.es.md': `## ¿Cuánto tarda el envío?
+Los pedidos llegan en 2-4 días hábiles a toda la península.
+
+## ¿Puedo devolver un producto?
+Sí, tienes 30 días para devolver productos sin usar desde la app.
+`,
+  'app/troubleshooting.md': `# Troubleshooting
+
+## Login
+If the app says "session expired", log out and log in again. Resetting the password is under Settings › Account.
+
+## Payments
+Card payments that fail with code 51 mean insufficient funds; M-Pesa payments confirm within 2 minutes.
+`,
+};
+
+/** Deterministic bag-of-words vectors: texts sharing words point the same way. */
+function fakeEmbed(texts: string[]): Promise<number[][]> {
+  return Promise.resolve(
+    texts.map((t) => {
+      const v = new Array<number>(64).fill(0);
+      for (const w of searchTerms(t)) {
+        let h = 0;
+        for (const ch of w) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+        v[h % 64]! += 1;
+      }
+      return v;
+    }),
+  );
+}
+
+describe.each(DATABASES)('knowledge base on %s', (kind) => {
+  let db: Database;
+  let store: Store;
+  let dir: string;
+  let indexer: KnowledgeIndexer;
+  let url: string | undefined;
+
+  beforeAll(async () => {
+    url = kind === 'postgres' ? await freshPostgresUrl() : undefined;
+    db = await openDatabase({
+      databaseUrl: url,
+      dataDir: '',
+      memory: true,
+      log,
+      vectors: true,
+      ...(kind === 'pglite' ? { pgliteLoadDataDir: await pgliteTemplate() } : {}),
+    });
+    store = createStore({ db, communityOf: () => 'duka', enqueuerFor: () => ({ enqueue: async () => undefined }), embeddingModel: 'fake-embed' });
+    await store.communities.upsert([{ id: 'duka', name: 'Duka', language: 'en' }, { id: 'other', name: 'Other', language: 'en' }]);
+  });
+  afterAll(async () => {
+    await db.close();
+    if (url) await dropPostgresDatabase(url);
+  });
+
+  const write = (files: Record<string, string>) => {
+    for (const [rel, content] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), content);
+    }
+  };
+  const search = async (text: string, communityId = 'duka') => store.knowledge.search(communityId, { terms: searchTerms(text), limit: 3 });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'jamii-kb-'));
+    write(FILES);
+    indexer = createKnowledgeIndexer({ store, folders: [{ communityId: 'duka', dir }], log });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => undefined);
+
+  it('indexes every file, keeping each chunk\'s source path and heading', async () => {
+    const [report] = await indexer.syncAll();
+    expect(report!.indexed.sort()).toEqual(Object.keys(FILES).sort());
+    const [best] = await search('how long does delivery take to Mombasa');
+    expect(best).toMatchObject({ source: 'faq.md', kind: 'faq', question: 'How long does delivery take?' });
+    expect(best!.heading).toBe('Duka FAQ › How long does delivery take?');
+    expect(best!.score).toBeGreaterThan(0.3);
+  });
+
+  it.each([
+    ['en', 'my payment failed with code 51, what does it mean', 'app/troubleshooting.md', 'Troubleshooting › Payments'],
+    ['ru', 'подскажите сколько дней доставка по москве', 'faq.ru.md', 'Сколько идёт доставка?'],
+    ['ru', 'хочу вернуть товар, как это сделать', 'faq.ru.md', 'Как вернуть товар?'],
+    ['sw', 'nataka kurudisha bidhaa niliyonunua jana', 'faq.sw.md', 'Ninawezaje kurudisha bidhaa?'],
+    ['sw', 'usafirishaji wa oda yangu utachukua siku ngapi', 'faq.sw.md', 'Usafirishaji huchukua muda gani?'],
+    ['es', '¿cuántos días tarda el envío de mi pedido?', 'faq.es.md', '¿Cuánto tarda el envío?'],
+    ['es', 'quiero devolver unos productos', 'faq.es.md', '¿Puedo devolver un producto?'],
+  ])('retrieves the right passage for a question in %s: %s', async (_lang, question, source, heading) => {
+    const [best] = await search(question);
+    expect(best?.source).toBe(source);
+    expect(best?.heading).toBe(heading);
+  });
+
+  it('returns nothing for a message that shares no content word with the knowledge', async () => {
+    expect(await search('hello everyone, good morning!')).toEqual([]);
+  });
+
+  it('keeps communities apart', async () => {
+    expect(await search('how long does delivery take', 'other')).toEqual([]);
+  });
+
+  it('re-indexes a changed file and forgets a deleted one', async () => {
+    write({ 'faq.md': FILES['faq.md']!.replace('1-2 working days', 'the same day if ordered before noon') });
+    unlinkSync(path.join(dir, 'faq.es.md'));
+    const [report] = await indexer.syncAll();
+    expect(report!.indexed).toEqual(['faq.md']);
+    expect(report!.removed).toEqual(['faq.es.md']);
+    expect(report!.unchanged).toBe(3);
+    const [best] = await search('how long does delivery take');
+    expect(best!.text).toContain('same day if ordered before noon');
+    expect((await search('¿cuánto tarda el envío?')).map((p) => p.source)).not.toContain('faq.es.md');
+    const [again] = await indexer.syncAll();
+    expect(again!.indexed).toEqual([]);
+  });
+
+  it('learns an answer from a decision, finds it, lists it and forgets it', async () => {
+    const entry = await store.knowledge.learn({ communityId: 'duka', question: 'Do you ship to Uganda?', answer: 'Yes, Kampala orders take 5-7 days.', language: 'en', draftId: 42, createdBy: 'telegram:7' });
+    expect(entry).toMatchObject({ communityId: 'duka', question: 'Do you ship to Uganda?', draftId: 42, createdBy: 'telegram:7' });
+    const [best] = await search('do you ship to uganda');
+    expect(best).toMatchObject({ kind: 'learned', source: 'learned/42', question: 'Do you ship to Uganda?', text: 'Yes, Kampala orders take 5-7 days.' });
+    expect((await store.knowledge.listLearned('duka', 10)).map((e) => e.id)).toEqual([entry.id]);
+    expect(await store.knowledge.forget('other', entry.id)).toBe(false);
+    expect(await store.knowledge.forget('duka', entry.id)).toBe(true);
+    expect((await search('do you ship to uganda')).map((p) => p.kind)).not.toContain('learned');
+  });
+
+  it(kind === 'pglite' ? 'searches vectors and text together (pgvector ships with PGlite)' : 'falls back to full-text search when pgvector is not installed', async () => {
+    const vectorIndexer = createKnowledgeIndexer({ store, folders: [{ communityId: 'duka', dir }], log, embeddingModel: 'fake-embed', provider: { name: 'fake', classify: () => Promise.reject(new Error('unused')), draft: () => Promise.reject(new Error('unused')), embed: fakeEmbed } });
+    const embedded = await vectorIndexer.embedPending();
+    const [vector] = await fakeEmbed(['payments card code 51 insufficient funds']);
+    const passages = await store.knowledge.search('duka', { terms: searchTerms('card payment code 51'), vector, limit: 3 });
+    expect(passages[0]?.heading).toBe('Troubleshooting › Payments');
+    if (kind === 'pglite') {
+      expect(db.vectors).toBe(true);
+      expect(embedded).toBeGreaterThan(0);
+      // A vector-only match: no word in common with the text query, found through the embedding.
+      const [onlyVector] = await store.knowledge.search('duka', { terms: [], vector, limit: 1 });
+      expect(onlyVector?.heading).toBe('Troubleshooting › Payments');
+    } else {
+      expect(embedded).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,53 @@
+/** Posting to Telegram when it pushes back: 429 is waited out, 403 retires the chat. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
+import { buttonPress, buttonsOf, cardFor, groupMessage, MANAGER, MEMBER, startFakeTelegram, SUPERGROUP, telegramEnv, type FakeTelegram } from '../support/fake-telegram-server.js';
+
+let fake: FakeTelegram;
+let app: TestJamii;
+
+beforeEach(async () => {
+  fake = await startFakeTelegram();
+  app = await startTestJamii({ env: telegramEnv(fake) });
+});
+
+afterEach(async () => {
+  await app.stop();
+  await fake.close();
+});
+
+const toGroup = (p: Record<string, any>) => Number(p.chat_id) === SUPERGROUP.id;
+
+async function approveQuestion(text: string) {
+  fake.push(groupMessage(MEMBER, text));
+  const card = await waitFor(async () => cardFor(fake, MANAGER.id, text), 15_000, 'card');
+  const draftId = Number(/approve:(\d+)/.exec(buttonsOf(card).join(' '))?.[1]);
+  fake.push(buttonPress(MANAGER, card, `approve:${draftId}`));
+  return { card, draftId };
+}
+
+describe('Telegram delivery under pressure', () => {
+  it('waits out a 429 retry_after and then posts the reply once', async () => {
+    fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }, { when: toGroup });
+    await approveQuestion('How long does delivery to Nakuru take?');
+    await waitFor(async () => fake.postsTo(SUPERGROUP.id)[0], 15_000, 'reply after the 429');
+    const attempts = fake.callsOf('sendMessage').filter((c) => toGroup(c.payload));
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.postsTo(SUPERGROUP.id)).toHaveLength(1);
+  });
+
+  it('marks the chat inactive on 403 and hands the draft back to the desk instead of retrying', async () => {
+    fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat' }, { when: toGroup, times: 10 });
+    const { card, draftId } = await approveQuestion('Why was my order cancelled?');
+    const notice = await waitFor(async () => fake.postsTo(MANAGER.id).find((p) => p.text.includes(`Draft #${draftId}`) && /refused the reply/.test(p.text)), 15_000, 'desk notice');
+    expect(notice.text).toContain(`/retry ${draftId}`);
+    await waitFor(async () => card.edits.some((e) => /FAILED to post/.test(e.text)), 15_000, 'card shows the failure');
+    expect(buttonsOf(card)).toEqual([`retry:${draftId}`]);
+    const chat = await app.jamii.db.sql.executeSql(`select active from chats where platform = 'telegram' and platform_chat_id = '${SUPERGROUP.id}'`);
+    expect(chat.rows[0]).toEqual({ active: false });
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(fake.callsOf('sendMessage').filter((c) => toGroup(c.payload))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,362 @@
+/**
+ * A loopback fake of the Telegram Bot API for tests: POST /bot<token>/<method> with JSON or
+ * form bodies, as grammY sends them. Updates queued with `push` are served by getUpdates
+ * (offset confirms, limit caps, timeout long-polls until an update arrives); the bot's posts are
+ * kept per chat; every call is recorded; failures (429 with retry_after, 403, anything) and
+ * stalls (a call recorded but never answered) can be injected.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Update } from 'grammy/types';
+
+export const FAKE_BOT = { id: 777000111, is_bot: true, first_name: 'Jamii', username: 'jamii_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } as const;
+
+export interface RecordedCall {
+  method: string;
+  payload: Record<string, any>;
+  at: number;
+}
+
+export interface BotPost {
+  chatId: number;
+  messageId: number;
+  text: string;
+  payload: Record<string, any>;
+  edits: Array<Record<string, any>>;
+}
+
+export interface InjectedError {
+  error_code: number;
+  description: string;
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number };
+}
+
+interface Rule {
+  method: string;
+  when: (payload: Record<string, any>) => boolean;
+  times: number;
+  respond: 'error' | 'stall' | 'destroy';
+  error?: InjectedError;
+}
+
+export interface FakeTelegram {
+  /** The API root to give grammY (TELEGRAM_API_ROOT). */
+  apiRoot: string;
+  token: string;
+  calls: RecordedCall[];
+  /** Messages the bot posted, in order. */
+  posts: BotPost[];
+  webhook: { url: string; secret_token?: string; allowed_updates?: string[] } | null;
+  /** Updates not yet confirmed by a getUpdates offset. */
+  pending(): Update[];
+  /** The highest offset a getUpdates call has confirmed. */
+  confirmedOffset(): number;
+  /** Queues an update; returns its update_id. */
+  push(update: Record<string, unknown>): number;
+  callsOf(method: string): RecordedCall[];
+  postsTo(chatId: number): BotPost[];
+  /** The next `times` calls of `method` matching `when` fail with `error`. */
+  failNext(method: string, error: InjectedError, options?: { times?: number; when?: (payload: Record<string, any>) => boolean }): void;
+  /** The next matching call is recorded (and counted as posted) but never answered. */
+  stallNext(method: string, options?: { times?: number; when?: (payload: Record<string, any>) => boolean }): void;
+  /** The next matching call's connection is destroyed before it is handled (a network failure). */
+  destroyNext(method: string, options?: { times?: number; when?: (payload: Record<string, any>) => boolean }): void;
+  close(): Promise<void>;
+}
+
+function parseForm(text: string): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    try {
+      out[k] = JSON.parse(v);
+    } catch {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, any>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  const type = req.headers['content-type'] ?? '';
+  const query = parseForm(new URL(req.url ?? '/', 'http://x').search.slice(1));
+  if (!text) return query;
+  if (type.includes('application/json')) return { ...query, ...(JSON.parse(text) as Record<string, any>) };
+  if (type.includes('application/x-www-form-urlencoded')) return { ...query, ...parseForm(text) };
+  if (type.includes('multipart/form-data')) {
+    const boundary = /boundary=(.+)$/.exec(type)?.[1];
+    const out: Record<string, any> = { ...query };
+    for (const part of boundary ? text.split(`--${boundary}`) : []) {
+      const m = /name="([^"]+)"\r\n\r\n([\s\S]*)\r\n$/.exec(part);
+      if (!m) continue;
+      try {
+        out[m[1]!] = JSON.parse(m[2]!);
+      } catch {
+        out[m[1]!] = m[2];
+      }
+    }
+    return out;
+  }
+  return query;
+}
+
+export async function startFakeTelegram(options: { token?: string; admins?: Array<{ id: number; first_name: string }> } = {}): Promise<FakeTelegram> {
+  const token = options.token ?? '123456789:AAH-fake-token-for-tests_0123456789';
+  const calls: RecordedCall[] = [];
+  const posts: BotPost[] = [];
+  let updates: Update[] = [];
+  let nextUpdateId = 500_000;
+  let confirmed = 0;
+  const nextMessageId = new Map<number, number>();
+  const rules: Rule[] = [];
+  const waiters = new Set<() => void>();
+  const stalled = new Set<ServerResponse>();
+  const state: { webhook: FakeTelegram['webhook'] } = { webhook: null };
+
+  const reply = (res: ServerResponse, status: number, body: unknown) => {
+    if (res.destroyed) return;
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const ok = (res: ServerResponse, result: unknown) => reply(res, 200, { ok: true, result });
+
+  const post = (payload: Record<string, any>): BotPost => {
+    const chatId = Number(payload.chat_id);
+    const messageId = (nextMessageId.get(chatId) ?? 9000) + 1;
+    nextMessageId.set(chatId, messageId);
+    const p: BotPost = { chatId, messageId, text: String(payload.text ?? ''), payload, edits: [] };
+    posts.push(p);
+    return p;
+  };
+
+  const asMessage = (p: BotPost) => ({
+    message_id: p.messageId,
+    date: Math.floor(Date.now() / 1000),
+    chat: p.chatId < 0 ? { id: p.chatId, type: 'supergroup', title: 'Group' } : { id: p.chatId, type: 'private', first_name: 'Manager' },
+    from: FAKE_BOT,
+    text: p.text,
+    ...(p.payload.message_thread_id ? { message_thread_id: p.payload.message_thread_id, is_topic_message: true } : {}),
+    ...(p.payload.reply_markup ? { reply_markup: p.payload.reply_markup } : {}),
+  });
+
+  const getUpdates = async (req: IncomingMessage, res: ServerResponse, payload: Record<string, any>) => {
+    const offset = Number(payload.offset ?? 0);
+    if (offset > 0) {
+      confirmed = Math.max(confirmed, offset);
+      updates = updates.filter((u) => u.update_id >= offset);
+    }
+    const limit = Math.min(Math.max(Number(payload.limit ?? 100), 1), 100);
+    const timeoutMs = Math.min(Number(payload.timeout ?? 0), 50) * 1000;
+    const take = () => updates.slice(0, limit);
+    if (take().length === 0 && timeoutMs > 0) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        waiters.add(done);
+        req.socket.once('close', done);
+      });
+    }
+    ok(res, take());
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!m) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    if (m[1] !== token) return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    const method = m[2]!;
+    const payload = await readBody(req);
+    calls.push({ method, payload, at: Date.now() });
+    const rule = rules.find((r) => r.method === method && r.when(payload));
+    if (rule) {
+      rule.times -= 1;
+      if (rule.times <= 0) rules.splice(rules.indexOf(rule), 1);
+      if (rule.respond === 'destroy') return req.socket.destroy();
+      if (rule.respond === 'stall') {
+        if (method === 'sendMessage') post(payload);
+        stalled.add(res);
+        return;
+      }
+      return reply(res, rule.error!.error_code, { ok: false, ...rule.error });
+    }
+    switch (method) {
+      case 'getMe':
+        return ok(res, FAKE_BOT);
+      case 'getUpdates':
+        return getUpdates(req, res, payload);
+      case 'sendMessage':
+        return ok(res, asMessage(post(payload)));
+      case 'editMessageText':
+      case 'editMessageReplyMarkup': {
+        const target = posts.find((p) => p.chatId === Number(payload.chat_id) && p.messageId === Number(payload.message_id));
+        if (!target) return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message to edit not found' });
+        target.edits.push(payload);
+        if (method === 'editMessageText') target.text = String(payload.text);
+        return ok(res, asMessage(target));
+      }
+      case 'getChatAdministrators':
+        return ok(res, (options.admins ?? []).map((u) => ({ status: 'administrator', user: { ...u, is_bot: false }, can_be_edited: false, is_anonymous: false })));
+      case 'setWebhook':
+        state.webhook = { url: String(payload.url), secret_token: payload.secret_token, allowed_updates: payload.allowed_updates };
+        return ok(res, true);
+      case 'deleteWebhook':
+        state.webhook = null;
+        return ok(res, true);
+      case 'answerCallbackQuery':
+      case 'setMyCommands':
+      case 'deleteMyCommands':
+        return ok(res, true);
+      default:
+        return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => reply(res, 500, { ok: false, error_code: 500, description: String(error) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const addRule = (respond: Rule['respond'], method: string, opts: { times?: number; when?: (p: Record<string, any>) => boolean } = {}, error?: InjectedError) =>
+    rules.push({ method, respond, error, times: opts.times ?? 1, when: opts.when ?? (() => true) });
+
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    token,
+    calls,
+    posts,
+    get webhook() {
+      return state.webhook;
+    },
+    pending: () => [...updates],
+    confirmedOffset: () => confirmed,
+    push(update) {
+      const update_id = ++nextUpdateId;
+      updates.push({ update_id, ...update } as unknown as Update);
+      for (const w of [...waiters]) w();
+      return update_id;
+    },
+    callsOf: (method) => calls.filter((c) => c.method === method),
+    postsTo: (chatId) => posts.filter((p) => p.chatId === chatId),
+    failNext: (method, error, opts) => addRule('error', method, opts, error),
+    stallNext: (method, opts) => addRule('stall', method, opts),
+    destroyNext: (method, opts) => addRule('destroy', method, opts),
+    async close() {
+      for (const w of [...waiters]) w();
+      for (const res of stalled) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+// ---------------------------------------------------------------- realistic updates
+
+let messageCounter = 100;
+
+export interface Person {
+  id: number;
+  first_name: string;
+  last_name?: string;
+  username?: string;
+}
+
+export const SUPERGROUP = { id: -1001234567890, type: 'supergroup', title: 'Kilimo Hub', is_forum: true } as const;
+
+/** A member's message in a group (a forum topic when `threadId` is given). */
+export function groupMessage(from: Person, text: string, options: { chat?: Record<string, any>; threadId?: number; messageId?: number; replyTo?: Record<string, any> } = {}) {
+  const message_id = options.messageId ?? ++messageCounter;
+  const chat = options.chat ?? SUPERGROUP;
+  return {
+    message: {
+      message_id,
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from: { ...from, is_bot: false },
+      text,
+      ...(options.threadId !== undefined
+        ? {
+            message_thread_id: options.threadId,
+            is_topic_message: true,
+            reply_to_message: options.replyTo ?? { message_id: options.threadId, date: 1, chat, forum_topic_created: { name: 'Support', icon_color: 7322096 } },
+          }
+        : options.replyTo
+          ? { reply_to_message: options.replyTo }
+          : {}),
+    },
+  };
+}
+
+/** A message in the private chat of `from` with the bot; `/commands` get their entity. */
+export function privateMessage(from: Person, text: string, options: { replyTo?: Record<string, any> } = {}) {
+  const command = /^\/\S+/.exec(text);
+  return {
+    message: {
+      message_id: ++messageCounter,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: from.id, type: 'private', first_name: from.first_name },
+      from: { ...from, is_bot: false },
+      text,
+      ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}),
+      ...(options.replyTo ? { reply_to_message: options.replyTo } : {}),
+    },
+  };
+}
+
+/** A button press on a message the bot posted. */
+export function buttonPress(from: Person, post: BotPost, data: string) {
+  return {
+    callback_query: {
+      id: `cq-${++messageCounter}`,
+      from: { ...from, is_bot: false },
+      chat_instance: '-4242',
+      data,
+      message: {
+        message_id: post.messageId,
+        date: Math.floor(Date.now() / 1000),
+        chat: post.chatId < 0 ? { id: post.chatId, type: 'supergroup', title: 'Desk' } : { id: post.chatId, type: 'private', first_name: from.first_name },
+        from: FAKE_BOT,
+        text: post.text,
+      },
+    },
+  };
+}
+
+/** The bot's own post as a replied-to message (a manager replying to a force-reply prompt). */
+export function asRepliedTo(post: BotPost) {
+  return { message_id: post.messageId, date: Math.floor(Date.now() / 1000), chat: { id: post.chatId, type: 'private', first_name: 'Manager' }, from: FAKE_BOT, text: post.text };
+}
+
+// ---------------------------------------------------------------- Jamii against the fake
+
+export const MANAGER: Person = { id: 1001, first_name: 'Amina', last_name: 'Manager' };
+export const MEMBER: Person = { id: 2002, first_name: 'Baraka' };
+export const STRANGER: Person = { id: 3003, first_name: 'Chege' };
+
+/** Environment for a Jamii that talks to `fake` (long polling unless overridden). */
+export function telegramEnv(fake: FakeTelegram, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    JAMII_MANAGERS: `telegram:${MANAGER.id}`,
+    JAMII_SANDBOX: 'off',
+    ...extra,
+  };
+}
+
+/** The card the bot posted for a draft whose quote contains `quote`, in `chatId`. */
+export function cardFor(fake: FakeTelegram, chatId: number, quote: string): BotPost | undefined {
+  return fake.postsTo(chatId).find((p) => p.payload.parse_mode === 'HTML' && p.text.includes(quote));
+}
+
+/** The callback data of a card's buttons. */
+export function buttonsOf(post: BotPost): string[] {
+  const markup = post.edits.at(-1)?.reply_markup ?? post.payload.reply_markup;
+  return ((markup?.inline_keyboard ?? []) as Array<Array<{ callback_data: string }>>).flat().map((b) => b.callback_data);
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { createOutboundLimiter } from '../../../../src/connectors/telegram/rate-limiter.js';
+
+/** A limiter on a fake clock: `acquire` records when each send would go out. */
+function harness(options: { groupPerMinute?: number; perSecond?: number } = {}) {
+  let now = 0;
+  const waits: number[] = [];
+  const limiter = createOutboundLimiter({ ...options, now: () => now, sleep: async (ms) => void waits.push(ms) });
+  const sendAt = async (chatId: string) => {
+    const before = waits.length;
+    await limiter.acquire(chatId);
+    return now + (waits.length > before ? waits.at(-1)! : 0);
+  };
+  return { sendAt, advance: (ms: number) => void (now += ms) };
+}
+
+describe('outbound limiter', () => {
+  it('keeps one group to 20 messages a minute', async () => {
+    const { sendAt } = harness();
+    const times: number[] = [];
+    for (let i = 0; i < 21; i++) times.push(await sendAt('-100123'));
+    expect(times.slice(0, 20).every((t) => t < 1000)).toBe(true);
+    expect(times[20]).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('does not hold other chats behind a group that hit its limit', async () => {
+    const { sendAt } = harness();
+    for (let i = 0; i < 21; i++) await sendAt('-100123');
+    expect(await sendAt('-100999')).toBeLessThan(2000);
+    expect(await sendAt('555')).toBeLessThan(2000);
+  });
+
+  it('spaces all sends to about 30 a second', async () => {
+    const { sendAt } = harness();
+    const times: number[] = [];
+    for (let i = 0; i < 60; i++) times.push(await sendAt(String(1000 + i)));
+    expect(times[29]).toBeLessThan(1000);
+    expect(times[59]).toBeGreaterThanOrEqual(1900);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000 / 30 - 0.001);
+  });
+
+  it('lets a group send again once its minute has passed', async () => {
+    const { sendAt, advance } = harness({ groupPerMinute: 2 });
+    await sendAt('-1');
+    await sendAt('-1');
+    advance(61_000);
+    expect(await sendAt('-1')).toBe(61_000);
+  });
+});
