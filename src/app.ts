@@ -11,6 +11,7 @@ import { createCommunityDirectory } from './core/communities.js';
 import { createDeliveryService } from './core/delivery-service.js';
 import { createDraftingService } from './core/drafting-service.js';
 import { createIngestService, type IngestService } from './core/ingest-service.js';
+import { createPromptReplayService } from './core/prompts/prompt-replay.js';
 import type { Clock, PlatformSender, Store } from './core/ports.js';
 import type { Platform } from './core/types.js';
 import { createSandboxConnector, type SandboxConnector } from './connectors/sandbox/sandbox-connector.js';
@@ -23,6 +24,8 @@ import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
 import { createKnowledgeIndexer } from './knowledge/knowledge-indexer.js';
 import { registerWorkers } from './jobs/workers.js';
 import { labelMessage } from './llm/offline/heuristics.js';
+import { createDryRunProviders } from './llm/dry-run-providers.js';
+import { createPromptLibrary } from './llm/prompt-library.js';
 import { loadPromptRegistry } from './llm/prompt-registry.js';
 import { createLanguageProvider } from './llm/provider-factory.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -97,8 +100,13 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       ]),
     );
 
-    // 3. The language provider and the knowledge it drafts from (indexed before the first draft).
-    const provider = createLanguageProvider(config, { prompts, log: log.child({ part: 'llm' }), metrics });
+    // 3. The prompts in force (files, and each community's overrides), the language provider,
+    // and the knowledge it drafts from (indexed before the first draft).
+    const promptLibrary = createPromptLibrary({ files: prompts, versions: store.promptVersions, log: log.child({ part: 'prompts' }) });
+    await promptLibrary.refresh();
+    const stopPromptRefresh = promptLibrary.watch();
+    cleanups.push(async () => stopPromptRefresh());
+    const provider = createLanguageProvider(config, { prompts: promptLibrary, log: log.child({ part: 'llm' }), metrics });
     const indexer = createKnowledgeIndexer({
       store,
       folders: config.communities.map((c) => ({ communityId: c.id, dir: c.knowledgeDir })),
@@ -136,7 +144,14 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     });
     const approvals = createApprovalService({ store, access, metrics, clock, log: log.child({ part: 'approvals' }) });
     const delivery = createDeliveryService({ store, senders, communities, metrics, clock, log: log.child({ part: 'delivery' }) });
-    const commands = createCommandDispatcher({ services: { store, approvals }, access, audit: store.audit, log: log.child({ part: 'commands' }) });
+    const dryRun = { store, communities, providers: createDryRunProviders(config, { library: promptLibrary, log: log.child({ part: 'llm' }) }), clock, log: log.child({ part: 'prompts' }) };
+    const replays = createPromptReplayService({ ...dryRun, catalog: promptLibrary, deskPlatforms: () => senders.keys() });
+    const commands = createCommandDispatcher({
+      services: { store, approvals, prompts: { catalog: promptLibrary, dryRun, communities } },
+      access,
+      audit: store.audit,
+      log: log.child({ part: 'commands' }),
+    });
 
     // 5. Connectors.
     let sandbox: SandboxConnector | null = null;
@@ -176,6 +191,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       drafting,
       delivery,
       approvals,
+      replays,
       draftExpiryHours: config.drafts.expireAfterHours,
       clock,
       log: log.child({ part: 'workers' }),

@@ -9,6 +9,8 @@ import type { KnowledgePassage, Platform, StoredMessage } from './types.js';
 
 /** Messages before the member's that a provider sees as context. */
 export const DRAFT_CONTEXT_MESSAGES = 6;
+/** Extra recent messages fetched, so the burst's own messages can be left out of the context. */
+const BURST_CONTEXT_SLACK = 4;
 /** Knowledge passages handed to the provider per draft. */
 export const KNOWLEDGE_PASSAGES_PER_DRAFT = 4;
 /** A member first seen within this many days is "new". */
@@ -57,35 +59,65 @@ export async function retrievePassages(
 }
 
 /**
- * The context for drafting `message`, or null when its burst was already drafted (another job
- * folded it into an earlier draft).
+ * Contexts for drafting a batch of messages, in a fixed number of statements (plus one search
+ * per message of a community that has knowledge). A message folded into an earlier message's
+ * burst — in this batch or by an earlier job — gets no context: it is answered already.
  */
+export async function gatherDraftContexts(
+  deps: { store: Store; provider: LanguageProvider; log: Logger; now: Date; burstWindowSeconds: number },
+  messages: StoredMessage[],
+): Promise<Map<number, DraftContext>> {
+  const { store } = deps;
+  const covered = new Set<number>();
+  const bursts = new Map<number, number[]>();
+  for (const message of [...messages].sort((a, b) => a.id - b.id)) {
+    if (covered.has(message.id)) continue;
+    const ids = deps.burstWindowSeconds > 0 ? (await store.conversation.burstOf(message.id, deps.burstWindowSeconds)).filter((id) => !covered.has(id)) : [message.id];
+    if (!ids.includes(message.id)) continue;
+    bursts.set(message.id, ids);
+    for (const id of ids) covered.add(id);
+  }
+  const anchors = messages.filter((m) => bursts.has(m.id));
+  if (anchors.length === 0) return new Map();
+
+  const otherIds = [...bursts.entries()].flatMap(([anchor, ids]) => ids.filter((id) => id !== anchor));
+  const since = new Date(deps.now.getTime() - COMPLAINT_LOOKBACK_DAYS * DAY_MS);
+  const [others, recent, history, withKnowledge] = await Promise.all([
+    store.messages.getMany(otherIds),
+    store.conversation.recentBeforeMany(anchors.map((m) => m.id), DRAFT_CONTEXT_MESSAGES + BURST_CONTEXT_SLACK),
+    store.conversation.memberContextMany(anchors.map((m) => m.id), since),
+    store.knowledge.withKnowledge([...new Set(anchors.map((m) => m.communityId))]),
+  ]);
+  const byId = new Map(others.map((m) => [m.id, m]));
+
+  const contexts = new Map<number, DraftContext>();
+  for (const message of anchors) {
+    const burstIds = bursts.get(message.id)!;
+    const burst = [message, ...burstIds.flatMap((id) => (id === message.id ? [] : byId.get(id) ?? []))].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || a.id - b.id);
+    const text = burst.map((m) => m.text.trim()).filter(Boolean).join('\n');
+    // The conversation before the burst: the burst's own earlier messages are the request itself.
+    const earlier = (recent.get(message.id) ?? []).filter((c) => c.sentAt.getTime() < burst[0]!.sentAt.getTime()).slice(-DRAFT_CONTEXT_MESSAGES);
+    const member = history.get(message.id) ?? { firstSeenAt: null, complaints: 0 };
+    const passages = withKnowledge.has(message.communityId) ? await retrievePassages(store.knowledge, deps.provider, message.communityId, text, deps.log) : [];
+    contexts.set(message.id, {
+      message: { ...message, text },
+      mergedMessageIds: burstIds.filter((id) => id !== message.id),
+      recent: earlier,
+      member: {
+        isNew: member.firstSeenAt !== null && deps.now.getTime() - member.firstSeenAt.getTime() < NEW_MEMBER_DAYS * DAY_MS,
+        complaintsThisMonth: member.complaints,
+        language: message.labels?.language ?? 'en',
+      },
+      passages,
+    });
+  }
+  return contexts;
+}
+
+/** The context for drafting one message, or null when its burst was already drafted. */
 export async function gatherDraftContext(
   deps: { store: Store; provider: LanguageProvider; log: Logger; now: Date; burstWindowSeconds: number },
   message: StoredMessage,
 ): Promise<DraftContext | null> {
-  const { store } = deps;
-  const burstIds = deps.burstWindowSeconds > 0 ? await store.conversation.burstOf(message.id, deps.burstWindowSeconds) : [message.id];
-  if (!burstIds.includes(message.id)) return null;
-  const others = burstIds.filter((id) => id !== message.id);
-  const burst = others.length > 0 ? [...(await store.messages.getMany(others)), message].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || a.id - b.id) : [message];
-  const text = burst.map((m) => m.text.trim()).filter(Boolean).join('\n');
-  const first = burst[0]!;
-
-  const [recent, history, passages] = await Promise.all([
-    store.conversation.recentBefore(first.id, DRAFT_CONTEXT_MESSAGES),
-    store.conversation.memberContext(message.id, new Date(deps.now.getTime() - COMPLAINT_LOOKBACK_DAYS * DAY_MS)),
-    retrievePassages(store.knowledge, deps.provider, message.communityId, text, deps.log),
-  ]);
-  return {
-    message: { ...message, text },
-    mergedMessageIds: others,
-    recent,
-    member: {
-      isNew: history.firstSeenAt !== null && deps.now.getTime() - history.firstSeenAt.getTime() < NEW_MEMBER_DAYS * DAY_MS,
-      complaintsThisMonth: history.complaints,
-      language: message.labels?.language ?? 'en',
-    },
-    passages,
-  };
+  return (await gatherDraftContexts(deps, [message])).get(message.id) ?? null;
 }

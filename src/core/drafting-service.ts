@@ -6,15 +6,16 @@
  */
 import { cardText, cardView } from './desk-cards.js';
 import type { CommunityDirectory } from './communities.js';
-import { gatherDraftContext, PLATFORM_TEXT_LIMITS, type DraftContext } from './draft-context.js';
+import { gatherDraftContexts, type DraftContext } from './draft-context.js';
+import { writeDraft, type WrittenDraft } from './draft-writer.js';
 import { JamiiError } from './errors.js';
 import { isDraftDue } from './ingest-service.js';
-import type { Clock, CoreMetrics, DraftResult, LanguageProvider, Logger, Store } from './ports.js';
-import { allowedLinksFor, checkDraftText } from './safety/output-checks.js';
-import type { DraftKind, Labels, Platform, StoredMessage } from './types.js';
+import type { Clock, CoreMetrics, LanguageProvider, Logger, Store } from './ports.js';
+import type { Labels, Platform, StoredMessage } from './types.js';
 
-/** Longest reply Jamii will propose; the shortest platform limit (Discord's 2000) minus room. */
-export const DRAFT_TEXT_MAX_CHARS = 1900;
+export { DRAFT_TEXT_MAX_CHARS } from './draft-writer.js';
+/** Messages before one that a model sees when it labels it again. */
+const RECLASSIFY_CONTEXT_MESSAGES = 3;
 
 export interface DraftingOutcome {
   /** Ids of the drafts created. */
@@ -48,51 +49,29 @@ export function createDraftingService(deps: {
   const { store, provider, communities, metrics, clock, log } = deps;
   const burstWindowSeconds = deps.burstWindowSeconds ?? 0;
 
-  interface Proposal {
+  interface Proposal extends WrittenDraft {
     message: StoredMessage;
-    kind: DraftKind;
-    result: DraftResult;
-    text: string;
-    flags: string[];
     context: DraftContext;
   }
 
-  const labelsFor = async (message: StoredMessage): Promise<Labels | null> => {
-    if (!deps.reclassify) return message.labels;
-    const community = communities.get(message.communityId);
-    const recent = await store.conversation.recentBefore(message.id, 3);
-    const labels = await provider.classify(message.text, { communityLanguage: community.language, communityId: community.id, recent });
-    await store.conversation.setLabels(message.id, labels);
-    return labels;
+  /** Labels to draft by: as stored, or the provider's own when it labels again (a model). */
+  const labelled = async (messages: StoredMessage[]): Promise<StoredMessage[]> => {
+    if (!deps.reclassify) return messages;
+    const recent = await store.conversation.recentBeforeMany(messages.map((m) => m.id), RECLASSIFY_CONTEXT_MESSAGES);
+    const out: StoredMessage[] = [];
+    for (const message of messages) {
+      const community = communities.get(message.communityId);
+      const labels = await provider.classify(message.text, { communityLanguage: community.language, communityId: community.id, recent: recent.get(message.id) ?? [] });
+      await store.conversation.setLabels(message.id, labels);
+      out.push({ ...message, labels });
+    }
+    return out;
   };
 
-  const propose = async (message: StoredMessage): Promise<Proposal | null> => {
-    const labels = await labelsFor(message);
-    if (!labels || !isDraftDue(labels)) return null;
-    const kind: DraftKind = labels.isNegative ? 'negative' : 'question';
-    const context = await gatherDraftContext({ store, provider, log, now: clock.now(), burstWindowSeconds }, { ...message, labels });
-    if (!context) return null;
-    const community = communities.get(message.communityId);
-    const maxLength = Math.min(PLATFORM_TEXT_LIMITS[message.chat.platform], DRAFT_TEXT_MAX_CHARS);
-    const result = await provider.draft({
-      kind,
-      message: context.message,
-      labels,
-      community,
-      recent: context.recent,
-      passages: context.passages,
-      member: { ...context.member, language: labels.language },
-      maxLength,
-      deskLanguage: community.language,
-    });
-    // Whatever the provider, its text is checked here before it can become a draft: links only
-    // from the knowledge (a member's link only on a host the knowledge already uses), no mass
-    // mentions, no markup tricks. What fails is stored flagged, for a human to edit or reject.
-    const allowedLinks = allowedLinksFor({ passages: context.passages.flatMap((p) => [p.text, p.question ?? '']), message: context.message.text });
-    const checked = checkDraftText(result.text, { platform: message.chat.platform, maxLength, allowedLinks, systemPrompts: [] });
-    if (checked.text.length === 0) throw new JamiiError('llm_invalid_output', `provider ${result.provider} returned an empty draft`);
-    const flags = [...(result.flags ?? []), ...checked.problems.map((p) => `${p.code}: ${p.detail}`)];
-    return { message, kind, result, text: checked.text, flags: [...new Set(flags)], context };
+  const propose = async (message: StoredMessage, labels: Labels, context: DraftContext): Promise<Proposal> => {
+    const written = await writeDraft(provider, communities.get(message.communityId), message, labels, context);
+    if (written.text.length === 0) throw new JamiiError('llm_invalid_output', `provider ${written.result.provider} returned an empty draft`);
+    return { message, context, ...written };
   };
 
   return {
@@ -101,14 +80,19 @@ export function createDraftingService(deps: {
       const already = await store.drafts.draftedMessageIds(messageIds);
       const messages = (await store.messages.getMany(messageIds.filter((id) => !already.has(id)))).sort((a, b) => a.id - b.id);
       const proposals: Proposal[] = [];
-      const covered = new Set<number>();
-      for (const message of messages) {
-        if (covered.has(message.id) || message.author.isBot) continue;
+      const candidates = messages.filter((m) => !m.author.isBot);
+      let due: StoredMessage[] = [];
+      try {
+        due = (await labelled(candidates)).filter((m) => isDraftDue(m.labels));
+      } catch (error) {
+        for (const m of candidates) failed.push({ messageId: m.id, error });
+      }
+      const contexts = due.length > 0 ? await gatherDraftContexts({ store, provider, log, now: clock.now(), burstWindowSeconds }, due) : new Map<number, DraftContext>();
+      for (const message of due) {
+        const context = contexts.get(message.id);
+        if (!context) continue;
         try {
-          const proposal = await propose(message);
-          if (!proposal) continue;
-          proposals.push(proposal);
-          for (const id of [message.id, ...proposal.context.mergedMessageIds]) covered.add(id);
+          proposals.push(await propose(message, message.labels!, context));
         } catch (error) {
           failed.push({ messageId: message.id, error });
         }

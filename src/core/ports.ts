@@ -20,6 +20,7 @@ import type {
   SourceRef,
   StoredMessage,
 } from './types.js';
+import type { PromptEvidenceRepository, PromptVersionsRepository, ReplayJob } from './prompts/prompt-ports.js';
 
 /** Structured logger (pino-compatible subset). */
 export interface Logger {
@@ -81,10 +82,19 @@ export interface NewDraft extends DraftResult {
   mergedMessageIds?: number[] | undefined;
 }
 
+/** What Jamii's own records say about a member. */
+export interface MemberHistory {
+  firstSeenAt: Date | null;
+  /** Negative messages in the community since the date asked, not counting the message itself. */
+  complaints: number;
+}
+
 /** What drafting reads about the conversation around a message. */
 export interface ConversationRepository {
   /** Messages before it in the same chat (same thread when it is in one), oldest first. */
   recentBefore(messageId: number, limit: number): Promise<ContextMessage[]>;
+  /** {@link recentBefore} for many messages in one statement. */
+  recentBeforeMany(messageIds: number[], limit: number): Promise<Map<number, ContextMessage[]>>;
   /**
    * The member's burst around a message: their messages in the same chat and thread, each
    * within `windowSeconds` of the previous, not yet drafted or merged into a draft. Ids, oldest
@@ -92,7 +102,9 @@ export interface ConversationRepository {
    */
   burstOf(messageId: number, windowSeconds: number): Promise<number[]>;
   /** First sighting of the author, and their negative messages in this community since `since`. */
-  memberContext(messageId: number, since: Date): Promise<{ firstSeenAt: Date | null; complaints: number }>;
+  memberContext(messageId: number, since: Date): Promise<MemberHistory>;
+  /** {@link memberContext} for many messages in one statement. */
+  memberContextMany(messageIds: number[], since: Date): Promise<Map<number, MemberHistory>>;
   /** Replaces a message's labels (a model re-classified it). */
   setLabels(messageId: number, labels: Labels): Promise<void>;
   /**
@@ -268,6 +280,8 @@ export interface KnowledgeSearch {
 export interface KnowledgeRepository {
   /** Indexed files of a community: path → content hash. */
   fileHashes(communityId: string): Promise<Map<string, string>>;
+  /** Which of these communities have any knowledge at all (drafting skips searching the others). */
+  withKnowledge(communityIds: string[]): Promise<Set<string>>;
   /** Replaces a file's chunks (or creates the file) in one transaction. */
   replaceFile(communityId: string, path: string, contentHash: string, chunks: NewKnowledgeChunk[]): Promise<void>;
   removeFiles(communityId: string, paths: string[]): Promise<void>;
@@ -284,12 +298,13 @@ export interface KnowledgeRepository {
   saveEmbeddings(model: string, rows: Array<{ chunkId: number; embedding: number[] }>): Promise<void>;
 }
 
-export type JobName = 'draft' | 'send' | 'desk-refresh';
+export type JobName = 'draft' | 'send' | 'desk-refresh' | 'prompt-replay';
 
 export interface JobPayloads {
   draft: { messageId: number };
   send: { outboxId: number };
   'desk-refresh': { draftId: number };
+  'prompt-replay': ReplayJob;
 }
 
 /** Enqueues durable work; bound to the surrounding transaction when there is one. */
@@ -311,6 +326,8 @@ export interface Repositories {
   roles: RolesRepository;
   knowledge: KnowledgeRepository;
   conversation: ConversationRepository;
+  promptVersions: PromptVersionsRepository;
+  promptEvidence: PromptEvidenceRepository;
   jobs: JobEnqueuer;
 }
 

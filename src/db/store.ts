@@ -12,6 +12,8 @@ import { createKnowledgeRepository } from './repositories/knowledge-repository.j
 import { createMessagesRepository } from './repositories/messages-repository.js';
 import { createOutboxRepository } from './repositories/outbox-repository.js';
 import { createRolesRepository } from './repositories/roles-repository.js';
+import { createPromptEvidenceRepository } from './repositories/prompt-evidence-repository.js';
+import { createPromptVersionsRepository } from './repositories/prompt-versions-repository.js';
 
 export interface StoreDeps {
   db: Database;
@@ -42,6 +44,8 @@ function repositories(session: DbSession, deps: StoreDeps, caches: Caches): Repo
     roles: createRolesRepository(session),
     conversation: createConversationRepository(session),
     knowledge: createKnowledgeRepository(session, { vectors: deps.db.vectors, embeddingModel: deps.embeddingModel ?? null }),
+    promptVersions: createPromptVersionsRepository(session),
+    promptEvidence: createPromptEvidenceRepository(session),
     jobs: deps.enqueuerFor(session),
   };
 }

@@ -9,7 +9,7 @@ import PgBoss from 'pg-boss';
 import type { JobEnqueuer, JobName, JobPayloads, Logger } from '../core/ports.js';
 import type { Database, DbSession } from '../db/database.js';
 
-export const JOB_NAMES = ['draft', 'send', 'desk-refresh'] as const satisfies readonly JobName[];
+export const JOB_NAMES = ['draft', 'send', 'desk-refresh', 'prompt-replay'] as const satisfies readonly JobName[];
 
 interface RetryPolicy {
   retryLimit: number;
@@ -23,6 +23,8 @@ export const RETRY_POLICIES = {
   draft: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 120 },
   send: { retryLimit: 8, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 },
   'desk-refresh': { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 },
+  // A replay of a few hundred messages through a model takes minutes; one retry, then the logs.
+  'prompt-replay': { retryLimit: 1, retryDelay: 10, retryBackoff: false, expireInSeconds: 3_600 },
 } satisfies Record<JobName, RetryPolicy>;
 
 /** When a worker polls with nothing in-process to wake it (work enqueued by another process). */

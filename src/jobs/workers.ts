@@ -6,6 +6,7 @@ import type { ApprovalService } from '../core/approval-service.js';
 import type { DeliveryService } from '../core/delivery-service.js';
 import type { DraftingService } from '../core/drafting-service.js';
 import type { Clock, Logger } from '../core/ports.js';
+import type { PromptReplayService } from '../core/prompts/prompt-replay.js';
 import type { JobKind } from '../config.js';
 import type { JobQueue } from './job-queue.js';
 
@@ -24,6 +25,8 @@ export async function registerWorkers(deps: {
   drafting: DraftingService;
   delivery: DeliveryService;
   approvals: ApprovalService;
+  /** Runs /prompt replay requests (with the draft workers: they use the same language provider). */
+  replays?: PromptReplayService | undefined;
   draftExpiryHours: number;
   clock: Clock;
   log: Logger;
@@ -37,6 +40,13 @@ export async function registerWorkers(deps: {
       for (const { messageId, error } of outcome.failed) log[final ? 'error' : 'warn']({ err: error, messageId }, 'draft.failed');
       // Drafted messages are skipped on the retry; only the failed ones do work again.
       if (outcome.failed.length > 0) throw outcome.failed[0]!.error;
+    });
+  }
+
+  const replays = deps.replays;
+  if (kinds.has('draft') && replays) {
+    await queue.work('prompt-replay', { concurrency: 1, batchSize: 1 }, async (jobs) => {
+      for (const { data } of jobs) await replays.run(data);
     });
   }
 

@@ -24,6 +24,7 @@ import type {
   RoleGrant,
   Store,
 } from '../../src/core/ports.js';
+import type { PromptVersionRecord } from '../../src/core/prompts/prompt-ports.js';
 import type {
   Author,
   CardView,
@@ -201,6 +202,7 @@ export interface FakeState {
   members: Map<string, { platform: Platform; author: Author; lastSeen: Date }>;
   memberEvents: MemberEvent[];
   learned: LearnedEntry[];
+  promptVersions: PromptVersionRecord[];
 }
 
 export interface SeedMessage {
@@ -250,6 +252,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
     members: new Map(),
     memberEvents: [],
     learned: [],
+    promptVersions: [],
   };
   const committedJobs = createRecordingJobs();
   let transactionCount = 0;
@@ -303,6 +306,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
     knowledge: {
       vectors: false,
       fileHashes: async () => new Map(),
+      withKnowledge: async (ids) => new Set(ids.filter((id) => state.learned.some((e) => e.communityId === id))),
       replaceFile: async () => undefined,
       removeFiles: async () => undefined,
       async search(communityId, query) {
@@ -336,6 +340,10 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
           .slice(-limit)
           .map((m) => ({ author: m.author.displayName, text: m.text, isBot: m.author.isBot, sentAt: m.sentAt }));
       },
+      async recentBeforeMany(messageIds, limit) {
+        return new Map(await Promise.all(messageIds.map(async (id) => [id, await this.recentBefore(id, limit)] as const)));
+      },
+      memberContextMany: async (messageIds) => new Map(messageIds.map((id) => [id, { firstSeenAt: null, complaints: 0 }])),
       async burstOf(messageId) {
         return state.messages.has(messageId) && !drafted(messageId) ? [messageId] : [];
       },
@@ -604,6 +612,46 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       },
       async rolesOf(platform, userId) {
         return state.roles.filter((g) => g.platform === platform && g.userId === userId).map((g) => ({ communityId: g.communityId, role: g.role }));
+      },
+    },
+    promptVersions: {
+      async add(entry) {
+        const version = Math.max(0, ...state.promptVersions.filter((v) => v.communityId === entry.communityId && v.name === entry.name).map((v) => v.version)) + 1;
+        const record: PromptVersionRecord = { ...clone(entry), version, createdAt: clock.now() };
+        state.promptVersions.push(record);
+        return clone(record);
+      },
+      history: async (communityId, name) => clone(state.promptVersions.filter((v) => v.communityId === communityId && v.name === name).sort((a, b) => a.version - b.version)),
+      get: async (communityId, name, version) => clone(state.promptVersions.find((v) => v.communityId === communityId && v.name === name && v.version === version) ?? null),
+      async latestAll() {
+        const latest = new Map<string, PromptVersionRecord>();
+        for (const v of state.promptVersions) {
+          const key = `${v.communityId}\u0000${v.name}`;
+          if ((latest.get(key)?.version ?? 0) < v.version) latest.set(key, v);
+        }
+        return clone([...latest.values()]);
+      },
+    },
+    promptEvidence: {
+      async draftOutcomes(communityId, promptName, limit) {
+        return [...state.drafts.values()]
+          .filter((d) => d.communityId === communityId && d.promptName === promptName)
+          .sort((a, b) => b.id - a.id)
+          .slice(0, limit)
+          .map((d) => ({ promptVersion: d.promptVersion, status: d.status, originalText: d.originalText, text: d.text, decisionNote: d.decisionNote }));
+      },
+      async replayCandidates(communityId, since, limit) {
+        const drafts = [...state.drafts.values()];
+        return [...state.messages.values()]
+          .filter((m) => m.communityId === communityId && m.sentAt.getTime() >= since.getTime() && !m.author.isBot)
+          .map((m) => ({ m, d: drafts.find((d) => d.messageId === m.id) ?? null }))
+          .filter(({ m, d }) => d !== null || m.labels?.isQuestion || m.labels?.isNegative)
+          .sort((a, b) => b.m.sentAt.getTime() - a.m.sentAt.getTime() || b.m.id - a.m.id)
+          .slice(0, limit)
+          .map(({ m, d }) => ({
+            messageId: m.id,
+            draft: d && { id: d.id, kind: d.kind, status: d.status, text: d.text, originalText: d.originalText, promptName: d.promptName, promptVersion: d.promptVersion },
+          }));
       },
     },
     jobs,

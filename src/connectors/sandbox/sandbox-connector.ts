@@ -53,7 +53,7 @@ export function createSandboxConnector(deps: {
   const deliver = async (row: Awaited<ReturnType<SandboxPlatform['postFromMember']>>, log: Logger) => {
     const desk = deps.communities.deskOf('sandbox', row.chat);
     if (desk) {
-      const reply = await deps.commands.dispatchText(invoker(row.userName), row.text);
+      const reply = await deps.commands.dispatchText(invoker(row.userName), row.text, { platform: 'sandbox', chatId: row.chat });
       if (reply) await postReply(row.chat, row.id, reply);
     } else {
       const outcome = await deps.ingest.ingest(toInbound(row));

@@ -56,7 +56,7 @@ export function createUpdateHandler(deps: UpdateHandlerDeps) {
     const respond = (reply: CommandReply) =>
       reply.ephemeral && event.chatKind !== 'private' ? answer(privateChatOf(invoker.userId), null, reply, updateId) : answer(here, inbound.messageId, reply, updateId);
     if (event.editOfDraft !== null && event.repliedToBotId === deps.me().id) {
-      await respond(await commands.dispatch(invoker, 'edit', `${event.editOfDraft} ${inbound.text}`));
+      await respond(await commands.dispatch(invoker, 'edit', `${event.editOfDraft} ${inbound.text}`, here));
       return;
     }
     if (command && (command.addressedTo === null || command.addressedTo.toLowerCase() === deps.me().username.toLowerCase())) {
@@ -65,7 +65,8 @@ export function createUpdateHandler(deps: UpdateHandlerDeps) {
         await respond(await commands.dispatch(invoker, 'help', ''));
         return;
       }
-      await respond(await commands.dispatch(invoker, command.name, command.args));
+      // The desk it was typed in tells commands which community they act on (/prompt, reports).
+      await respond(await commands.dispatch(invoker, command.name, command.args, here));
       return;
     }
     // Chatter in a desk group is the managers' own conversation; a private message gets a hint.

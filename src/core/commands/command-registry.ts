@@ -8,9 +8,10 @@ import type { ApprovalService } from '../approval-service.js';
 import { cardView } from '../desk-cards.js';
 import { JamiiError, userMessage } from '../errors.js';
 import type { AuditRepository, Logger, Store } from '../ports.js';
-import { principalKey, type CommandReply, type Invoker, type Role } from '../types.js';
+import { principalKey, type ChatRef, type CommandReply, type Invoker, type Role } from '../types.js';
 import { parseCommandLine, parseDraftId, splitFirst } from './command-parser.js';
 import { forget, kb, learned } from './knowledge-commands.js';
+import { prompt, type PromptCommandServices } from './prompt-commands.js';
 
 /** Cards shown by one /pending. */
 export const PENDING_LIST_MAX = 10;
@@ -20,11 +21,15 @@ export interface CommandContext {
   roles: RoleMap;
   /** Communities where the invoker holds the command's role. */
   communities: string[];
+  /** The chat the command was typed in, when the connector says (a desk: that community's). */
+  origin?: ChatRef | undefined;
 }
 
 export interface CommandServices {
   store: Store;
   approvals: ApprovalService;
+  /** /prompt's catalogue and dry runs; /prompt says it is unavailable without them. */
+  prompts?: PromptCommandServices | undefined;
 }
 
 /** One manager command: a fixed shape every connector can render. */
@@ -156,13 +161,13 @@ const retry: CommandSpec<number> = {
 };
 
 /** Every manager command, in the order /help lists them. */
-export const COMMANDS = [pending, show, approve, edit, reject, retry, learned, forget, kb, help] as const satisfies readonly CommandSpec<unknown>[];
+export const COMMANDS = [pending, show, approve, edit, reject, retry, learned, forget, kb, prompt, help] as const satisfies readonly CommandSpec<unknown>[];
 
 export interface CommandDispatcher {
   /** Runs typed text (`/approve 12`). Returns null when the text is not a command. */
-  dispatchText(invoker: Invoker, text: string): Promise<CommandReply | null>;
-  /** Runs a command by name with argument text (slash commands, buttons). */
-  dispatch(invoker: Invoker, name: string, args: string): Promise<CommandReply>;
+  dispatchText(invoker: Invoker, text: string, origin?: ChatRef): Promise<CommandReply | null>;
+  /** Runs a command by name with argument text (slash commands, buttons); `origin` is the chat it came from. */
+  dispatch(invoker: Invoker, name: string, args: string, origin?: ChatRef): Promise<CommandReply>;
   /** A card button id (`approve:12`) → the command it stands for. */
   dispatchAction(invoker: Invoker, actionId: string, extra?: string): Promise<CommandReply>;
 }
@@ -170,7 +175,7 @@ export interface CommandDispatcher {
 export function createCommandDispatcher(deps: { services: CommandServices; access: Access; audit: AuditRepository; log: Logger }): CommandDispatcher {
   const byName = new Map<string, CommandSpec<unknown>>(COMMANDS.map((c) => [c.name, c as CommandSpec<unknown>]));
 
-  const dispatch = async (invoker: Invoker, name: string, args: string): Promise<CommandReply> => {
+  const dispatch = async (invoker: Invoker, name: string, args: string, origin?: ChatRef): Promise<CommandReply> => {
     const spec = byName.get(name.toLowerCase());
     if (!spec) return { text: `Unknown command /${name}. Type /help for the list.`, ephemeral: true };
     try {
@@ -187,7 +192,7 @@ export function createCommandDispatcher(deps: { services: CommandServices; acces
         throw new JamiiError(spec.role === 'admin' ? 'not_an_admin' : 'not_a_manager');
       }
       const parsed = spec.parse(args);
-      return await spec.run({ invoker, roles, communities }, parsed, deps.services);
+      return await spec.run({ invoker, roles, communities, origin }, parsed, deps.services);
     } catch (error) {
       if (!(error instanceof JamiiError)) deps.log.error({ err: error, command: spec.name }, 'command.failed');
       return { text: userMessage(error), ephemeral: true };
@@ -196,10 +201,10 @@ export function createCommandDispatcher(deps: { services: CommandServices; acces
 
   return {
     dispatch,
-    async dispatchText(invoker, text) {
+    async dispatchText(invoker, text, origin) {
       const line = parseCommandLine(text);
       if (!line) return null;
-      return dispatch(invoker, line.name, line.args);
+      return dispatch(invoker, line.name, line.args, origin);
     },
     async dispatchAction(invoker, actionId, extra) {
       const m = /^([a-z]+):(\d+)$/.exec(actionId);

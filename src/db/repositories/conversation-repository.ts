@@ -1,20 +1,26 @@
 /** The conversation around a message, as drafting needs it: context, bursts, the member, answers. */
-import type { ConversationRepository } from '../../core/ports.js';
+import type { ContextMessage, ConversationRepository, MemberHistory } from '../../core/ports.js';
 import type { DbSession } from '../database.js';
 
 /** How far around a message a burst is looked for, in burst windows. */
 const BURST_SCAN_WINDOWS = 10;
 
 const RECENT_BEFORE = `
-select coalesce(a.display_name, 'unknown') as author, m.text, m.from_bot, m.created_at
+select q.id::int8 as qid, r.author, r.text, r.from_bot, r.created_at
 from messages q
-join messages m on m.chat_id = q.chat_id
-  and (q.thread_id is null or m.thread_id = q.thread_id or m.platform_message_id = q.thread_id)
-left join members a on a.id = m.author_id
-where q.id = $1 and m.id <> q.id and not m.is_service
-  and (m.created_at, m.id) < (q.created_at, q.id)
-order by m.created_at desc, m.id desc
-limit $2`;
+cross join lateral (
+  select coalesce(a.display_name, 'unknown') as author, m.text, m.from_bot, m.created_at, m.id
+  from messages m
+  left join members a on a.id = m.author_id
+  where m.chat_id = q.chat_id
+    and (q.thread_id is null or m.thread_id = q.thread_id or m.platform_message_id = q.thread_id)
+    and m.id <> q.id and not m.is_service
+    and (m.created_at, m.id) < (q.created_at, q.id)
+  order by m.created_at desc, m.id desc
+  limit $2
+) r
+where q.id = any($1::int8[])
+order by q.id, r.created_at, r.id`;
 
 const BURST_CANDIDATES = `
 select m.id::int8 as id, m.created_at,
@@ -26,14 +32,14 @@ where q.id = $1 and not m.is_service
 order by m.created_at, m.id`;
 
 const MEMBER_CONTEXT = `
-select a.first_seen_at,
+select q.id::int8 as qid, a.first_seen_at,
        (select count(*) from messages m2 join chats c2 on c2.id = m2.chat_id
          where m2.author_id = q.author_id and c2.community_id = c.community_id
            and m2.is_negative and m2.created_at >= $2::timestamptz and m2.id <> q.id)::int as complaints
 from messages q
 join chats c on c.id = q.chat_id
 left join members a on a.id = q.author_id
-where q.id = $1`;
+where q.id = any($1::int8[])`;
 
 const MARK_ANSWERED = `
 update drafts d
@@ -47,12 +53,19 @@ where r.id = any($1::int8[]) and d.message_id = q.id and d.status = 'pending' an
 returning d.id`;
 
 export function createConversationRepository(s: DbSession): ConversationRepository {
-  return {
+  const repository: ConversationRepository = {
     async recentBefore(messageId, limit) {
-      const { rows } = await s.sql.executeSql(RECENT_BEFORE, [messageId, limit]);
-      return (rows as Array<{ author: string; text: string; from_bot: boolean; created_at: Date | string }>)
-        .map((r) => ({ author: r.author, text: r.text, isBot: r.from_bot, sentAt: new Date(r.created_at) }))
-        .reverse();
+      return (await repository.recentBeforeMany([messageId], limit)).get(messageId) ?? [];
+    },
+
+    async recentBeforeMany(messageIds, limit) {
+      const byMessage = new Map<number, ContextMessage[]>(messageIds.map((id) => [id, []]));
+      if (messageIds.length === 0) return byMessage;
+      const { rows } = await s.sql.executeSql(RECENT_BEFORE, [messageIds, limit]);
+      for (const r of rows as Array<{ qid: string | number; author: string; text: string; from_bot: boolean; created_at: Date | string }>) {
+        byMessage.get(Number(r.qid))?.push({ author: r.author, text: r.text, isBot: r.from_bot, sentAt: new Date(r.created_at) });
+      }
+      return byMessage;
     },
 
     async burstOf(messageId, windowSeconds) {
@@ -73,9 +86,17 @@ export function createConversationRepository(s: DbSession): ConversationReposito
     },
 
     async memberContext(messageId, since) {
-      const { rows } = await s.sql.executeSql(MEMBER_CONTEXT, [messageId, since.toISOString()]);
-      const row = rows[0] as { first_seen_at: Date | string | null; complaints: number } | undefined;
-      return { firstSeenAt: row?.first_seen_at ? new Date(row.first_seen_at) : null, complaints: Number(row?.complaints ?? 0) };
+      return (await repository.memberContextMany([messageId], since)).get(messageId) ?? { firstSeenAt: null, complaints: 0 };
+    },
+
+    async memberContextMany(messageIds, since) {
+      const byMessage = new Map<number, MemberHistory>();
+      if (messageIds.length === 0) return byMessage;
+      const { rows } = await s.sql.executeSql(MEMBER_CONTEXT, [messageIds, since.toISOString()]);
+      for (const r of rows as Array<{ qid: string | number; first_seen_at: Date | string | null; complaints: number }>) {
+        byMessage.set(Number(r.qid), { firstSeenAt: r.first_seen_at ? new Date(r.first_seen_at) : null, complaints: Number(r.complaints) });
+      }
+      return byMessage;
     },
 
     async setLabels(messageId, labels) {
@@ -91,4 +112,5 @@ export function createConversationRepository(s: DbSession): ConversationReposito
       return (rows as Array<{ id: number }>).map((r) => Number(r.id));
     },
   };
+  return repository;
 }

@@ -139,6 +139,15 @@ export function createKnowledgeRepository(s: DbSession, options: { vectors: bool
       return new Map(rows.map((r: { path: string; content_hash: string }) => [r.path, r.content_hash]));
     },
 
+    async withKnowledge(communityIds) {
+      if (communityIds.length === 0) return new Set();
+      const { rows } = await s.sql.executeSql(
+        `select c.id from unnest($1::text[]) as c(id) where exists (select 1 from knowledge_chunks k where k.community_id = c.id)`,
+        [communityIds],
+      );
+      return new Set((rows as Array<{ id: string }>).map((r) => r.id));
+    },
+
     async replaceFile(communityId, path, contentHash, chunks) {
       await serialize(communityId);
       const { rows } = await s.sql.executeSql(

@@ -1,0 +1,259 @@
+/**
+ * `/prompt`: admins tune the prompts of their community. Every change is a new version (who,
+ * when, text, comment), nothing is overwritten; `rollback` makes a new version with an earlier
+ * text. `test` and `replay` are dry runs: they draft as Jamii would, and post or store nothing.
+ * The community is the one whose desk the command was typed in (or the admin's only one).
+ */
+import type { CommunityDirectory } from '../communities.js';
+import { JamiiError } from '../errors.js';
+import { parsePromptArgs, PROMPT_USAGE, type PromptArgs, type VersionRef } from '../prompts/prompt-arguments.js';
+import { choiceOf, dryDraft, labelSummary, sampleMessage, type DryRunDeps } from '../prompts/prompt-dry-run.js';
+import type { PromptCatalog, PromptVersionRecord, PromptView } from '../prompts/prompt-ports.js';
+import { PROMPT_COMMENT_MAX_CHARS } from '../prompts/prompt-ports.js';
+import { formatQuality, qualityByVersion } from '../prompts/prompt-quality.js';
+import { REPLAY_MAX_MESSAGES } from '../prompts/prompt-replay.js';
+import { unifiedDiff } from '../prompts/line-diff.js';
+import { principalKey, type CommandReply } from '../types.js';
+import type { CommandContext, CommandServices, CommandSpec } from './command-registry.js';
+
+/** Drafts read to compute the quality figures of a prompt's versions. */
+export const QUALITY_DRAFTS_MAX = 2_000;
+/** Versions with figures shown by `/prompt show` without a version. */
+const QUALITY_VERSIONS_SHOWN = 4;
+const DAY_MS = 86_400_000;
+
+/** What `/prompt` needs beyond the store: the catalogue, dry-run providers and the community directory. */
+export interface PromptCommandServices {
+  catalog: PromptCatalog;
+  dryRun: DryRunDeps;
+  communities: CommunityDirectory;
+}
+
+interface Scope {
+  communityId: string;
+  services: CommandServices;
+  prompts: PromptCommandServices;
+  ctx: CommandContext;
+}
+
+/** The community the command acts on: its desk's, else the admin's only community. */
+async function communityOf(ctx: CommandContext, services: CommandServices, prompts: PromptCommandServices): Promise<string> {
+  const desk = ctx.origin ? prompts.communities.deskOf(ctx.origin.platform, ctx.origin.chatId) : null;
+  if (desk) {
+    if (ctx.communities.includes(desk.id)) return desk.id;
+    await services.store.audit.write({
+      communityId: desk.id,
+      actor: principalKey(ctx.invoker),
+      action: 'access.refused',
+      subject: 'command:prompt',
+      details: { needed: 'admin', displayName: ctx.invoker.displayName },
+    });
+    throw new JamiiError('not_an_admin');
+  }
+  if (ctx.communities.length === 1) return ctx.communities[0]!;
+  throw new JamiiError('bad_arguments', `You are an admin of several communities (${ctx.communities.join(', ')}): send /prompt from the desk of the one you mean.`);
+}
+
+function checkName(catalog: PromptCatalog, name: string): void {
+  if (!catalog.names().includes(name)) throw new JamiiError('prompt_not_found', `There is no prompt "${name}". Prompts: ${catalog.names().join(', ')}.`);
+}
+
+async function recordOf(s: Scope, name: string, version: number): Promise<PromptVersionRecord> {
+  const record = await s.services.store.promptVersions.get(s.communityId, name, version);
+  if (record) return record;
+  const history = await s.services.store.promptVersions.history(s.communityId, name);
+  const known = history.length === 0 ? 'it has no override versions yet' : `its versions are 1 to ${history.length}`;
+  throw new JamiiError('prompt_version_not_found', `${name} has no version ${version} in ${s.communityId}: ${known} (or file).`);
+}
+
+async function viewOf(s: Scope, name: string, ref: VersionRef | null): Promise<PromptView> {
+  if (ref === null) return s.prompts.catalog.inForce(name, s.communityId);
+  if (ref === 'file') return s.prompts.catalog.fileDefault(name);
+  return s.prompts.catalog.viewOf(await recordOf(s, name, ref));
+}
+
+const describe = (v: PromptView) => (v.source === 'file' ? `${v.version} (file default)` : `${v.version} (override v${v.overrideVersion})`);
+
+async function audit(s: Scope, action: string, name: string, details: Record<string, unknown> = {}): Promise<void> {
+  await s.services.store.audit.write({
+    communityId: s.communityId,
+    actor: principalKey(s.ctx.invoker),
+    action: `prompt.${action}`,
+    subject: `prompt:${s.communityId}:${name}`,
+    details: { displayName: s.ctx.invoker.displayName, ...details },
+  });
+}
+
+async function list(s: Scope): Promise<CommandReply> {
+  const { catalog } = s.prompts;
+  const kind = s.prompts.dryRun.providers.kind;
+  const lines = catalog.names().map((name) => {
+    const view = catalog.inForce(name, s.communityId);
+    const unused = catalog.usedBy(name) === 'model' && kind === 'offline' ? ' — unused: Jamii runs offline' : '';
+    return `• ${name}: ${describe(view)}${unused}`;
+  });
+  return { text: [`Prompts in force for ${s.communityId}:`, ...lines, 'See one with /prompt show NAME; change it with /prompt set NAME <text>.'].join('\n') };
+}
+
+async function show(s: Scope, name: string, ref: VersionRef | null): Promise<CommandReply> {
+  const view = await viewOf(s, name, ref);
+  const inForce = s.prompts.catalog.inForce(name, s.communityId);
+  const history = await s.services.store.promptVersions.history(s.communityId, name);
+  const record = view.overrideVersion === null ? null : history.find((r) => r.version === view.overrideVersion);
+  const quality = qualityByVersion(await s.services.store.promptEvidence.draftOutcomes(s.communityId, name, QUALITY_DRAFTS_MAX));
+  const shown = ref === null ? quality.slice(0, QUALITY_VERSIONS_SHOWN) : quality.filter((q) => q.version === view.version);
+  const lines = [
+    `${name} ${describe(view)}${view.version === inForce.version ? ' — in force' : ` — in force: ${inForce.version}`}`,
+    ...(record ? [`Saved by ${record.createdByName} at ${record.createdAt.toISOString()}${record.comment ? ` — "${record.comment}"` : ''}${record.rollbackOf ? ` (rollback to ${record.rollbackOf})` : ''}`] : []),
+    `History: ${history.length === 0 ? 'no overrides' : history.map((r) => `v${r.version}${r.body === null ? '=file' : ''}`).join(', ')}`,
+    'Quality per version (from this community’s drafts, newest version first):',
+    ...(shown.length === 0 ? ['  no drafts yet'] : shown.map((q) => `  ${formatQuality(q)}`)),
+    '',
+    view.body,
+  ];
+  await audit(s, 'show', name, { version: view.version });
+  return { text: lines.join('\n') };
+}
+
+async function set(s: Scope, name: string, body: string, comment: string | null): Promise<CommandReply> {
+  if (comment !== null && comment.length > PROMPT_COMMENT_MAX_CHARS) throw new JamiiError('text_too_long', `The comment is too long; the limit is ${PROMPT_COMMENT_MAX_CHARS} characters.`);
+  s.prompts.catalog.validate(name, body);
+  const record = await s.services.store.promptVersions.add({
+    communityId: s.communityId,
+    name,
+    body,
+    comment,
+    createdBy: principalKey(s.ctx.invoker),
+    createdByName: s.ctx.invoker.displayName,
+    rollbackOf: null,
+  });
+  await s.prompts.catalog.refresh();
+  const view = s.prompts.catalog.viewOf(record);
+  await audit(s, 'set', name, { version: record.version, label: view.version, comment, chars: body.length });
+  return {
+    text: `✅ ${name} v${record.version} (${view.version}) saved and in force for ${s.communityId}.\nCompare: /prompt diff ${name} · try it: /prompt replay ${name} · undo: /prompt rollback ${name} ${record.version > 1 ? record.version - 1 : 'file'}`,
+  };
+}
+
+async function diff(s: Scope, name: string, from: VersionRef | null, to: VersionRef | null): Promise<CommandReply> {
+  const a = await viewOf(s, name, from ?? 'file');
+  const b = await viewOf(s, name, to);
+  const text = unifiedDiff(a.body, b.body, `${name} ${describe(a)}`, `${name} ${describe(b)}`);
+  await audit(s, 'diff', name, { from: a.version, to: b.version });
+  return { text: text === '' ? `No difference between ${describe(a)} and ${describe(b)} of ${name}.` : text };
+}
+
+async function rollback(s: Scope, name: string, ref: VersionRef): Promise<CommandReply> {
+  const target = ref === 'file' ? null : await recordOf(s, name, ref);
+  const body = target?.body ?? null;
+  if (body !== null) s.prompts.catalog.validate(name, body);
+  const record = await s.services.store.promptVersions.add({
+    communityId: s.communityId,
+    name,
+    body,
+    comment: null,
+    createdBy: principalKey(s.ctx.invoker),
+    createdByName: s.ctx.invoker.displayName,
+    rollbackOf: ref === 'file' ? 'file' : `c${ref}`,
+  });
+  await s.prompts.catalog.refresh();
+  const view = s.prompts.catalog.viewOf(record);
+  await audit(s, 'rollback', name, { version: record.version, to: ref, label: view.version });
+  return { text: `↩️ ${name} rolled back to ${ref === 'file' ? 'the file default' : `v${ref}`}: saved as v${record.version}, now in force: ${view.version}.` };
+}
+
+/** A note when the chosen prompt cannot have written what the dry run shows. */
+function unusedNote(s: Scope, name: string): string {
+  return s.prompts.catalog.usedBy(name) === 'model' && s.prompts.dryRun.providers.kind === 'offline'
+    ? `\nNote: Jamii runs the offline provider (JAMII_LLM=offline), which never uses ${name}.`
+    : '';
+}
+
+async function test(s: Scope, name: string, ref: VersionRef | null, sample: string): Promise<CommandReply> {
+  const view = await viewOf(s, name, ref);
+  const record = view.overrideVersion === null ? null : await recordOf(s, name, view.overrideVersion);
+  const provider = s.prompts.dryRun.providers.providerWith(choiceOf(s.communityId, name, record));
+  const outcome = await dryDraft(s.prompts.dryRun, provider, sampleMessage(s.communityId, sample, s.ctx.invoker.displayName));
+  await audit(s, 'test', name, { version: view.version, sample: sample.slice(0, 200) });
+  const lines = [`🧪 Dry run of ${name} ${describe(view)} — nothing was posted and no draft was stored.`];
+  lines.push(`Labels: ${labelSummary(outcome.labels)} · ${outcome.labels.language}${outcome.labels.reasons.length ? ` · ${outcome.labels.reasons.join('; ')}` : ''}`);
+  if (!outcome.draft) {
+    lines.push('No draft: Jamii would not draft a reply to this message.');
+  } else {
+    const { result, text, flags } = outcome.draft;
+    lines.push(`Drafted by ${result.provider}${result.model ? ` (${result.model})` : ''} · ${result.promptName} v${result.promptVersion}`);
+    if (result.promptName !== name && name !== 'model-classify') lines.push(`(${name} was not used for this message: ${result.promptName} wrote the draft.)`);
+    lines.push(`Why: ${result.reason}`);
+    if ((result.sources ?? []).length > 0) lines.push(`Sources: ${result.sources!.map((x) => (x.heading ? `${x.source} › ${x.heading}` : x.source)).join('; ')}`);
+    if (flags.length > 0) lines.push(`Would need an edit: ${flags.join('; ')}`);
+    lines.push('', text);
+  }
+  return { text: lines.join('\n') + unusedNote(s, name) };
+}
+
+async function replay(s: Scope, name: string, ref: VersionRef | null, days: number): Promise<CommandReply> {
+  const history = await s.services.store.promptVersions.history(s.communityId, name);
+  const inForce = history.at(-1) ?? null;
+  const inForceRef: number | null = inForce && inForce.body !== null ? inForce.version : null;
+  const candidate: number | null = ref === null ? inForceRef : ref === 'file' ? null : (await recordOf(s, name, ref)).version;
+  // Against the version in force; when the candidate is the one in force, against the one before it.
+  let baseline: number | null = inForceRef;
+  if (ref === null || candidate === inForceRef) {
+    const previous = history.at(-2) ?? null;
+    baseline = previous && previous.body !== null ? previous.version : null;
+  }
+  if (candidate === baseline) {
+    return { text: `Nothing to compare: ${name} reads as its file default in ${s.communityId}. Set a new text first (/prompt set ${name} …), or name a version: /prompt replay ${name} VERSION.` };
+  }
+  const since = new Date(s.prompts.dryRun.clock.now().getTime() - days * DAY_MS);
+  const found = await s.services.store.promptEvidence.replayCandidates(s.communityId, since, REPLAY_MAX_MESSAGES);
+  if (found.length === 0) return { text: `Nothing to replay: no questions or complaints in ${s.communityId} over the last ${days} day${days === 1 ? '' : 's'}.` };
+  const replayId = `${s.prompts.dryRun.clock.now().getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  await s.services.store.jobs.enqueue('prompt-replay', [
+    { replayId, communityId: s.communityId, name, candidate, baseline, days, origin: s.ctx.origin ?? null, requestedBy: principalKey(s.ctx.invoker) },
+  ]);
+  const label = (v: number | null) => (v === null ? 'the file default' : `v${v}`);
+  await audit(s, 'replay', name, { replayId, candidate, baseline, days, messages: found.length });
+  return {
+    text: `🔁 Replaying ${name}: ${label(candidate)} (candidate) against ${label(baseline)} (baseline) on ${found.length} message${found.length === 1 ? '' : 's'} from the last ${days} day${days === 1 ? '' : 's'}. Progress and the report will be posted here; nothing is posted to members and no draft is stored.`,
+  };
+}
+
+async function run(s: Scope, args: Exclude<PromptArgs, { sub: 'list' }>): Promise<CommandReply> {
+  checkName(s.prompts.catalog, args.name);
+  switch (args.sub) {
+    case 'show':
+      return show(s, args.name, args.version);
+    case 'set':
+      return set(s, args.name, args.body, args.comment);
+    case 'diff':
+      return diff(s, args.name, args.from, args.to);
+    case 'rollback':
+      return rollback(s, args.name, args.version);
+    case 'test':
+      return test(s, args.name, args.version, args.sample);
+    case 'replay':
+      return replay(s, args.name, args.version, args.days);
+  }
+}
+
+export const prompt: CommandSpec<PromptArgs> = {
+  name: 'prompt',
+  summary: `Admins: see, change, compare, roll back, test and replay the community's prompts (${PROMPT_USAGE.split('\n').length} subcommands; /prompt help)`,
+  usage: '/prompt list|show|set|diff|rollback|test|replay …',
+  role: 'admin',
+  parse(args) {
+    if (/^help\b/i.test(args.trim())) throw new JamiiError('bad_arguments', `Prompt commands:\n${PROMPT_USAGE}`);
+    return parsePromptArgs(args);
+  },
+  async run(ctx, args, services) {
+    const prompts = services.prompts;
+    if (!prompts) throw new JamiiError('bad_arguments', 'Prompt tuning is not available in this process.');
+    const scope: Scope = { communityId: await communityOf(ctx, services, prompts), services, prompts, ctx };
+    if (args.sub === 'list') {
+      await audit(scope, 'list', '*');
+      return list(scope);
+    }
+    return run(scope, args);
+  },
+};

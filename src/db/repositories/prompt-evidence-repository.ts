@@ -1,0 +1,54 @@
+import type { DraftOutcome, PromptEvidenceRepository, ReplayCandidate } from '../../core/prompts/prompt-ports.js';
+import type { DraftKind, DraftStatus } from '../../core/types.js';
+import type { DbSession } from '../database.js';
+
+const OUTCOMES = `
+  select prompt_version, status, original_text, text, decision_note
+  from drafts where community_id = $1 and prompt_name = $2
+  order by id desc limit $3`;
+
+// A member's message counts when its labels (by rules at ingest, or by the model before
+// drafting) made it a question or negative feedback, or when it got a draft.
+const CANDIDATES = `
+  select m.id as message_id, d.id as draft_id, d.kind, d.status, d.text, d.original_text, d.prompt_name, d.prompt_version
+  from messages m
+  join chats c on c.id = m.chat_id
+  left join drafts d on d.message_id = m.id
+  where c.community_id = $1 and m.created_at >= $2 and not m.from_bot and not m.is_service
+    and (m.needs_draft or m.is_question or m.is_negative or d.id is not null)
+  order by m.created_at desc, m.id desc
+  limit $3`;
+
+export function createPromptEvidenceRepository(s: DbSession): PromptEvidenceRepository {
+  return {
+    async draftOutcomes(communityId, promptName, limit) {
+      const { rows } = await s.sql.executeSql(OUTCOMES, [communityId, promptName, limit]);
+      return (rows as Array<{ prompt_version: string; status: DraftStatus; original_text: string; text: string; decision_note: string | null }>).map(
+        (r): DraftOutcome => ({ promptVersion: r.prompt_version, status: r.status, originalText: r.original_text, text: r.text, decisionNote: r.decision_note }),
+      );
+    },
+    async replayCandidates(communityId, since, limit) {
+      const { rows } = await s.sql.executeSql(CANDIDATES, [communityId, since.toISOString(), limit]);
+      return (
+        rows as Array<{
+          message_id: number | string;
+          draft_id: number | null;
+          kind: DraftKind | null;
+          status: DraftStatus | null;
+          text: string | null;
+          original_text: string | null;
+          prompt_name: string | null;
+          prompt_version: string | null;
+        }>
+      ).map(
+        (r): ReplayCandidate => ({
+          messageId: Number(r.message_id),
+          draft:
+            r.draft_id === null
+              ? null
+              : { id: Number(r.draft_id), kind: r.kind!, status: r.status!, text: r.text!, originalText: r.original_text!, promptName: r.prompt_name!, promptVersion: r.prompt_version! },
+        }),
+      );
+    },
+  };
+}

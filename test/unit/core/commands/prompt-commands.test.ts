@@ -1,0 +1,140 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createApprovalService } from '../../../../src/core/approval-service.js';
+import { createCommandDispatcher, type CommandDispatcher } from '../../../../src/core/commands/command-registry.js';
+import type { DryRunDeps } from '../../../../src/core/prompts/prompt-dry-run.js';
+import type { ReplayJob } from '../../../../src/core/prompts/prompt-ports.js';
+import { createPromptReplayService, REPLAY_PROGRESS_EVERY } from '../../../../src/core/prompts/prompt-replay.js';
+import type { ChatRef } from '../../../../src/core/types.js';
+import { createOfflineProvider } from '../../../../src/llm/offline/offline-provider.js';
+import { createPromptLibrary, type PromptLibrary } from '../../../../src/llm/prompt-library.js';
+import { loadPromptRegistry } from '../../../../src/llm/prompt-registry.js';
+import { createFakeCore, invoker, type FakeCore } from '../../../support/fakes.js';
+
+let core: FakeCore;
+let library: PromptLibrary;
+let dryRun: DryRunDeps;
+let commands: CommandDispatcher;
+
+const ada = invoker('ada', 'Ada');
+const alice = invoker('alice', 'Alice');
+const DESK: ChatRef = { platform: 'sandbox', chatId: 'desk' };
+const DESK_BETA: ChatRef = { platform: 'sandbox', chatId: 'desk-beta' };
+const WARM = '## en\nHey {{member}}, on it!';
+
+beforeEach(async () => {
+  core = createFakeCore();
+  library = createPromptLibrary({ files: loadPromptRegistry(), versions: core.store.promptVersions, log: core.log });
+  dryRun = {
+    store: core.store,
+    communities: core.communities,
+    providers: { kind: 'offline', providerWith: (choice) => createOfflineProvider({ prompts: library.withChoice(choice) }) },
+    clock: core.clock,
+    log: core.log,
+  };
+  const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
+  commands = createCommandDispatcher({
+    services: { store: core.store, approvals, prompts: { catalog: library, dryRun, communities: core.communities } },
+    access: core.access,
+    audit: core.store.audit,
+    log: core.log,
+  });
+  core.store.grant('sandbox', 'ada', 'alpha', 'admin');
+  core.store.grant('sandbox', 'alice', 'alpha', 'manager');
+});
+
+/** `origin` null: a connector that does not say where the command was typed. */
+const say = async (who: typeof ada, text: string, origin: ChatRef | null = DESK) => (await commands.dispatchText(who, text, origin ?? undefined))!.text;
+
+describe('/prompt', () => {
+  it('refuses a manager who is not an admin, and audits it', async () => {
+    expect(await say(alice, '/prompt list')).toBe('Only an admin of this community can do that.');
+    expect(core.store.auditOf('access.refused')).toMatchObject([{ actor: 'sandbox:alice', subject: 'command:prompt', details: { needed: 'admin' } }]);
+  });
+
+  it('acts on the community whose desk it is typed in, and refuses an admin of another community there', async () => {
+    core.store.grant('sandbox', 'ada', 'beta', 'admin');
+    await say(ada, `/prompt set offline-question ${WARM}`, DESK_BETA);
+    expect(core.store.state.promptVersions.map((v) => v.communityId)).toEqual(['beta']);
+    expect(await say(ada, '/prompt list', null)).toMatch(/^You are an admin of several communities \(alpha, beta\): send \/prompt from the desk/);
+
+    core.store.grant('sandbox', 'alice', 'beta', 'admin');
+    expect(await say(alice, '/prompt list', DESK)).toBe('Only an admin of this community can do that.');
+    expect(core.store.auditOf('access.refused').at(-1)).toMatchObject({ communityId: 'alpha', actor: 'sandbox:alice', subject: 'command:prompt' });
+  });
+
+  it('uses the only community of an admin when the chat is not a desk', async () => {
+    expect(await say(ada, '/prompt list', null)).toMatch(/^Prompts in force for alpha:/);
+  });
+
+  it('saves, refreshes the versions in force at once, and audits the change', async () => {
+    expect(await say(ada, `/prompt set offline-question # comment: friendlier\n${WARM}`)).toMatch(/^✅ offline-question v1 \(c1\+[0-9a-f]{7}\) saved and in force for alpha\./);
+    expect(library.get('offline-question', 'alpha').version).toMatch(/^c1\+/);
+    expect(core.store.auditOf('prompt.set')).toMatchObject([{ communityId: 'alpha', actor: 'sandbox:ada', subject: 'prompt:alpha:offline-question', details: { version: 1, comment: 'friendlier' } }]);
+    expect(await say(ada, '/prompt show offline-question 7')).toBe('offline-question has no version 7 in alpha: its versions are 1 to 1 (or file).');
+  });
+
+  it('queues a replay with its versions fixed, and answers at once when there is nothing to replay', async () => {
+    await say(ada, `/prompt set offline-question ${WARM}`);
+    expect(await say(ada, '/prompt replay offline-question')).toBe('Nothing to replay: no questions or complaints in alpha over the last 7 days.');
+    core.store.seedMessage({ text: 'How do I reset my password?' });
+    expect(await say(ada, '/prompt replay offline-question 14d')).toMatch(/^🔁 Replaying offline-question: v1 \(candidate\) against the file default \(baseline\) on 1 message from the last 14 days\./);
+    expect(core.store.jobs.of('prompt-replay')).toMatchObject([{ communityId: 'alpha', name: 'offline-question', candidate: 1, baseline: null, days: 14, origin: DESK, requestedBy: 'sandbox:ada' }]);
+    expect(core.store.state.drafts.size).toBe(0);
+  });
+
+  it('has nothing to compare when the prompt reads as its file default', async () => {
+    core.store.seedMessage({ text: 'How do I reset my password?' });
+    expect(await say(ada, '/prompt replay offline-question')).toMatch(/^Nothing to compare: offline-question reads as its file default in alpha/);
+  });
+});
+
+describe('a replay job', () => {
+  const job = (fields: Partial<ReplayJob> = {}): ReplayJob => ({
+    replayId: 'r1',
+    communityId: 'alpha',
+    name: 'offline-question',
+    candidate: 1,
+    baseline: null,
+    days: 7,
+    origin: DESK,
+    requestedBy: 'sandbox:ada',
+    ...fields,
+  });
+
+  it('reports progress and the result to the desk it was asked from, once, storing no draft', async () => {
+    await say(ada, `/prompt set offline-question ${WARM}`);
+    for (let i = 0; i < REPLAY_PROGRESS_EVERY + 5; i++) core.store.seedMessage({ text: `Question number ${i}?`, author: { id: `m${i}`, displayName: `Member ${i}` } });
+    const replays = createPromptReplayService({ ...dryRun, catalog: library, deskPlatforms: () => ['sandbox'] });
+    const report = await replays.run(job());
+    expect(report).toMatchObject({ total: 30, failed: 0, differ: 30, candidateDrafts: 30, baselineDrafts: 30, candidateUsed: 30, decided: 0 });
+    const notices = [...core.store.state.outbox.values()];
+    expect(notices.map((n) => [n.kind, n.target.chatId, n.text.split('\n')[0]])).toEqual([
+      ['notice', 'desk', `⏳ Replay of offline-question: ${REPLAY_PROGRESS_EVERY} of 30 messages done…`],
+      ['notice', 'desk', expect.stringMatching(/^🔁 Replay of offline-question over the last 7 days \(30 messages\): candidate c1\+[0-9a-f]{7} vs baseline 1\+[0-9a-f]{7}\.$/)],
+    ]);
+    expect(core.store.jobs.of('send')).toHaveLength(2);
+    // A retried job posts nothing twice.
+    await replays.run(job());
+    expect(core.store.state.outbox.size).toBe(2);
+    expect(core.store.state.drafts.size).toBe(0);
+  });
+
+  it('reports to every desk of the community when it does not know where it was asked', async () => {
+    await say(ada, `/prompt set offline-question ${WARM}`);
+    core.store.seedMessage({ text: 'How do I reset my password?' });
+    const replays = createPromptReplayService({ ...dryRun, catalog: library, deskPlatforms: () => ['sandbox'] });
+    await replays.run(job({ origin: null }));
+    expect([...core.store.state.outbox.values()].map((n) => n.target)).toEqual([{ platform: 'sandbox', chatId: 'desk' }]);
+  });
+
+  it('measures each version against what the manager sent', async () => {
+    await say(ada, `/prompt set offline-question ${WARM}`);
+    const sent = core.store.seedDraft({ status: 'sent', text: 'Hey Amina, on it! Reset it under Settings.', originalText: 'Thanks for your question, Amina!' });
+    const replays = createPromptReplayService({ ...dryRun, catalog: library, deskPlatforms: () => ['sandbox'] });
+    const report = await replays.run(job());
+    expect(sent.message.text).toBe('How do I reset my password?');
+    expect(report.decided).toBe(1);
+    expect(report.closer).toBe(1);
+    expect(report.meanDistance.candidate!).toBeLessThan(report.meanDistance.baseline!);
+  });
+});
