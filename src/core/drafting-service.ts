@@ -102,9 +102,20 @@ export function createDraftingService(deps: {
       const platforms = [...deps.deskPlatforms()];
       const byMessage = new Map(proposals.map((p) => [p.message.id, p]));
       const created = await store.transaction(async (tx) => {
-        // Another worker may have drafted some meanwhile: those come back missing and are skipped.
+        // Another worker may have drafted some meanwhile (two jobs of one burst run at once).
+        // Under the communities' drafting lock, a proposal whose messages were taken meanwhile is
+        // dropped: when its own message was drafted there is nothing left to do; when only part
+        // of its burst was, the job runs again and drafts what is left.
+        await tx.drafts.lockDrafting([...new Set(proposals.map((p) => p.message.communityId))]);
+        const taken = await tx.drafts.draftedMessageIds(proposals.flatMap((p) => [p.message.id, ...p.context.mergedMessageIds]));
+        const fresh = proposals.filter((p) => ![p.message.id, ...p.context.mergedMessageIds].some((id) => taken.has(id)));
+        for (const p of proposals) {
+          if (!fresh.includes(p) && !taken.has(p.message.id)) {
+            failed.push({ messageId: p.message.id, error: new JamiiError('draft_conflict', `part of message ${p.message.id}'s burst was drafted by another worker`) });
+          }
+        }
         const drafts = await tx.drafts.insertMany(
-          proposals.map(({ message, kind, result, text, flags, context }) => ({
+          fresh.map(({ message, kind, result, text, flags, context }) => ({
             ...result,
             text,
             flags,

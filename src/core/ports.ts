@@ -131,6 +131,11 @@ export interface DraftsRepository {
   get(id: number): Promise<DraftWithMessage | null>;
   /** The draft's status alone (a cheap check before re-rendering a card). */
   statusOf(id: number): Promise<DraftStatus | null>;
+  /**
+   * Serializes drafting in these communities until the surrounding transaction ends, so two
+   * workers never draft overlapping bursts (a no-op outside a transaction's worth of work).
+   */
+  lockDrafting(communityIds: string[]): Promise<void>;
   /** Which of these messages already have a draft (so no provider call is spent on them again). */
   draftedMessageIds(messageIds: number[]): Promise<Set<number>>;
   /** Pending drafts of the given communities, oldest first. */

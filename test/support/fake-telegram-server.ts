@@ -61,6 +61,8 @@ export interface FakeTelegram {
   stallNext(method: string, options?: { times?: number; when?: (payload: Record<string, any>) => boolean }): void;
   /** The next matching call's connection is destroyed before it is handled (a network failure). */
   destroyNext(method: string, options?: { times?: number; when?: (payload: Record<string, any>) => boolean }): void;
+  /** A file members can send as a document: getFile answers for `fileId`, and its content is served under /file/bot<token>/. */
+  addFile(fileId: string, content: string): void;
   close(): Promise<void>;
 }
 
@@ -166,7 +168,15 @@ export async function startFakeTelegram(options: { token?: string; admins?: Arra
     ok(res, take());
   };
 
+  const files = new Map<string, string>();
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const download = /^\/file\/bot([^/]+)\/documents\/([^/]+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    if (download) {
+      const content = download[1] === token ? files.get(decodeURIComponent(download[2]!)) : undefined;
+      res.writeHead(content === undefined ? 404 : 200, { 'content-type': 'application/octet-stream' });
+      return res.end(content ?? 'Not Found');
+    }
     const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
     if (!m) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     if (m[1] !== token) return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
@@ -208,6 +218,11 @@ export async function startFakeTelegram(options: { token?: string; admins?: Arra
       case 'deleteWebhook':
         state.webhook = null;
         return ok(res, true);
+      case 'getFile': {
+        const content = files.get(String(payload.file_id));
+        if (content === undefined) return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });
+        return ok(res, { file_id: payload.file_id, file_unique_id: `u-${String(payload.file_id)}`, file_size: Buffer.byteLength(content), file_path: `documents/${encodeURIComponent(String(payload.file_id))}` });
+      }
       case 'answerCallbackQuery':
       case 'setMyCommands':
       case 'deleteMyCommands':
@@ -247,6 +262,7 @@ export async function startFakeTelegram(options: { token?: string; admins?: Arra
     failNext: (method, error, opts) => addRule('error', method, opts, error),
     stallNext: (method, opts) => addRule('stall', method, opts),
     destroyNext: (method, opts) => addRule('destroy', method, opts),
+    addFile: (fileId, content) => void files.set(fileId, content),
     async close() {
       for (const w of [...waiters]) w();
       for (const res of stalled) res.destroy();
@@ -294,17 +310,43 @@ export function groupMessage(from: Person, text: string, options: { chat?: Recor
 }
 
 /** A message in the private chat of `from` with the bot; `/commands` get their entity. */
-export function privateMessage(from: Person, text: string, options: { replyTo?: Record<string, any> } = {}) {
+/** The envelope of a message in a private chat with the bot. */
+function privateEnvelope(from: Person) {
+  return {
+    message_id: ++messageCounter,
+    date: Math.floor(Date.now() / 1000),
+    chat: { id: from.id, type: 'private', first_name: from.first_name },
+    from: { ...from, is_bot: false },
+  };
+}
+
+/** Marks a leading `/command` in `text` as Telegram does. */
+const commandEntities = (text: string) => {
   const command = /^\/\S+/.exec(text);
+  return command ? [{ type: 'bot_command', offset: 0, length: command[0].length }] : undefined;
+};
+
+export function privateMessage(from: Person, text: string, options: { replyTo?: Record<string, any> } = {}) {
+  const entities = commandEntities(text);
   return {
     message: {
-      message_id: ++messageCounter,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: from.id, type: 'private', first_name: from.first_name },
-      from: { ...from, is_bot: false },
+      ...privateEnvelope(from),
       text,
-      ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}),
+      ...(entities ? { entities } : {}),
       ...(options.replyTo ? { reply_to_message: options.replyTo } : {}),
+    },
+  };
+}
+
+/** A document sent in a private chat, with a caption (a command in the caption is marked as one). */
+export function privateDocument(from: Person, caption: string, document: { fileId: string; fileName: string; mimeType?: string; size: number }) {
+  const entities = commandEntities(caption);
+  return {
+    message: {
+      ...privateEnvelope(from),
+      document: { file_id: document.fileId, file_unique_id: `u-${document.fileId}`, file_name: document.fileName, ...(document.mimeType ? { mime_type: document.mimeType } : {}), file_size: document.size },
+      caption,
+      ...(entities ? { caption_entities: entities } : {}),
     },
   };
 }

@@ -449,6 +449,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       },
     },
     drafts: {
+      lockDrafting: async () => undefined,
       async insertMany(list) {
         const out: Draft[] = [];
         for (const d of list) {
@@ -488,7 +489,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         return state.drafts.get(id)?.status ?? null;
       },
       async draftedMessageIds(messageIds) {
-        return new Set([...state.drafts.values()].map((d) => d.messageId).filter((id) => messageIds.includes(id)));
+        return new Set([...state.drafts.values()].flatMap((d) => [d.messageId, ...d.mergedMessageIds]).filter((id) => messageIds.includes(id)));
       },
       async listPending(communityIds, limit) {
         return [...state.drafts.values()]

@@ -13,6 +13,15 @@ import { parseEditPrompt } from './render.js';
 
 export type ChatKind = 'private' | 'group' | 'supergroup' | 'channel';
 
+/** A file sent as a document: what is needed to check it and fetch it. */
+export interface TelegramDocument {
+  fileId: string;
+  fileName: string | null;
+  mimeType: string | null;
+  /** Bytes, when Telegram says. */
+  size: number | null;
+}
+
 /** A typed command, with the bot it was addressed to (`/pending@JamiiBot`), if any. */
 export interface TelegramCommand extends CommandLine {
   addressedTo: string | null;
@@ -33,6 +42,8 @@ export type TelegramEvent =
       memberEvents: MemberEvent[];
       /** The group became a supergroup with this id (service message in the old group). */
       migratedTo: ChatRef | null;
+      /** A document sent with the message (an admin's long prompt text, for one). */
+      document: TelegramDocument | null;
     }
   | { kind: 'edited'; chatKind: ChatKind; inbound: InboundMessage; editedAt: Date }
   | { kind: 'callback'; queryId: string; invoker: Invoker; data: string | null; chat: ChatRef | null; messageId: string | null }
@@ -118,8 +129,10 @@ export function toInbound(message: Message): InboundMessage {
 }
 
 function commandOf(message: Message): TelegramCommand | null {
-  const text = message.text;
-  if (!text || !message.entities?.some((e) => e.type === 'bot_command' && e.offset === 0)) return null;
+  // A command may also be the caption of a document (`/prompt set NAME` with the text attached).
+  const text = message.text ?? message.caption;
+  const entities = message.text !== undefined ? message.entities : message.caption_entities;
+  if (!text || !entities?.some((e) => e.type === 'bot_command' && e.offset === 0)) return null;
   const line = parseCommandLine(text);
   if (!line) return null;
   const addressed = /^\/[A-Za-z0-9_-]+@([A-Za-z0-9_]+)/.exec(text);
@@ -155,6 +168,9 @@ function parseMessage(message: Message): TelegramEvent {
     chatKind: message.chat.type,
     inbound,
     command: commandOf(message),
+    document: message.document
+      ? { fileId: message.document.file_id, fileName: message.document.file_name ?? null, mimeType: message.document.mime_type ?? null, size: message.document.file_size ?? null }
+      : null,
     editOfDraft: reply ? parseEditPrompt(reply.text) : null,
     repliedToBotId: reply?.from?.is_bot ? idToString(reply.from.id) : null,
     memberEvents,

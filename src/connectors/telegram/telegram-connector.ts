@@ -22,6 +22,7 @@ import { createPolling, TELEGRAM_ALLOWED_UPDATES, type Polling } from './polling
 import { createGroupAdminSync } from './group-admins.js';
 import { createOutboundLimiter } from './rate-limiter.js';
 import { createTelegramSender } from './telegram-sender.js';
+import { createDocumentReader } from './documents.js';
 import { createUpdateHandler } from './update-handler.js';
 
 /** Longest 429 wait the auto-retry plugin sits out inside one call; longer ones fail the send job, which retries later. */
@@ -80,6 +81,7 @@ export function createTelegramConnector(deps: {
     communities: deps.communities,
     me,
     onAdminsChanged: groupAdmins ? () => groupAdmins.touch() : undefined,
+    readDocument: createDocumentReader({ api: bot.api, apiRoot: settings.apiRoot, token: settings.token }),
   });
 
   // One middleware, one error boundary: a parse failure skips the update (logged); a failure to

@@ -8,13 +8,14 @@ import type { Api, RawApi } from 'grammy';
 import { queueCommandReply } from '../../core/command-replies.js';
 import { COMMANDS, type CommandDispatcher } from '../../core/commands/command-registry.js';
 import type { CommunityDirectory } from '../../core/communities.js';
+import { isJamiiError, userMessage } from '../../core/errors.js';
 import type { IngestService } from '../../core/ingest-service.js';
 import type { Logger, Store } from '../../core/ports.js';
 import type { ChatRef, CommandReply, Invoker } from '../../core/types.js';
 import { describeTelegramError } from './errors.js';
 import { privateChatOf } from './ids.js';
 import { TELEGRAM_CALLBACK_ANSWER_MAX_CHARS } from './limits.js';
-import type { TelegramEvent } from './parse.js';
+import type { TelegramDocument, TelegramEvent } from './parse.js';
 import { editPromptText } from './render.js';
 
 const MANAGER_COMMANDS = new Set<string>(COMMANDS.map((c) => c.name));
@@ -30,6 +31,8 @@ export interface UpdateHandlerDeps {
   me: () => { id: string; username: string };
   /** A group's administrators (or the bot's own membership) changed. */
   onAdminsChanged?: (() => void) | undefined;
+  /** Reads a text file attached to a command (its text is the rest of the command). */
+  readDocument: (doc: TelegramDocument) => Promise<string>;
 }
 
 function clip(text: string, max: number): string {
@@ -65,8 +68,20 @@ export function createUpdateHandler(deps: UpdateHandlerDeps) {
         await respond(await commands.dispatch(invoker, 'help', ''));
         return;
       }
+      let args = command.args;
+      if (event.document) {
+        // A text file sent with the command is the rest of it: `/prompt set NAME` + prompt.md.
+        try {
+          args = `${args}\n${await deps.readDocument(event.document)}`;
+        } catch (error) {
+          if (!isJamiiError(error)) throw error;
+          log.warn({ code: error.code }, 'telegram.command_file_refused');
+          await respond({ text: userMessage(error), ephemeral: true });
+          return;
+        }
+      }
       // The desk it was typed in tells commands which community they act on (/prompt, reports).
-      await respond(await commands.dispatch(invoker, command.name, command.args, here));
+      await respond(await commands.dispatch(invoker, command.name, args, here));
       return;
     }
     // Chatter in a desk group is the managers' own conversation; a private message gets a hint.

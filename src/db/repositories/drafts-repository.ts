@@ -86,6 +86,13 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
       return withMessage ?? null;
     },
 
+    async lockDrafting(communityIds) {
+      // Sorted, so two transactions take their locks in the same order and never deadlock.
+      for (const id of [...new Set(communityIds)].sort()) {
+        await s.sql.executeSql(`select pg_advisory_xact_lock(hashtext('jamii.drafting:' || $1))`, [id]);
+      }
+    },
+
     async statusOf(id) {
       const [row] = await s.orm.select({ status: drafts.status }).from(drafts).where(eq(drafts.id, id));
       return row?.status ?? null;
