@@ -4,7 +4,7 @@
  * that match. Everything here is read-only; the drafting service decides what to do with it.
  */
 import { searchTerms } from './knowledge/search-terms.js';
-import type { ContextMessage, KnowledgeRepository, LanguageProvider, Logger, MemberContext, Store } from './ports.js';
+import type { ContextMessage, KnowledgeRepository, LanguageProvider, Logger, MemberContext, MemberHistory, Store } from './ports.js';
 import type { KnowledgePassage, Platform, StoredMessage } from './types.js';
 
 /** Messages before the member's that a provider sees as context. */
@@ -82,10 +82,11 @@ export async function gatherDraftContexts(
 
   const otherIds = [...bursts.entries()].flatMap(([anchor, ids]) => ids.filter((id) => id !== anchor));
   const since = new Date(deps.now.getTime() - COMPLAINT_LOOKBACK_DAYS * DAY_MS);
+  const conversation = deps.provider.readsConversation !== false;
   const [others, recent, history, withKnowledge] = await Promise.all([
     store.messages.getMany(otherIds),
-    store.conversation.recentBeforeMany(anchors.map((m) => m.id), DRAFT_CONTEXT_MESSAGES + BURST_CONTEXT_SLACK),
-    store.conversation.memberContextMany(anchors.map((m) => m.id), since),
+    conversation ? store.conversation.recentBeforeMany(anchors.map((m) => m.id), DRAFT_CONTEXT_MESSAGES + BURST_CONTEXT_SLACK) : new Map<number, ContextMessage[]>(),
+    conversation ? store.conversation.memberContextMany(anchors.map((m) => m.id), since) : new Map<number, MemberHistory>(),
     store.knowledge.withKnowledge([...new Set(anchors.map((m) => m.communityId))]),
   ]);
   const byId = new Map(others.map((m) => [m.id, m]));

@@ -106,9 +106,14 @@ export function createDraftingService(deps: {
         // Under the communities' drafting lock, a proposal whose messages were taken meanwhile is
         // dropped: when its own message was drafted there is nothing left to do; when only part
         // of its burst was, the job runs again and drafts what is left.
-        await tx.drafts.lockDrafting([...new Set(proposals.map((p) => p.message.communityId))]);
-        const taken = await tx.drafts.draftedMessageIds(proposals.flatMap((p) => [p.message.id, ...p.context.mergedMessageIds]));
-        const fresh = proposals.filter((p) => ![p.message.id, ...p.context.mergedMessageIds].some((id) => taken.has(id)));
+        // Without burst merging no two drafts can share a message: the unique draft per message is enough.
+        let fresh = proposals;
+        let taken = new Set<number>();
+        if (burstWindowSeconds > 0) {
+          await tx.drafts.lockDrafting([...new Set(proposals.map((p) => p.message.communityId))]);
+          taken = await tx.drafts.draftedMessageIds(proposals.flatMap((p) => [p.message.id, ...p.context.mergedMessageIds]));
+          fresh = proposals.filter((p) => ![p.message.id, ...p.context.mergedMessageIds].some((id) => taken.has(id)));
+        }
         for (const p of proposals) {
           if (!fresh.includes(p) && !taken.has(p.message.id)) {
             failed.push({ messageId: p.message.id, error: new JamiiError('draft_conflict', `part of message ${p.message.id}'s burst was drafted by another worker`) });

@@ -405,6 +405,11 @@ export interface ClassifyHint {
 /** A language provider: labels messages, drafts replies and (optionally) embeds text for retrieval. */
 export interface LanguageProvider {
   readonly name: string;
+  /**
+   * False when drafts ignore the conversation before the message and the member's history
+   * (the offline provider's templates do): drafting then does not read them. Default true.
+   */
+  readonly readsConversation?: boolean | undefined;
   classify(text: string, hint: ClassifyHint): Promise<Labels>;
   draft(request: DraftRequest): Promise<DraftResult>;
   /** Vectors for retrieval; absent when no embeddings endpoint is configured. */

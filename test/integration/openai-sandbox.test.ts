@@ -67,6 +67,7 @@ describe('JAMII_LLM=openai on the sandbox', () => {
       });
     });
     t = await start();
+    await t.post('general', 'Wanjiru', 'Karibuni wote kwenye kundi la Duka');
     // No question mark and no question word the rules know: only the model sees it as a question.
     await t.post('general', 'Juma', 'nataka kujua delivery ya Nairobi inachukua siku ngapi');
     const card = await waitFor(async () => (await t!.messages('desk')).find((m) => m.card)?.card, 20_000, 'card');
@@ -78,6 +79,9 @@ describe('JAMII_LLM=openai on the sandbox', () => {
     // Knowledge was embedded (PGlite ships pgvector), asking for floats.
     expect(fake.embeddingBodies().length).toBeGreaterThan(0);
     expect(fake.embeddingBodies().every((b) => (b as unknown as { encoding_format?: string }).encoding_format === 'float')).toBe(true);
+    // The model saw the conversation before the message, as data.
+    const draftCall = fake.chatBodies().find((b) => formatOf(b) === 'jamii_draft' && userText(b).includes('delivery ya Nairobi'))!;
+    expect(userText(draftCall)).toMatch(/<recent_message author="Wanjiru"[^>]*>\s*Karibuni wote kwenye kundi la Duka/);
     const auth = fake.requests.find((r) => r.path.endsWith('/chat/completions'))!.headers.authorization;
     expect(auth).toBe('Bearer sk-test-not-a-real-key');
   });

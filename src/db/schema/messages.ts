@@ -37,5 +37,7 @@ export const messages = pgTable(
     uniqueIndex('messages_chat_platform_message_uq').on(t.chatId, t.platformMessageId),
     index('messages_chat_created_idx').on(t.chatId, t.createdAt),
     index('messages_needs_draft_idx').on(t.id).where(sql`needs_draft`),
+    // A member's earlier complaints, read for every draft (member context).
+    index('messages_author_negative_idx').on(t.authorId, t.createdAt).where(sql`is_negative`),
   ],
 );

@@ -15,6 +15,8 @@ export const OFFLINE_PROVIDER_NAME = 'offline';
 export function createOfflineProvider(deps: { prompts: PromptSource }): LanguageProvider {
   return {
     name: OFFLINE_PROVIDER_NAME,
+    // Templates and knowledge answers do not read the conversation or the member's history.
+    readsConversation: false,
 
     async classify(text, hint): Promise<Labels> {
       return labelMessage(text, { fallbackLanguage: hint.communityLanguage });
