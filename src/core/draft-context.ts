@@ -6,6 +6,7 @@
 import { searchTerms } from './knowledge/search-terms.js';
 import type { ContextMessage, KnowledgeRepository, LanguageProvider, Logger, MemberContext, MemberHistory, Store } from './ports.js';
 import type { KnowledgePassage, Platform, StoredMessage } from './types.js';
+import { DAY_MS } from './time.js';
 
 /** Messages before the member's that a provider sees as context. */
 export const DRAFT_CONTEXT_MESSAGES = 6;
@@ -17,7 +18,6 @@ export const KNOWLEDGE_PASSAGES_PER_DRAFT = 4;
 export const NEW_MEMBER_DAYS = 7;
 /** Earlier complaints are counted over this many days. */
 export const COMPLAINT_LOOKBACK_DAYS = 30;
-const DAY_MS = 86_400_000;
 
 /** Longest reply each platform accepts in one message. */
 export const PLATFORM_TEXT_LIMITS: Record<Platform, number> = {

@@ -15,12 +15,12 @@ import { REPLAY_MAX_MESSAGES } from '../prompts/prompt-replay.js';
 import { unifiedDiff } from '../prompts/line-diff.js';
 import { principalKey, type CommandReply } from '../types.js';
 import type { CommandContext, CommandServices, CommandSpec } from './command-registry.js';
+import { DAY_MS } from '../time.js';
 
 /** Drafts read to compute the quality figures of a prompt's versions. */
 export const QUALITY_DRAFTS_MAX = 2_000;
 /** Versions with figures shown by `/prompt show` without a version. */
 const QUALITY_VERSIONS_SHOWN = 4;
-const DAY_MS = 86_400_000;
 
 /** What `/prompt` needs beyond the store: the catalogue, dry-run providers and the community directory. */
 export interface PromptCommandServices {

@@ -11,6 +11,7 @@ import { choiceOf, dryDraft, labelSummary, type DryDraft, type DryRunDeps } from
 import type { PromptCatalog, PromptVersionRecord, ReplayCandidate, ReplayJob } from './prompt-ports.js';
 import { distance } from './prompt-quality.js';
 import { normalizedEditDistance } from './text-distance.js';
+import { DAY_MS } from '../time.js';
 
 export const REPLAY_DEFAULT_DAYS = 7;
 export const REPLAY_MAX_DAYS = 90;
@@ -21,7 +22,6 @@ export const REPLAY_PROGRESS_EVERY = 25;
 /** Differing drafts shown in the report. */
 export const REPLAY_SAMPLES = 3;
 const SAMPLE_CHARS = 160;
-const DAY_MS = 86_400_000;
 
 export interface ReplayComparison {
   message: StoredMessage;
