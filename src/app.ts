@@ -3,8 +3,9 @@
  * stops them in reverse. `main.ts` runs it as a process; tests run it in-process.
  */
 import type { Logger as PinoLogger } from 'pino';
-import type { Config } from './config.js';
+import { DEFAULT_REPORT_SETTINGS, type Config } from './config.js';
 import { createAccess } from './core/access.js';
+import { createWeeklyReports, templateNarrator, type WeeklyReports } from './core/analytics/weekly-report.js';
 import { createApprovalService, type ApprovalService } from './core/approval-service.js';
 import { createCommandDispatcher, type CommandDispatcher } from './core/commands/command-registry.js';
 import { createCommunityDirectory } from './core/communities.js';
@@ -16,16 +17,20 @@ import type { Clock, PlatformSender, Store } from './core/ports.js';
 import type { Platform } from './core/types.js';
 import { createSandboxConnector, type SandboxConnector } from './connectors/sandbox/sandbox-connector.js';
 import { createTelegramConnector, type TelegramConnector } from './connectors/telegram/telegram-connector.js';
+import { createDiscordConnector, type DiscordConnector } from './connectors/discord/discord-connector.js';
 import { openDatabase, type Database } from './db/database.js';
+import { createAnalyticsRepository } from './db/repositories/analytics-repository.js';
 import { createStore } from './db/store.js';
 import { createHttpServer, type HttpServer } from './http/http-server.js';
 import { createOpsRoutes } from './http/ops-routes.js';
+import { createReportChartRoutes, REPORT_CHART_PATH } from './http/report-chart-route.js';
 import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
 import { createKnowledgeIndexer } from './knowledge/knowledge-indexer.js';
 import { registerWorkers } from './jobs/workers.js';
 import { labelMessage } from './llm/offline/heuristics.js';
 import { createDryRunProviders } from './llm/dry-run-providers.js';
 import { createPromptLibrary } from './llm/prompt-library.js';
+import { createModelReportNarrator, loadReportNarrativePrompt } from './llm/openai/report-narrator.js';
 import { loadPromptRegistry } from './llm/prompt-registry.js';
 import { createLanguageProvider } from './llm/provider-factory.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -39,8 +44,10 @@ export interface Jamii {
   ingest: IngestService;
   commands: CommandDispatcher;
   approvals: ApprovalService;
+  reports: WeeklyReports;
   sandbox: SandboxConnector | null;
   telegram: TelegramConnector | null;
+  discord: DiscordConnector | null;
   http: HttpServer;
   /** Where the HTTP server listens, once started. */
   url: string;
@@ -73,6 +80,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
   try {
     // 1. Things that can fail fast without side effects.
     const prompts = loadPromptRegistry();
+    const reportNarrativePrompt = loadReportNarrativePrompt();
     const communities = createCommunityDirectory(config.communities);
     const metrics = createMetrics();
 
@@ -146,8 +154,30 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const delivery = createDeliveryService({ store, senders, communities, metrics, clock, log: log.child({ part: 'delivery' }) });
     const dryRun = { store, communities, providers: createDryRunProviders(config, { library: promptLibrary, log: log.child({ part: 'llm' }) }), clock, log: log.child({ part: 'prompts' }) };
     const replays = createPromptReplayService({ ...dryRun, catalog: promptLibrary, deskPlatforms: () => senders.keys() });
+    const analytics = createAnalyticsRepository(db);
+    const timeZoneOf = (id: string) => config.communities.find((c) => c.id === id)?.reports.timeZone ?? 'UTC';
+    // The chart link needs the address HTTP listens on (known in step 6) and a route serving it (the sandbox's).
+    let chartBase: string | null = null;
+    const reports = createWeeklyReports({
+      repository: analytics,
+      store,
+      communities,
+      deskPlatforms: () => senders.keys(),
+      scheduleOf: (id) => config.communities.find((c) => c.id === id)?.reports ?? DEFAULT_REPORT_SETTINGS,
+      narrator: config.llm.openai
+        ? createModelReportNarrator({ options: config.llm.openai, template: reportNarrativePrompt, log: log.child({ part: 'llm' }) })
+        : templateNarrator,
+      chartUrl: (communityId, week) => (chartBase ? `${chartBase}${REPORT_CHART_PATH}?community=${encodeURIComponent(communityId)}&week=${week}` : null),
+      clock,
+      log: log.child({ part: 'reports' }),
+    });
     const commands = createCommandDispatcher({
-      services: { store, approvals, prompts: { catalog: promptLibrary, dryRun, communities } },
+      services: {
+        store,
+        approvals,
+        prompts: { catalog: promptLibrary, dryRun, communities },
+        analytics: { repository: analytics, communities, clock, timeZoneOf },
+      },
       access,
       audit: store.audit,
       log: log.child({ part: 'commands' }),
@@ -164,20 +194,32 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       telegram = createTelegramConnector({ settings: config.telegram, store, ingest, commands, communities, log: log.child({ connector: 'telegram' }) });
       senders.set('telegram', telegram.sender);
     }
+    let discord: DiscordConnector | null = null;
+    if (config.discord) {
+      const { token, applicationId, apiRoot, commandGuildId, managerRoleIds, adminRoleIds, manageServerIsManager } = config.discord;
+      const settings = { token, applicationId, apiRoot, commandGuildId, roles: { managerRoleIds, adminRoleIds, manageServerIsManager } };
+      discord = createDiscordConnector({ settings, store, ingest, commands, communities, log: log.child({ connector: 'discord' }) });
+      senders.set('discord', discord.sender);
+    }
     for (const s of options.senders ?? []) senders.set(s.platform, s);
 
     // 6. HTTP, then workers, then redelivery of anything the last run left behind.
     let stopping = false;
     metrics.setGaugeReaders({
       pendingDrafts: () => store.drafts.countPending(config.communities.map((c) => c.id)),
+      oldestPendingAgeSeconds: async () => {
+        const at = await analytics.oldestPendingDraftAt();
+        return at ? Math.max(0, (clock.now().getTime() - at.getTime()) / 1000) : 0;
+      },
       outbox: () => store.outbox.countByStatus(),
       jobs: () => queue.backlog(),
     });
     const http = createHttpServer({
-      routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? []), ...(telegram?.routes ?? [])],
+      routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? []), ...(sandbox ? createReportChartRoutes({ repository: analytics, communities, timeZoneOf }) : []), ...(telegram?.routes ?? [])],
       log: log.child({ part: 'http' }),
     });
     const address = await http.listen(config.http.host, config.http.port);
+    if (sandbox) chartBase = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
     cleanups.push(async () => {
       stopping = true;
       sandbox?.stop();
@@ -193,6 +235,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       approvals,
       replays,
       draftExpiryHours: config.drafts.expireAfterHours,
+      reports,
       clock,
       log: log.child({ part: 'workers' }),
     });
@@ -203,13 +246,19 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       cleanups.push(() => connector.stop());
       await connector.start();
     }
+    if (discord) {
+      const connector = discord;
+      // Like Telegram: the gateway closes (after storing the events in hand) before HTTP, jobs and the database.
+      cleanups.push(() => connector.stop());
+      await connector.start();
+    }
 
     const url = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
     log.info({ url, database: db.kind, sandbox: Boolean(sandbox), jobs: [...config.jobs.kinds], ms: Date.now() - started }, 'jamii.ready');
 
     let stopped: Promise<void> | null = null;
     return {
-      config, db, store, queue, metrics, ingest, commands, approvals, sandbox, telegram, http, url,
+      config, db, store, queue, metrics, ingest, commands, approvals, reports, sandbox, telegram, discord, http, url,
       stop() {
         stopped ??= runCleanups().then(() => log.info({}, 'jamii.stopped'));
         return stopped;

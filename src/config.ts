@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { isValidTimeZone } from './core/analytics/period.js';
+import { REPORT_WEEKDAY_NAMES, type WeeklyReportSchedule } from './core/analytics/weekly-report.js';
 import type { Community } from './core/communities.js';
 import { PLATFORMS, type Platform } from './core/types.js';
 import type { OpenAIProviderOptions } from './llm/openai/openai-provider.js';
@@ -28,7 +30,28 @@ export interface CommunityConfig extends Community {
   admins: PrincipalRef[];
   /** Absolute path of the community's knowledge folder (Markdown and text files). */
   knowledgeDir: string;
+  reports: ReportSettings;
 }
+
+// ---------------------------------------------------------------- analytics reports
+
+/**
+ * When and in which time zone a community's reports are computed (`reports:` in the community
+ * file): the zone also sets the calendar days and hours of /stats.
+ */
+export type ReportSettings = WeeklyReportSchedule;
+
+export const DEFAULT_REPORT_SETTINGS: ReportSettings = { timeZone: 'UTC', weekday: 'mon', time: '09:00' };
+
+const reportSettingsSchema = z
+  .object({
+    timezone: z.string().refine(isValidTimeZone, 'an IANA time zone, e.g. Africa/Nairobi').default(DEFAULT_REPORT_SETTINGS.timeZone),
+    weekday: z.enum(REPORT_WEEKDAY_NAMES).default(DEFAULT_REPORT_SETTINGS.weekday),
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour').default(DEFAULT_REPORT_SETTINGS.time),
+  })
+  .strict();
+
+// ----------------------------------------------------------------
 
 export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
@@ -41,6 +64,8 @@ export interface Config {
   llm: LanguageModelConfig;
   /** Null when TELEGRAM_BOT_TOKEN is unset (the connector is off). */
   telegram: TelegramConfig | null;
+  /** Null when DISCORD_TOKEN is unset (the connector is off). */
+  discord: DiscordConfig | null;
   jobs: { kinds: ReadonlySet<JobKind>; draftConcurrency: number; sendConcurrency: number };
   drafts: {
     expireAfterHours: number;
@@ -253,6 +278,77 @@ function addTelegramDesks(communities: CommunityConfig[], telegram: TelegramConf
   }
 }
 
+// ---------------------------------------------------------------- discord
+
+export const DISCORD_DEFAULT_API_ROOT = 'https://discord.com/api';
+
+/** The Discord connector's settings. */
+export interface DiscordConfig {
+  token: string;
+  applicationId: string;
+  /** Discord's REST API root (without `/v10`), or a proxy's; the gateway URL comes from its GET /gateway/bot. */
+  apiRoot: string;
+  /** The default community's desk channel. */
+  deskChannel: string | undefined;
+  /** Set: `/jamii` is registered in this guild only (instant; development). Unset: globally. */
+  commandGuildId: string | undefined;
+  /** Members holding one of these role ids are managers (admins) of the community they act in. */
+  managerRoleIds: string[];
+  adminRoleIds: string[];
+  /** Members with the Manage Server permission are managers too. */
+  manageServerIsManager: boolean;
+}
+
+const discordSnowflakeSchema = (example: string) => z.string().trim().regex(/^[1-9]\d{5,19}$/, `expected a Discord id (a snowflake), e.g. ${example}`);
+
+const discordEnv = {
+  DISCORD_TOKEN: z.string().trim().regex(/^[A-Za-z0-9_.-]{20,}$/, 'expected the bot token from the Developer Portal (Bot → Reset Token)').optional(),
+  DISCORD_APPLICATION_ID: discordSnowflakeSchema('1234567890123456789').optional(),
+  DISCORD_API_ROOT: z.url({ protocol: /^https?$/ }).default(DISCORD_DEFAULT_API_ROOT),
+  JAMII_DISCORD_DESK_CHANNEL: discordSnowflakeSchema('1234567890123456789').optional(),
+  JAMII_DISCORD_GUILD_ID: discordSnowflakeSchema('1234567890123456789').optional(),
+  JAMII_DISCORD_MANAGER_ROLES: z.string().regex(/^\s*[1-9]\d{5,19}(\s*,\s*[1-9]\d{5,19})*\s*$/, 'comma-separated Discord role ids, e.g. 1234567890123456789').optional(),
+  JAMII_DISCORD_ADMIN_ROLES: z.string().regex(/^\s*[1-9]\d{5,19}(\s*,\s*[1-9]\d{5,19})*\s*$/, 'comma-separated Discord role ids, e.g. 1234567890123456789').optional(),
+  JAMII_DISCORD_MANAGE_SERVER_IS_MANAGER: z
+    .enum(['on', 'off', 'true', 'false', '1', '0'])
+    .transform((v) => ['on', 'true', '1'].includes(v))
+    .default(false),
+};
+
+/** Problems only visible across variables. */
+function discordProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) {
+    problems.push('DISCORD_APPLICATION_ID: required with DISCORD_TOKEN (Developer Portal → General Information → Application ID)');
+  }
+  if ((env.DISCORD_APPLICATION_ID || env.JAMII_DISCORD_DESK_CHANNEL || env.JAMII_DISCORD_GUILD_ID) && !env.DISCORD_TOKEN) {
+    problems.push('DISCORD_TOKEN: required when other DISCORD variables are set');
+  }
+  return problems;
+}
+
+const roleIdList = (value: string | undefined) => (value ? value.split(',').map((r) => r.trim()) : []);
+
+function discordConfig(e: z.infer<z.ZodObject<typeof discordEnv>>): DiscordConfig | null {
+  if (!e.DISCORD_TOKEN || !e.DISCORD_APPLICATION_ID) return null;
+  return {
+    token: e.DISCORD_TOKEN,
+    applicationId: e.DISCORD_APPLICATION_ID,
+    apiRoot: e.DISCORD_API_ROOT.replace(/\/+$/, ''),
+    deskChannel: e.JAMII_DISCORD_DESK_CHANNEL,
+    commandGuildId: e.JAMII_DISCORD_GUILD_ID,
+    managerRoleIds: roleIdList(e.JAMII_DISCORD_MANAGER_ROLES),
+    adminRoleIds: roleIdList(e.JAMII_DISCORD_ADMIN_ROLES),
+    manageServerIsManager: e.JAMII_DISCORD_MANAGE_SERVER_IS_MANAGER,
+  };
+}
+
+/** JAMII_DISCORD_DESK_CHANNEL is the default community's desk unless its file names one. */
+function addDiscordDesks(communities: CommunityConfig[], discord: DiscordConfig): void {
+  const c = communities.find((x) => x.isDefault);
+  if (c && discord.deskChannel && c.desk.discord === undefined) c.desk.discord = discord.deskChannel;
+}
+
 // ---------------------------------------------------------------- environment
 
 const envSchema = z.object({
@@ -268,6 +364,7 @@ const envSchema = z.object({
   JAMII_SANDBOX: booleanish.default('auto'),
   ...languageModelEnv,
   ...telegramEnv,
+  ...discordEnv,
   JAMII_JOBS: jobKindsSchema.default(new Set(JOB_KINDS)),
   JAMII_DRAFT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JAMII_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -329,6 +426,7 @@ const communityFileSchema = z
             managers: z.array(principalSchema).default([]),
             admins: z.array(principalSchema).default([]),
             knowledge: z.string().trim().min(1).optional(),
+            reports: reportSettingsSchema.optional(),
           })
           .strict(),
       )
@@ -424,6 +522,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const fileData = configFile ? loadCommunityFile(configFile, problems) : undefined;
   problems.push(...languageModelProblems(cleaned));
   problems.push(...telegramProblems(cleaned));
+  problems.push(...discordProblems(cleaned));
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
@@ -445,6 +544,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       admins: uniquePrincipals([...c.admins, ...envAdmins]),
       // Relative to the community file; by default a folder per community under JAMII_KNOWLEDGE_DIR.
       knowledgeDir: c.knowledge ? path.resolve(path.dirname(configFile!), c.knowledge) : path.resolve(cwd, e.JAMII_KNOWLEDGE_DIR, c.id),
+      reports: c.reports ? { timeZone: c.reports.timezone, weekday: c.reports.weekday, time: c.reports.time } : { ...DEFAULT_REPORT_SETTINGS },
     }));
   } else {
     communities = [
@@ -458,6 +558,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         managers: uniquePrincipals(envManagers),
         admins: uniquePrincipals(envAdmins),
         knowledgeDir: path.resolve(cwd, e.JAMII_KNOWLEDGE_DIR),
+        reports: { ...DEFAULT_REPORT_SETTINGS },
       },
     ];
   }
@@ -466,6 +567,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const telegram = telegramConfig(e);
   if (telegram) addTelegramDesks(communities, telegram);
+  const discord = discordConfig(e);
+  if (discord) addDiscordDesks(communities, discord);
 
   const secrets: string[] = [];
   if (e.DATABASE_URL) {
@@ -498,6 +601,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sandbox: { enabled: sandboxEnabled },
     llm: languageModelConfig(e),
     telegram,
+    discord,
     jobs: {
       kinds: e.JAMII_JOBS,
       draftConcurrency: e.JAMII_DRAFT_CONCURRENCY,

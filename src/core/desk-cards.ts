@@ -74,6 +74,7 @@ export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null 
   fields.push({ label: 'Sources', value: sources ?? 'none: not grounded in the knowledge base' });
   if (draft.translation) fields.push({ label: 'Translation', value: clip(draft.translation, CARD_QUOTE_MAX_CHARS) });
   if (flagged) fields.push({ label: 'Needs an edit', value: draft.flags.join('; ') });
+  if (m.deletedAt) fields.push({ label: 'Deleted', value: `the member's message was deleted at ${formatTime(m.deletedAt)}: a reply would answer nothing visible` });
   if (draft.answeredByName) fields.push({ label: 'Answered', value: `by ${draft.answeredByName} at ${formatTime(draft.answeredAt!)}: check before posting` });
   fields.push(
     { label: 'Status', value: statusLine(draft, delivery) },

@@ -80,7 +80,8 @@ export function createDraftingService(deps: {
       const already = await store.drafts.draftedMessageIds(messageIds);
       const messages = (await store.messages.getMany(messageIds.filter((id) => !already.has(id)))).sort((a, b) => a.id - b.id);
       const proposals: Proposal[] = [];
-      const candidates = messages.filter((m) => !m.author.isBot);
+      // A message deleted before its draft job ran needs no reply.
+      const candidates = messages.filter((m) => !m.author.isBot && !m.deletedAt);
       let due: StoredMessage[] = [];
       try {
         due = (await labelled(candidates)).filter((m) => isDraftDue(m.labels));

@@ -5,7 +5,7 @@
 import type { CommunityDirectory } from './communities.js';
 import type { Clock, CoreMetrics, Logger, MessageToStore, Store } from './ports.js';
 import { stripInvisible } from './safety/invisible.js';
-import type { InboundMessage, Labels } from './types.js';
+import type { ChatRef, InboundMessage, Labels } from './types.js';
 
 /** Longest text Jamii stores for one message; platforms cap lower (Telegram 4096, Discord 4000). */
 export const MESSAGE_TEXT_MAX_CHARS = 40_000;
@@ -31,6 +31,11 @@ export interface IngestService {
    * before is stored as new), and a draft job is queued when it now needs a reply and has none.
    */
   applyEdit(message: InboundMessage, editedAt: Date): Promise<IngestOutcome>;
+  /**
+   * Messages were deleted on the platform: they stay stored, marked deleted (for the record and
+   * analytics); the cards of drafts answering them say so, and no draft is written for them.
+   */
+  applyDeletion(chat: ChatRef, platformMessageIds: string[], at: Date): Promise<{ deleted: number[] }>;
 }
 
 /** A question someone should answer, or negative feedback: a draft is due. */
@@ -143,9 +148,21 @@ export function createIngestService(deps: {
     return outcome ?? (await ingestBatch([message]))[0]!;
   };
 
+  const applyDeletion = async (chat: ChatRef, platformMessageIds: string[], at: Date) =>
+    store.transaction(async (tx) => {
+      const deleted = await tx.messages.markDeleted(chat, platformMessageIds, at);
+      if (deleted.length === 0) return { deleted };
+      const drafts = await tx.conversation.pendingDraftsFor(deleted);
+      await tx.jobs.enqueue('desk-refresh', drafts.map((draftId) => ({ draftId })));
+      const communityId = communities.communityOf(chat.platform, chat.chatId);
+      await tx.audit.write({ communityId, actor: chat.platform, action: 'message.deleted', subject: `${chat.platform}:${chat.chatId}`, details: { messageIds: deleted, drafts } });
+      return { deleted };
+    });
+
   return {
     ingestBatch,
     applyEdit,
+    applyDeletion,
     ingest(message) {
       return new Promise<IngestOutcome>((resolve, reject) => {
         queue.push({ message, resolve, reject });

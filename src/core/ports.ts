@@ -62,6 +62,8 @@ export interface MessagesRepository {
    * message's id, or null when it was never stored.
    */
   updateText(edit: MessageEdit): Promise<{ id: number } | null>;
+  /** Marks stored messages of a chat deleted; returns the ids of those it knew. */
+  markDeleted(chat: ChatRef, platformMessageIds: string[], at: Date): Promise<number[]>;
 }
 
 /** A member's edit of a message already stored. */
@@ -107,6 +109,8 @@ export interface ConversationRepository {
   memberContextMany(messageIds: number[], since: Date): Promise<Map<number, MemberHistory>>;
   /** Replaces a message's labels (a model re-classified it). */
   setLabels(messageId: number, labels: Labels): Promise<void>;
+  /** Pending drafts answering any of these messages (or their bursts). */
+  pendingDraftsFor(messageIds: number[]): Promise<number[]>;
   /**
    * Marks pending drafts answered when one of these messages replies to (or sits in the thread
    * of) the drafted question, written by another person who is not a bot. Returns the drafts.

@@ -91,6 +91,8 @@ export interface StoredMessage {
   replyToMessageId: string | null;
   labels: Labels | null;
   sentAt: Date;
+  /** Deleted on the platform (by the member or a moderator); null while it stands. */
+  deletedAt?: Date | null | undefined;
 }
 
 export const DRAFT_STATUSES = ['pending', 'approved', 'edited', 'rejected', 'expired', 'sent'] as const;

@@ -2,6 +2,7 @@
  * What each durable job does. Handlers are idempotent: a job that runs twice (a retry after a
  * crash, two processes) changes nothing the second time.
  */
+import type { WeeklyReports } from '../core/analytics/weekly-report.js';
 import type { ApprovalService } from '../core/approval-service.js';
 import type { DeliveryService } from '../core/delivery-service.js';
 import type { DraftingService } from '../core/drafting-service.js';
@@ -16,6 +17,8 @@ export const DESK_REFRESH_BATCH_SIZE = 20;
 /** Sends one worker takes per fetch; each send is claimed on its own, so a retried batch never posts twice. */
 export const SEND_BATCH_SIZE = 25;
 export const MAINTENANCE_CRON = '*/5 * * * *';
+/** How often due weekly reports are looked for; each is posted once per community and week. */
+export const WEEKLY_REPORT_CRON = '*/10 * * * *';
 
 export async function registerWorkers(deps: {
   queue: JobQueue;
@@ -28,6 +31,8 @@ export async function registerWorkers(deps: {
   /** Runs /prompt replay requests (with the draft workers: they use the same language provider). */
   replays?: PromptReplayService | undefined;
   draftExpiryHours: number;
+  /** Weekly analytics reports, posted from the maintenance process. */
+  reports?: WeeklyReports | undefined;
   clock: Clock;
   log: Logger;
 }): Promise<void> {
@@ -77,6 +82,13 @@ export async function registerWorkers(deps: {
       const before = new Date(deps.clock.now().getTime() - deps.draftExpiryHours * 3_600_000);
       const expired = await deps.approvals.expire(before);
       if (expired > 0) log.info({ expired }, 'drafts.expired');
+    });
+  }
+
+  const reports = deps.reports;
+  if (kinds.has('maintenance') && reports) {
+    await queue.schedule('weekly-report', WEEKLY_REPORT_CRON, async () => {
+      await reports.postDue();
     });
   }
 }

@@ -11,6 +11,8 @@ export interface Metrics extends CoreMetrics, LanguageModelMetrics {
 
 export interface GaugeReaders {
   pendingDrafts: () => Promise<number>;
+  /** Seconds the oldest pending draft has waited (0 when none). */
+  oldestPendingAgeSeconds: () => Promise<number>;
   outbox: () => Promise<Record<string, number>>;
   jobs: () => Promise<Record<string, number>>;
 }
@@ -40,6 +42,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     registers: [registry],
     async collect() {
       if (readers.pendingDrafts) this.set(await readers.pendingDrafts());
+    },
+  });
+  new Gauge({
+    name: 'jamii_drafts_oldest_pending_age_seconds',
+    help: 'How long the oldest draft waiting for a decision has waited (0 when none).',
+    registers: [registry],
+    async collect() {
+      if (readers.oldestPendingAgeSeconds) this.set(await readers.oldestPendingAgeSeconds());
     },
   });
   new Gauge({

@@ -110,6 +110,18 @@ describe.each(DATABASES)('conversation repository on %s', (kind) => {
     expect(await store.conversation.markAnsweredBy([inThread])).toEqual([d2.id]);
   });
 
+  it('marks deleted messages once, and finds the pending drafts answering them (bursts included)', async () => {
+    const a = await say('r10', 'nia', 'hello', 0);
+    const b = await say('r10', 'nia', 'where is my order?', 2, { labels: QUESTION });
+    const draft = await draftFor(b, [a]);
+    const at = new Date(T0 + 60_000);
+    expect(await store.messages.markDeleted({ platform: 'sandbox', chatId: 'r10' }, [`m${seq - 1}`, 'unknown'], at)).toEqual([a]);
+    expect(await store.messages.markDeleted({ platform: 'sandbox', chatId: 'r10' }, [`m${seq - 1}`], at)).toEqual([]);
+    expect((await store.messages.get(a))!.deletedAt).toEqual(at);
+    expect(await store.conversation.pendingDraftsFor([a])).toEqual([draft.id]);
+    expect(await store.conversation.pendingDraftsFor([b])).toEqual([draft.id]);
+  });
+
   it('replaces a message’s labels', async () => {
     const id = await say('r9', 'max', 'lipa kwa mpesa inawezekana', 0, { labels: null });
     await store.conversation.setLabels(id, { ...QUESTION, language: 'sw', labeledBy: 'openai' });

@@ -353,6 +353,8 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         if (m) m.labels = clone(labels);
       },
       markAnsweredBy: async () => [],
+      pendingDraftsFor: async (messageIds) =>
+        [...state.drafts.values()].filter((d) => d.status === 'pending' && [d.messageId, ...d.mergedMessageIds].some((id) => messageIds.includes(id))).map((d) => d.id),
     },
     communities: {
       async upsert(list) {
@@ -403,6 +405,11 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       },
     },
     messages: {
+      async markDeleted(chat, platformMessageIds, at) {
+        const hit = [...state.messages.values()].filter((m) => chatKey(m.chat) === chatKey(chat) && platformMessageIds.includes(m.platformMessageId) && !m.deletedAt);
+        for (const m of hit) m.deletedAt = at;
+        return hit.map((m) => m.id);
+      },
       async storeMany(batch) {
         const refs = [];
         for (const b of batch) {

@@ -62,6 +62,7 @@ describe('loadConfig: defaults', () => {
         managers: [{ platform: 'sandbox', userId: 'manager' }],
         admins: [],
         knowledgeDir: path.join(dir, 'knowledge'),
+        reports: { timeZone: 'UTC', weekday: 'mon', time: '09:00' },
       },
     ]);
   });
@@ -184,6 +185,7 @@ communities:
         ],
         admins: [],
         knowledgeDir: path.join(dir, 'knowledge', 'acme'),
+        reports: { timeZone: 'UTC', weekday: 'mon', time: '09:00' },
       },
       {
         id: 'kilimo-hub',
@@ -198,6 +200,7 @@ communities:
         ],
         admins: [{ platform: 'slack', userId: 'U024BE7LH' }],
         knowledgeDir: path.join(dir, 'knowledge', 'kilimo-hub'),
+        reports: { timeZone: 'UTC', weekday: 'mon', time: '09:00' },
       },
     ]);
   });

@@ -10,6 +10,7 @@ import { JamiiError, userMessage } from '../errors.js';
 import type { AuditRepository, Logger, Store } from '../ports.js';
 import { principalKey, type ChatRef, type CommandReply, type Invoker, type Role } from '../types.js';
 import { parseCommandLine, parseDraftId, splitFirst } from './command-parser.js';
+import { complaints, exportCsv, stats, type AnalyticsCommandServices } from './analytics-commands.js';
 import { forget, kb, learned } from './knowledge-commands.js';
 import { prompt, type PromptCommandServices } from './prompt-commands.js';
 
@@ -30,6 +31,8 @@ export interface CommandServices {
   approvals: ApprovalService;
   /** /prompt's catalogue and dry runs; /prompt says it is unavailable without them. */
   prompts?: PromptCommandServices | undefined;
+  /** /stats, /complaints and /export; they say analytics are unavailable without it. */
+  analytics?: AnalyticsCommandServices | undefined;
 }
 
 /** One manager command: a fixed shape every connector can render. */
@@ -161,7 +164,7 @@ const retry: CommandSpec<number> = {
 };
 
 /** Every manager command, in the order /help lists them. */
-export const COMMANDS = [pending, show, approve, edit, reject, retry, learned, forget, kb, prompt, help] as const satisfies readonly CommandSpec<unknown>[];
+export const COMMANDS = [pending, show, approve, edit, reject, retry, learned, forget, kb, prompt, stats, complaints, exportCsv, help] as const satisfies readonly CommandSpec<unknown>[];
 
 export interface CommandDispatcher {
   /** Runs typed text (`/approve 12`). Returns null when the text is not a command. */

@@ -106,6 +106,15 @@ export function createConversationRepository(s: DbSession): ConversationReposito
       );
     },
 
+    async pendingDraftsFor(messageIds) {
+      if (messageIds.length === 0) return [];
+      const { rows } = await s.sql.executeSql(
+        `select id from drafts where status = 'pending' and (message_id = any($1::int8[]) or merged_message_ids && $1::int8[])`,
+        [messageIds],
+      );
+      return (rows as Array<{ id: number }>).map((r) => Number(r.id));
+    },
+
     async markAnsweredBy(replyMessageIds) {
       if (replyMessageIds.length === 0) return [];
       const { rows } = await s.sql.executeSql(MARK_ANSWERED, [replyMessageIds]);

@@ -35,6 +35,7 @@ export function createMessagesRepository(
     replyToMessageId: m.replyToPlatformMessageId,
     labels: m.labels ?? null,
     sentAt: m.createdAt,
+    deletedAt: m.deletedAt,
   });
 
   return {
@@ -118,6 +119,22 @@ export function createMessagesRepository(
       if (ids.length === 0) return [];
       const rows = await select().where(inArray(messages.id, ids));
       return rows.map(toMessage);
+    },
+
+    async markDeleted(chat, platformMessageIds, at) {
+      if (platformMessageIds.length === 0) return [];
+      const rows = await s.orm
+        .update(messages)
+        .set({ deletedAt: at })
+        .where(
+          and(
+            inArray(messages.platformMessageId, platformMessageIds),
+            sql`${messages.chatId} = (select ${chats.id} from ${chats} where ${chats.platform} = ${chat.platform} and ${chats.platformChatId} = ${chat.chatId})`,
+            sql`${messages.deletedAt} is null`,
+          ),
+        )
+        .returning({ id: messages.id });
+      return rows.map((r) => r.id);
     },
 
     async updateText(edit) {

@@ -76,6 +76,12 @@ describe('cardView', () => {
     expect(view.actions).toEqual([]);
   });
 
+  it('says when the member deleted the message a draft answers', () => {
+    const d = draft();
+    const view = cardView({ ...d, message: { ...d.message, deletedAt: DECIDED_AT } });
+    expect(view.fields).toContainEqual({ label: 'Deleted', value: "the member's message was deleted at 2025-03-01 09:45 UTC: a reply would answer nothing visible" });
+  });
+
   it('offers no Approve on a flagged draft, and says what needs an edit', () => {
     const d = draft({ flags: ['mass_mention: @everyone'] });
     const view = cardView(d);

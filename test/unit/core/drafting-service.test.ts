@@ -97,6 +97,13 @@ describe('draftFor', () => {
     expect(core.store.state.outbox.size).toBe(0);
   });
 
+  it('writes no draft for a message deleted before its job ran', async () => {
+    const message = core.store.seedMessage({ labels: labels({ isQuestion: true }) });
+    core.store.state.messages.get(message.id)!.deletedAt = new Date();
+    expect((await drafting.draftFor([message.id])).created).toEqual([]);
+    expect(core.store.state.drafts.size).toBe(0);
+  });
+
   it('refuses an empty draft from the provider and stores nothing', async () => {
     const message = core.store.seedMessage({ labels: labels({ isQuestion: true }) });
     for (const text of ['   ', '\u200b\u2060']) {

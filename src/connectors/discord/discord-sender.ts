@@ -1,0 +1,99 @@
+/**
+ * The outbound half: posts outbox rows through Discord's REST API and edits cards in place.
+ * Replies reference the member's message (posted anyway if it was deleted) in the same channel
+ * or thread; mentions are parsed from nothing, so a reply can never ping @everyone, @here or a
+ * role; link embeds are suppressed. discord.js' REST queue waits out 429s. A channel that
+ * refuses the bot (403, unknown channel) is reported so it is marked inactive, and the core
+ * hands the draft back to the desk.
+ */
+import { MessageFlags, Routes, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import { DeliveryError } from '../../core/errors.js';
+import type { Logger, PlatformSender } from '../../core/ports.js';
+import type { ChatRef, OutboundPost } from '../../core/types.js';
+import { classifyDiscordError, describeDiscordError, isUnknownMessage, type ChannelGoneReason } from './errors.js';
+import { channelOf, snowflake } from './ids.js';
+import { renderCard, renderText, type DiscordMessagePart } from './render.js';
+
+/** Discord's `nonce` is at most 25 characters. */
+const NONCE_MAX_CHARS = 25;
+
+export interface DiscordSenderDeps {
+  rest: REST;
+  log: Logger;
+  /** The channel refused the bot or is gone: mark it inactive. */
+  onChannelGone(chat: ChatRef, reason: ChannelGoneReason, why: string): Promise<void>;
+}
+
+function nonceOf(outboxId: number, part: number): string {
+  return `jamii-${outboxId}-${part}`.slice(0, NONCE_MAX_CHARS);
+}
+
+export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
+  const { rest, log } = deps;
+
+  const post = async (channelId: string, part: DiscordMessagePart, replyTo: string | null, nonce: string, pingReplied: boolean): Promise<string> => {
+    const body: RESTPostAPIChannelMessageJSONBody = {
+      ...(part.content !== undefined ? { content: part.content } : {}),
+      ...(part.embeds ? { embeds: part.embeds } : {}),
+      ...(part.components && part.components.length > 0 ? { components: part.components } : {}),
+      ...(replyTo ? { message_reference: { message_id: snowflake(replyTo), fail_if_not_exists: false } } : {}),
+      allowed_mentions: { parse: [], replied_user: pingReplied },
+      // Discord drops a second message with the same nonce sent within minutes.
+      nonce,
+      enforce_nonce: true,
+      ...(part.embeds ? {} : { flags: MessageFlags.SuppressEmbeds }),
+    };
+    const sent = (await rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
+    return sent.id;
+  };
+
+  return {
+    platform: 'discord',
+    // Discord's nonce dedupes only for a few minutes: an interrupted send still needs a human.
+    idempotentSend: false,
+
+    async send(outbound: OutboundPost) {
+      const parts = outbound.card ? [renderCard(outbound.card)] : renderText(outbound.text);
+      const channelId = channelOf(outbound.target);
+      let first: string | null = null;
+      for (const [i, part] of parts.entries()) {
+        try {
+          const id = await post(channelId, part, first ?? outbound.replyToMessageId, nonceOf(outbound.id, i), outbound.kind === 'reply' && first === null);
+          first ??= id;
+        } catch (error) {
+          const why = describeDiscordError(error);
+          if (first !== null) {
+            // Part of a long reply is out: sending it all again would repeat that part.
+            throw new DeliveryError('unknown', false, `only part of a split reply was posted: ${why}`, { cause: error });
+          }
+          const failure = classifyDiscordError(error);
+          if (failure.channelGone) await deps.onChannelGone(outbound.target, failure.channelGone, why);
+          throw failure.error;
+        }
+      }
+      return { messageId: first! };
+    },
+
+    async updateCard(target, messageId, card) {
+      const part = renderCard(card);
+      try {
+        await rest.patch(Routes.channelMessage(channelOf(target), snowflake(messageId)), {
+          // No buttons once the draft is decided: an empty list removes them.
+          body: { embeds: part.embeds, components: part.components ?? [], allowed_mentions: { parse: [] } },
+        });
+      } catch (error) {
+        const why = describeDiscordError(error);
+        if (isUnknownMessage(error)) {
+          log.warn({ chat: target.chatId, messageId, why }, 'discord.card_not_updated');
+          return;
+        }
+        const failure = classifyDiscordError(error);
+        if (failure.channelGone) {
+          await deps.onChannelGone(target, failure.channelGone, why);
+          return;
+        }
+        throw failure.error;
+      }
+    },
+  };
+}

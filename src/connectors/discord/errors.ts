@@ -1,0 +1,73 @@
+/**
+ * Discord REST failures → Jamii's error taxonomy. An answer from Discord (DiscordAPIError,
+ * HTTPError) means the message was not posted, except a 5xx, after which it may have been; a
+ * network failure before the request left means it was not; anything else is `unknown`.
+ * discord.js' REST queue waits out 429s itself; one that still surfaces is retryable.
+ */
+import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
+import { DeliveryError } from '../../core/errors.js';
+
+/** Why a channel can no longer be posted to: the bot lost access, or the channel is gone. */
+export type ChannelGoneReason = 'forbidden' | 'unknown_channel';
+
+export interface DiscordFailure {
+  error: DeliveryError;
+  /** Set when the chat should be marked inactive. */
+  channelGone: ChannelGoneReason | null;
+}
+
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+const GONE_CODES = new Map<number, ChannelGoneReason>([
+  [RESTJSONErrorCodes.UnknownChannel, 'unknown_channel'],
+  [RESTJSONErrorCodes.UnknownGuild, 'unknown_channel'],
+  [RESTJSONErrorCodes.MissingAccess, 'forbidden'],
+  [RESTJSONErrorCodes.MissingPermissions, 'forbidden'],
+]);
+
+/** A request path with interaction and webhook tokens masked. */
+function pathOf(url: string): string {
+  return new URL(url).pathname.replace(/\/(webhooks\/\d+|interactions\/\d+)\/[^/]+/, '/$1/***');
+}
+
+function causeCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+/** A short, token-free description of a REST failure (for outbox rows, audit and logs). */
+export function describeDiscordError(error: unknown): string {
+  if (error instanceof DiscordAPIError) return `discord ${error.method.toUpperCase()} ${pathOf(error.url)}: ${error.status} ${error.code} ${error.message}`;
+  if (error instanceof HTTPError) return `discord ${error.method.toUpperCase()} ${pathOf(error.url)}: ${error.status} ${error.message}`;
+  if (error instanceof RateLimitError) return `discord rate limited on ${error.route} for ${error.retryAfter} ms`;
+  const codes = causeCodes(error);
+  if (codes.length > 0) return `discord network error (${codes.join(', ')})`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Classifies a failed send or edit. */
+export function classifyDiscordError(error: unknown): DiscordFailure {
+  const why = describeDiscordError(error);
+  if (error instanceof DiscordAPIError || error instanceof HTTPError) {
+    const code = error instanceof DiscordAPIError && typeof error.code === 'number' ? error.code : null;
+    const gone = (code !== null ? GONE_CODES.get(code) : undefined) ?? (error.status === 403 ? 'forbidden' : error.status === 404 && code === null ? 'unknown_channel' : undefined);
+    if (gone) return { channelGone: gone, error: new DeliveryError('not_sent', false, why, { cause: error, details: { chatGone: true } }) };
+    if (error.status === 429) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error }) };
+    if (error.status >= 500) return { channelGone: null, error: new DeliveryError('unknown', false, why, { cause: error }) };
+    return { channelGone: null, error: new DeliveryError('not_sent', false, why, { cause: error }) };
+  }
+  if (error instanceof RateLimitError) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error }) };
+  if (causeCodes(error).some((c) => NOT_CONNECTED_CODES.has(c))) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error }) };
+  return { channelGone: null, error: new DeliveryError('unknown', false, why, { cause: error }) };
+}
+
+/** The message to edit no longer exists (deleted card). */
+export function isUnknownMessage(error: unknown): boolean {
+  return error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMessage;
+}

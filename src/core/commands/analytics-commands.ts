@@ -1,0 +1,108 @@
+/**
+ * Analytics commands: /stats (a compact health summary with change against the previous
+ * period), /complaints (the complaint handling report) and /export (the metrics as CSV).
+ * Typed in a community's desk they cover that community; elsewhere every community the invoker
+ * manages.
+ */
+import type { AnalyticsRepository, AnalyticsScope } from '../analytics/analytics-types.js';
+import { parsePeriod, previousPeriod } from '../analytics/period.js';
+import { formatComplaints, formatStats, statsCsv } from '../analytics/stats-format.js';
+import { collectStats } from '../analytics/stats-service.js';
+import type { CommunityDirectory } from '../communities.js';
+import { JamiiError } from '../errors.js';
+import type { Clock } from '../ports.js';
+import { PLATFORMS, type Platform } from '../types.js';
+import type { CommandContext, CommandServices, CommandSpec } from './command-registry.js';
+
+/** What the analytics commands need beyond the store. */
+export interface AnalyticsCommandServices {
+  repository: AnalyticsRepository;
+  communities: CommunityDirectory;
+  clock: Clock;
+  /** The community's report time zone (IANA). */
+  timeZoneOf(communityId: string): string;
+}
+
+/** What follows /stats: an optional period, then optionally a platform and/or a chat. */
+export interface StatsArgs {
+  period: string;
+  platform: Platform | undefined;
+  chat: string | undefined;
+}
+
+const PERIOD_SHAPE = /^(\d{1,3}[dw]|\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?)$/i;
+
+export function parseStatsArgs(args: string): StatsArgs {
+  const words = args.trim().split(/\s+/).filter(Boolean);
+  let period = '';
+  let platform: Platform | undefined;
+  const chat: string[] = [];
+  for (const word of words) {
+    if (!period && chat.length === 0 && PERIOD_SHAPE.test(word)) period = word;
+    else if (!platform && chat.length === 0 && (PLATFORMS as readonly string[]).includes(word.toLowerCase())) platform = word.toLowerCase() as Platform;
+    else chat.push(word);
+  }
+  return { period, platform, chat: chat.length > 0 ? chat.join(' ') : undefined };
+}
+
+function analyticsOf(services: CommandServices): AnalyticsCommandServices {
+  if (!services.analytics) throw new JamiiError('internal', 'Analytics are not wired into this process.');
+  return services.analytics;
+}
+
+/** The desk's community when typed in a desk; otherwise every community the invoker manages. */
+function scopeFor(ctx: CommandContext, analytics: AnalyticsCommandServices, args: StatsArgs): { scope: AnalyticsScope; timeZone: string } {
+  const desk = ctx.origin ? analytics.communities.deskOf(ctx.origin.platform, ctx.origin.chatId) : null;
+  // Another community's desk must not show this manager's numbers to that community's team.
+  if (desk && !ctx.communities.includes(desk.id)) throw new JamiiError('not_a_manager');
+  const communityIds = desk ? [desk.id] : ctx.communities;
+  return {
+    scope: { communityIds, platform: args.platform, chat: args.chat },
+    timeZone: analytics.timeZoneOf(communityIds[0]!),
+  };
+}
+
+/** What a stats command reads: the scope it may see, its time zone, and the period asked. */
+function request(ctx: CommandContext, args: StatsArgs, services: CommandServices) {
+  const analytics = analyticsOf(services);
+  const { scope, timeZone } = scopeFor(ctx, analytics, args);
+  const period = parsePeriod(args.period, analytics.clock.now(), timeZone);
+  return { analytics, scope, timeZone, period, collect: (p: typeof period) => collectStats(analytics.repository, scope, p, timeZone) };
+}
+
+export const stats: CommandSpec<StatsArgs> = {
+  name: 'stats',
+  summary: 'Community health: growth, activity, response times, drafts, topics',
+  usage: '/stats [7d | 4w | 2026-11-01..2026-11-27] [platform] [chat]',
+  role: 'manager',
+  parse: parseStatsArgs,
+  async run(ctx, args, services) {
+    const { scope, period, collect } = request(ctx, args, services);
+    const [current, previous] = await Promise.all([collect(period), collect(previousPeriod(period))]);
+    return { text: formatStats(current, scope, previous) };
+  },
+};
+
+export const complaints: CommandSpec<StatsArgs> = {
+  name: 'complaints',
+  summary: 'Complaint handling: open cases and what happened to recent ones',
+  usage: '/complaints [7d | 4w | 2026-11-01..2026-11-27]',
+  role: 'manager',
+  parse: parseStatsArgs,
+  async run(ctx, args, services) {
+    const { scope, period, collect } = request(ctx, args, services);
+    return { text: formatComplaints(await collect(period), scope) };
+  },
+};
+
+export const exportCsv: CommandSpec<StatsArgs> = {
+  name: 'export',
+  summary: 'The metrics of a period as CSV',
+  usage: '/export [7d | 4w | 2026-11-01..2026-11-27] [platform] [chat]',
+  role: 'manager',
+  parse: parseStatsArgs,
+  async run(ctx, args, services) {
+    const { period, collect } = request(ctx, args, services);
+    return { text: statsCsv(await collect(period)) };
+  },
+};

@@ -1,0 +1,43 @@
+/**
+ * GET /api/reports/chart.png?community=ID&week=YYYY-MM-DD: the weekly report's chart (the seven
+ * local days before `week`, the report's due date): SVG from the core rendered to PNG with
+ * @resvg/resvg-js (prebuilt per-platform binaries npm installs; no build step, no system
+ * libraries). Mounted with the sandbox only: like the sandbox page it has no authentication.
+ */
+import { Resvg } from '@resvg/resvg-js';
+import type { AnalyticsRepository } from '../core/analytics/analytics-types.js';
+import { startOfLocalDay } from '../core/analytics/period.js';
+import { reportChartSvg } from '../core/analytics/report-chart.js';
+import type { CommunityDirectory } from '../core/communities.js';
+import { JamiiError } from '../core/errors.js';
+import { sendError, type Route } from './http-server.js';
+
+export const REPORT_CHART_PATH = '/api/reports/chart.png';
+
+/** SVG → PNG; text uses the fonts installed on the machine (DejaVu or Liberation when present). */
+export function renderPng(svg: string): Buffer {
+  return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+}
+
+export function createReportChartRoutes(deps: { repository: AnalyticsRepository; communities: CommunityDirectory; timeZoneOf(communityId: string): string }): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: REPORT_CHART_PATH,
+      async handler(_req, res, ctx) {
+        const communityId = ctx.url.searchParams.get('community') ?? '';
+        const week = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ctx.url.searchParams.get('week') ?? '');
+        const community = deps.communities.list().find((c) => c.id === communityId);
+        if (!community || !week) return sendError(res, 404, new JamiiError('not_found'));
+        const timeZone = deps.timeZoneOf(community.id);
+        const [y, m, d] = [Number(week[1]), Number(week[2]), Number(week[3])];
+        const period = { from: startOfLocalDay(y, m, d - 7, timeZone), to: startOfLocalDay(y, m, d, timeZone), label: `week to ${week[0]}` };
+        const scope = { communityIds: [community.id] };
+        const [activity, members] = await Promise.all([deps.repository.activity(scope, period, timeZone), deps.repository.memberFlowByDay(scope, period, timeZone)]);
+        const png = renderPng(reportChartSvg({ title: `${community.name} — week before ${week[0]}`, period, timeZone, activity: activity.daily, members }));
+        res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'no-store' });
+        res.end(png);
+      },
+    },
+  ];
+}

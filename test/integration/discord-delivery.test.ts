@@ -1,0 +1,90 @@
+/**
+ * Posting to Discord when Discord pushes back, the real discord.js REST client against the
+ * loopback fake: a 429 is waited out and the reply posted once; a 403 (the bot lost access)
+ * deactivates the channel and hands the draft back to the desk; the bot token never reaches a log.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { buttonPress, discordEnv, FAKE_DISCORD, MANAGER, MEMBER, messageCreate, startFakeDiscord, type FakeDiscord, type RestCall } from '../support/fake-discord-server.js';
+import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
+
+let fake: FakeDiscord;
+let app: TestJamii;
+
+afterEach(async () => {
+  await app?.stop();
+  await fake?.close();
+});
+
+async function start(env: Record<string, string> = {}, log?: ReturnType<typeof createLogger>) {
+  fake = await startFakeDiscord();
+  app = await startTestJamii({ env: discordEnv(fake, env), ...(log ? { start: { log } } : {}) });
+  await app.jamii.discord!.ready();
+}
+
+const buttonsOf = (post: RestCall): string[] => (post.body?.components ?? []).flatMap((row: any) => row.components.map((b: any) => b.custom_id));
+const sql = async (text: string, values: unknown[] = []) => (await app.jamii.db.sql.executeSql(text, values)).rows;
+
+async function askAndApprove(text: string, channelId: string = FAKE_DISCORD.channelId) {
+  fake.dispatch('MESSAGE_CREATE', messageCreate(MEMBER, text, { channelId }));
+  const card = await waitFor(async () => fake.posts(FAKE_DISCORD.deskChannelId).find((p) => JSON.stringify(p.body.embeds ?? []).includes(text)), 15_000, 'card');
+  const draftId = Number(/approve:(\d+)/.exec(buttonsOf(card).join(' '))?.[1]);
+  const row = await waitFor(async () => (await app.jamii.store.outbox.listCardsForDraft(draftId)).find((r) => r.platformMessageId), 5000, 'card row');
+  fake.dispatch('INTERACTION_CREATE', buttonPress(MANAGER, row.platformMessageId!, `approve:${draftId}`));
+  return draftId;
+}
+
+describe('Discord delivery', () => {
+  it('waits out a 429 and posts the reply once', async () => {
+    await start();
+    fake.failNext('POST', new RegExp(`^/channels/${FAKE_DISCORD.channelId}/messages$`), {
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: 0.5, global: false },
+      headers: { 'retry-after': '1', 'x-ratelimit-scope': 'user' },
+    });
+    await askAndApprove('How do I pay with mobile money?');
+    await waitFor(async () => (await sql(`select 1 from outbox where kind = 'reply' and status = 'sent'`)).length > 0, 15_000, 'reply sent');
+    const attempts = fake.posts(FAKE_DISCORD.channelId);
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(400);
+  });
+
+  it('deactivates the channel on 403 Missing Access and tells the desk', async () => {
+    await start();
+    fake.failNext('POST', new RegExp(`^/channels/${FAKE_DISCORD.channelId}/messages$`), { status: 403, body: { message: 'Missing Access', code: 50001 } });
+    const draftId = await askAndApprove('How do I register for the training?');
+    await waitFor(async () => (await sql(`select 1 from chats where platform_chat_id = $1 and not active`, [FAKE_DISCORD.channelId])).length > 0, 15_000, 'channel deactivated');
+    await waitFor(async () => (await sql(`select 1 from outbox where kind = 'reply' and status = 'failed'`)).length > 0, 5000, 'reply failed');
+    // The desk hears about it, and the card offers Retry.
+    await waitFor(async () => fake.posts(FAKE_DISCORD.deskChannelId).find((p) => String(p.body.content ?? '').includes(`#${draftId}`)), 10_000, 'desk notice');
+    expect((await sql(`select action from audit_log where action = 'chat.deactivated' and subject = $1`, [`discord:${FAKE_DISCORD.channelId}`])).length).toBe(1);
+  });
+
+  it('never writes the bot token to a log at trace level, through a whole desk flow', async () => {
+    const chunks: string[] = [];
+    const fakeForSecrets = { apiRoot: 'http://127.0.0.1:9' } as FakeDiscord;
+    const secrets = loadConfig({ ...discordEnv(fakeForSecrets), JAMII_DATA_DIR: '/nonexistent' }, '/nonexistent').secrets;
+    expect(secrets).toContain(FAKE_DISCORD.token);
+    const log = createLogger({ level: 'trace', secrets, destination: { write: (c: string) => void chunks.push(c) } });
+    await start({}, log);
+    fake.failNext('POST', new RegExp(`^/channels/${FAKE_DISCORD.channelId}/messages$`), { status: 403, body: { message: 'Missing Access', code: 50001 } });
+    await askAndApprove('Where do I collect my seeds?');
+    await waitFor(async () => (await sql(`select 1 from outbox where kind = 'reply' and status = 'failed'`)).length > 0, 15_000, 'reply failed');
+    const out = chunks.join('');
+    expect(out).toContain('discord.connected');
+    expect(out).not.toContain(FAKE_DISCORD.token);
+    expect(out).not.toMatch(/interaction-token-\d+/);
+  });
+
+  it('logs a refused login without the token, and keeps Jamii running', async () => {
+    const wrong = 'WRONG.discord-bot-token.for-tests-9876543210';
+    const chunks: string[] = [];
+    const log = createLogger({ level: 'trace', secrets: [wrong], destination: { write: (c: string) => void chunks.push(c) } });
+    fake = await startFakeDiscord();
+    app = await startTestJamii({ env: discordEnv(fake, { DISCORD_TOKEN: wrong }), start: { log } });
+    await waitFor(async () => chunks.join('').includes('discord.login_failed'), 5000, 'login failure logged');
+    expect(chunks.join('')).not.toContain(wrong);
+    expect((await fetch(`${app.url}/healthz`)).status).toBeLessThan(500);
+  });
+});
