@@ -3,35 +3,26 @@
  * (REST and gateway): a question in a thread becomes an embed card in the desk channel, and the
  * buttons, the Edit modal and /jamii decide it.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  buttonPress,
-  discordEnv,
-  FAKE_DISCORD,
+  buttonPress,  FAKE_DISCORD,
   MANAGER,
   MEMBER,
   messageCreate,
   modalSubmit,
-  slashCommand,
-  startFakeDiscord,
-  STRANGER,
+  slashCommand,  STRANGER,
   type FakeDiscord,
   type RestCall,
 } from '../support/fake-discord-server.js';
-import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
+import { waitFor, type TestJamii } from '../support/harness.js';
+import { useDiscordJamii } from '../support/platform-jamii.js';
 
 let fake: FakeDiscord;
 let app: TestJamii;
 
-beforeEach(async () => {
-  fake = await startFakeDiscord();
-  app = await startTestJamii({ env: discordEnv(fake) });
-  await app.jamii.discord!.ready();
-});
-
-afterEach(async () => {
-  await app.stop();
-  await fake.close();
+useDiscordJamii((f, a) => {
+  fake = f;
+  app = a;
 });
 
 const settle = (ms = 600) => new Promise((r) => setTimeout(r, ms));

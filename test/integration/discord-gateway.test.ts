@@ -3,22 +3,17 @@
  * messages, edits, deletions, member joins and leaves, the bot joining and leaving a server, and
  * a resumed session replaying events, which stores nothing twice.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { discordEnv, FAKE_DISCORD, MEMBER, messageCreate, nextSnowflake, startFakeDiscord, threadCreate, type FakeDiscord } from '../support/fake-discord-server.js';
-import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { FAKE_DISCORD, MEMBER, messageCreate, nextSnowflake, threadCreate, type FakeDiscord } from '../support/fake-discord-server.js';
+import { waitFor, type TestJamii } from '../support/harness.js';
+import { useDiscordJamii } from '../support/platform-jamii.js';
 
 let fake: FakeDiscord;
 let app: TestJamii;
 
-beforeEach(async () => {
-  fake = await startFakeDiscord();
-  app = await startTestJamii({ env: discordEnv(fake) });
-  await app.jamii.discord!.ready();
-});
-
-afterEach(async () => {
-  await app.stop();
-  await fake.close();
+useDiscordJamii((f, a) => {
+  fake = f;
+  app = a;
 });
 
 const settle = (ms = 600) => new Promise((r) => setTimeout(r, ms));

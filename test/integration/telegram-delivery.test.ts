@@ -1,19 +1,15 @@
 /** Posting to Telegram when it pushes back: 429 is waited out, 403 retires the chat. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
-import { buttonPress, buttonsOf, cardFor, groupMessage, MANAGER, MEMBER, startFakeTelegram, SUPERGROUP, telegramEnv, type FakeTelegram } from '../support/fake-telegram-server.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor, type TestJamii } from '../support/harness.js';
+import { useTelegramJamii } from '../support/platform-jamii.js';
+import { buttonPress, buttonsOf, cardFor, groupMessage, MANAGER, MEMBER, SUPERGROUP, type FakeTelegram } from '../support/fake-telegram-server.js';
 
 let fake: FakeTelegram;
 let app: TestJamii;
 
-beforeEach(async () => {
-  fake = await startFakeTelegram();
-  app = await startTestJamii({ env: telegramEnv(fake) });
-});
-
-afterEach(async () => {
-  await app.stop();
-  await fake.close();
+useTelegramJamii((f, a) => {
+  fake = f;
+  app = a;
 });
 
 const toGroup = (p: Record<string, any>) => Number(p.chat_id) === SUPERGROUP.id;

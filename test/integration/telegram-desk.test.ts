@@ -3,8 +3,9 @@
  * forum topic becomes a card in the manager's private chat, and the buttons and commands there
  * decide it.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor, type TestJamii } from '../support/harness.js';
+import { useTelegramJamii } from '../support/platform-jamii.js';
 import {
   asRepliedTo,
   buttonPress,
@@ -13,26 +14,17 @@ import {
   groupMessage,
   MANAGER,
   MEMBER,
-  privateMessage,
-  startFakeTelegram,
-  STRANGER,
-  SUPERGROUP,
-  telegramEnv,
-  type BotPost,
+  privateMessage,  STRANGER,
+  SUPERGROUP,  type BotPost,
   type FakeTelegram,
 } from '../support/fake-telegram-server.js';
 
 let fake: FakeTelegram;
 let app: TestJamii;
 
-beforeEach(async () => {
-  fake = await startFakeTelegram();
-  app = await startTestJamii({ env: telegramEnv(fake) });
-});
-
-afterEach(async () => {
-  await app.stop();
-  await fake.close();
+useTelegramJamii((f, a) => {
+  fake = f;
+  app = a;
 });
 
 const settle = (ms = 600) => new Promise((r) => setTimeout(r, ms));

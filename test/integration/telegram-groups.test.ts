@@ -1,19 +1,15 @@
 /** What Jamii keeps from group life: edits, membership, migrations, bots and service messages. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
-import { cardFor, FAKE_BOT, groupMessage, MANAGER, MEMBER, startFakeTelegram, SUPERGROUP, telegramEnv, type FakeTelegram } from '../support/fake-telegram-server.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor, type TestJamii } from '../support/harness.js';
+import { useTelegramJamii } from '../support/platform-jamii.js';
+import { cardFor, FAKE_BOT, groupMessage, MANAGER, MEMBER, SUPERGROUP, type FakeTelegram } from '../support/fake-telegram-server.js';
 
 let fake: FakeTelegram;
 let app: TestJamii;
 
-beforeEach(async () => {
-  fake = await startFakeTelegram();
-  app = await startTestJamii({ env: telegramEnv(fake) });
-});
-
-afterEach(async () => {
-  await app.stop();
-  await fake.close();
+useTelegramJamii((f, a) => {
+  fake = f;
+  app = a;
 });
 
 const query = async (sql: string) => (await app.jamii.db.sql.executeSql(sql)).rows as Array<Record<string, any>>;

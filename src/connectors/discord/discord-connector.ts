@@ -19,7 +19,6 @@ import { parseDispatch, type ChannelLookup, type DiscordEvent } from './parse.js
 import { createRoleGrants, type DiscordRoleSettings } from './role-grants.js';
 import { jamiiCommandBody, registerSlashCommands } from './slash-commands.js';
 
-export const DISCORD_DEFAULT_API_ROOT = 'https://discord.com/api';
 /** Longest one REST request may take before discord.js aborts it. */
 export const DISCORD_REQUEST_TIMEOUT_MS = 15_000;
 
