@@ -12,11 +12,14 @@ import type { Community } from './core/communities.js';
 import { PLATFORMS, type Platform } from './core/types.js';
 import { addDiscordDesks, discordConfig, discordEnv, discordProblems, type DiscordConfig } from './config/discord.js';
 import { LANGUAGE_MODEL_FIXES, languageModelConfig, languageModelEnv, languageModelProblems, type LanguageModelConfig } from './config/language-model.js';
+import { communityNews, feedsConfig, feedsEnv, feedsSchema, FEEDS_FIXES, newsSchema, topicsSchema, type FeedsConfig } from './config/news.js';
+import type { CommunityNewsSettings } from './core/news/news-types.js';
 import { addTelegramDesks, telegramConfig, telegramEnv, telegramProblems, type TelegramConfig } from './config/telegram.js';
 
 export type { DiscordConfig } from './config/discord.js';
 export type { LanguageModelConfig, OpenAIEndpointConfig } from './config/language-model.js';
 export type { TelegramConfig } from './config/telegram.js';
+export type { FeedsConfig } from './config/news.js';
 
 export const JOB_KINDS = ['draft', 'send', 'desk', 'maintenance'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -37,6 +40,8 @@ export interface CommunityConfig extends Community {
   /** Absolute path of the community's knowledge folder (Markdown and text files). */
   knowledgeDir: string;
   reports: ReportSettings;
+  /** Curated news (`topics:`, `feeds:`, `news:`); null when the community has none. */
+  news: CommunityNewsSettings | null;
 }
 
 // ---------------------------------------------------------------- analytics reports
@@ -81,6 +86,7 @@ export interface Config {
     candidates: 'labelled' | 'all';
   };
   knowledge: { syncIntervalSeconds: number };
+  feeds: FeedsConfig;
   shutdownTimeoutMs: number;
   configFile: string | undefined;
   communities: CommunityConfig[];
@@ -144,6 +150,7 @@ const envSchema = z.object({
   ...languageModelEnv,
   ...telegramEnv,
   ...discordEnv,
+  ...feedsEnv,
   JAMII_JOBS: jobKindsSchema.default(new Set(JOB_KINDS)),
   JAMII_DRAFT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JAMII_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -206,6 +213,9 @@ const communityFileSchema = z
             admins: z.array(principalSchema).default([]),
             knowledge: z.string().trim().min(1).optional(),
             reports: reportSettingsSchema.optional(),
+            topics: topicsSchema.optional(),
+            feeds: feedsSchema.optional(),
+            news: newsSchema.optional(),
           })
           .strict(),
       )
@@ -226,6 +236,7 @@ const FIXES: Record<string, string> = {
   DATABASE_URL: 'unset it to use the embedded database under JAMII_DATA_DIR',
   JAMII_SANDBOX: 'auto, on or off',
   ...LANGUAGE_MODEL_FIXES,
+  ...FEEDS_FIXES,
 };
 
 function loadCommunityFile(file: string, problems: string[]): z.infer<typeof communityFileSchema> | undefined {
@@ -324,6 +335,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       // Relative to the community file; by default a folder per community under JAMII_KNOWLEDGE_DIR.
       knowledgeDir: c.knowledge ? path.resolve(path.dirname(configFile!), c.knowledge) : path.resolve(cwd, e.JAMII_KNOWLEDGE_DIR, c.id),
       reports: c.reports ? { timeZone: c.reports.timezone, weekday: c.reports.weekday, time: c.reports.time } : { ...DEFAULT_REPORT_SETTINGS },
+      news: communityNews(c, c.reports?.timezone ?? DEFAULT_REPORT_SETTINGS.timeZone),
     }));
   } else {
     communities = [
@@ -338,6 +350,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         admins: uniquePrincipals(envAdmins),
         knowledgeDir: path.resolve(cwd, e.JAMII_KNOWLEDGE_DIR),
         reports: { ...DEFAULT_REPORT_SETTINGS },
+        news: null,
       },
     ];
   }
@@ -393,6 +406,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       candidates: e.JAMII_DRAFT_CANDIDATES ?? (e.JAMII_LLM === 'openai' ? 'all' : 'labelled'),
     },
     knowledge: { syncIntervalSeconds: e.JAMII_KNOWLEDGE_SYNC_SECONDS },
+    feeds: feedsConfig(e),
     shutdownTimeoutMs: e.JAMII_SHUTDOWN_TIMEOUT_MS,
     configFile,
     communities,

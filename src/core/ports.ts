@@ -21,6 +21,7 @@ import type {
 } from './types.js';
 import type { ContextMessage, DraftResult } from './language-port.js';
 import type { PromptEvidenceRepository, PromptVersionsRepository, ReplayJob } from './prompts/prompt-ports.js';
+import type { FeedsRepository } from './news/news-types.js';
 
 export type { ClassifyHint, ContextMessage, DraftRequest, DraftResult, LanguageProvider, MemberContext } from './language-port.js';
 
@@ -339,6 +340,7 @@ export interface Repositories {
   conversation: ConversationRepository;
   promptVersions: PromptVersionsRepository;
   promptEvidence: PromptEvidenceRepository;
+  feeds: FeedsRepository;
   jobs: JobEnqueuer;
 }
 

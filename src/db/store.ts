@@ -5,6 +5,7 @@ import { createAuditRepository } from './repositories/audit-repository.js';
 import { createChatsRepository, type ChatCache } from './repositories/chats-repository.js';
 import { createCommunitiesRepository } from './repositories/communities-repository.js';
 import { createDraftsRepository } from './repositories/drafts-repository.js';
+import { createFeedsRepository } from './repositories/feeds-repository.js';
 import { createMemberEventsRepository } from './repositories/member-events-repository.js';
 import { createMembersRepository, type MemberCache } from './repositories/members-repository.js';
 import { createConversationRepository } from './repositories/conversation-repository.js';
@@ -46,6 +47,7 @@ function repositories(session: DbSession, deps: StoreDeps, caches: Caches): Repo
     knowledge: createKnowledgeRepository(session, { vectors: deps.db.vectors, embeddingModel: deps.embeddingModel ?? null }),
     promptVersions: createPromptVersionsRepository(session),
     promptEvidence: createPromptEvidenceRepository(session),
+    feeds: createFeedsRepository(session),
     jobs: deps.enqueuerFor(session),
   };
 }

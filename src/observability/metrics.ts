@@ -15,6 +15,8 @@ export interface GaugeReaders {
   oldestPendingAgeSeconds: () => Promise<number>;
   outbox: () => Promise<Record<string, number>>;
   jobs: () => Promise<Record<string, number>>;
+  /** Active feeds whose last poll failed. */
+  feedsFailing: () => Promise<number>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -71,6 +73,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     async collect() {
       if (!readers.jobs) return;
       for (const [queue, n] of Object.entries(await readers.jobs())) this.labels(queue).set(n);
+    },
+  });
+  new Gauge({
+    name: 'jamii_feeds_failing',
+    help: 'News feeds whose last poll failed (they are retried with back-off).',
+    registers: [registry],
+    async collect() {
+      if (readers.feedsFailing) this.set(await readers.feedsFailing());
     },
   });
   const modelCalls = new Histogram({

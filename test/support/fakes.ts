@@ -640,6 +640,10 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         return clone([...latest.values()]);
       },
     },
+    // News runs against a real database (test/integration/news-*.test.ts); the fake store has none.
+    feeds: new Proxy({} as Repositories['feeds'], {
+      get: (_t, name) => () => Promise.reject(new Error(`the fake store has no feeds (${String(name)})`)),
+    }),
     promptEvidence: {
       async draftOutcomes(communityId, promptName, limit) {
         return [...state.drafts.values()]

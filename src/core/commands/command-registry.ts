@@ -12,6 +12,7 @@ import { principalKey, type ChatRef, type CommandReply, type Invoker, type Role 
 import { parseCommandLine, parseDraftId, splitFirst } from './command-parser.js';
 import { complaints, exportCsv, stats, type AnalyticsCommandServices } from './analytics-commands.js';
 import { forget, kb, learned } from './knowledge-commands.js';
+import { feedsCommand, newsCommand, type NewsCommandServices } from './news-commands.js';
 import { prompt, type PromptCommandServices } from './prompt-commands.js';
 
 /** Cards shown by one /pending. */
@@ -33,6 +34,8 @@ export interface CommandServices {
   prompts?: PromptCommandServices | undefined;
   /** /stats, /complaints and /export; they say analytics are unavailable without it. */
   analytics?: AnalyticsCommandServices | undefined;
+  /** /feeds and /news; they say news is unavailable without it. */
+  news?: NewsCommandServices | undefined;
 }
 
 /** One manager command: a fixed shape every connector can render. */
@@ -164,7 +167,7 @@ const retry: CommandSpec<number> = {
 };
 
 /** Every manager command, in the order /help lists them. */
-export const COMMANDS = [pending, show, approve, edit, reject, retry, learned, forget, kb, prompt, stats, complaints, exportCsv, help] as const satisfies readonly CommandSpec<unknown>[];
+export const COMMANDS = [pending, show, approve, edit, reject, retry, learned, forget, kb, prompt, stats, complaints, exportCsv, feedsCommand, newsCommand, help] as const satisfies readonly CommandSpec<unknown>[];
 
 export interface CommandDispatcher {
   /** Runs typed text (`/approve 12`). Returns null when the text is not a command. */

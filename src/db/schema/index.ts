@@ -9,3 +9,4 @@ export * from './messages.js';
 export * from './outbox.js';
 export * from './sandbox.js';
 export * from './prompt-versions.js';
+export * from './feeds.js';

@@ -1,0 +1,172 @@
+/**
+ * Polls feeds: each due feed once (leased, so two processes never poll it together), with its
+ * conditional-request validators; new items are stored once, matched against the community's
+ * recent stories, then scored. A failing feed backs off exponentially; after
+ * {@link FEED_BROKEN_AFTER_FAILURES} failures in a row its community's desks get one "feed broken"
+ * notice, and one "recovered" notice when it works again.
+ */
+import type { CommunityDirectory } from '../communities.js';
+import type { Clock, Logger, Repositories, Store } from '../ports.js';
+import { DAY_MS, HOUR_MS } from '../time.js';
+import type { Platform } from '../types.js';
+import { FeedError, type CommunityNewsSettings, type FeedFetcher, type FeedRecord, type NewsWriter, type NewItem } from './news-types.js';
+import { canonicalUrl, sameStory, titleKey } from './news-text.js';
+
+export const FEED_BROKEN_AFTER_FAILURES = 3;
+/** The longest a failing feed waits between attempts. */
+export const FEED_BACKOFF_MAX_MS = 12 * HOUR_MS;
+/** How long a claimed feed is left to its poller before another process may take it. */
+export const FEED_POLL_LEASE_MS = 5 * 60_000;
+/** Feeds one poll round takes. */
+export const FEED_POLL_BATCH = 50;
+/** How far back new items are matched against stories already stored. */
+export const STORY_WINDOW_MS = 7 * DAY_MS;
+/** Items scored per writer call. */
+export const SCORE_BATCH = 20;
+const ERROR_MAX_CHARS = 300;
+
+export interface FeedPollResult {
+  feedId: number;
+  url: string;
+  outcome: 'new' | 'not_modified' | 'failed';
+  newItems: number;
+  error: string | null;
+}
+
+export interface FeedPoller {
+  /** Makes each community's configured feeds exist (start-up). */
+  syncConfigured(): Promise<void>;
+  /**
+   * Polls the feeds that are due (of these communities, or all); `force` polls every active feed
+   * of them now, due or not (/news). Then scores what is new.
+   */
+  pollDue(options?: { communityIds?: string[] | undefined; force?: boolean | undefined }): Promise<FeedPollResult[]>;
+}
+
+export interface FeedPollerDeps {
+  store: Store;
+  fetcher: FeedFetcher;
+  writer: NewsWriter;
+  communities: CommunityDirectory;
+  newsOf(communityId: string): CommunityNewsSettings | null;
+  deskPlatforms: () => Iterable<Platform>;
+  /** Between polls of a healthy feed. */
+  pollIntervalMs: number;
+  clock: Clock;
+  log: Logger;
+}
+
+/** The wait before the next attempt after `failures` failures in a row. */
+export function backoffMs(pollIntervalMs: number, failures: number): number {
+  if (failures <= 0) return pollIntervalMs;
+  return Math.min(pollIntervalMs * 2 ** (failures - 1), FEED_BACKOFF_MAX_MS);
+}
+
+export function feedLabel(feed: Pick<FeedRecord, 'name' | 'title' | 'url'>): string {
+  return feed.name ?? feed.title ?? feed.url;
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof FeedError ? error.message : 'unexpected error while reading the feed';
+  return text.slice(0, ERROR_MAX_CHARS);
+}
+
+export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
+  const { store, fetcher, communities, clock, log } = deps;
+
+  /** One notice to every desk of the community, once per key (the outbox dedupes). */
+  async function noticeDesks(tx: Repositories, communityId: string, key: string, text: string): Promise<void> {
+    const desks = communities.desksOf(communityId, deps.deskPlatforms());
+    const rows = await tx.outbox.insertMany(
+      desks.map((desk) => ({ kind: 'notice' as const, target: desk, replyToMessageId: null, text, card: null, draftId: null, dedupeKey: `${key}:${desk.platform}:${desk.chatId}` })),
+    );
+    await tx.jobs.enqueue('send', rows.map((r) => ({ outboxId: r.id })));
+  }
+
+  async function failed(feed: FeedRecord, error: unknown, now: Date): Promise<FeedPollResult> {
+    const message = errorText(error);
+    const failures = feed.consecutiveFailures + 1;
+    const nextPollAt = new Date(now.getTime() + backoffMs(deps.pollIntervalMs, failures));
+    const notified = await store.transaction(async (tx) => {
+      const updated = await tx.feeds.recordFailure(feed.id, { error: message, at: now, nextPollAt });
+      if (!updated || updated.consecutiveFailures < FEED_BROKEN_AFTER_FAILURES || updated.brokenNotified) return false;
+      if (!(await tx.feeds.markBrokenNotified(feed.id))) return false;
+      const text = `⚠️ Feed broken: ${feedLabel(feed)} (${feed.url}) failed ${updated.consecutiveFailures} times in a row: ${message}. Jamii keeps retrying with back-off; /feeds list shows its state, /feeds remove ${feed.id} drops it.`;
+      await noticeDesks(tx, feed.communityId, `feed:${feed.id}:broken:${now.getTime()}`, text);
+      await tx.audit.write({ communityId: feed.communityId, actor: 'jamii', action: 'feed.broken', subject: `feed:${feed.id}`, details: { url: feed.url, error: message } });
+      return true;
+    });
+    log[error instanceof FeedError ? 'warn' : 'error']({ err: error instanceof FeedError ? undefined : error, feedId: feed.id, code: error instanceof FeedError ? error.code : 'internal', failures, notified }, 'feed.poll_failed');
+    return { feedId: feed.id, url: feed.url, outcome: 'failed', newItems: 0, error: message };
+  }
+
+  async function pollOne(feed: FeedRecord, now: Date): Promise<FeedPollResult> {
+    let outcome;
+    try {
+      outcome = await fetcher.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified });
+    } catch (error) {
+      return failed(feed, error, now);
+    }
+    const nextPollAt = new Date(now.getTime() + deps.pollIntervalMs);
+    const inserted = await store.transaction(async (tx) => {
+      let items: NewItem[] = [];
+      if (outcome.kind === 'ok') {
+        const stories = await tx.feeds.recentStories(feed.communityId, new Date(now.getTime() - STORY_WINDOW_MS));
+        for (const parsed of outcome.feed.items) {
+          const link = canonicalUrl(parsed.link);
+          if (!link) continue;
+          const key = titleKey(parsed.title);
+          // Earlier items of this same poll count as stories too (two copies in one feed).
+          const earlier = items.find((i) => i.link === link);
+          if (earlier) continue;
+          items.push({ ...parsed, link, titleKey: key, duplicateOf: sameStory({ link, titleKey: key }, stories) });
+        }
+      }
+      const stored = items.length > 0 ? await tx.feeds.insertItems(feed, items, now) : [];
+      const validators = outcome.kind === 'ok' ? { etag: outcome.etag, lastModified: outcome.lastModified } : null;
+      const wasBroken = await tx.feeds.recordSuccess(feed.id, { title: outcome.kind === 'ok' ? outcome.feed.title : null, validators, at: now, nextPollAt });
+      if (wasBroken) {
+        await noticeDesks(tx, feed.communityId, `feed:${feed.id}:recovered:${now.getTime()}`, `✅ Feed recovered: ${feedLabel(feed)} (${feed.url}) works again.`);
+        await tx.audit.write({ communityId: feed.communityId, actor: 'jamii', action: 'feed.recovered', subject: `feed:${feed.id}`, details: { url: feed.url } });
+      }
+      return stored.length;
+    });
+    log.info({ feedId: feed.id, outcome: outcome.kind, newItems: inserted }, 'feed.polled');
+    return { feedId: feed.id, url: feed.url, outcome: outcome.kind === 'ok' ? 'new' : 'not_modified', newItems: inserted, error: null };
+  }
+
+  async function scoreNew(communityId: string): Promise<void> {
+    const settings = deps.newsOf(communityId);
+    if (!settings) return;
+    const community = communities.get(communityId);
+    for (;;) {
+      const items = await store.feeds.unscored(communityId, SCORE_BATCH);
+      if (items.length === 0) return;
+      const scores = await deps.writer.score({ id: community.id, name: community.name, language: community.language, topics: settings.topics }, items);
+      // An item the writer skipped gets a zero score, so the loop always ends.
+      const byId = new Map(scores.map((s) => [s.itemId, s]));
+      await store.feeds.setScores(items.map((i) => byId.get(i.id) ?? { itemId: i.id, score: 0, reason: 'not scored', scoredBy: deps.writer.name }));
+    }
+  }
+
+  return {
+    async syncConfigured() {
+      for (const community of communities.list()) {
+        await store.feeds.syncConfigured(community.id, deps.newsOf(community.id)?.feeds ?? []);
+      }
+    },
+
+    async pollDue(options = {}) {
+      const now = clock.now();
+      const scope = options.communityIds ?? null;
+      // Forced: every active feed counts as due (a lease still keeps two pollers apart).
+      const dueAt = options.force ? new Date(now.getTime() + 100 * 365 * DAY_MS) : now;
+      const feeds = await store.feeds.claimDue(dueAt, new Date(now.getTime() + FEED_POLL_LEASE_MS), scope, FEED_POLL_BATCH);
+      const results: FeedPollResult[] = [];
+      for (const feed of feeds) results.push(await pollOne(feed, now));
+      const touched = new Set(feeds.map((f) => f.communityId));
+      for (const id of scope ?? communities.list().map((c) => c.id)) if (touched.has(id)) await scoreNew(id);
+      return results;
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Publishes news to chats: at each occurrence of a chat's schedule (or when a manager runs
+ * /news), outside its quiet hours and under its daily cap, the best unposted items become one
+ * post — a take on the top item, or a digest of the top N — proposed through the PostService
+ * (a card on the desk, or posted at once in `auto` mode). Every slot is handled once and every
+ * item goes to a chat at most once, so a job that runs twice or two processes post nothing twice.
+ */
+import type { CommunityDirectory } from '../communities.js';
+import { PLATFORM_TEXT_LIMITS } from '../draft-context.js';
+import { DRAFT_TEXT_MAX_CHARS } from '../draft-writer.js';
+import type { Clock, Logger, Store } from '../ports.js';
+import { DAY_MS } from '../time.js';
+import type { SourceRef } from '../types.js';
+import { dueSlot, inQuietHours, startOfLocalDayAt } from './news-schedule.js';
+import type { CommunityNewsSettings, NewsChatSettings, NewsItem, NewsSlotOutcome, NewsWriter } from './news-types.js';
+import type { PostService } from './post-port.js';
+
+/** Items older than this are not news any more. */
+export const NEWS_ITEM_MAX_AGE_MS = 3 * DAY_MS;
+
+export interface SlotResult {
+  chat: string;
+  outcome: NewsSlotOutcome | 'handled';
+  draftId: number | null;
+  items: number;
+}
+
+export interface NewsPublisher {
+  /** Serves every chat whose scheduled slot is due; returns what each did. */
+  publishDue(): Promise<SlotResult[]>;
+  /** Serves every news chat of a community now (/news), as an extra slot. */
+  publishNow(communityId: string, requestedBy: string): Promise<SlotResult[]>;
+}
+
+export interface NewsPublisherDeps {
+  store: Store;
+  posts: PostService;
+  writer: NewsWriter;
+  communities: CommunityDirectory;
+  newsOf(communityId: string): CommunityNewsSettings | null;
+  clock: Clock;
+  log: Logger;
+}
+
+const chatLabel = (s: NewsChatSettings) => `${s.chat.platform}:${s.chat.chatId}`;
+
+function reasonFor(items: NewsItem[], trigger: string): string {
+  const top = items[0]!;
+  const score = (i: NewsItem) => `${Math.round((i.score ?? 0) * 100)}%`;
+  if (items.length === 1) return `News (${trigger}) from ${top.feedLabel}: relevance ${score(top)}, ${top.scoreReason ?? 'not scored'}.`;
+  return `News digest (${trigger}) of ${items.length} items; top: "${top.title}" (${score(top)}, ${top.scoreReason ?? 'not scored'}).`;
+}
+
+export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
+  const { store, posts, writer, communities, clock, log } = deps;
+
+  async function serve(communityId: string, settings: NewsChatSettings, topics: CommunityNewsSettings['topics'], slotKey: string, trigger: string): Promise<SlotResult> {
+    const now = clock.now();
+    const label = chatLabel(settings);
+    const chats = await store.chats.ensure([{ ref: settings.chat }], () => communityId);
+    const chat = chats.get(`${settings.chat.platform}\u0000${settings.chat.chatId}`)!;
+    const skip = async (outcome: NewsSlotOutcome): Promise<SlotResult> => {
+      const claimed = await store.feeds.claimSlot({ chatId: chat.id, communityId, slotKey, outcome, draftId: null, at: now });
+      return { chat: label, outcome: claimed ? outcome : 'handled', draftId: null, items: 0 };
+    };
+
+    if (inQuietHours(settings.quietHours, settings.timeZone, now)) return skip('quiet');
+    const today = await store.feeds.countProposedSince(chat.id, startOfLocalDayAt(now, settings.timeZone));
+    if (today >= settings.maxPostsPerDay) return skip('cap');
+    const items = await store.feeds.candidates(chat.id, communityId, { since: new Date(now.getTime() - NEWS_ITEM_MAX_AGE_MS), minScore: settings.minScore, limit: settings.digestSize });
+    if (items.length === 0) return skip('empty');
+
+    const community = communities.get(communityId);
+    const maxLength = Math.min(PLATFORM_TEXT_LIMITS[settings.chat.platform], DRAFT_TEXT_MAX_CHARS);
+    const take = await writer.writeTake({ community: { id: community.id, name: community.name, language: community.language, topics }, items, maxLength });
+    const sources: SourceRef[] = items.map((i) => ({ source: i.link, heading: `${i.feedLabel} › ${i.title}` }));
+    const reason = [take.note, reasonFor(items, trigger)].filter(Boolean).join(' ');
+
+    const draftId = await store.transaction(async (tx) => {
+      if (!(await tx.feeds.claimSlot({ chatId: chat.id, communityId, slotKey, outcome: 'proposed', draftId: null, at: now }))) return undefined;
+      const draft = await posts.proposeIn(tx, {
+        communityId,
+        chatId: chat.id,
+        kind: 'news',
+        text: take.text,
+        language: community.language,
+        reason,
+        sources,
+        details: { itemIds: items.map((i) => i.id), feedIds: [...new Set(items.map((i) => i.feedId))], slot: slotKey },
+        promptName: take.promptName,
+        promptVersion: take.promptVersion,
+        provider: take.provider,
+        model: take.model,
+        mode: settings.mode,
+        dedupeKey: `news:${chat.id}:${slotKey}`,
+      });
+      await tx.feeds.markPosted(chat.id, items.map((i) => i.id), draft?.id ?? null, now);
+      await tx.audit.write({ communityId, actor: 'jamii', action: 'news.proposed', subject: `chat:${chat.id}`, details: { slot: slotKey, draftId: draft?.id ?? null, items: items.map((i) => i.id), mode: settings.mode } });
+      return draft?.id ?? null;
+    });
+    if (draftId === undefined) return { chat: label, outcome: 'handled', draftId: null, items: 0 };
+    log.info({ communityId, chat: label, slot: slotKey, draftId, items: items.length, mode: settings.mode }, 'news.proposed');
+    return { chat: label, outcome: 'proposed', draftId, items: items.length };
+  }
+
+  return {
+    async publishDue() {
+      const now = clock.now();
+      const results: SlotResult[] = [];
+      for (const community of communities.list()) {
+        const settings = deps.newsOf(community.id);
+        if (!settings) continue;
+        for (const chat of settings.chats) {
+          const slot = dueSlot(chat.schedule, chat.timeZone, now);
+          if (!slot) continue;
+          try {
+            results.push(await serve(community.id, chat, settings.topics, slot.key, 'scheduled'));
+          } catch (error) {
+            // One chat's failure (a model outage mid-take) must not hold back the others; the slot is retried on the next run.
+            log.error({ err: error, communityId: community.id, chat: chatLabel(chat) }, 'news.publish_failed');
+          }
+        }
+      }
+      return results;
+    },
+
+    async publishNow(communityId, requestedBy) {
+      const settings = deps.newsOf(communityId);
+      if (!settings) return [];
+      const key = `manual:${clock.now().toISOString()}`;
+      const results: SlotResult[] = [];
+      for (const chat of settings.chats) results.push(await serve(communityId, chat, settings.topics, key, `asked by ${requestedBy}`));
+      return results;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The offline news writer: lexical relevance scores and a template take
+ * (`prompts/news-offline.md`): headline, first sentence, link. It never fails, so it is also
+ * what the model writer falls back to.
+ */
+import { lexicalScore } from '../../core/news/lexical-score.js';
+import { firstSentence, truncate } from '../../core/news/news-text.js';
+import type { NewsWriter } from '../../core/news/news-types.js';
+import { renderPrompt, type PromptTemplate } from '../prompt-registry.js';
+
+export const OFFLINE_NEWS_WRITER = 'offline';
+const SUMMARY_SENTENCE_MAX_CHARS = 280;
+const HEADLINE_MAX_CHARS = 200;
+
+export function createOfflineNewsWriter(template: PromptTemplate): NewsWriter {
+  return {
+    name: OFFLINE_NEWS_WRITER,
+    async score(community, items) {
+      return items.map((item) => lexicalScore(community.topics, item));
+    },
+    async writeTake({ community, items, maxLength }) {
+      const rendered = items.map((item) =>
+        renderPrompt(
+          template,
+          {
+            headline: truncate(item.title, HEADLINE_MAX_CHARS),
+            summary: items.length === 1 ? firstSentence(item.summary, SUMMARY_SENTENCE_MAX_CHARS) : '',
+            link: item.link,
+            source: item.feedLabel,
+          },
+          community.language,
+        ),
+      );
+      // Blank lines from an empty summary go; a digest keeps whole items within the limit.
+      const blocks = rendered.map((r) => r.text.replace(/\n{2,}/g, '\n').trim());
+      const kept: string[] = [];
+      for (const block of blocks) {
+        if ([...kept, block].join('\n\n').length > maxLength) break;
+        kept.push(block);
+      }
+      const first = rendered[0]!;
+      return { text: kept.length > 0 ? kept.join('\n\n') : truncate(blocks[0]!, maxLength), promptName: first.name, promptVersion: first.version, provider: OFFLINE_NEWS_WRITER, model: null, note: null };
+    },
+  };
+}
