@@ -14,8 +14,8 @@ import { UNTRUSTED_DATA_RULE, untrustedBlock } from '../../core/safety/untrusted
 import { fallbackNote, type FallbackCause } from '../fallback-provider.js';
 import type { NewsPrompts } from '../news-prompts.js';
 import { renderPrompt } from '../prompt-registry.js';
-import { completeJson, type ChatCallOptions } from './chat.js';
-import { createOpenAIClient, type OpenAIProviderOptions } from './openai-provider.js';
+import { completeJson } from './chat.js';
+import { chatCallOptions, createOpenAIClient, type OpenAIProviderOptions } from './openai-provider.js';
 
 const SCORE_REASON_MAX_CHARS = 160;
 const TAKE_TEMPERATURE = 0.4;
@@ -46,14 +46,7 @@ export function createModelNewsWriter(deps: { options: OpenAIProviderOptions; pr
   const { options, prompts, fallback } = deps;
   const log = deps.log.child({ component: 'news-writer' });
   const client = deps.client ?? createOpenAIClient(options, deps.log);
-  const call: ChatCallOptions = {
-    model: options.model,
-    timeoutMs: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    maxTokens: options.maxTokens,
-    structuredOutput: options.structuredOutput,
-    tokenLimitParam: new URL(options.baseURL).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens',
-  };
+  const call = chatCallOptions(options);
   const name = `openai:${options.model}`;
 
   return {

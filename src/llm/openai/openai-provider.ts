@@ -42,6 +42,18 @@ function sdkLogger(log: Logger): NonNullable<ConstructorParameters<typeof OpenAI
   return { error: emit('error'), warn: emit('warn'), info: emit('info'), debug: emit('debug') };
 }
 
+/** The per-call options every JSON completion of this endpoint uses. */
+export function chatCallOptions(options: OpenAIProviderOptions): ChatCallOptions {
+  return {
+    model: options.model,
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    maxTokens: options.maxTokens,
+    structuredOutput: options.structuredOutput,
+    tokenLimitParam: isOpenAIHosted(options.baseURL) ? 'max_completion_tokens' : 'max_tokens',
+  };
+}
+
 export function createOpenAIClient(options: OpenAIProviderOptions, log: Logger): OpenAI {
   return new OpenAI({
     baseURL: options.baseURL,
@@ -76,14 +88,7 @@ export function createOpenAIProvider(deps: {
   const { options, prompts } = deps;
   const log = deps.log.child({ provider: OPENAI_PROVIDER_NAME, model: options.model });
   const client = deps.client ?? createOpenAIClient(options, log);
-  const call: ChatCallOptions = {
-    model: options.model,
-    timeoutMs: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    maxTokens: options.maxTokens,
-    structuredOutput: options.structuredOutput,
-    tokenLimitParam: isOpenAIHosted(options.baseURL) ? 'max_completion_tokens' : 'max_tokens',
-  };
+  const call = chatCallOptions(options);
 
   async function draftWithPrompt(request: DraftRequest): Promise<ModelDraft> {
     const prompt = renderDraftSystemPrompt(prompts, request);
