@@ -9,6 +9,7 @@ import { feedLabel, type FeedPoller } from '../news/feed-poller.js';
 import type { NewsPublisher } from '../news/news-publisher.js';
 import { canonicalUrl } from '../news/news-text.js';
 import { FeedError, type FeedFetcher, type FeedRecord } from '../news/news-types.js';
+import type { Clock } from '../ports.js';
 import { principalKey } from '../types.js';
 import { splitFirst } from './command-parser.js';
 import type { CommandContext, CommandServices, CommandSpec } from './command-registry.js';
@@ -19,6 +20,7 @@ export interface NewsCommandServices {
   poller: FeedPoller;
   publisher: NewsPublisher;
   communities: CommunityDirectory;
+  clock: Clock;
 }
 
 function newsOf(services: CommandServices): NewsCommandServices {
@@ -97,7 +99,7 @@ export const feedsCommand: CommandSpec<FeedsArgs> = {
       if (error instanceof FeedError) throw new JamiiError('bad_arguments', `That feed could not be read: ${error.message}. Nothing was added.`, { cause: error });
       throw error;
     }
-    const added = await store.feeds.add({ communityId, url, name: args.name, title, source: 'command' });
+    const added = await store.feeds.add({ communityId, url, name: args.name, title, source: 'command', nextPollAt: news.clock.now() });
     if (!added) throw new JamiiError('bad_arguments', `That feed is already in the list. /feeds list shows it.`);
     await store.audit.write({ communityId, actor: principalKey(ctx.invoker), action: 'feed.added', subject: `feed:${added.id}`, details: { url, title } });
     return { text: `📰 Feed #${added.id} added: ${title ?? url} (${items} item${items === 1 ? '' : 's'} now). New items are curated from the next poll; /news polls now.` };

@@ -152,7 +152,7 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
   return {
     async syncConfigured() {
       for (const community of communities.list()) {
-        await store.feeds.syncConfigured(community.id, deps.newsOf(community.id)?.feeds ?? []);
+        await store.feeds.syncConfigured(community.id, deps.newsOf(community.id)?.feeds ?? [], clock.now());
       }
     },
 

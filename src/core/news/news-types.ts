@@ -147,11 +147,11 @@ export type NewsSlotOutcome = 'proposed' | 'quiet' | 'cap' | 'empty';
 /** Feeds, items, and what was proposed where. */
 export interface FeedsRepository {
   /** Makes the configured feeds of a community exist and be active; config feeds no longer listed go inactive. */
-  syncConfigured(communityId: string, list: Array<{ url: string; name: string | null }>): Promise<void>;
+  syncConfigured(communityId: string, list: Array<{ url: string; name: string | null }>, now: Date): Promise<void>;
   /** Active feeds of these communities, by id. */
   list(communityIds: string[]): Promise<FeedRecord[]>;
-  /** Adds (or re-activates) a feed; null when an active one has that URL already. */
-  add(feed: { communityId: string; url: string; name: string | null; title: string | null; source: FeedSource }): Promise<FeedRecord | null>;
+  /** Adds (or re-activates) a feed, due at `nextPollAt`; null when an active one has that URL already. */
+  add(feed: { communityId: string; url: string; name: string | null; title: string | null; source: FeedSource; nextPollAt: Date }): Promise<FeedRecord | null>;
   /** Deactivates a feed of one of these communities; the feed, or null when there is none. */
   remove(communityIds: string[], id: number): Promise<FeedRecord | null>;
   /**

@@ -45,12 +45,12 @@ const feedLabelColumns = { name: feeds.name, title: feeds.title, url: feeds.url 
 
 export function createFeedsRepository(s: DbSession): FeedsRepository {
   return {
-    async syncConfigured(communityId, list) {
+    async syncConfigured(communityId, list, now) {
       const urls = list.map((f) => f.url);
       if (list.length > 0) {
         await s.orm
           .insert(feeds)
-          .values(list.map((f) => ({ communityId, url: f.url, name: f.name, source: 'config' as const })))
+          .values(list.map((f) => ({ communityId, url: f.url, name: f.name, source: 'config' as const, nextPollAt: now })))
           .onConflictDoUpdate({ target: [feeds.communityId, feeds.url], set: { name: sql`excluded.name`, source: 'config', active: true } });
       }
       await s.orm
@@ -71,7 +71,7 @@ export function createFeedsRepository(s: DbSession): FeedsRepository {
         .values({ ...feed })
         .onConflictDoUpdate({
           target: [feeds.communityId, feeds.url],
-          set: { active: true, name: sql`coalesce(excluded.name, ${feeds.name})`, title: sql`coalesce(excluded.title, ${feeds.title})`, source: sql`excluded.source`, nextPollAt: sql`now()` },
+          set: { active: true, name: sql`coalesce(excluded.name, ${feeds.name})`, title: sql`coalesce(excluded.title, ${feeds.title})`, source: sql`excluded.source`, nextPollAt: sql`excluded.next_poll_at` },
           setWhere: sql`not ${feeds.active}`,
         })
         .returning();

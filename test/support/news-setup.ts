@@ -1,0 +1,69 @@
+/** A real database, store and feed poller for the news tests, with a clock the test moves. */
+import pino from 'pino';
+import { createCommunityDirectory } from '../../src/core/communities.js';
+import { createFeedPoller, type FeedPoller } from '../../src/core/news/feed-poller.js';
+import type { CommunityNewsSettings } from '../../src/core/news/news-types.js';
+import type { Store } from '../../src/core/ports.js';
+import { openDatabase, type Database } from '../../src/db/database.js';
+import { createStore } from '../../src/db/store.js';
+import { createFeedFetcher } from '../../src/feeds/feed-fetcher.js';
+import { loadNewsPrompts } from '../../src/llm/news-prompts.js';
+import { createOfflineNewsWriter } from '../../src/llm/offline/news-offline-writer.js';
+import { dropPostgresDatabase, freshPostgresUrl, pgliteTemplate } from './harness.js';
+
+export const NEWS_COMMUNITY = {
+  id: 'acme',
+  name: 'Acme Delivery',
+  language: 'en',
+  isDefault: true,
+  chats: { sandbox: ['general'] },
+  desk: { sandbox: 'desk' },
+};
+export const POLL_INTERVAL_MS = 30 * 60_000;
+
+export interface NewsSetup {
+  db: Database;
+  store: Store;
+  poller: FeedPoller;
+  clock: { now(): Date; set(iso: string): void; advance(ms: number): void };
+  settings: CommunityNewsSettings;
+  /** Outbox rows (notices) written so far, oldest first. */
+  notices(): Promise<Array<{ text: string; platform_chat_id: string }>>;
+  close(): Promise<void>;
+}
+
+export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: CommunityNewsSettings, start = '2026-11-27T06:00:00Z'): Promise<NewsSetup> {
+  const url = kind === 'postgres' ? await freshPostgresUrl() : undefined;
+  const db = await openDatabase({ databaseUrl: url, dataDir: '', memory: true, log: pino({ level: 'silent' }), ...(kind === 'pglite' ? { pgliteLoadDataDir: await pgliteTemplate() } : {}) });
+  const store = createStore({ db, communityOf: () => NEWS_COMMUNITY.id, enqueuerFor: () => ({ enqueue: async () => undefined }) });
+  await store.communities.upsert([{ id: NEWS_COMMUNITY.id, name: NEWS_COMMUNITY.name, language: NEWS_COMMUNITY.language }]);
+  let now = new Date(start);
+  const clock = { now: () => now, set: (iso: string) => void (now = new Date(iso)), advance: (ms: number) => void (now = new Date(now.getTime() + ms)) };
+  const poller = createFeedPoller({
+    store,
+    fetcher: createFeedFetcher({ timeoutMs: 1_000, maxBytes: 256 * 1024, allowPrivateAddresses: true }),
+    writer: createOfflineNewsWriter(loadNewsPrompts().offline),
+    communities: createCommunityDirectory([NEWS_COMMUNITY]),
+    newsOf: () => settings,
+    deskPlatforms: () => ['sandbox'],
+    pollIntervalMs: POLL_INTERVAL_MS,
+    clock,
+    log: pino({ level: 'silent' }),
+  });
+  await poller.syncConfigured();
+  return {
+    db,
+    store,
+    poller,
+    clock,
+    settings,
+    async notices() {
+      const { rows } = await db.sql.executeSql(`select text, platform_chat_id from outbox where kind = 'notice' order by id`, []);
+      return rows;
+    },
+    async close() {
+      await db.close();
+      if (url) await dropPostgresDatabase(url);
+    },
+  };
+}
