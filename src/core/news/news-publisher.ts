@@ -13,7 +13,7 @@ import { DAY_MS } from '../time.js';
 import type { SourceRef } from '../types.js';
 import { dueSlot, inQuietHours, startOfLocalDayAt } from './news-schedule.js';
 import type { CommunityNewsSettings, NewsChatSettings, NewsItem, NewsSlotOutcome, NewsWriter } from './news-types.js';
-import type { PostService } from './post-port.js';
+import type { PostService } from '../post-service.js';
 
 /** Items older than this are not news any more. */
 export const NEWS_ITEM_MAX_AGE_MS = 3 * DAY_MS;
