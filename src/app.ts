@@ -28,6 +28,8 @@ import { createReportChartRoutes, REPORT_CHART_PATH, weekChartImage } from './ht
 import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
 import { createKnowledgeIndexer } from './knowledge/knowledge-indexer.js';
 import { registerWorkers } from './jobs/workers.js';
+import { loadNewsPrompts } from './llm/news-prompts.js';
+import { createNews, type News } from './news/news.js';
 import { labelMessage } from './llm/offline/heuristics.js';
 import { createDryRunProviders } from './llm/dry-run-providers.js';
 import { createPromptLibrary } from './llm/prompt-library.js';
@@ -47,6 +49,8 @@ export interface Jamii {
   approvals: ApprovalService;
   /** News posts and sparks: proposed to the desks, or posted at once in auto mode. */
   posts: PostService;
+  /** Feeds polled and curated into news posts. */
+  news: News;
   reports: WeeklyReports;
   sandbox: SandboxConnector | null;
   telegram: TelegramConnector | null;
@@ -84,6 +88,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     // 1. Things that can fail fast without side effects.
     const prompts = loadPromptRegistry();
     const reportNarrativePrompt = loadReportNarrativePrompt();
+    const newsPrompts = loadNewsPrompts();
     const communities = createCommunityDirectory(config.communities);
     const metrics = createMetrics();
 
@@ -177,6 +182,8 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       clock,
       log: log.child({ part: 'reports' }),
     });
+    const news = createNews(config, { prompts: newsPrompts, store, posts, communities, deskPlatforms: () => senders.keys(), clock, log: log.child({ part: 'news' }) });
+    await news.poller.syncConfigured();
     const commands = createCommandDispatcher({
       services: {
         store,
@@ -184,6 +191,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
         posts,
         prompts: { catalog: promptLibrary, dryRun, communities },
         analytics: { repository: analytics, communities, clock, timeZoneOf },
+        news: news.commandServices,
       },
       access,
       audit: store.audit,
@@ -220,6 +228,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       },
       outbox: () => store.outbox.countByStatus(),
       jobs: () => queue.backlog(),
+      feedsFailing: () => store.feeds.countFailing(),
     });
     const http = createHttpServer({
       routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? []), ...(sandbox ? createReportChartRoutes(chartDeps) : []), ...(telegram?.routes ?? [])],
@@ -243,6 +252,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       replays,
       draftExpiryHours: config.drafts.expireAfterHours,
       reports,
+      news,
       clock,
       log: log.child({ part: 'workers' }),
     });
@@ -265,7 +275,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
 
     let stopped: Promise<void> | null = null;
     return {
-      config, db, store, queue, metrics, ingest, commands, approvals, posts, reports, sandbox, telegram, discord, http, url,
+      config, db, store, queue, metrics, ingest, commands, approvals, posts, news, reports, sandbox, telegram, discord, http, url,
       stop() {
         stopped ??= runCleanups().then(() => log.info({}, 'jamii.stopped'));
         return stopped;

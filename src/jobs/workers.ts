@@ -9,6 +9,7 @@ import type { DraftingService } from '../core/drafting-service.js';
 import type { Clock, Logger } from '../core/ports.js';
 import type { PromptReplayService } from '../core/prompts/prompt-replay.js';
 import type { JobKind } from '../config.js';
+import type { News } from '../news/news.js';
 import type { JobQueue } from './job-queue.js';
 
 /** Jobs one draft worker takes per fetch; drafting is idempotent, so a failed batch is safe to redo. */
@@ -19,6 +20,8 @@ export const SEND_BATCH_SIZE = 25;
 export const MAINTENANCE_CRON = '*/5 * * * *';
 /** How often due weekly reports are looked for; each is posted once per community and week. */
 export const WEEKLY_REPORT_CRON = '*/10 * * * *';
+/** How often due feeds are polled and due news slots served; each slot is served once per chat. */
+export const NEWS_CRON = '*/5 * * * *';
 
 export async function registerWorkers(deps: {
   queue: JobQueue;
@@ -33,6 +36,8 @@ export async function registerWorkers(deps: {
   draftExpiryHours: number;
   /** Weekly analytics reports, posted from the maintenance process. */
   reports?: WeeklyReports | undefined;
+  /** Feed polling and news publishing, from the maintenance process. */
+  news?: Pick<News, 'poller' | 'publisher'> | undefined;
   clock: Clock;
   log: Logger;
 }): Promise<void> {
@@ -89,6 +94,14 @@ export async function registerWorkers(deps: {
   if (kinds.has('maintenance') && reports) {
     await queue.schedule('weekly-report', WEEKLY_REPORT_CRON, async () => {
       await reports.postDue();
+    });
+  }
+
+  const news = deps.news;
+  if (kinds.has('maintenance') && news) {
+    await queue.schedule('news', NEWS_CRON, async () => {
+      await news.poller.pollDue();
+      await news.publisher.publishDue();
     });
   }
 }

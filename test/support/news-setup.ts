@@ -2,6 +2,9 @@
 import pino from 'pino';
 import { createCommunityDirectory } from '../../src/core/communities.js';
 import { createFeedPoller, type FeedPoller } from '../../src/core/news/feed-poller.js';
+import { createNewsPublisher, type NewsPublisher } from '../../src/core/news/news-publisher.js';
+import { createPostService } from '../../src/core/post-service.js';
+import { createMetrics } from '../../src/observability/metrics.js';
 import type { CommunityNewsSettings } from '../../src/core/news/news-types.js';
 import type { Store } from '../../src/core/ports.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
@@ -25,6 +28,7 @@ export interface NewsSetup {
   db: Database;
   store: Store;
   poller: FeedPoller;
+  publisher: NewsPublisher;
   clock: { now(): Date; set(iso: string): void; advance(ms: number): void };
   settings: CommunityNewsSettings;
   /** Outbox rows (notices) written so far, oldest first. */
@@ -39,22 +43,29 @@ export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: Comm
   await store.communities.upsert([{ id: NEWS_COMMUNITY.id, name: NEWS_COMMUNITY.name, language: NEWS_COMMUNITY.language }]);
   let now = new Date(start);
   const clock = { now: () => now, set: (iso: string) => void (now = new Date(iso)), advance: (ms: number) => void (now = new Date(now.getTime() + ms)) };
+  const log = pino({ level: 'silent' });
+  const communities = createCommunityDirectory([NEWS_COMMUNITY]);
+  const writer = createOfflineNewsWriter(loadNewsPrompts().offline);
+  const deskPlatforms = () => ['sandbox' as const];
   const poller = createFeedPoller({
     store,
     fetcher: createFeedFetcher({ timeoutMs: 1_000, maxBytes: 256 * 1024, allowPrivateAddresses: true }),
-    writer: createOfflineNewsWriter(loadNewsPrompts().offline),
-    communities: createCommunityDirectory([NEWS_COMMUNITY]),
+    writer,
+    communities,
     newsOf: () => settings,
-    deskPlatforms: () => ['sandbox'],
+    deskPlatforms,
     pollIntervalMs: POLL_INTERVAL_MS,
     clock,
-    log: pino({ level: 'silent' }),
+    log,
   });
+  const posts = createPostService({ store, communities, deskPlatforms, clock, metrics: createMetrics({ defaultMetrics: false }), log });
+  const publisher = createNewsPublisher({ store, posts, writer, communities, newsOf: () => settings, clock, log });
   await poller.syncConfigured();
   return {
     db,
     store,
     poller,
+    publisher,
     clock,
     settings,
     async notices() {

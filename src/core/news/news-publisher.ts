@@ -21,6 +21,7 @@ export const NEWS_ITEM_MAX_AGE_MS = 3 * DAY_MS;
 export interface SlotResult {
   chat: string;
   outcome: NewsSlotOutcome | 'handled';
+  /** The post's draft (in auto mode already approved and queued). */
   draftId: number | null;
   items: number;
 }
@@ -41,6 +42,8 @@ export interface NewsPublisherDeps {
   clock: Clock;
   log: Logger;
 }
+
+class SlotTaken extends Error {}
 
 const chatLabel = (s: NewsChatSettings) => `${s.chat.platform}:${s.chat.chatId}`;
 
@@ -76,28 +79,36 @@ export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
     const sources: SourceRef[] = items.map((i) => ({ source: i.link, heading: `${i.feedLabel} › ${i.title}` }));
     const reason = [take.note, reasonFor(items, trigger)].filter(Boolean).join(' ');
 
-    const draftId = await store.transaction(async (tx) => {
-      if (!(await tx.feeds.claimSlot({ chatId: chat.id, communityId, slotKey, outcome: 'proposed', draftId: null, at: now }))) return undefined;
-      const draft = await posts.proposeIn(tx, {
-        communityId,
-        chatId: chat.id,
-        kind: 'news',
-        text: take.text,
-        language: community.language,
-        reason,
-        sources,
-        details: { itemIds: items.map((i) => i.id), feedIds: [...new Set(items.map((i) => i.feedId))], slot: slotKey },
-        promptName: take.promptName,
-        promptVersion: take.promptVersion,
-        provider: take.provider,
-        model: take.model,
-        mode: settings.mode,
-        dedupeKey: `news:${chat.id}:${slotKey}`,
+    const draftId = await store
+      .transaction(async (tx) => {
+        // The dedupe key makes a second proposal of this slot a no-op; the slot row records it.
+        const draft = await posts.proposeIn(tx, {
+          communityId,
+          chatId: chat.id,
+          kind: 'news',
+          text: take.text,
+          language: community.language,
+          reason,
+          sources,
+          details: { itemIds: items.map((i) => i.id), feedIds: [...new Set(items.map((i) => i.feedId))], slot: slotKey },
+          promptName: take.promptName,
+          promptVersion: take.promptVersion,
+          provider: take.provider,
+          model: take.model,
+          mode: settings.mode,
+          dedupeKey: `news:${chat.id}:${slotKey}`,
+        });
+        if (!draft) return undefined;
+        // Another process skipped this slot meanwhile (quiet, cap): roll the proposal back.
+        if (!(await tx.feeds.claimSlot({ chatId: chat.id, communityId, slotKey, outcome: 'proposed', draftId: draft.id, at: now }))) throw new SlotTaken();
+        await tx.feeds.markPosted(chat.id, items.map((i) => i.id), draft.id, now);
+        await tx.audit.write({ communityId, actor: 'jamii', action: 'news.proposed', subject: `draft:${draft.id}`, details: { chat: label, slot: slotKey, items: items.map((i) => i.id), mode: settings.mode } });
+        return draft.id;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof SlotTaken) return undefined;
+        throw error;
       });
-      await tx.feeds.markPosted(chat.id, items.map((i) => i.id), draft?.id ?? null, now);
-      await tx.audit.write({ communityId, actor: 'jamii', action: 'news.proposed', subject: `chat:${chat.id}`, details: { slot: slotKey, draftId: draft?.id ?? null, items: items.map((i) => i.id), mode: settings.mode } });
-      return draft?.id ?? null;
-    });
     if (draftId === undefined) return { chat: label, outcome: 'handled', draftId: null, items: 0 };
     log.info({ communityId, chat: label, slot: slotKey, draftId, items: items.length, mode: settings.mode }, 'news.proposed');
     return { chat: label, outcome: 'proposed', draftId, items: items.length };
