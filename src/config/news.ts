@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { isValidTimeZone } from '../core/analytics/period.js';
-import { isValidCron } from '../core/news/news-schedule.js';
+import { isValidCron } from '../news/cron-schedule.js';
 import { NEWS_MODES, type CommunityNewsSettings } from '../core/news/news-types.js';
 import { PLATFORMS, type ChatRef, type Platform } from '../core/types.js';
 

@@ -14,6 +14,7 @@ import type { Platform } from '../core/types.js';
 import { createFeedFetcher } from '../feeds/feed-fetcher.js';
 import type { NewsPrompts } from '../llm/news-prompts.js';
 import { createNewsWriter } from '../llm/news-writer-factory.js';
+import { cronSchedule } from './cron-schedule.js';
 
 export interface News {
   poller: FeedPoller;
@@ -30,6 +31,6 @@ export function createNews(
   const fetcher = createFeedFetcher(config.feeds);
   const writer = createNewsWriter(config, { prompts: deps.prompts, log });
   const poller = createFeedPoller({ store, fetcher, writer, communities, newsOf, deskPlatforms: deps.deskPlatforms, pollIntervalMs: config.feeds.pollIntervalMinutes * 60_000, clock, log });
-  const publisher = createNewsPublisher({ store, posts: deps.posts, writer, communities, newsOf, clock, log });
+  const publisher = createNewsPublisher({ store, posts: deps.posts, writer, schedule: cronSchedule, communities, newsOf, clock, log });
   return { poller, publisher, commandServices: { fetcher, poller, publisher, communities, clock } };
 }

@@ -4,6 +4,7 @@ import { createCommunityDirectory } from '../../src/core/communities.js';
 import { createFeedPoller, type FeedPoller } from '../../src/core/news/feed-poller.js';
 import { createNewsPublisher, type NewsPublisher } from '../../src/core/news/news-publisher.js';
 import { createPostService } from '../../src/core/post-service.js';
+import { cronSchedule } from '../../src/news/cron-schedule.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import type { CommunityNewsSettings } from '../../src/core/news/news-types.js';
 import type { Store } from '../../src/core/ports.js';
@@ -59,7 +60,7 @@ export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: Comm
     log,
   });
   const posts = createPostService({ store, communities, deskPlatforms, clock, metrics: createMetrics({ defaultMetrics: false }), log });
-  const publisher = createNewsPublisher({ store, posts, writer, communities, newsOf: () => settings, clock, log });
+  const publisher = createNewsPublisher({ store, posts, writer, schedule: cronSchedule, communities, newsOf: () => settings, clock, log });
   await poller.syncConfigured();
   return {
     db,

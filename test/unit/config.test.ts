@@ -63,6 +63,7 @@ describe('loadConfig: defaults', () => {
         admins: [],
         knowledgeDir: path.join(dir, 'knowledge'),
         reports: { timeZone: 'UTC', weekday: 'mon', time: '09:00' },
+        news: null,
       },
     ]);
   });
@@ -186,6 +187,7 @@ communities:
         admins: [],
         knowledgeDir: path.join(dir, 'knowledge', 'acme'),
         reports: { timeZone: 'UTC', weekday: 'mon', time: '09:00' },
+        news: null,
       },
       {
         id: 'kilimo-hub',
@@ -201,6 +203,7 @@ communities:
         admins: [{ platform: 'slack', userId: 'U024BE7LH' }],
         knowledgeDir: path.join(dir, 'knowledge', 'kilimo-hub'),
         reports: { timeZone: 'UTC', weekday: 'mon', time: '09:00' },
+        news: null,
       },
     ]);
   });

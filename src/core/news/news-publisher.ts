@@ -12,7 +12,7 @@ import type { Clock, Logger, Store } from '../ports.js';
 import { DAY_MS } from '../time.js';
 import type { SourceRef } from '../types.js';
 import { dueSlot, inQuietHours, startOfLocalDayAt } from './news-schedule.js';
-import type { CommunityNewsSettings, NewsChatSettings, NewsItem, NewsSlotOutcome, NewsWriter } from './news-types.js';
+import type { CommunityNewsSettings, CronSchedule, NewsChatSettings, NewsItem, NewsSlotOutcome, NewsWriter } from './news-types.js';
 import type { PostService } from '../post-service.js';
 
 /** Items older than this are not news any more. */
@@ -37,6 +37,7 @@ export interface NewsPublisherDeps {
   store: Store;
   posts: PostService;
   writer: NewsWriter;
+  schedule: CronSchedule;
   communities: CommunityDirectory;
   newsOf(communityId: string): CommunityNewsSettings | null;
   clock: Clock;
@@ -122,7 +123,7 @@ export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
         const settings = deps.newsOf(community.id);
         if (!settings) continue;
         for (const chat of settings.chats) {
-          const slot = dueSlot(chat.schedule, chat.timeZone, now);
+          const slot = dueSlot(deps.schedule, chat.schedule, chat.timeZone, now);
           if (!slot) continue;
           try {
             results.push(await serve(community.id, chat, settings.topics, slot.key, 'scheduled'));

@@ -2,33 +2,15 @@
  * When a chat gets news: the latest occurrence of its cron schedule (in its time zone), its quiet
  * hours and its local day (for the daily cap). Pure functions of a clock reading.
  */
-import cronParser from 'cron-parser';
 import { localDay, startOfLocalDay, zoneOffsetMinutes } from '../analytics/period.js';
-import type { QuietHours } from './news-types.js';
+import type { CronSchedule, QuietHours } from './news-types.js';
 
 /** A slot missed while Jamii was down is still served this long after its time; older ones are skipped. */
 export const NEWS_CATCH_UP_MS = 60 * 60_000;
 
-/** True when `cron` is a schedule cron-parser reads (five fields, or six with seconds). */
-export function isValidCron(cron: string, timeZone = 'UTC'): boolean {
-  try {
-    cronParser.parseExpression(cron, { tz: timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The latest occurrence of `cron` at or before `now`, in `timeZone`. */
-export function latestOccurrence(cron: string, timeZone: string, now: Date): Date {
-  // `prev()` is strictly before the current date: start a millisecond after now to include now.
-  const expression = cronParser.parseExpression(cron, { currentDate: new Date(now.getTime() + 1), tz: timeZone });
-  return expression.prev().toDate();
-}
-
 /** The slot due at `now` (its key and time), or null when the latest one is older than the catch-up window. */
-export function dueSlot(cron: string, timeZone: string, now: Date): { key: string; at: Date } | null {
-  const at = latestOccurrence(cron, timeZone, now);
+export function dueSlot(schedule: CronSchedule, cron: string, timeZone: string, now: Date): { key: string; at: Date } | null {
+  const at = schedule.latest(cron, timeZone, now);
   if (now.getTime() - at.getTime() > NEWS_CATCH_UP_MS) return null;
   return { key: `cron:${at.toISOString()}`, at };
 }

@@ -22,6 +22,12 @@ export interface QuietHours {
   end: string;
 }
 
+/** Reads cron expressions (an adapter: src/news/cron-schedule.ts). */
+export interface CronSchedule {
+  /** The latest occurrence of `cron` at or before `now`, read in `timeZone`. */
+  latest(cron: string, timeZone: string, now: Date): Date;
+}
+
 /** How one chat receives news. */
 export interface NewsChatSettings {
   chat: ChatRef;
