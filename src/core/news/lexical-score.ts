@@ -15,11 +15,23 @@ const DESCRIPTION_WEIGHT = 0.25;
 const SATURATION = 4;
 const MIN_DESCRIPTION_WORD_CHARS = 5;
 
-/** A keyword phrase as tokens; it matches when its tokens appear in a row (prefix match for the last). */
+/** Letters an inflected word may add to a keyword's stem (delivery → deliveries, delivered). */
+const MAX_SUFFIX_CHARS = 4;
+const MIN_STEM_CHARS = 4;
+
+/** A keyword's last word without a final -y or -e, so its inflections share the stem. */
+function stem(word: string): string {
+  return word.length > MIN_STEM_CHARS && /[ye]$/.test(word) ? word.slice(0, -1) : word;
+}
+
+/** A keyword phrase as tokens; it matches when its tokens appear in a row (the last one by its stem). */
 function phraseAt(words: string[], phrase: string[], at: number): boolean {
   return phrase.every((p, i) => {
     const w = words[at + i];
-    return w !== undefined && (i === phrase.length - 1 ? w.startsWith(p) && w.length - p.length <= 3 : w === p);
+    if (w === undefined) return false;
+    if (i < phrase.length - 1) return w === p;
+    const base = stem(p);
+    return w.startsWith(base) && w.length - base.length <= MAX_SUFFIX_CHARS;
   });
 }
 

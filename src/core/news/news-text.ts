@@ -70,7 +70,7 @@ export function truncate(text: string, maxChars: number): string {
 /** The first sentence (or the start) of a text, for an offline take. */
 export function firstSentence(text: string, maxChars: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  const m = /^(.{20,}?[.!?])(\s|$)/u.exec(flat);
+  const m = /^(.{12,}?[.!?])(\s|$)/u.exec(flat);
   return truncate(m ? m[1]! : flat, maxChars);
 }
 

@@ -5,12 +5,23 @@
  */
 import { lexicalScore } from '../../core/news/lexical-score.js';
 import { firstSentence, truncate } from '../../core/news/news-text.js';
-import type { NewsWriter } from '../../core/news/news-types.js';
+import type { NewsItem, NewsWriter } from '../../core/news/news-types.js';
+import { injectionMarkers } from '../../core/safety/injection-markers.js';
+import { linksIn } from '../../core/safety/output-checks.js';
 import { renderPrompt, type PromptTemplate } from '../prompt-registry.js';
 
 export const OFFLINE_NEWS_WRITER = 'offline';
 const SUMMARY_SENTENCE_MAX_CHARS = 280;
 const HEADLINE_MAX_CHARS = 200;
+
+/**
+ * The summary sentence a template take may quote: left out when it carries a link (the post's
+ * only link is the item's) or reads like an instruction to a model.
+ */
+function quotableSentence(item: NewsItem): string {
+  const sentence = firstSentence(item.summary, SUMMARY_SENTENCE_MAX_CHARS);
+  return linksIn(sentence).length > 0 || injectionMarkers(sentence).length > 0 ? '' : sentence;
+}
 
 export function createOfflineNewsWriter(template: PromptTemplate): NewsWriter {
   return {
@@ -24,7 +35,7 @@ export function createOfflineNewsWriter(template: PromptTemplate): NewsWriter {
           template,
           {
             headline: truncate(item.title, HEADLINE_MAX_CHARS),
-            summary: items.length === 1 ? firstSentence(item.summary, SUMMARY_SENTENCE_MAX_CHARS) : '',
+            summary: items.length === 1 ? quotableSentence(item) : '',
             link: item.link,
             source: item.feedLabel,
           },

@@ -105,9 +105,10 @@ export function createModelNewsWriter(deps: { options: OpenAIProviderOptions; pr
       }
       const links = items.map((i) => i.link);
       const checked = checkDraftText(post, { platform: 'sandbox', maxLength, allowedLinks: links, systemPrompts: [system.text], allowedMentions: [] });
-      const problems = [...new Set(checked.problems.map((p) => p.code))];
+      const codes: string[] = checked.problems.map((p) => p.code);
       // Each item's link must be in the post: a take without its link is not a news post.
-      if (links.some((link) => !checked.text.includes(link))) problems.push('unknown_link');
+      if (links.some((link) => !checked.text.includes(link))) codes.push('missing_link');
+      const problems = [...new Set(codes)];
       if (problems.length > 0) {
         log.warn({ problems }, 'news.take.refused');
         return offline(fallbackNote('refused', { problems }, 'offline take'));
