@@ -87,6 +87,11 @@ describe('news through the sandbox', () => {
     await waitFor(async () => (await t.jamii.store.drafts.statusOf(general.draftId!)) === 'sent', 15_000, 'the draft sent');
     expect(await botPosts('general')).toHaveLength(1);
     expect(await botPosts('headlines')).toHaveLength(1);
+
+    // The durable schedule that does this every 5 minutes, and the failing-feeds gauge.
+    const { rows } = await t.jamii.db.sql.executeSql(`select cron from pgboss.schedule where name = 'news'`, []);
+    expect(rows).toEqual([{ cron: '*/5 * * * *' }]);
+    expect(await (await fetch(`${t.url}/metrics`)).text()).toMatch(/^jamii_feeds_failing 0$/m);
   });
 
   it('lets an admin list and add feeds, refusing a page that is not a feed with a clear error', async () => {

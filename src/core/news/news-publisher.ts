@@ -20,7 +20,8 @@ export const NEWS_ITEM_MAX_AGE_MS = 3 * DAY_MS;
 
 export interface SlotResult {
   chat: string;
-  outcome: NewsSlotOutcome | 'handled';
+  /** `handled`: another run served this slot already; `failed`: see the logs, retried on the next run. */
+  outcome: NewsSlotOutcome | 'handled' | 'failed';
   /** The post's draft (in auto mode already approved and queued). */
   draftId: number | null;
   items: number;
@@ -115,22 +116,25 @@ export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
     return { chat: label, outcome: 'proposed', draftId, items: items.length };
   }
 
+  /** One chat's failure (a database hiccup mid-take) must not hold back the others; the slot is retried on the next run. */
+  async function serveSafely(communityId: string, chat: NewsChatSettings, topics: CommunityNewsSettings['topics'], slotKey: string, trigger: string): Promise<SlotResult> {
+    try {
+      return await serve(communityId, chat, topics, slotKey, trigger);
+    } catch (error) {
+      log.error({ err: error, communityId, chat: chatLabel(chat), slot: slotKey }, 'news.publish_failed');
+      return { chat: chatLabel(chat), outcome: 'failed', draftId: null, items: 0 };
+    }
+  }
+
   return {
     async publishDue() {
       const now = clock.now();
       const results: SlotResult[] = [];
       for (const community of communities.list()) {
         const settings = deps.newsOf(community.id);
-        if (!settings) continue;
-        for (const chat of settings.chats) {
+        for (const chat of settings?.chats ?? []) {
           const slot = dueSlot(deps.schedule, chat.schedule, chat.timeZone, now);
-          if (!slot) continue;
-          try {
-            results.push(await serve(community.id, chat, settings.topics, slot.key, 'scheduled'));
-          } catch (error) {
-            // One chat's failure (a model outage mid-take) must not hold back the others; the slot is retried on the next run.
-            log.error({ err: error, communityId: community.id, chat: chatLabel(chat) }, 'news.publish_failed');
-          }
+          if (slot) results.push(await serveSafely(community.id, chat, settings!.topics, slot.key, 'scheduled'));
         }
       }
       return results;
@@ -138,10 +142,9 @@ export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
 
     async publishNow(communityId, requestedBy) {
       const settings = deps.newsOf(communityId);
-      if (!settings) return [];
       const key = `manual:${clock.now().toISOString()}`;
       const results: SlotResult[] = [];
-      for (const chat of settings.chats) results.push(await serve(communityId, chat, settings.topics, key, `asked by ${requestedBy}`));
+      for (const chat of settings?.chats ?? []) results.push(await serveSafely(communityId, chat, settings!.topics, key, `asked by ${requestedBy}`));
       return results;
     },
   };
