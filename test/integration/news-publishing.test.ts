@@ -97,4 +97,13 @@ describe.each(DATABASES)('news publishing on %s', (kind) => {
     expect(draft.text).toContain('https://logistics.example/2026/delivery-mombasa');
     expect(draft.text).not.toContain('mpesa-fees');
   });
+
+  it('proposes once when two runs serve the same slot at the same time', async () => {
+    t.clock.set('2026-11-29T06:01:00Z');
+    const [a, b] = await Promise.all([t.publisher.publishDue(), t.publisher.publishDue()]);
+    const general = [...a, ...b].filter((r) => r.chat === 'sandbox:general');
+    expect(general.map((r) => r.outcome).sort()).toEqual(['handled', 'proposed']);
+    const { rows } = await t.db.sql.executeSql(`select count(*)::int as n from drafts where kind = 'news' and dedupe_key like $1`, [`news:%:cron:2026-11-29T06:00:00.000Z`]);
+    expect(rows[0].n).toBe([...a, ...b].filter((r) => r.outcome === 'proposed').length);
+  });
 });

@@ -103,6 +103,8 @@ describe('news through the sandbox', () => {
     const added = await command('boss', `/feeds add ${server.url('/atom')}`);
     expect(added.text).toMatch(/^📰 Feed #\d+ added: Logistics Daily \(2 items now\)/);
     expect((await t.jamii.store.feeds.list(['acme'])).map((f) => f.url)).toEqual([server.url('/rss'), server.url('/atom')]);
+    expect((await command('boss', `/feeds add ${server.url('/atom')}`)).text).toBe('That feed is already in the list. /feeds list shows it.');
+    expect((await command('boss', '/feeds remove 999')).text).toMatch(/There is no feed #999/);
   });
 
   it('/news polls now and proposes the next relevant item, never one already posted in the chat', async () => {
