@@ -27,11 +27,14 @@ describe.each(DATABASES)('news publishing on %s', (kind) => {
     server.route('/rss', { kind: 'body', body: fixture('rss.xml'), contentType: CONTENT_TYPES.rss });
     server.route('/atom', { kind: 'body', body: fixture('atom.xml'), contentType: CONTENT_TYPES.atom });
     server.route('/json', { kind: 'body', body: fixture('feed.json'), contentType: CONTENT_TYPES.json });
+    // A backlog item: the most relevant of all, but published two years ago.
+    const old = '<rss version="2.0"><channel><title>Archive</title><item><title>M-Pesa delivery archive: M-Pesa and delivery</title><link>https://archive.example/1</link><guid>old-1</guid><pubDate>Mon, 01 Jan 2024 08:00:00 GMT</pubDate><description>Old.</description></item></channel></rss>';
+    server.route('/old', { kind: 'body', body: old, contentType: CONTENT_TYPES.rss });
     t = await startNewsSetup(
       kind,
       {
         topics: { keywords: ['M-Pesa', 'delivery'], description: 'Coffee shop with delivery across Kenya' },
-        feeds: ['/rss', '/atom', '/json'].map((p) => ({ url: server.url(p), name: null })),
+        feeds: ['/rss', '/atom', '/json', '/old'].map((p) => ({ url: server.url(p), name: null })),
         chats: [chat('general', {}), chat('digest', { digestSize: 2, maxPostsPerDay: 5 }), chat('night', { schedule: '30 22 * * *' })],
       },
       // 08:30 in Nairobi (UTC+3).
@@ -61,6 +64,11 @@ describe.each(DATABASES)('news publishing on %s', (kind) => {
     expect(draft.reason).toContain('matches: M-Pesa, delivery');
     const { rows } = await t.db.sql.executeSql(`select count(*)::int as n from outbox where kind = 'card' and draft_id = $1`, [general.draftId]);
     expect(rows[0].n).toBe(1);
+
+    // The archive item scores highest but is no news.
+    const { rows: old } = await t.db.sql.executeSql(`select score from feed_items where guid = 'old-1'`, []);
+    expect(old[0].score).toBeGreaterThan(0.8);
+    expect(draft.text).not.toContain('archive.example');
 
     // The job runs again within the slot (a retry, a second process): nothing new.
     t.clock.advance(5 * 60_000);

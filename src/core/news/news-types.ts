@@ -179,7 +179,7 @@ export interface FeedsRepository {
   unscored(communityId: string, limit: number): Promise<NewsItem[]>;
   setScores(scores: Array<{ itemId: number; score: number; reason: string; scoredBy: string }>): Promise<void>;
   /**
-   * The best items for a chat: scored at least `minScore`, fetched since `since`, not a duplicate,
+   * The best items for a chat: scored at least `minScore`, published (else fetched) since `since`, not a duplicate,
    * and neither the item nor another copy of its story already proposed in that chat. Best first.
    */
   candidates(chatId: number, communityId: string, options: { since: Date; minScore: number; limit: number }): Promise<NewsItem[]>;

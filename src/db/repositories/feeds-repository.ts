@@ -196,7 +196,8 @@ export function createFeedsRepository(s: DbSession): FeedsRepository {
             eq(feeds.active, true),
             isNull(feedItems.duplicateOf),
             gte(feedItems.score, options.minScore),
-            gte(feedItems.fetchedAt, options.since),
+            // A backlog item published long ago is not news, however recently it was fetched.
+            sql`coalesce(${feedItems.publishedAt}, ${feedItems.fetchedAt}) >= ${options.since.toISOString()}::timestamptz`,
             sql`not exists (select 1 from ${newsPostedItems} p where p.chat_id = ${chatId} and p.item_id = ${feedItems.id})`,
           ),
         )
