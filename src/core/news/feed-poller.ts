@@ -9,7 +9,7 @@ import type { CommunityDirectory } from '../communities.js';
 import type { Clock, Logger, Repositories, Store } from '../ports.js';
 import { DAY_MS, HOUR_MS } from '../time.js';
 import type { Platform } from '../types.js';
-import { FeedError, type CommunityNewsSettings, type FeedFetcher, type FeedRecord, type NewsWriter, type NewItem } from './news-types.js';
+import { FeedError, type CommunityNewsSettings, type FeedFetcher, type FeedRecord, type FetchOutcome, type NewsWriter, type NewItem } from './news-types.js';
 import { canonicalUrl, sameStory, titleKey } from './news-text.js';
 
 export const FEED_BROKEN_AFTER_FAILURES = 3;
@@ -19,6 +19,8 @@ export const FEED_BACKOFF_MAX_MS = 12 * HOUR_MS;
 export const FEED_POLL_LEASE_MS = 5 * 60_000;
 /** Feeds one poll round takes. */
 export const FEED_POLL_BATCH = 50;
+/** Feeds fetched at once within a round. */
+export const FEED_POLL_CONCURRENCY = 4;
 /** How far back new items are matched against stories already stored. */
 export const STORY_WINDOW_MS = 7 * DAY_MS;
 /** Items scored per writer call. */
@@ -100,17 +102,22 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
     return { feedId: feed.id, url: feed.url, outcome: 'failed', newItems: 0, error: message };
   }
 
-  async function pollOne(feed: FeedRecord, now: Date): Promise<FeedPollResult> {
-    let outcome;
-    try {
-      outcome = await fetcher.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified });
-    } catch (error) {
-      return failed(feed, error, now);
-    }
+  type Fetched = { ok: true; outcome: FetchOutcome } | { ok: false; error: unknown };
+
+  const fetchOne = (feed: FeedRecord): Promise<Fetched> =>
+    fetcher.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified }).then(
+      (outcome) => ({ ok: true as const, outcome }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+
+  async function storeOne(feed: FeedRecord, fetched: Fetched, now: Date): Promise<FeedPollResult> {
+    if (!fetched.ok) return failed(feed, fetched.error, now);
+    const { outcome } = fetched;
     const nextPollAt = new Date(now.getTime() + deps.pollIntervalMs);
     const inserted = await store.transaction(async (tx) => {
       let items: NewItem[] = [];
       if (outcome.kind === 'ok') {
+        await tx.feeds.lockStories(feed.communityId);
         const stories = await tx.feeds.recentStories(feed.communityId, new Date(now.getTime() - STORY_WINDOW_MS));
         for (const parsed of outcome.feed.items) {
           const link = canonicalUrl(parsed.link);
@@ -163,7 +170,13 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
       const dueAt = options.force ? new Date(now.getTime() + 100 * 365 * DAY_MS) : now;
       const feeds = await store.feeds.claimDue(dueAt, new Date(now.getTime() + FEED_POLL_LEASE_MS), scope, FEED_POLL_BATCH);
       const results: FeedPollResult[] = [];
-      for (const feed of feeds) results.push(await pollOne(feed, now));
+      // Fetched a few at a time (one slow feed does not hold up the round), stored in claim order
+      // (the first feed to carry a story keeps it; the others' copies are its duplicates).
+      for (let i = 0; i < feeds.length; i += FEED_POLL_CONCURRENCY) {
+        const chunk = feeds.slice(i, i + FEED_POLL_CONCURRENCY);
+        const fetched = await Promise.all(chunk.map(fetchOne));
+        for (const [j, feed] of chunk.entries()) results.push(await storeOne(feed, fetched[j]!, now));
+      }
       const touched = new Set(feeds.map((f) => f.communityId));
       for (const id of scope ?? communities.list().map((c) => c.id)) if (touched.has(id)) await scoreNew(id);
       return results;

@@ -171,6 +171,11 @@ export interface FeedsRepository {
   recordFailure(id: number, update: { error: string; at: Date; nextPollAt: Date }): Promise<FeedRecord | null>;
   /** Sets the broken flag from false to true; false when another poll already did. */
   markBrokenNotified(id: number): Promise<boolean>;
+  /**
+   * Serializes storing items of this community until the surrounding transaction ends, so two
+   * feeds carrying the same story never both store it as new.
+   */
+  lockStories(communityId: string): Promise<void>;
   /** The community's items fetched since `since`, to match new ones against. */
   recentStories(communityId: string, since: Date): Promise<StoryRef[]>;
   /** Stores items not yet stored for this feed (feed + guid); returns those inserted. */

@@ -137,6 +137,10 @@ export function createFeedsRepository(s: DbSession): FeedsRepository {
       return rows.length > 0;
     },
 
+    async lockStories(communityId) {
+      await s.sql.executeSql(`select pg_advisory_xact_lock(hashtext('jamii.news-stories:' || $1))`, [communityId]);
+    },
+
     async recentStories(communityId, since) {
       return s.orm
         .select({ id: feedItems.id, link: feedItems.link, titleKey: feedItems.titleKey })
