@@ -12,6 +12,8 @@ import type { Community } from './core/communities.js';
 import { PLATFORMS, type Platform } from './core/types.js';
 import { addDiscordDesks, discordConfig, discordEnv, discordProblems, type DiscordConfig } from './config/discord.js';
 import { LANGUAGE_MODEL_FIXES, languageModelConfig, languageModelEnv, languageModelProblems, type LanguageModelConfig } from './config/language-model.js';
+import { sparkSettings, sparkSettingsSchema } from './config/sparks.js';
+import type { SparkSettings } from './core/sparks/spark-types.js';
 import { addTelegramDesks, telegramConfig, telegramEnv, telegramProblems, type TelegramConfig } from './config/telegram.js';
 
 export type { DiscordConfig } from './config/discord.js';
@@ -37,6 +39,8 @@ export interface CommunityConfig extends Community {
   /** Absolute path of the community's knowledge folder (Markdown and text files). */
   knowledgeDir: string;
   reports: ReportSettings;
+  /** `sparks:` in the community file; absent: sparks off (see DEFAULT_SPARK_SETTINGS). */
+  sparks?: SparkSettings | undefined;
 }
 
 // ---------------------------------------------------------------- analytics reports
@@ -206,6 +210,7 @@ const communityFileSchema = z
             admins: z.array(principalSchema).default([]),
             knowledge: z.string().trim().min(1).optional(),
             reports: reportSettingsSchema.optional(),
+            sparks: sparkSettingsSchema.optional(),
           })
           .strict(),
       )
@@ -324,6 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       // Relative to the community file; by default a folder per community under JAMII_KNOWLEDGE_DIR.
       knowledgeDir: c.knowledge ? path.resolve(path.dirname(configFile!), c.knowledge) : path.resolve(cwd, e.JAMII_KNOWLEDGE_DIR, c.id),
       reports: c.reports ? { timeZone: c.reports.timezone, weekday: c.reports.weekday, time: c.reports.time } : { ...DEFAULT_REPORT_SETTINGS },
+      sparks: c.sparks ? sparkSettings(c.sparks) : undefined,
     }));
   } else {
     communities = [
