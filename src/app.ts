@@ -12,6 +12,7 @@ import { createCommunityDirectory } from './core/communities.js';
 import { createDeliveryService } from './core/delivery-service.js';
 import { createDraftingService } from './core/drafting-service.js';
 import { createIngestService, type IngestService } from './core/ingest-service.js';
+import { createPostService, type PostService } from './core/post-service.js';
 import { createPromptReplayService } from './core/prompts/prompt-replay.js';
 import type { Clock, PlatformSender, Store } from './core/ports.js';
 import type { Platform } from './core/types.js';
@@ -44,6 +45,8 @@ export interface Jamii {
   ingest: IngestService;
   commands: CommandDispatcher;
   approvals: ApprovalService;
+  /** News posts and sparks: proposed to the desks, or posted at once in auto mode. */
+  posts: PostService;
   reports: WeeklyReports;
   sandbox: SandboxConnector | null;
   telegram: TelegramConnector | null;
@@ -151,6 +154,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       reclassify: config.llm.provider !== 'offline',
     });
     const approvals = createApprovalService({ store, access, metrics, clock, log: log.child({ part: 'approvals' }) });
+    const posts = createPostService({ store, communities, deskPlatforms: () => senders.keys(), clock, metrics, log: log.child({ part: 'posts' }) });
     const delivery = createDeliveryService({ store, senders, communities, metrics, clock, log: log.child({ part: 'delivery' }) });
     const dryRun = { store, communities, providers: createDryRunProviders(config, { library: promptLibrary, log: log.child({ part: 'llm' }) }), clock, log: log.child({ part: 'prompts' }) };
     const replays = createPromptReplayService({ ...dryRun, catalog: promptLibrary, deskPlatforms: () => senders.keys() });
@@ -175,6 +179,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       services: {
         store,
         approvals,
+        posts,
         prompts: { catalog: promptLibrary, dryRun, communities },
         analytics: { repository: analytics, communities, clock, timeZoneOf },
       },
@@ -258,7 +263,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
 
     let stopped: Promise<void> | null = null;
     return {
-      config, db, store, queue, metrics, ingest, commands, approvals, reports, sandbox, telegram, discord, http, url,
+      config, db, store, queue, metrics, ingest, commands, approvals, posts, reports, sandbox, telegram, discord, http, url,
       stop() {
         stopped ??= runCleanups().then(() => log.info({}, 'jamii.stopped'));
         return stopped;
