@@ -23,18 +23,20 @@ const IMAGE = { filename: 'weekly-report.png', contentType: 'image/png' as const
 function post(target: OutboundPost['target'], extra: Record<string, unknown>): OutboundPost {
   return {
     id: 41,
-    kind: 'notice',
+    kind: 'post',
     target,
     replyToMessageId: null,
     text: '',
     card: null,
+    poll: null,
+    image: null,
     draftId: null,
     status: 'sending',
     attempts: 1,
     platformMessageId: null,
     claimedAt: null,
     ...extra,
-  } as OutboundPost;
+  };
 }
 
 describe('Telegram renders polls and photos', () => {

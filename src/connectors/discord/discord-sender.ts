@@ -8,23 +8,17 @@
  */
 import { MessageFlags, Routes, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { DeliveryError } from '../../core/errors.js';
-import { pollText } from '../../core/sparks/poll-text.js';
+import { postBody } from '../../core/desk-cards.js';
 import type { Logger, PlatformSender } from '../../core/ports.js';
 import type { ChatRef, OutboundPost } from '../../core/types.js';
 import { classifyDiscordError, describeDiscordError, isUnknownMessage, type ChannelGoneReason } from './errors.js';
 import { channelOf, snowflake } from './ids.js';
 import { renderCard, renderImage, renderPoll, renderText, type DiscordMessagePart } from './render.js';
 
-/** What a post carries besides its target (the core's PollSpec and ImageAttachment). */
-type PostContent = Pick<OutboundPost, 'text' | 'card'> & {
-  poll?: { question: string; options: string[] } | null;
-  image?: { filename: string; contentType: string; dataBase64: string; alt: string } | null;
-};
-
 /** The messages of one post: a card; text parts; a native poll under its text; or text with the image attached. */
-function partsOf(outbound: PostContent): DiscordMessagePart[] {
+function partsOf(outbound: OutboundPost): DiscordMessagePart[] {
   if (outbound.card) return [renderCard(outbound.card)];
-  if (outbound.poll) return renderPoll(outbound.poll, outbound.text) ?? renderText(pollText(outbound.poll, outbound.text));
+  if (outbound.poll) return renderPoll(outbound.poll, outbound.text) ?? renderText(postBody(outbound));
   if (outbound.image) return renderImage(outbound.image, outbound.text);
   return renderText(outbound.text);
 }

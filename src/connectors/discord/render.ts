@@ -15,7 +15,7 @@ import {
   type APIModalInteractionResponseCallbackData,
   type RESTAPIPoll,
 } from 'discord.js';
-import type { CardAction, CardView } from '../../core/types.js';
+import type { CardAction, CardView, ImageAttachment, PollSpec } from '../../core/types.js';
 import {
   DISCORD_BUTTON_LABEL_MAX_CHARS,
   DISCORD_CUSTOM_ID_MAX_CHARS,
@@ -204,7 +204,7 @@ export function renderEditModal(draftId: number, text: string): APIModalInteract
  * A poll post: the post text as content (split when long), the poll on the last message. Null
  * when the options cannot make a poll (fewer than two after clipping and de-duplicating).
  */
-export function renderPoll(poll: { question: string; options: string[] }, text: string, durationHours = DISCORD_POLL_DURATION_HOURS): DiscordMessagePart[] | null {
+export function renderPoll(poll: PollSpec, text: string, durationHours = DISCORD_POLL_DURATION_HOURS): DiscordMessagePart[] | null {
   const question = clip(poll.question.replace(/\s+/g, ' ').trim(), DISCORD_POLL_QUESTION_MAX_CHARS);
   const answers = [...new Set(poll.options.map((o) => clip(o.replace(/\s+/g, ' ').trim(), DISCORD_POLL_ANSWER_MAX_CHARS)).filter(Boolean))].slice(0, DISCORD_POLL_ANSWERS_MAX);
   if (question === '' || answers.length < DISCORD_POLL_ANSWERS_MIN) return null;
@@ -216,7 +216,7 @@ export function renderPoll(poll: { question: string; options: string[] }, text: 
 }
 
 /** An image post: the text as content (split when long), the image attached to the last message. */
-export function renderImage(image: { filename: string; contentType: string; dataBase64: string; alt: string }, text: string): DiscordMessagePart[] {
+export function renderImage(image: ImageAttachment, text: string): DiscordMessagePart[] {
   const parts = text.trim() === '' ? [{}] : renderText(text);
   parts.at(-1)!.files = [{ name: image.filename, data: Buffer.from(image.dataBase64, 'base64'), contentType: image.contentType, description: clip(image.alt, DISCORD_ATTACHMENT_DESCRIPTION_MAX_CHARS) }];
   return parts;

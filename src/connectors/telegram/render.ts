@@ -5,7 +5,7 @@
  * HTML is parsed away.
  */
 import type { ForceReply, InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
-import type { CardView } from '../../core/types.js';
+import type { CardView, PollSpec } from '../../core/types.js';
 import {
   TELEGRAM_CALLBACK_DATA_MAX_BYTES,
   TELEGRAM_CAPTION_MAX_CHARS,
@@ -185,7 +185,7 @@ export interface TelegramPollPart {
  * messages before it. Null when the options cannot make a poll (fewer than two after clipping
  * and de-duplicating): the caller posts it as text.
  */
-export function renderPoll(poll: { question: string; options: string[] }, text: string): { before: TelegramMessagePart[]; poll: TelegramPollPart } | null {
+export function renderPoll(poll: PollSpec, text: string): { before: TelegramMessagePart[]; poll: TelegramPollPart } | null {
   const question = clip(poll.question.replace(/\s+/g, ' ').trim(), TELEGRAM_POLL_QUESTION_MAX_CHARS);
   const options = [...new Set(poll.options.map((o) => clip(o.replace(/\s+/g, ' ').trim(), TELEGRAM_POLL_OPTION_MAX_CHARS)).filter(Boolean))].slice(0, TELEGRAM_POLL_OPTIONS_MAX);
   if (question === '' || options.length < TELEGRAM_POLL_OPTIONS_MIN) return null;

@@ -5,20 +5,17 @@
  * reported so it is marked inactive, and the core hands the draft back to the desk.
  */
 import { InputFile, type Api, type RawApi } from 'grammy';
-import { pollText } from '../../core/sparks/poll-text.js';
+import { postBody } from '../../core/desk-cards.js';
 import { DeliveryError } from '../../core/errors.js';
 import type { Logger, PlatformSender } from '../../core/ports.js';
-import type { ChatRef, OutboundPost } from '../../core/types.js';
+import type { ChatRef, ImageAttachment, OutboundPost } from '../../core/types.js';
 import { classifyTelegramError, describeTelegramError, isNotModified, type ChatGoneReason } from './errors.js';
 import { apiTarget, chatRefOf, idFromString, idToString } from './ids.js';
 import { renderCard, renderPhoto, renderPoll, renderText, type TelegramMessagePart, type TelegramPollPart } from './render.js';
 
 /** One message of a post, sent to `target` in answer to `replyTo`. */
 type SendStep = (target: ChatRef, replyTo: string | null) => Promise<{ message_id: number }>;
-/** A PNG to attach (the core's ImageAttachment). */
-type ImageFile = { filename: string; dataBase64: string };
-/** What a post carries besides its target. */
-type PostContent = Pick<OutboundPost, 'text' | 'card'> & { poll?: { question: string; options: string[] } | null; image?: ImageFile | null };
+
 
 export interface TelegramSenderDeps {
   api: Api<RawApi>;
@@ -59,18 +56,18 @@ export function createTelegramSender(deps: TelegramSenderDeps): PlatformSender {
       ...(poll.description ? { description: poll.description } : {}),
     });
 
-  const photoStep = (image: ImageFile, caption: string | undefined): SendStep => (target, replyTo) =>
+  const photoStep = (image: ImageAttachment, caption: string | undefined): SendStep => (target, replyTo) =>
     api.sendPhoto(apiTarget(target).chat_id, new InputFile(Buffer.from(image.dataBase64, 'base64'), image.filename), {
       ...placement(target, replyTo),
       ...(caption ? { caption } : {}),
     });
 
   /** The steps of one post: text parts; or a native poll (text as its description); or a photo (text as its caption). */
-  const stepsOf = (outbound: PostContent): SendStep[] => {
+  const stepsOf = (outbound: OutboundPost): SendStep[] => {
     if (outbound.card) return [textStep(renderCard(outbound.card))];
     const poll = outbound.poll ? renderPoll(outbound.poll, outbound.text) : null;
     if (poll) return [...poll.before.map(textStep), pollStep(poll.poll)];
-    if (outbound.poll) return renderText(pollText(outbound.poll, outbound.text)).map(textStep);
+    if (outbound.poll) return renderText(postBody(outbound)).map(textStep);
     if (outbound.image) {
       const photo = renderPhoto(outbound.text);
       return [...photo.before.map(textStep), photoStep(outbound.image, photo.caption)];

@@ -5,5 +5,4 @@
  */
 export const POLL_QUESTION_MAX_CHARS = 300;
 export const POLL_OPTION_MAX_CHARS = 55;
-export const POLL_OPTIONS_MIN = 2;
-export const POLL_OPTIONS_MAX = 10;
+export { POLL_MAX_OPTIONS as POLL_OPTIONS_MAX, POLL_MIN_OPTIONS as POLL_OPTIONS_MIN } from '../types.js';

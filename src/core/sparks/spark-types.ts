@@ -2,14 +2,8 @@
  * Sparks: discussion starters for a chat gone quiet. The vocabulary shared by the lull check,
  * the writers (offline and model), the repository port and the /spark command.
  */
-import type { ChatRef } from '../types.js';
+import type { ChatRef, PollSpec } from '../types.js';
 import type { HourOfWeekTotal } from './activity-baseline.js';
-
-/** A poll as the core hands it to a connector (mirrors the `PollSpec` of OutboundPost). */
-export interface SparkPoll {
-  question: string;
-  options: string[];
-}
 
 /** A community's spark settings (`sparks:` in the community file). */
 export interface SparkSettings {
@@ -82,7 +76,7 @@ export interface SparkIdea {
   kind: SparkKind;
   /** The post text; for a poll an intro line (may be empty). */
   text: string;
-  poll: SparkPoll | null;
+  poll: PollSpec | null;
   basis: SparkBasis;
   /** Why this starter: shown on the desk card. */
   reason: string;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { writeOfflineSpark } from '../../../../src/core/sparks/offline-spark-writer.js';
-import { pollText } from '../../../../src/core/sparks/poll-text.js';
 import type { SparkMaterial } from '../../../../src/core/sparks/spark-types.js';
 
 const base: SparkMaterial = {
@@ -52,9 +51,5 @@ describe('offline spark writer', () => {
     const idea = writeOfflineSpark({ ...base, openQuestions: [loud] });
     expect(idea.text).not.toContain('@everyone');
     expect(idea.basis.kind).toBe('general');
-  });
-
-  it('renders a poll as numbered text for platforms without polls', () => {
-    expect(pollText({ question: 'Which day?', options: ['Monday', 'Friday'] }, '📊 Quick poll')).toBe('📊 Quick poll\nWhich day?\n1. Monday\n2. Friday\n\nReply with a number.');
   });
 });
