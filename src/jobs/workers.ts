@@ -8,6 +8,7 @@ import type { DeliveryService } from '../core/delivery-service.js';
 import type { DraftingService } from '../core/drafting-service.js';
 import type { Clock, Logger } from '../core/ports.js';
 import type { PromptReplayService } from '../core/prompts/prompt-replay.js';
+import type { SparkService } from '../core/sparks/spark-service.js';
 import type { JobKind } from '../config.js';
 import type { JobQueue } from './job-queue.js';
 
@@ -19,6 +20,8 @@ export const SEND_BATCH_SIZE = 25;
 export const MAINTENANCE_CRON = '*/5 * * * *';
 /** How often due weekly reports are looked for; each is posted once per community and week. */
 export const WEEKLY_REPORT_CRON = '*/10 * * * *';
+/** How often chats are checked for a lull; one spark per chat and local hour at most (keyed). */
+export const SPARK_CHECK_CRON = '*/15 * * * *';
 
 export async function registerWorkers(deps: {
   queue: JobQueue;
@@ -33,6 +36,8 @@ export async function registerWorkers(deps: {
   draftExpiryHours: number;
   /** Weekly analytics reports, posted from the maintenance process. */
   reports?: WeeklyReports | undefined;
+  /** Lull checks for sparks, from the maintenance process. */
+  sparks?: SparkService | undefined;
   clock: Clock;
   log: Logger;
 }): Promise<void> {
@@ -89,6 +94,14 @@ export async function registerWorkers(deps: {
   if (kinds.has('maintenance') && reports) {
     await queue.schedule('weekly-report', WEEKLY_REPORT_CRON, async () => {
       await reports.postDue();
+    });
+  }
+
+  const sparks = deps.sparks;
+  if (kinds.has('maintenance') && sparks) {
+    await queue.schedule('spark-check', SPARK_CHECK_CRON, async () => {
+      const proposed = (await sparks.checkLulls()).filter((o) => o.draft).length;
+      if (proposed > 0) log.info({ proposed }, 'sparks.proposed');
     });
   }
 }

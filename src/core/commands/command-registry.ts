@@ -14,6 +14,7 @@ import { parseCommandLine, parseDraftId, splitFirst } from './command-parser.js'
 import { complaints, exportCsv, stats, type AnalyticsCommandServices } from './analytics-commands.js';
 import { forget, kb, learned } from './knowledge-commands.js';
 import { prompt, type PromptCommandServices } from './prompt-commands.js';
+import { spark, type SparkCommandServices } from './spark-commands.js';
 
 /** Cards shown by one /pending. */
 export const PENDING_LIST_MAX = 10;
@@ -36,6 +37,8 @@ export interface CommandServices {
   analytics?: AnalyticsCommandServices | undefined;
   /** News posts and sparks (/news, /spark) propose through it. */
   posts?: PostService | undefined;
+  /** /spark; it says sparks are unavailable without it. */
+  sparks?: SparkCommandServices | undefined;
 }
 
 /** One manager command: a fixed shape every connector can render. */
@@ -167,7 +170,7 @@ const retry: CommandSpec<number> = {
 };
 
 /** Every manager command, in the order /help lists them. */
-export const COMMANDS = [pending, show, approve, edit, reject, retry, learned, forget, kb, prompt, stats, complaints, exportCsv, help] as const satisfies readonly CommandSpec<unknown>[];
+export const COMMANDS = [pending, show, approve, edit, reject, retry, learned, forget, kb, prompt, stats, complaints, exportCsv, spark, help] as const satisfies readonly CommandSpec<unknown>[];
 
 export interface CommandDispatcher {
   /** Runs typed text (`/approve 12`). Returns null when the text is not a command. */

@@ -12,6 +12,7 @@ import { localDay, startOfLocalDay } from '../analytics/period.js';
 import { buildBaseline, detectLull, hourOfWeek, DEFAULT_LULL_SETTINGS, type LullVerdict } from './activity-baseline.js';
 import { offlineSparkWriter } from './offline-spark-writer.js';
 import type { SparkChat, SparkIdea, SparkMaterial, SparkSettings, SparksRepository, SparkWriter } from './spark-types.js';
+import type { CommunityDirectory } from '../communities.js';
 import type { PostService } from '../post-service.js';
 
 /** Weeks of history the baseline averages. */
@@ -31,7 +32,7 @@ export type SparkTrigger = 'lull' | 'manual';
 export interface SparkServiceDeps {
   repository: SparksRepository;
   posts: Pick<PostService, 'propose'>;
-  communities: { get(id: string): { id: string; name: string; language: string }; list(): Array<{ id: string }> };
+  communities: CommunityDirectory;
   settingsOf(communityId: string): SparkSettings;
   timeZoneOf(communityId: string): string;
   /** The model writer when one is configured; the offline writer answers when it fails. */
@@ -52,6 +53,8 @@ export interface SparkOutcome {
 }
 
 export interface SparkService {
+  /** The chats sparks may go to in these communities: active, and not a desk. */
+  chats(communityIds: string[]): Promise<SparkChat[]>;
   /** Checks every chat of every community with sparks on; proposes a spark in each lull. */
   checkLulls(): Promise<SparkOutcome[]>;
   /** A spark for `chat` now (a manager's /spark): no lull needed, always to the desk. */
@@ -156,12 +159,17 @@ export function createSparkService(deps: SparkServiceDeps): SparkService {
     return propose(chat, 'lull', key, settings.mode, verdict, null);
   };
 
+  const chats = async (communityIds: string[]) =>
+    (await repository.chats(communityIds)).filter((c) => !deps.communities.deskOf(c.ref.platform, c.ref.chatId));
+
   return {
+    chats,
+
     async checkLulls() {
       const communityIds = deps.communities.list().map((c) => c.id).filter((id) => deps.settingsOf(id).enabled);
       if (communityIds.length === 0) return [];
       const outcomes: SparkOutcome[] = [];
-      for (const chat of await repository.chats(communityIds)) {
+      for (const chat of await chats(communityIds)) {
         try {
           outcomes.push(await check(chat));
         } catch (error) {
