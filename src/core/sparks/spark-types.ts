@@ -14,7 +14,7 @@ export interface SparkSettings {
   quietFactor: number;
   /** Local hours (from inclusive, to exclusive) sparks may be posted in; null: any usual active hour. */
   hours: { from: number; to: number } | null;
-  /** Sparks per chat per local day, counting pending and posted ones. */
+  /** Sparks per chat per local day, counting every spark drafted (pending, posted or rejected). */
   maxPerDay: number;
 }
 
@@ -104,6 +104,6 @@ export interface SparksRepository {
   openQuestions(chatId: number, since: Date, limit: number): Promise<OpenQuestion[]>;
   /** News posts sent to the community since `since` (their first source link and heading). */
   recentNews(communityId: string, since: Date, limit: number): Promise<RecentNews[]>;
-  /** Sparks for this chat (pending, approved or sent) created since `since`, newest first. */
+  /** Sparks drafted for this chat since `since`, whatever became of them (a rejected one counts too), newest first. */
   recentSparks(chatId: number, since: Date): Promise<Array<{ createdAt: Date; basis: SparkBasis | null }>>;
 }

@@ -63,8 +63,7 @@ limit $3::int`;
 const RECENT_SPARKS = `
 select d.created_at, d.details->'basis' as basis
 from drafts d
-where d.kind = 'spark' and d.target_chat_id = $1 and d.created_at >= $2::timestamptz
-  and d.status in ('pending', 'approved', 'edited', 'sent')
+where d.target_chat_id = $1 and d.kind = 'spark' and d.created_at >= $2::timestamptz
 order by d.created_at desc`;
 
 const date = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
