@@ -12,9 +12,9 @@ import type { DbSession } from '../database.js';
 /** Members' messages of chat `p.chat_id` from `$start` for `$6` hours (`$start` is substituted). */
 const WINDOW = (start: string) => `
   from messages m
-  left join members a on a.id = m.author_id
   where m.chat_id = p.chat_id and m.created_at >= ${start} and m.created_at < ${start} + make_interval(hours => $6::int)
-    and not m.from_bot and not m.is_service and not coalesce(a.is_bot, false)`;
+    and not m.from_bot and not m.is_service
+    and not exists (select 1 from members a where a.id = m.author_id and a.is_bot)`;
 
 const POSTS = `
 with p as (
