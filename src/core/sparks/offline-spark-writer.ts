@@ -117,10 +117,10 @@ function candidates(m: SparkMaterial, p: Phrases): SparkIdea[] {
       text: p.topicPollIntro,
       poll: { question: p.generalPoll, options: [...options, flat(p.somethingElse, POLL_OPTION_MAX_CHARS)].slice(0, POLL_OPTIONS_MAX) },
       basis: { kind: 'general', ref: 'topics' },
-      reason: 'The chat is quiet; a poll over its recent topics.',
+      reason: 'A poll over the chat’s recent topics.',
     });
   }
-  ideas.push({ kind: 'question', text: p.generalQuestion, poll: null, basis: { kind: 'general', ref: null }, reason: 'The chat is quiet and has nothing open to build on.' });
+  ideas.push({ kind: 'question', text: p.generalQuestion, poll: null, basis: { kind: 'general', ref: null }, reason: 'No open question, news or topic to build on: a general question.' });
   return ideas;
 }
 
