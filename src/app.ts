@@ -28,7 +28,7 @@ import { createSparksRepository } from './db/repositories/sparks-repository.js';
 import { createStore } from './db/store.js';
 import { createHttpServer, type HttpServer } from './http/http-server.js';
 import { createOpsRoutes } from './http/ops-routes.js';
-import { createReportChartRoutes, REPORT_CHART_PATH } from './http/report-chart-route.js';
+import { createReportChartRoutes, REPORT_CHART_PATH, weekChartImage } from './http/report-chart-route.js';
 import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
 import { createKnowledgeIndexer } from './knowledge/knowledge-indexer.js';
 import { registerWorkers } from './jobs/workers.js';
@@ -168,6 +168,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const replays = createPromptReplayService({ ...dryRun, catalog: promptLibrary, deskPlatforms: () => senders.keys() });
     const analytics = createAnalyticsRepository(db);
     const timeZoneOf = (id: string) => config.communities.find((c) => c.id === id)?.reports.timeZone ?? 'UTC';
+    const chartDeps = { repository: analytics, communities, timeZoneOf };
     // The chart link needs the address HTTP listens on (known in step 6) and a route serving it (the sandbox's).
     let chartBase: string | null = null;
     const reports = createWeeklyReports({
@@ -180,6 +181,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
         ? createModelReportNarrator({ options: config.llm.openai, template: reportNarrativePrompt, log: log.child({ part: 'llm' }) })
         : templateNarrator,
       chartUrl: (communityId, week) => (chartBase ? `${chartBase}${REPORT_CHART_PATH}?community=${encodeURIComponent(communityId)}&week=${week}` : null),
+      chartImage: (communityId, week) => weekChartImage(chartDeps, communityId, week),
       clock,
       log: log.child({ part: 'reports' }),
     });
@@ -239,7 +241,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       jobs: () => queue.backlog(),
     });
     const http = createHttpServer({
-      routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? []), ...(sandbox ? createReportChartRoutes({ repository: analytics, communities, timeZoneOf }) : []), ...(telegram?.routes ?? [])],
+      routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? []), ...(sandbox ? createReportChartRoutes(chartDeps) : []), ...(telegram?.routes ?? [])],
       log: log.child({ part: 'http' }),
     });
     const address = await http.listen(config.http.host, config.http.port);
