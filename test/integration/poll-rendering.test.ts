@@ -10,8 +10,10 @@ import type { OutboundPost } from '../../src/core/types.js';
 import { createDiscordSender } from '../../src/connectors/discord/discord-sender.js';
 import { createTelegramSender } from '../../src/connectors/telegram/telegram-sender.js';
 import { FAKE_DISCORD, startFakeDiscord, type FakeDiscord } from '../support/fake-discord-server.js';
-import { startFakeTelegram, SUPERGROUP, type FakeTelegram } from '../support/fake-telegram-server.js';
+import { MANAGER, startFakeTelegram, SUPERGROUP, type FakeTelegram } from '../support/fake-telegram-server.js';
 import { createRecordingLogger } from '../support/fakes.js';
+import { waitFor, type TestJamii } from '../support/harness.js';
+import { useDiscordJamii, useTelegramJamii } from '../support/platform-jamii.js';
 
 /** A 1×1 transparent PNG. */
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -126,5 +128,50 @@ describe('Discord renders polls and attachments', () => {
     expect(call!.files[0]!.field).toBe('files[0]');
     expect(call!.files[0]!.contentType).toBe('image/png');
     expect(call!.files[0]!.data.equals(PNG)).toBe(true);
+  });
+});
+
+/** A notice with a picture (the weekly report's chart) through the outbox and the send job. */
+async function queueImageNotice(app: TestJamii, target: OutboundPost['target']): Promise<number> {
+  return app.jamii.store.transaction(async (tx) => {
+    const row = await tx.outbox.insert({ kind: 'notice', target, replyToMessageId: null, text: '🗓 Weekly report — Community', card: null, image: IMAGE, draftId: null, dedupeKey: `test:image:${target.platform}` });
+    await tx.jobs.enqueue('send', [{ outboxId: row!.id }]);
+    return row!.id;
+  });
+}
+
+describe('an image attached through the outbox on Telegram', () => {
+  let fake: FakeTelegram;
+  let app: TestJamii;
+  useTelegramJamii((f, a) => {
+    fake = f;
+    app = a;
+  });
+
+  it('sends the chart to the desk with sendPhoto, the report as its caption, once', async () => {
+    const outboxId = await queueImageNotice(app, { platform: 'telegram', chatId: String(MANAGER.id) });
+    const sent = await waitFor(async () => fake.postsTo(MANAGER.id).find((p) => p.photo), 15_000, 'the photo');
+    expect(sent.photo!.data.equals(PNG)).toBe(true);
+    expect(sent.text).toBe('🗓 Weekly report — Community');
+    await waitFor(async () => (await app.jamii.store.outbox.get(outboxId))?.status === 'sent', 15_000, 'sent');
+    expect(fake.callsOf('sendPhoto')).toHaveLength(1);
+  });
+});
+
+describe('an image attached through the outbox on Discord', () => {
+  let fake: FakeDiscord;
+  let app: TestJamii;
+  useDiscordJamii((f, a) => {
+    fake = f;
+    app = a;
+  });
+
+  it('posts the chart to the desk channel as an attachment, once', async () => {
+    const outboxId = await queueImageNotice(app, { platform: 'discord', chatId: FAKE_DISCORD.deskChannelId });
+    const call = await waitFor(async () => fake.posts(FAKE_DISCORD.deskChannelId).find((p) => p.files.length > 0), 15_000, 'the attachment');
+    expect(call.body.content).toBe('🗓 Weekly report — Community');
+    expect(call.files[0]!.data.equals(PNG)).toBe(true);
+    await waitFor(async () => (await app.jamii.store.outbox.get(outboxId))?.status === 'sent', 15_000, 'sent');
+    expect(fake.posts(FAKE_DISCORD.deskChannelId).filter((p) => p.files.length > 0)).toHaveLength(1);
   });
 });
