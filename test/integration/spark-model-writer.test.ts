@@ -66,11 +66,12 @@ describe('model spark writer', () => {
     expect(user).toContain('Recent sparks (do not repeat these bases):\ntopic: delivery');
   });
 
-  it('refuses a spark with a link that is not a news link, or a mass mention, or a one-option poll', async () => {
+  it('refuses a spark with a link that is not a news link, a mass mention, a one-option poll or a repeated option', async () => {
     for (const bad of [
       answer({ kind: 'question', text: 'What do you think? https://evil.example/x', poll_question: null, poll_options: [] }),
       answer({ kind: 'question', text: '@everyone what do you think?', poll_question: null, poll_options: [] }),
       answer({ poll_options: ['Only one'] }),
+      answer({ poll_options: ['Co-op', 'co-op'] }),
     ]) {
       fake.onChat(() => bad);
       const error = await writer().write(material).catch((e: unknown) => e);

@@ -97,8 +97,8 @@ export function createModelSparkWriter(deps: { options: OpenAIProviderOptions; t
       let poll: SparkIdea['poll'] = null;
       if (out.kind === 'poll') {
         const options = out.poll_options.map((o) => o.trim()).filter(Boolean);
-        if (!out.poll_question || options.length < POLL_OPTIONS_MIN || options.length > POLL_OPTIONS_MAX) {
-          throw new JamiiError('llm_invalid_output', `A poll needs a question and ${POLL_OPTIONS_MIN}-${POLL_OPTIONS_MAX} options.`);
+        if (!out.poll_question || options.length < POLL_OPTIONS_MIN || options.length > POLL_OPTIONS_MAX || new Set(options.map((o) => o.toLowerCase())).size !== options.length) {
+          throw new JamiiError('llm_invalid_output', `A poll needs a question and ${POLL_OPTIONS_MIN}-${POLL_OPTIONS_MAX} different options.`);
         }
         poll = { question: check(out.poll_question, POLL_QUESTION_MAX_CHARS), options: options.map((o) => check(o, POLL_OPTION_MAX_CHARS)) };
       } else if (text === '') {
