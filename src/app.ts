@@ -189,6 +189,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       repository: createSparksRepository(db),
       posts,
       communities,
+      platforms: () => senders.keys(),
       settingsOf: (id) => config.communities.find((c) => c.id === id)?.sparks ?? DEFAULT_SPARK_SETTINGS,
       timeZoneOf,
       writer: config.llm.openai ? createModelSparkWriter({ options: config.llm.openai, template: sparkPrompt, log: log.child({ part: 'llm' }) }) : undefined,

@@ -7,7 +7,7 @@
  */
 import { DAY_MS, HOUR_MS } from '../time.js';
 import type { Logger, Clock } from '../ports.js';
-import type { Draft } from '../types.js';
+import type { Draft, Platform } from '../types.js';
 import { localDay, startOfLocalDay } from '../analytics/period.js';
 import { buildBaseline, detectLull, hourOfWeek, DEFAULT_LULL_SETTINGS, type LullVerdict } from './activity-baseline.js';
 import { offlineSparkWriter } from './offline-spark-writer.js';
@@ -33,6 +33,8 @@ export interface SparkServiceDeps {
   repository: SparksRepository;
   posts: Pick<PostService, 'propose'>;
   communities: CommunityDirectory;
+  /** Platforms with a running connector: sparks go only to chats Jamii can post in. */
+  platforms?: (() => Iterable<Platform>) | undefined;
   settingsOf(communityId: string): SparkSettings;
   timeZoneOf(communityId: string): string;
   /** The model writer when one is configured; the offline writer answers when it fails. */
@@ -159,8 +161,10 @@ export function createSparkService(deps: SparkServiceDeps): SparkService {
     return propose(chat, 'lull', key, settings.mode, verdict, null);
   };
 
-  const chats = async (communityIds: string[]) =>
-    (await repository.chats(communityIds)).filter((c) => !deps.communities.deskOf(c.ref.platform, c.ref.chatId));
+  const chats = async (communityIds: string[]) => {
+    const live = deps.platforms ? new Set(deps.platforms()) : null;
+    return (await repository.chats(communityIds)).filter((c) => !deps.communities.deskOf(c.ref.platform, c.ref.chatId) && (!live || live.has(c.ref.platform)));
+  };
 
   return {
     chats,
