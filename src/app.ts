@@ -13,6 +13,8 @@ import { createDeliveryService } from './core/delivery-service.js';
 import { createDraftingService } from './core/drafting-service.js';
 import { createIngestService, type IngestService } from './core/ingest-service.js';
 import { createPostService, type PostService } from './core/post-service.js';
+import { createSparkService, type SparkService } from './core/sparks/spark-service.js';
+import { DEFAULT_SPARK_SETTINGS } from './core/sparks/spark-types.js';
 import { createPromptReplayService } from './core/prompts/prompt-replay.js';
 import type { Clock, PlatformSender, Store } from './core/ports.js';
 import type { Platform } from './core/types.js';
@@ -21,6 +23,8 @@ import { createTelegramConnector, type TelegramConnector } from './connectors/te
 import { createDiscordConnector, type DiscordConnector } from './connectors/discord/discord-connector.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createAnalyticsRepository } from './db/repositories/analytics-repository.js';
+import { createEngagementRepository } from './db/repositories/engagement-repository.js';
+import { createSparksRepository } from './db/repositories/sparks-repository.js';
 import { createStore } from './db/store.js';
 import { createHttpServer, type HttpServer } from './http/http-server.js';
 import { createOpsRoutes } from './http/ops-routes.js';
@@ -34,6 +38,7 @@ import { labelMessage } from './llm/offline/heuristics.js';
 import { createDryRunProviders } from './llm/dry-run-providers.js';
 import { createPromptLibrary } from './llm/prompt-library.js';
 import { createModelReportNarrator, loadReportNarrativePrompt } from './llm/openai/report-narrator.js';
+import { createModelSparkWriter, loadSparkPrompt } from './llm/openai/spark-writer.js';
 import { loadPromptRegistry } from './llm/prompt-registry.js';
 import { createLanguageProvider } from './llm/provider-factory.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -51,6 +56,8 @@ export interface Jamii {
   posts: PostService;
   /** Feeds polled and curated into news posts. */
   news: News;
+  /** Discussion starters for quiet chats (the lull check the maintenance job runs, and /spark). */
+  sparks: SparkService;
   reports: WeeklyReports;
   sandbox: SandboxConnector | null;
   telegram: TelegramConnector | null;
@@ -89,6 +96,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const prompts = loadPromptRegistry();
     const reportNarrativePrompt = loadReportNarrativePrompt();
     const newsPrompts = loadNewsPrompts();
+    const sparkPrompt = loadSparkPrompt();
     const communities = createCommunityDirectory(config.communities);
     const metrics = createMetrics();
 
@@ -184,14 +192,26 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     });
     const news = createNews(config, { prompts: newsPrompts, store, posts, communities, deskPlatforms: () => senders.keys(), clock, log: log.child({ part: 'news' }) });
     await news.poller.syncConfigured();
+    const sparks = createSparkService({
+      repository: createSparksRepository(db),
+      posts,
+      communities,
+      platforms: () => senders.keys(),
+      settingsOf: (id) => config.communities.find((c) => c.id === id)?.sparks ?? DEFAULT_SPARK_SETTINGS,
+      timeZoneOf,
+      writer: config.llm.openai ? createModelSparkWriter({ options: config.llm.openai, template: sparkPrompt, log: log.child({ part: 'llm' }) }) : undefined,
+      clock,
+      log: log.child({ part: 'sparks' }),
+    });
     const commands = createCommandDispatcher({
       services: {
         store,
         approvals,
         posts,
         prompts: { catalog: promptLibrary, dryRun, communities },
-        analytics: { repository: analytics, communities, clock, timeZoneOf },
+        analytics: { repository: analytics, communities, clock, timeZoneOf, engagement: createEngagementRepository(db) },
         news: news.commandServices,
+        sparks: { service: sparks, communities },
       },
       access,
       audit: store.audit,
@@ -253,6 +273,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       draftExpiryHours: config.drafts.expireAfterHours,
       reports,
       news,
+      sparks,
       clock,
       log: log.child({ part: 'workers' }),
     });
@@ -275,7 +296,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
 
     let stopped: Promise<void> | null = null;
     return {
-      config, db, store, queue, metrics, ingest, commands, approvals, posts, news, reports, sandbox, telegram, discord, http, url,
+      config, db, store, queue, metrics, ingest, commands, approvals, posts, news, sparks, reports, sandbox, telegram, discord, http, url,
       stop() {
         stopped ??= runCleanups().then(() => log.info({}, 'jamii.stopped'));
         return stopped;

@@ -14,6 +14,8 @@ import { addDiscordDesks, discordConfig, discordEnv, discordProblems, type Disco
 import { LANGUAGE_MODEL_FIXES, languageModelConfig, languageModelEnv, languageModelProblems, type LanguageModelConfig } from './config/language-model.js';
 import { communityNews, feedsConfig, feedsEnv, feedsSchema, FEEDS_FIXES, newsSchema, topicsSchema, type FeedsConfig } from './config/news.js';
 import type { CommunityNewsSettings } from './core/news/news-types.js';
+import { sparkSettings, sparkSettingsSchema } from './config/sparks.js';
+import type { SparkSettings } from './core/sparks/spark-types.js';
 import { addTelegramDesks, telegramConfig, telegramEnv, telegramProblems, type TelegramConfig } from './config/telegram.js';
 
 export type { DiscordConfig } from './config/discord.js';
@@ -42,6 +44,8 @@ export interface CommunityConfig extends Community {
   reports: ReportSettings;
   /** Curated news (`topics:`, `feeds:`, `news:`); null when the community has none. */
   news: CommunityNewsSettings | null;
+  /** `sparks:` in the community file; absent: sparks off (see DEFAULT_SPARK_SETTINGS). */
+  sparks?: SparkSettings | undefined;
 }
 
 // ---------------------------------------------------------------- analytics reports
@@ -216,6 +220,7 @@ const communityFileSchema = z
             topics: topicsSchema.optional(),
             feeds: feedsSchema.optional(),
             news: newsSchema.optional(),
+            sparks: sparkSettingsSchema.optional(),
           })
           .strict(),
       )
@@ -336,6 +341,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       knowledgeDir: c.knowledge ? path.resolve(path.dirname(configFile!), c.knowledge) : path.resolve(cwd, e.JAMII_KNOWLEDGE_DIR, c.id),
       reports: c.reports ? { timeZone: c.reports.timezone, weekday: c.reports.weekday, time: c.reports.time } : { ...DEFAULT_REPORT_SETTINGS },
       news: communityNews(c, c.reports?.timezone ?? DEFAULT_REPORT_SETTINGS.timeZone),
+      sparks: c.sparks ? sparkSettings(c.sparks) : undefined,
     }));
   } else {
     communities = [

@@ -81,7 +81,8 @@ export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null 
   } else if (delivery && (delivery.status === 'unconfirmed' || delivery.status === 'failed')) {
     actions.push({ id: `retry:${draft.id}`, label: 'Retry', style: 'secondary' });
   }
-  const fields: CardView['fields'] = [{ label: 'Why', value: draft.reason }];
+  // A post quotes its reason where a reply quotes the member: no second "Why" line for it.
+  const fields: CardView['fields'] = m ? [{ label: 'Why', value: draft.reason }] : [];
   const sources = sourcesLine(draft);
   fields.push({ label: 'Sources', value: sources ?? (m ? 'none: not grounded in the knowledge base' : 'none') });
   if (draft.translation) fields.push({ label: 'Translation', value: clip(draft.translation, CARD_QUOTE_MAX_CHARS) });

@@ -8,6 +8,7 @@ import type { DeliveryService } from '../core/delivery-service.js';
 import type { DraftingService } from '../core/drafting-service.js';
 import type { Clock, Logger } from '../core/ports.js';
 import type { PromptReplayService } from '../core/prompts/prompt-replay.js';
+import type { SparkService } from '../core/sparks/spark-service.js';
 import type { JobKind } from '../config.js';
 import type { News } from '../news/news.js';
 import type { JobQueue } from './job-queue.js';
@@ -22,6 +23,8 @@ export const MAINTENANCE_CRON = '*/5 * * * *';
 export const WEEKLY_REPORT_CRON = '*/10 * * * *';
 /** How often due feeds are polled and due news slots served; each slot is served once per chat. */
 export const NEWS_CRON = '*/5 * * * *';
+/** How often chats are checked for a lull; one spark per chat and local hour at most (keyed). */
+export const SPARK_CHECK_CRON = '*/15 * * * *';
 
 export async function registerWorkers(deps: {
   queue: JobQueue;
@@ -38,6 +41,8 @@ export async function registerWorkers(deps: {
   reports?: WeeklyReports | undefined;
   /** Feed polling and news publishing, from the maintenance process. */
   news?: Pick<News, 'poller' | 'publisher'> | undefined;
+  /** Lull checks for sparks, from the maintenance process. */
+  sparks?: SparkService | undefined;
   clock: Clock;
   log: Logger;
 }): Promise<void> {
@@ -102,6 +107,14 @@ export async function registerWorkers(deps: {
     await queue.schedule('news', NEWS_CRON, async () => {
       await news.poller.pollDue();
       await news.publisher.publishDue();
+    });
+  }
+
+  const sparks = deps.sparks;
+  if (kinds.has('maintenance') && sparks) {
+    await queue.schedule('spark-check', SPARK_CHECK_CRON, async () => {
+      const proposed = (await sparks.checkLulls()).filter((o) => o.draft).length;
+      if (proposed > 0) log.info({ proposed }, 'sparks.proposed');
     });
   }
 }

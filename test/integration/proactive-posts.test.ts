@@ -50,6 +50,8 @@ describe.each(DATABASES)('proactive posts through the sandbox on %s', (database)
     expect(card.title).toBe(`#${draft!.id} News post · sandbox · general`);
     expect(card.body).toBe(news(chatId).text);
     expect(card.quoteAuthor).toBe('Jamii');
+    expect(card.quote).toBe('Matches topics: delivery, Mombasa');
+    expect(card.fields.map((f: { label: string }) => f.label)).toEqual(['Sources', 'Status', 'Drafted by']);
     expect(card.fields).toContainEqual({ label: 'Sources', value: 'https://news.example/mombasa › Example News › Faster delivery to Mombasa' });
     expect(card.actions.map((a: { id: string }) => a.id)).toEqual([`approve:${draft!.id}`, `edit:${draft!.id}`, `reject:${draft!.id}`]);
     expect(await botPosts(t, 'general')).toEqual([]);

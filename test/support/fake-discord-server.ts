@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { parseMultipart, type UploadedFile } from './multipart.js';
 
 export { buttonPress, messageCreate, modalSubmit, slashCommand, threadCreate } from './fake-discord-payloads.js';
 
@@ -37,6 +38,8 @@ export interface RestCall {
   /** Path after /v10, e.g. /channels/123/messages. */
   path: string;
   body: any;
+  /** Files uploaded with a multipart request (the body is then its payload_json). */
+  files: UploadedFile[];
   authorization: string | undefined;
   at: number;
 }
@@ -135,6 +138,23 @@ function guildPayload() {
   };
 }
 
+/** What Discord refuses in a message body with polls or attachments (null when it is fine). */
+function invalidMessage(body: any, files: UploadedFile[]): Record<string, unknown> | null {
+  const poll = body?.poll;
+  if (poll) {
+    const question = String(poll.question?.text ?? '');
+    const answers: Array<{ poll_media?: { text?: string } }> = Array.isArray(poll.answers) ? poll.answers : [];
+    if (question.length < 1 || question.length > 300) return { poll: { question: 'must be 1-300 characters' } };
+    if (answers.length < 1 || answers.length > 10 || answers.some((a) => !a.poll_media?.text || a.poll_media.text.length > 55)) return { poll: { answers: 'must be 1-10 answers of 1-55 characters' } };
+    if (poll.duration !== undefined && (poll.duration < 1 || poll.duration > 768)) return { poll: { duration: 'must be 1-768 hours' } };
+  }
+  for (const a of (body?.attachments ?? []) as Array<{ id: number }>) {
+    if (!files.some((f) => f.field === `files[${a.id}]`)) return { attachments: { [a.id]: 'no file uploaded for this attachment' } };
+  }
+  if (!body?.content && !body?.embeds?.length && !body?.poll && files.length === 0 && !body?.components?.length) return { content: 'cannot send an empty message' };
+  return null;
+}
+
 export async function startFakeDiscord(): Promise<FakeDiscord> {
   const calls: RestCall[] = [];
   const rules: Rule[] = [];
@@ -158,7 +178,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   const base = `http://127.0.0.1:${port}`;
   const gatewayUrl = `ws://127.0.0.1:${port}`;
 
-  const messageOf = (channelId: string, body: any, id = nextSnowflake()) => ({
+  const messageOf = (channelId: string, body: any, id = nextSnowflake(), files: UploadedFile[] = []) => ({
     id,
     channel_id: channelId,
     type: body?.message_reference ? 19 : 0,
@@ -172,7 +192,26 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     mention_everyone: false,
     mentions: [],
     mention_roles: [],
-    attachments: [],
+    attachments: (body?.attachments ?? []).map((a: { id: number; filename: string; description?: string }) => ({
+      id: nextSnowflake(),
+      filename: a.filename,
+      ...(a.description ? { description: a.description } : {}),
+      size: files.find((f) => f.field === `files[${a.id}]`)?.data.length ?? 0,
+      url: `${base}/attachments/${a.filename}`,
+      proxy_url: `${base}/attachments/${a.filename}`,
+    })),
+    ...(body?.poll
+      ? {
+          poll: {
+            question: body.poll.question,
+            answers: body.poll.answers.map((a: { poll_media: unknown }, i: number) => ({ answer_id: i + 1, poll_media: a.poll_media })),
+            expiry: new Date(Date.now() + Number(body.poll.duration ?? 24) * 3_600_000).toISOString(),
+            allow_multiselect: Boolean(body.poll.allow_multiselect),
+            layout_type: 1,
+            results: { is_finalized: false, answer_counts: [] },
+          },
+        }
+      : {}),
     pinned: false,
     flags: body?.flags ?? 0,
     ...(body?.message_reference ? { message_reference: body.message_reference } : {}),
@@ -180,17 +219,27 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', base);
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
     const path = url.pathname.replace(/^\/v10/, '');
     const method = req.method ?? 'GET';
+    const type = req.headers['content-type'] ?? '';
     let body: any = undefined;
-    try {
-      body = raw ? JSON.parse(raw) : undefined;
-    } catch {
-      body = raw;
+    let files: UploadedFile[] = [];
+    if (type.includes('multipart/form-data')) {
+      // discord.js sends uploads as multipart: the JSON body as payload_json, each file as files[n].
+      const form = parseMultipart(raw, type);
+      files = form.files;
+      body = form.fields.payload_json === undefined ? form.fields : JSON.parse(form.fields.payload_json);
+    } else {
+      try {
+        body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
+      } catch {
+        body = raw.toString('utf8');
+      }
     }
-    calls.push({ method, path, body, authorization: req.headers.authorization, at: Date.now() });
+    calls.push({ method, path, body, files, authorization: req.headers.authorization, at: Date.now() });
     const rule = rules.find((r) => r.method === method && r.path.test(path) && r.times > 0);
     if (rule) {
       rule.times -= 1;
@@ -209,7 +258,9 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     }
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === 'POST') {
       if (!bot) return json(res, 401, { message: '401: Unauthorized', code: 0 });
-      return json(res, 200, messageOf(m[1]!, body));
+      const invalid = invalidMessage(body, files);
+      if (invalid) return json(res, 400, { message: 'Invalid Form Body', code: 50035, errors: invalid });
+      return json(res, 200, messageOf(m[1]!, body, undefined, files));
     }
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && method === 'PATCH') {
       if (!bot) return json(res, 401, { message: '401: Unauthorized', code: 0 });

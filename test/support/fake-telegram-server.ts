@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Update } from 'grammy/types';
+import { parseMultipart, type UploadedFile } from './multipart.js';
 
 export const FAKE_BOT = { id: 777000111, is_bot: true, first_name: 'Jamii', username: 'jamii_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } as const;
 
@@ -20,7 +21,12 @@ export interface RecordedCall {
 export interface BotPost {
   chatId: number;
   messageId: number;
+  /** The message text; a photo's caption; a poll's description. */
   text: string;
+  /** A native poll (sendPoll). */
+  poll?: { question: string; options: string[]; description: string | undefined } | undefined;
+  /** An uploaded photo (sendPhoto with a file). */
+  photo?: UploadedFile | undefined;
   payload: Record<string, any>;
   edits: Array<Record<string, any>>;
 }
@@ -81,23 +87,28 @@ function parseForm(text: string): Record<string, any> {
 async function readBody(req: IncomingMessage): Promise<Record<string, any>> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  const text = raw.toString('utf8');
   const type = req.headers['content-type'] ?? '';
   const query = parseForm(new URL(req.url ?? '/', 'http://x').search.slice(1));
   if (!text) return query;
   if (type.includes('application/json')) return { ...query, ...(JSON.parse(text) as Record<string, any>) };
   if (type.includes('application/x-www-form-urlencoded')) return { ...query, ...parseForm(text) };
   if (type.includes('multipart/form-data')) {
-    const boundary = /boundary=(.+)$/.exec(type)?.[1];
+    const { fields, files } = parseMultipart(raw, type);
     const out: Record<string, any> = { ...query };
-    for (const part of boundary ? text.split(`--${boundary}`) : []) {
-      const m = /name="([^"]+)"\r\n\r\n([\s\S]*)\r\n$/.exec(part);
-      if (!m) continue;
+    for (const [name, value] of Object.entries(fields)) {
       try {
-        out[m[1]!] = JSON.parse(m[2]!);
+        out[name] = JSON.parse(value);
       } catch {
-        out[m[1]!] = m[2];
+        out[name] = value;
       }
+    }
+    // A file field reads "attach://<id>"; the file itself is the part named <id>, as the Bot API resolves it.
+    for (const [name, value] of Object.entries(out)) {
+      const id = typeof value === 'string' && value.startsWith('attach://') ? value.slice('attach://'.length) : null;
+      const file = id ? files.find((f) => f.field === id) : undefined;
+      if (file) out[name] = file;
     }
     return out;
   }
@@ -125,11 +136,11 @@ export async function startFakeTelegram(options: { token?: string; admins?: Arra
   };
   const ok = (res: ServerResponse, result: unknown) => reply(res, 200, { ok: true, result });
 
-  const post = (payload: Record<string, any>): BotPost => {
+  const post = (payload: Record<string, any>, extra: Partial<BotPost> = {}): BotPost => {
     const chatId = Number(payload.chat_id);
     const messageId = (nextMessageId.get(chatId) ?? 9000) + 1;
     nextMessageId.set(chatId, messageId);
-    const p: BotPost = { chatId, messageId, text: String(payload.text ?? ''), payload, edits: [] };
+    const p: BotPost = { chatId, messageId, text: String(payload.text ?? payload.caption ?? payload.description ?? ''), payload, edits: [], ...extra };
     posts.push(p);
     return p;
   };
@@ -139,7 +150,11 @@ export async function startFakeTelegram(options: { token?: string; admins?: Arra
     date: Math.floor(Date.now() / 1000),
     chat: p.chatId < 0 ? { id: p.chatId, type: 'supergroup', title: 'Group' } : { id: p.chatId, type: 'private', first_name: 'Manager' },
     from: FAKE_BOT,
-    text: p.text,
+    ...(p.poll
+      ? { poll: { id: `poll-${p.messageId}`, question: p.poll.question, options: p.poll.options.map((text) => ({ text, voter_count: 0 })), total_voter_count: 0, is_closed: false, is_anonymous: p.payload.is_anonymous !== false, type: 'regular', allows_multiple_answers: false } }
+      : p.photo
+        ? { photo: [{ file_id: `photo-${p.messageId}`, file_unique_id: `uphoto-${p.messageId}`, width: 800, height: 400, file_size: p.photo.data.length }], ...(p.text ? { caption: p.text } : {}) }
+        : { text: p.text }),
     ...(p.payload.message_thread_id ? { message_thread_id: p.payload.message_thread_id, is_topic_message: true } : {}),
     ...(p.payload.reply_markup ? { reply_markup: p.payload.reply_markup } : {}),
   });
@@ -202,6 +217,21 @@ export async function startFakeTelegram(options: { token?: string; admins?: Arra
         return getUpdates(req, res, payload);
       case 'sendMessage':
         return ok(res, asMessage(post(payload)));
+      case 'sendPoll': {
+        const options = Array.isArray(payload.options) ? payload.options.map((o: unknown) => (typeof o === 'string' ? o : String((o as { text?: unknown }).text ?? ''))) : [];
+        const question = String(payload.question ?? '');
+        if (question.length < 1 || question.length > 300) return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: poll question length must be 1-300' });
+        if (options.length < 2 || options.length > 12 || options.some((o: string) => o.length < 1 || o.length > 100)) {
+          return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: poll options must be 2-12 texts of 1-100 characters' });
+        }
+        return ok(res, asMessage(post(payload, { poll: { question, options, description: payload.description === undefined ? undefined : String(payload.description) } })));
+      }
+      case 'sendPhoto': {
+        const photo = payload.photo as UploadedFile | string | undefined;
+        if (!photo || typeof photo === 'string') return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: there is no photo in the request' });
+        if (payload.caption !== undefined && String(payload.caption).length > 1024) return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message caption is too long' });
+        return ok(res, asMessage(post(payload, { photo })));
+      }
       case 'editMessageText':
       case 'editMessageReplyMarkup': {
         const target = posts.find((p) => p.chatId === Number(payload.chat_id) && p.messageId === Number(payload.message_id));

@@ -8,11 +8,20 @@
  */
 import { MessageFlags, Routes, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { DeliveryError } from '../../core/errors.js';
+import { postBody } from '../../core/desk-cards.js';
 import type { Logger, PlatformSender } from '../../core/ports.js';
 import type { ChatRef, OutboundPost } from '../../core/types.js';
 import { classifyDiscordError, describeDiscordError, isUnknownMessage, type ChannelGoneReason } from './errors.js';
 import { channelOf, snowflake } from './ids.js';
-import { renderCard, renderText, type DiscordMessagePart } from './render.js';
+import { renderCard, renderImage, renderPoll, renderText, type DiscordMessagePart } from './render.js';
+
+/** The messages of one post: a card; text parts; a native poll under its text; or text with the image attached. */
+function partsOf(outbound: OutboundPost): DiscordMessagePart[] {
+  if (outbound.card) return [renderCard(outbound.card)];
+  if (outbound.poll) return renderPoll(outbound.poll, outbound.text) ?? renderText(postBody(outbound));
+  if (outbound.image) return renderImage(outbound.image, outbound.text);
+  return renderText(outbound.text);
+}
 
 /** Discord's `nonce` is at most 25 characters. */
 const NONCE_MAX_CHARS = 25;
@@ -36,6 +45,8 @@ export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
       ...(part.content !== undefined ? { content: part.content } : {}),
       ...(part.embeds ? { embeds: part.embeds } : {}),
       ...(part.components && part.components.length > 0 ? { components: part.components } : {}),
+      ...(part.poll ? { poll: part.poll } : {}),
+      ...(part.files ? { attachments: part.files.map((f, id) => ({ id, filename: f.name, description: f.description })) } : {}),
       ...(replyTo ? { message_reference: { message_id: snowflake(replyTo), fail_if_not_exists: false } } : {}),
       allowed_mentions: { parse: [], replied_user: pingReplied },
       // Discord drops a second message with the same nonce sent within minutes.
@@ -43,7 +54,9 @@ export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
       enforce_nonce: true,
       ...(part.embeds ? {} : { flags: MessageFlags.SuppressEmbeds }),
     };
-    const sent = (await rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
+    // With files, discord.js sends multipart/form-data: the body as payload_json, each file as files[n].
+    const files = part.files?.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType }));
+    const sent = (await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as { id: string };
     return sent.id;
   };
 
@@ -53,7 +66,7 @@ export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
     idempotentSend: false,
 
     async send(outbound: OutboundPost) {
-      const parts = outbound.card ? [renderCard(outbound.card)] : renderText(outbound.text);
+      const parts = partsOf(outbound);
       const channelId = channelOf(outbound.target);
       let first: string | null = null;
       for (const [i, part] of parts.entries()) {

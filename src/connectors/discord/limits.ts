@@ -38,3 +38,17 @@ export const DISCORD_INTERACTION_DEADLINE_MS = 3000;
 export const DISCORD_INTERACTION_TOKEN_TTL_MS = 15 * 60 * 1000;
 /** Options (subcommands) of one slash command. */
 export const DISCORD_COMMAND_MAX_OPTIONS = 25;
+/** Question of a message poll. */
+export const DISCORD_POLL_QUESTION_MAX_CHARS = 300;
+/** Text of one poll answer. */
+export const DISCORD_POLL_ANSWER_MAX_CHARS = 55;
+/** Answers of one poll (Jamii's polls carry at least 2). */
+export const DISCORD_POLL_ANSWERS_MIN = 2;
+export const DISCORD_POLL_ANSWERS_MAX = 10;
+/** How long a poll stays open, in hours (Discord allows 1..768). */
+export const DISCORD_POLL_DURATION_MIN_HOURS = 1;
+export const DISCORD_POLL_DURATION_MAX_HOURS = 768;
+/** The duration Jamii gives its polls. */
+export const DISCORD_POLL_DURATION_HOURS = 24;
+/** Description (alt text) of an attachment. */
+export const DISCORD_ATTACHMENT_DESCRIPTION_MAX_CHARS = 1024;

@@ -13,8 +13,9 @@ import {
   type APIButtonComponentWithCustomId,
   type APIEmbed,
   type APIModalInteractionResponseCallbackData,
+  type RESTAPIPoll,
 } from 'discord.js';
-import type { CardAction, CardView } from '../../core/types.js';
+import type { CardAction, CardView, ImageAttachment, PollSpec } from '../../core/types.js';
 import {
   DISCORD_BUTTON_LABEL_MAX_CHARS,
   DISCORD_CUSTOM_ID_MAX_CHARS,
@@ -27,6 +28,14 @@ import {
   DISCORD_EMBED_TOTAL_MAX_CHARS,
   DISCORD_MESSAGE_CONTENT_MAX_CHARS,
   DISCORD_MODAL_TITLE_MAX_CHARS,
+  DISCORD_ATTACHMENT_DESCRIPTION_MAX_CHARS,
+  DISCORD_POLL_ANSWER_MAX_CHARS,
+  DISCORD_POLL_ANSWERS_MAX,
+  DISCORD_POLL_ANSWERS_MIN,
+  DISCORD_POLL_DURATION_HOURS,
+  DISCORD_POLL_DURATION_MAX_HOURS,
+  DISCORD_POLL_DURATION_MIN_HOURS,
+  DISCORD_POLL_QUESTION_MAX_CHARS,
   DISCORD_ROW_MAX_BUTTONS,
   DISCORD_TEXT_INPUT_MAX_CHARS,
 } from './limits.js';
@@ -36,6 +45,10 @@ export interface DiscordMessagePart {
   content?: string | undefined;
   embeds?: APIEmbed[] | undefined;
   components?: Array<APIActionRowComponent<APIButtonComponentWithCustomId>> | undefined;
+  /** A native message poll (posts only). */
+  poll?: RESTAPIPoll | undefined;
+  /** Files to upload with the message; `attachments` in the body names them. */
+  files?: Array<{ name: string; data: Buffer; contentType: string; description: string }> | undefined;
 }
 
 /** The text input of the Edit modal; its value is the new reply text. */
@@ -185,4 +198,26 @@ export function renderEditModal(draftId: number, text: string): APIModalInteract
       },
     ],
   };
+}
+
+/**
+ * A poll post: the post text as content (split when long), the poll on the last message. Null
+ * when the options cannot make a poll (fewer than two after clipping and de-duplicating).
+ */
+export function renderPoll(poll: PollSpec, text: string, durationHours = DISCORD_POLL_DURATION_HOURS): DiscordMessagePart[] | null {
+  const question = clip(poll.question.replace(/\s+/g, ' ').trim(), DISCORD_POLL_QUESTION_MAX_CHARS);
+  const answers = [...new Set(poll.options.map((o) => clip(o.replace(/\s+/g, ' ').trim(), DISCORD_POLL_ANSWER_MAX_CHARS)).filter(Boolean))].slice(0, DISCORD_POLL_ANSWERS_MAX);
+  if (question === '' || answers.length < DISCORD_POLL_ANSWERS_MIN) return null;
+  const duration = Math.min(DISCORD_POLL_DURATION_MAX_HOURS, Math.max(DISCORD_POLL_DURATION_MIN_HOURS, Math.round(durationHours)));
+  const parts = text.trim() === '' ? [{}] : renderText(text.trim());
+  const last = parts.at(-1)!;
+  last.poll = { question: { text: question }, answers: answers.map((a) => ({ poll_media: { text: a } })), duration, allow_multiselect: false };
+  return parts;
+}
+
+/** An image post: the text as content (split when long), the image attached to the last message. */
+export function renderImage(image: ImageAttachment, text: string): DiscordMessagePart[] {
+  const parts = text.trim() === '' ? [{}] : renderText(text);
+  parts.at(-1)!.files = [{ name: image.filename, data: Buffer.from(image.dataBase64, 'base64'), contentType: image.contentType, description: clip(image.alt, DISCORD_ATTACHMENT_DESCRIPTION_MAX_CHARS) }];
+  return parts;
 }

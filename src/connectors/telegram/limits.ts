@@ -16,3 +16,14 @@ export const TELEGRAM_GROUP_MESSAGES_PER_MINUTE = 20;
 export const TELEGRAM_MESSAGES_PER_SECOND = 30;
 /** Description of one bot command in setMyCommands. */
 export const TELEGRAM_COMMAND_DESCRIPTION_MAX_CHARS = 256;
+/** Question of a native poll (sendPoll). */
+export const TELEGRAM_POLL_QUESTION_MAX_CHARS = 300;
+/** Text of one poll option. */
+export const TELEGRAM_POLL_OPTION_MAX_CHARS = 100;
+/** Options of one poll (Jamii's polls carry 2..10). */
+export const TELEGRAM_POLL_OPTIONS_MIN = 2;
+export const TELEGRAM_POLL_OPTIONS_MAX = 10;
+/** The text above a poll (sendPoll `description`), after entity parsing. */
+export const TELEGRAM_POLL_DESCRIPTION_MAX_CHARS = 1024;
+/** Caption of a photo (sendPhoto). */
+export const TELEGRAM_CAPTION_MAX_CHARS = 1024;

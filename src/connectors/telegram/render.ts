@@ -5,12 +5,18 @@
  * HTML is parsed away.
  */
 import type { ForceReply, InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
-import type { CardView } from '../../core/types.js';
+import type { CardView, PollSpec } from '../../core/types.js';
 import {
   TELEGRAM_CALLBACK_DATA_MAX_BYTES,
+  TELEGRAM_CAPTION_MAX_CHARS,
   TELEGRAM_KEYBOARD_ROW_MAX_BUTTONS,
   TELEGRAM_MESSAGE_TEXT_MAX_CHARS,
   TELEGRAM_PLACEHOLDER_MAX_CHARS,
+  TELEGRAM_POLL_DESCRIPTION_MAX_CHARS,
+  TELEGRAM_POLL_OPTION_MAX_CHARS,
+  TELEGRAM_POLL_OPTIONS_MAX,
+  TELEGRAM_POLL_OPTIONS_MIN,
+  TELEGRAM_POLL_QUESTION_MAX_CHARS,
 } from './limits.js';
 
 /** One Telegram message to send or to edit in place. */
@@ -165,4 +171,35 @@ export function renderText(text: string): TelegramMessagePart[] {
 export function visibleText(part: TelegramMessagePart): string {
   if (part.parseMode !== 'HTML') return part.text;
   return part.text.replace(/<\/?(?:b|i|blockquote)>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** A native poll as sendPoll takes it; `description` is the post text above it. */
+export interface TelegramPollPart {
+  question: string;
+  options: Array<{ text: string }>;
+  description?: string | undefined;
+}
+
+/**
+ * A poll post: the poll, with the post text as its description when it fits, else the text as
+ * messages before it. Null when the options cannot make a poll (fewer than two after clipping
+ * and de-duplicating): the caller posts it as text.
+ */
+export function renderPoll(poll: PollSpec, text: string): { before: TelegramMessagePart[]; poll: TelegramPollPart } | null {
+  const question = clip(poll.question.replace(/\s+/g, ' ').trim(), TELEGRAM_POLL_QUESTION_MAX_CHARS);
+  const options = [...new Set(poll.options.map((o) => clip(o.replace(/\s+/g, ' ').trim(), TELEGRAM_POLL_OPTION_MAX_CHARS)).filter(Boolean))].slice(0, TELEGRAM_POLL_OPTIONS_MAX);
+  if (question === '' || options.length < TELEGRAM_POLL_OPTIONS_MIN) return null;
+  const intro = text.trim();
+  const fits = intro.length <= TELEGRAM_POLL_DESCRIPTION_MAX_CHARS;
+  return {
+    before: fits || intro === '' ? [] : renderText(intro),
+    poll: { question, options: options.map((o) => ({ text: o })), ...(fits && intro !== '' ? { description: intro } : {}) },
+  };
+}
+
+/** A photo post: the text as its caption when it fits, else the text as messages before it. */
+export function renderPhoto(text: string): { before: TelegramMessagePart[]; caption: string | undefined } {
+  const caption = text.trim();
+  if (caption === '') return { before: [], caption: undefined };
+  return caption.length <= TELEGRAM_CAPTION_MAX_CHARS ? { before: [], caption } : { before: renderText(caption), caption: undefined };
 }

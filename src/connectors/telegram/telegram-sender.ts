@@ -4,14 +4,18 @@
  * link previews off. Failures become DeliveryErrors; a chat that refuses the bot (403) is
  * reported so it is marked inactive, and the core hands the draft back to the desk.
  */
-import type { Api, RawApi } from 'grammy';
-import type { Message } from 'grammy/types';
+import { InputFile, type Api, type RawApi } from 'grammy';
+import { postBody } from '../../core/desk-cards.js';
 import { DeliveryError } from '../../core/errors.js';
 import type { Logger, PlatformSender } from '../../core/ports.js';
-import type { ChatRef, OutboundPost } from '../../core/types.js';
+import type { ChatRef, ImageAttachment, OutboundPost } from '../../core/types.js';
 import { classifyTelegramError, describeTelegramError, isNotModified, type ChatGoneReason } from './errors.js';
 import { apiTarget, chatRefOf, idFromString, idToString } from './ids.js';
-import { renderCard, renderText, type TelegramMessagePart } from './render.js';
+import { renderCard, renderPhoto, renderPoll, renderText, type TelegramMessagePart, type TelegramPollPart } from './render.js';
+
+/** One message of a post, sent to `target` in answer to `replyTo`. */
+type SendStep = (target: ChatRef, replyTo: string | null) => Promise<{ message_id: number }>;
+
 
 export interface TelegramSenderDeps {
   api: Api<RawApi>;
@@ -27,24 +31,56 @@ const NO_PREVIEW = { is_disabled: true } as const;
 export function createTelegramSender(deps: TelegramSenderDeps): PlatformSender {
   const { api, log } = deps;
 
-  const post = async (target: ChatRef, part: TelegramMessagePart, replyTo: string | null): Promise<Message.TextMessage> => {
-    const { chat_id, message_thread_id } = apiTarget(target);
-    const hasMarkup = part.replyMarkup && !('inline_keyboard' in part.replyMarkup && part.replyMarkup.inline_keyboard.length === 0);
-    return api.sendMessage(chat_id, part.text, {
+  /** Where and in answer to what a message goes: the topic, and the message it replies to. */
+  const placement = (target: ChatRef, replyTo: string | null) => {
+    const { message_thread_id } = apiTarget(target);
+    return {
       ...(message_thread_id !== undefined ? { message_thread_id } : {}),
+      ...(replyTo ? { reply_parameters: { message_id: idFromString(replyTo), allow_sending_without_reply: true } } : {}),
+    };
+  };
+
+  const textStep = (part: TelegramMessagePart): SendStep => (target, replyTo) => {
+    const hasMarkup = part.replyMarkup && !('inline_keyboard' in part.replyMarkup && part.replyMarkup.inline_keyboard.length === 0);
+    return api.sendMessage(apiTarget(target).chat_id, part.text, {
+      ...placement(target, replyTo),
       ...(part.parseMode ? { parse_mode: part.parseMode } : {}),
       ...(hasMarkup ? { reply_markup: part.replyMarkup } : {}),
-      ...(replyTo ? { reply_parameters: { message_id: idFromString(replyTo), allow_sending_without_reply: true } } : {}),
       link_preview_options: NO_PREVIEW,
     });
   };
 
-  /** Posts every part; the first part answers `replyTo`, later parts follow in order. */
-  const postAll = async (target: ChatRef, parts: TelegramMessagePart[], replyTo: string | null): Promise<string> => {
+  const pollStep = (poll: TelegramPollPart): SendStep => (target, replyTo) =>
+    api.sendPoll(apiTarget(target).chat_id, poll.question, poll.options, {
+      ...placement(target, replyTo),
+      ...(poll.description ? { description: poll.description } : {}),
+    });
+
+  const photoStep = (image: ImageAttachment, caption: string | undefined): SendStep => (target, replyTo) =>
+    api.sendPhoto(apiTarget(target).chat_id, new InputFile(Buffer.from(image.dataBase64, 'base64'), image.filename), {
+      ...placement(target, replyTo),
+      ...(caption ? { caption } : {}),
+    });
+
+  /** The steps of one post: text parts; or a native poll (text as its description); or a photo (text as its caption). */
+  const stepsOf = (outbound: OutboundPost): SendStep[] => {
+    if (outbound.card) return [textStep(renderCard(outbound.card))];
+    const poll = outbound.poll ? renderPoll(outbound.poll, outbound.text) : null;
+    if (poll) return [...poll.before.map(textStep), pollStep(poll.poll)];
+    if (outbound.poll) return renderText(postBody(outbound)).map(textStep);
+    if (outbound.image) {
+      const photo = renderPhoto(outbound.text);
+      return [...photo.before.map(textStep), photoStep(outbound.image, photo.caption)];
+    }
+    return renderText(outbound.text).map(textStep);
+  };
+
+  /** Runs every step; the first answers `replyTo`, later ones follow in order. */
+  const postAll = async (target: ChatRef, steps: SendStep[], replyTo: string | null): Promise<string> => {
     let first: string | null = null;
-    for (const part of parts) {
+    for (const step of steps) {
       try {
-        const sent = await post(target, part, first === null ? replyTo : first);
+        const sent = await step(target, first === null ? replyTo : first);
         first ??= idToString(sent.message_id);
       } catch (error) {
         if (first !== null) {
@@ -63,11 +99,11 @@ export function createTelegramSender(deps: TelegramSenderDeps): PlatformSender {
     idempotentSend: false,
 
     async send(outbound: OutboundPost) {
-      const parts = outbound.card ? [renderCard(outbound.card)] : renderText(outbound.text);
+      const steps = stepsOf(outbound);
       let target = outbound.target;
       for (let attempt = 0; ; attempt++) {
         try {
-          return { messageId: await postAll(target, parts, outbound.replyToMessageId) };
+          return { messageId: await postAll(target, steps, outbound.replyToMessageId) };
         } catch (error) {
           if (error instanceof DeliveryError) throw error;
           const failure = classifyTelegramError(error);

@@ -5,6 +5,8 @@
  * manages.
  */
 import type { AnalyticsRepository, AnalyticsScope } from '../analytics/analytics-types.js';
+import { ENGAGEMENT_BASELINE_WEEKS, ENGAGEMENT_WINDOW_HOURS, summarizeEngagement, type EngagementRepository } from '../analytics/engagement.js';
+import { formatEngagement } from '../analytics/engagement-format.js';
 import { parsePeriod, previousPeriod } from '../analytics/period.js';
 import { formatComplaints, formatStats, statsCsv } from '../analytics/stats-format.js';
 import { collectStats } from '../analytics/stats-service.js';
@@ -21,10 +23,14 @@ export interface AnalyticsCommandServices {
   clock: Clock;
   /** The community's report time zone (IANA). */
   timeZoneOf(communityId: string): string;
+  /** How news posts and sparks did (`/stats posts`); absent: that view says it is unavailable. */
+  engagement?: EngagementRepository | undefined;
 }
 
 /** What follows /stats: an optional period, then optionally a platform and/or a chat. */
 export interface StatsArgs {
+  /** `posts`: how news posts and sparks did, instead of the health summary. */
+  view?: 'posts' | undefined;
   period: string;
   platform: Platform | undefined;
   chat: string | undefined;
@@ -34,6 +40,7 @@ const PERIOD_SHAPE = /^(\d{1,3}[dw]|\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?)$/
 
 export function parseStatsArgs(args: string): StatsArgs {
   const words = args.trim().split(/\s+/).filter(Boolean);
+  const view = words[0]?.toLowerCase() === 'posts' ? (words.shift(), 'posts' as const) : undefined;
   let period = '';
   let platform: Platform | undefined;
   const chat: string[] = [];
@@ -42,7 +49,7 @@ export function parseStatsArgs(args: string): StatsArgs {
     else if (!platform && chat.length === 0 && (PLATFORMS as readonly string[]).includes(word.toLowerCase())) platform = word.toLowerCase() as Platform;
     else chat.push(word);
   }
-  return { period, platform, chat: chat.length > 0 ? chat.join(' ') : undefined };
+  return { ...(view ? { view } : {}), period, platform, chat: chat.length > 0 ? chat.join(' ') : undefined };
 }
 
 function analyticsOf(services: CommandServices): AnalyticsCommandServices {
@@ -73,11 +80,16 @@ function request(ctx: CommandContext, args: StatsArgs, services: CommandServices
 export const stats: CommandSpec<StatsArgs> = {
   name: 'stats',
   summary: 'Community health: growth, activity, response times, drafts, topics',
-  usage: '/stats [7d | 4w | 2026-11-01..2026-11-27] [platform] [chat]',
+  usage: '/stats [posts] [7d | 4w | 2026-11-01..2026-11-27] [platform] [chat]',
   role: 'manager',
   parse: parseStatsArgs,
   async run(ctx, args, services) {
-    const { scope, period, collect } = request(ctx, args, services);
+    const { analytics, scope, timeZone, period, collect } = request(ctx, args, services);
+    if (args.view === 'posts') {
+      if (!analytics.engagement) throw new JamiiError('internal', 'Post measurement is not wired into this process.');
+      const rows = await analytics.engagement.posts(scope, period, ENGAGEMENT_WINDOW_HOURS, ENGAGEMENT_BASELINE_WEEKS);
+      return { text: formatEngagement(summarizeEngagement(rows, analytics.clock.now()), scope, period, timeZone) };
+    }
     const [current, previous] = await Promise.all([collect(period), collect(previousPeriod(period))]);
     return { text: formatStats(current, scope, previous) };
   },

@@ -15,6 +15,7 @@ import { complaints, exportCsv, stats, type AnalyticsCommandServices } from './a
 import { forget, kb, learned } from './knowledge-commands.js';
 import { feedsCommand, newsCommand, type NewsCommandServices } from './news-commands.js';
 import { prompt, type PromptCommandServices } from './prompt-commands.js';
+import { spark, type SparkCommandServices } from './spark-commands.js';
 
 /** Cards shown by one /pending. */
 export const PENDING_LIST_MAX = 10;
@@ -39,6 +40,8 @@ export interface CommandServices {
   posts?: PostService | undefined;
   /** /feeds and /news; they say news is unavailable without it. */
   news?: NewsCommandServices | undefined;
+  /** /spark; it says sparks are unavailable without it. */
+  sparks?: SparkCommandServices | undefined;
 }
 
 /** One manager command: a fixed shape every connector can render. */
@@ -170,7 +173,7 @@ const retry: CommandSpec<number> = {
 };
 
 /** Every manager command, in the order /help lists them. */
-export const COMMANDS = [pending, show, approve, edit, reject, retry, learned, forget, kb, prompt, stats, complaints, exportCsv, feedsCommand, newsCommand, help] as const satisfies readonly CommandSpec<unknown>[];
+export const COMMANDS = [pending, show, approve, edit, reject, retry, learned, forget, kb, prompt, stats, complaints, exportCsv, feedsCommand, newsCommand, spark, help] as const satisfies readonly CommandSpec<unknown>[];
 
 export interface CommandDispatcher {
   /** Runs typed text (`/approve 12`). Returns null when the text is not a command. */

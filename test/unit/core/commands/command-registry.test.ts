@@ -24,7 +24,7 @@ const statusOf = (id: number) => core.store.state.drafts.get(id)!.status;
 describe('the command list', () => {
   it('declares each manager command once, with a usage that starts with its name', () => {
     const names = COMMANDS.map((c) => c.name);
-    expect(names).toEqual(['pending', 'show', 'approve', 'edit', 'reject', 'retry', 'learned', 'forget', 'kb', 'prompt', 'stats', 'complaints', 'export', 'feeds', 'news', 'help']);
+    expect(names).toEqual(['pending', 'show', 'approve', 'edit', 'reject', 'retry', 'learned', 'forget', 'kb', 'prompt', 'stats', 'complaints', 'export', 'feeds', 'news', 'spark', 'help']);
     expect(new Set(names).size).toBe(names.length);
     for (const c of COMMANDS) {
       expect(c.usage.startsWith(`/${c.name}`)).toBe(true);

@@ -1,0 +1,28 @@
+/** Renders post engagement as the text `/stats posts` answers with. */
+import type { AnalyticsScope, Period } from './analytics-types.js';
+import { ENGAGEMENT_BASELINE_WEEKS, ENGAGEMENT_WINDOW_HOURS, type EngagementGroup } from './engagement.js';
+import { localDay } from './period.js';
+import { scopeText } from './stats-format.js';
+
+const avg = (total: number, n: number) => (n === 0 ? '0' : (total / n).toFixed(1));
+
+function groupLine(g: EngagementGroup): string {
+  const lift = g.lift === null ? 'no baseline yet' : `×${g.lift.toFixed(1)} the usual messages`;
+  const reactions = g.reactions === null ? '' : ` · ${avg(g.reactions, g.posts)} reactions`;
+  const open = g.open > 0 ? ` (${g.open} still within ${ENGAGEMENT_WINDOW_HOURS}h)` : '';
+  return (
+    `${g.kind} · ${g.label}: ${g.posts} post${g.posts === 1 ? '' : 's'}${open} · per post ${avg(g.replies, g.posts)} replies${reactions}, ` +
+    `${avg(g.speakers, g.posts)} speakers (usually ${avg(g.baselineSpeakers, g.posts)}), ${avg(g.messages, g.posts)} messages (usually ${avg(g.baselineMessages, g.posts)}) · ${lift}`
+  );
+}
+
+/** The `/stats posts` answer: one line per news source and spark kind, best first. */
+export function formatEngagement(groups: readonly EngagementGroup[], scope: AnalyticsScope, period: Period, timeZone: string): string {
+  const head = `📣 Posts — ${scopeText(scope)} — ${period.label} (${localDay(period.from, timeZone)} – ${localDay(new Date(period.to.getTime() - 1), timeZone)})`;
+  if (groups.length === 0) return `${head}\nNo news posts or sparks were sent in this period.`;
+  return [
+    head,
+    `Measured over the ${ENGAGEMENT_WINDOW_HOURS} hours after each post, against the same hours of the ${ENGAGEMENT_BASELINE_WEEKS} weeks before in that chat.`,
+    ...groups.map(groupLine),
+  ].join('\n');
+}
