@@ -68,7 +68,9 @@ describe('news through the sandbox', () => {
 
     const card = await waitFor(async () => (await t.messages('desk')).find((m) => m.card?.draftId === general.draftId)?.card, 15_000, 'the news card');
     expect(card.body).toContain('https://wire.example/mpesa-fees');
-    expect(card.fields.find((f: { label: string }) => f.label === 'Why').value).toContain('matches: M-Pesa, delivery');
+    // The card quotes why this post: the item's relevance and what matched.
+    expect(card.quote).toContain('matches: M-Pesa, delivery');
+    expect(card.fields.find((f: { label: string }) => f.label === 'Sources').value).toContain('https://wire.example/mpesa-fees › Wire › M-Pesa cuts fees for small merchants');
     expect(await botPosts('general')).toEqual([]);
 
     // Auto mode: posted in its chat with no decision, and no card waits for one.
