@@ -114,6 +114,7 @@ describe('news through the sandbox', () => {
     const reply = await command('manager', '/news');
     expect(reply.text).toMatch(/^Polled 2 feeds: 2 new items\./);
     expect(reply.text).toMatch(/sandbox:general: proposed draft #\d+ \(1 item\)/);
+    expect(reply.text).toMatch(/sandbox:headlines: posting \(auto mode\) draft #\d+ \(1 item\)/);
     const draftId = Number(/sandbox:general: proposed draft #(\d+)/.exec(reply.text)![1]);
     const draft = (await t.jamii.store.drafts.get(draftId))!;
     expect(draft.text).toContain('https://logistics.example/2026/delivery-mombasa');

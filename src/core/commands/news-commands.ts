@@ -123,7 +123,7 @@ export const newsCommand: CommandSpec<void> = {
     if (results.length === 0) lines.push('No chat of this community is set up for news (`news:` in the community file).');
     for (const r of results) {
       const what = {
-        proposed: r.draftId === null ? `posted ${r.items} item${r.items === 1 ? '' : 's'}` : `proposed draft #${r.draftId} (${r.items} item${r.items === 1 ? '' : 's'})`,
+        proposed: `${r.mode === 'auto' ? 'posting (auto mode)' : 'proposed'} draft #${r.draftId} (${r.items} item${r.items === 1 ? '' : 's'})`,
         quiet: 'skipped: quiet hours',
         cap: 'skipped: the daily limit is reached',
         empty: 'nothing new and relevant enough',

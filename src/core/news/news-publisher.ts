@@ -25,6 +25,7 @@ export interface SlotResult {
   /** The post's draft (in auto mode already approved and queued). */
   draftId: number | null;
   items: number;
+  mode: NewsChatSettings['mode'];
 }
 
 export interface NewsPublisher {
@@ -66,7 +67,7 @@ export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
     const chat = chats.get(`${settings.chat.platform}\u0000${settings.chat.chatId}`)!;
     const skip = async (outcome: NewsSlotOutcome): Promise<SlotResult> => {
       const claimed = await store.feeds.claimSlot({ chatId: chat.id, communityId, slotKey, outcome, draftId: null, at: now });
-      return { chat: label, outcome: claimed ? outcome : 'handled', draftId: null, items: 0 };
+      return { chat: label, outcome: claimed ? outcome : 'handled', draftId: null, items: 0, mode: settings.mode };
     };
 
     if (inQuietHours(settings.quietHours, settings.timeZone, now)) return skip('quiet');
@@ -111,9 +112,9 @@ export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
         if (error instanceof SlotTaken) return undefined;
         throw error;
       });
-    if (draftId === undefined) return { chat: label, outcome: 'handled', draftId: null, items: 0 };
+    if (draftId === undefined) return { chat: label, outcome: 'handled', draftId: null, items: 0, mode: settings.mode };
     log.info({ communityId, chat: label, slot: slotKey, draftId, items: items.length, mode: settings.mode }, 'news.proposed');
-    return { chat: label, outcome: 'proposed', draftId, items: items.length };
+    return { chat: label, outcome: 'proposed', draftId, items: items.length, mode: settings.mode };
   }
 
   /** One chat's failure (a database hiccup mid-take) must not hold back the others; the slot is retried on the next run. */
@@ -122,7 +123,7 @@ export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
       return await serve(communityId, chat, topics, slotKey, trigger);
     } catch (error) {
       log.error({ err: error, communityId, chat: chatLabel(chat), slot: slotKey }, 'news.publish_failed');
-      return { chat: chatLabel(chat), outcome: 'failed', draftId: null, items: 0 };
+      return { chat: chatLabel(chat), outcome: 'failed', draftId: null, items: 0, mode: chat.mode };
     }
   }
 
