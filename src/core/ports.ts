@@ -12,6 +12,7 @@ import type {
   ImageAttachment,
   PollSpec,
   PostDraftKind,
+  ReactionUpdate,
   ReplyDraftKind,
   SourceRef,
   DraftWithMessage,
@@ -286,6 +287,12 @@ export interface MemberEventsRepository {
   record(events: MemberEvent[]): Promise<void>;
 }
 
+/** Reactions to messages in known chats (a chat Jamii never saw is skipped). */
+export interface ReactionsRepository {
+  /** Applies the updates in order; repeating one changes nothing. */
+  apply(updates: ReactionUpdate[], at: Date): Promise<void>;
+}
+
 export interface CommunitiesRepository {
   upsert(communities: Array<{ id: string; name: string; language: string }>): Promise<void>;
 }
@@ -361,6 +368,7 @@ export interface Repositories {
   chats: ChatsRepository;
   members: MembersRepository;
   memberEvents: MemberEventsRepository;
+  reactions: ReactionsRepository;
   messages: MessagesRepository;
   drafts: DraftsRepository;
   outbox: OutboxRepository;

@@ -102,6 +102,17 @@ export interface KnowledgePassage extends SourceRef {
   score: number;
 }
 
+/**
+ * A change to the reactions on a message, as a platform reports it. `set` is a full set: one
+ * member's reactions (Telegram reports a member's new list), or the anonymous totals (`userId`
+ * null: Telegram channels and anonymous groups). Emoji are the platform's own keys.
+ */
+export type ReactionUpdate =
+  | { kind: 'added' | 'removed'; chat: ChatRef; messageId: string; userId: string; emoji: string }
+  | { kind: 'set'; chat: ChatRef; messageId: string; userId: string | null; reactions: Array<{ emoji: string; count: number }> }
+  /** A moderator cleared every reaction (or every one of `emoji`). */
+  | { kind: 'cleared'; chat: ChatRef; messageId: string; emoji: string | null };
+
 /** A message once stored. */
 export interface StoredMessage {
   id: number;

@@ -8,6 +8,7 @@ import { createDraftsRepository } from './repositories/drafts-repository.js';
 import { createFeedsRepository } from './repositories/feeds-repository.js';
 import { createMemberEventsRepository } from './repositories/member-events-repository.js';
 import { createMembersRepository, type MemberCache } from './repositories/members-repository.js';
+import { createReactionsRepository } from './repositories/reactions-repository.js';
 import { createConversationRepository } from './repositories/conversation-repository.js';
 import { createKnowledgeRepository } from './repositories/knowledge-repository.js';
 import { createMessagesRepository } from './repositories/messages-repository.js';
@@ -38,6 +39,7 @@ function repositories(session: DbSession, deps: StoreDeps, caches: Caches): Repo
     chats: createChatsRepository(session, caches.chats),
     members: createMembersRepository(session, caches.members),
     memberEvents: createMemberEventsRepository(session, deps.communityOf, caches.chats),
+    reactions: createReactionsRepository(session, deps.communityOf, caches.chats),
     messages,
     drafts: createDraftsRepository(session, messages),
     outbox: createOutboxRepository(session),

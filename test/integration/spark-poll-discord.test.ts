@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buttonPress, FAKE_DISCORD, MANAGER, MEMBER, messageCreate, slashCommand, type FakeDiscord, type RestCall } from '../support/fake-discord-server.js';
+import { createEngagementRepository } from '../../src/db/repositories/engagement-repository.js';
 import { waitFor, type TestJamii } from '../support/harness.js';
 import { useDiscordJamii } from '../support/platform-jamii.js';
 
@@ -48,5 +49,25 @@ describe('a spark poll on Discord', () => {
     expect(post.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
     await waitFor(async () => (await app.jamii.store.drafts.statusOf(draftId)) === 'sent', 15_000, 'sent');
     expect(fake.posts(FAKE_DISCORD.channelId).filter((p) => p.body?.poll)).toHaveLength(1);
+
+    // Reactions to the poll (GuildMessageReactions) count in its engagement.
+    const [row] = (await app.jamii.db.sql.executeSql(`select platform_message_id from outbox where draft_id = $1 and kind = 'post'`, [draftId])).rows as Array<{ platform_message_id: string }>;
+    const on = { channel_id: FAKE_DISCORD.channelId, message_id: row!.platform_message_id, guild_id: FAKE_DISCORD.guildId };
+    const member = (id: string, bot = false) => ({ user: { id, username: `u${id}`, bot } });
+    fake.dispatch('MESSAGE_REACTION_ADD', { ...on, user_id: MEMBER.id, member: member(MEMBER.id), emoji: { id: null, name: '👍' } });
+    fake.dispatch('MESSAGE_REACTION_ADD', { ...on, user_id: MEMBER.id, member: member(MEMBER.id), emoji: { id: null, name: '👍' } });
+    fake.dispatch('MESSAGE_REACTION_ADD', { ...on, user_id: '555000000000000001', member: member('555000000000000001'), emoji: { id: '41771983429993937', name: 'kilimo' } });
+    fake.dispatch('MESSAGE_REACTION_ADD', { ...on, user_id: '555000000000000002', member: member('555000000000000002'), emoji: { id: null, name: '🔥' } });
+    fake.dispatch('MESSAGE_REACTION_ADD', { ...on, user_id: '555000000000000003', member: member('555000000000000003', true), emoji: { id: null, name: '🤖' } });
+    fake.dispatch('MESSAGE_REACTION_REMOVE', { ...on, user_id: '555000000000000002', emoji: { id: null, name: '🔥' } });
+    // Gateway events are handled in order: once a later reaction elsewhere is stored, these are too.
+    fake.dispatch('MESSAGE_REACTION_ADD', { ...on, message_id: '555000000000000099', user_id: MEMBER.id, member: member(MEMBER.id), emoji: { id: null, name: '✅' } });
+    await waitFor(async () => (await app.jamii.db.sql.executeSql(`select 1 from message_reactions where platform_message_id = '555000000000000099'`, [])).rows.length > 0, 15_000, 'reactions handled');
+    const engagement = createEngagementRepository(app.jamii.db);
+    const period = { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 3_600_000), label: 'now' };
+    const [counted] = await engagement.posts({ communityIds: ['default'] }, period, 6, 4);
+    expect(counted!.reactions).toBe(2);
+    fake.dispatch('MESSAGE_REACTION_REMOVE_ALL', on);
+    await waitFor(async () => (await engagement.posts({ communityIds: ['default'] }, period, 6, 4))[0]?.reactions === 0, 15_000, 'reactions cleared');
   });
 });

@@ -4,6 +4,7 @@
  * the loopback fake Bot API, once.
  */
 import { describe, expect, it } from 'vitest';
+import { createEngagementRepository } from '../../src/db/repositories/engagement-repository.js';
 import { waitFor, type TestJamii } from '../support/harness.js';
 import { useTelegramJamii } from '../support/platform-jamii.js';
 import { buttonPress, buttonsOf, groupMessage, MANAGER, MEMBER, SUPERGROUP, type FakeTelegram } from '../support/fake-telegram-server.js';
@@ -41,5 +42,18 @@ describe('a spark poll on Telegram', () => {
     const [outbox] = (await app.jamii.db.sql.executeSql(`select platform_message_id from outbox where draft_id = $1 and kind = 'post'`, [draft!.id])).rows as Array<{ platform_message_id: string }>;
     expect(outbox!.platform_message_id).toBe(String(poll.messageId));
     expect(fake.callsOf('sendPoll')).toHaveLength(1);
+
+    // Reactions to the poll count in its engagement: members' lists replace their earlier ones,
+    // anonymous totals come as counts, a bot's reaction is not counted, a redelivery changes nothing.
+    const on = { chat: SUPERGROUP, message_id: poll.messageId, date: Math.floor(Date.now() / 1000), old_reaction: [] };
+    const emoji = (e: string) => ({ type: 'emoji', emoji: e });
+    fake.push({ message_reaction: { ...on, user: MEMBER, new_reaction: [emoji('👍')] } });
+    fake.push({ message_reaction: { ...on, user: MEMBER, new_reaction: [emoji('👍'), emoji('🔥')] } });
+    fake.push({ message_reaction: { ...on, user: { id: 3003, is_bot: false, first_name: 'Neema' }, new_reaction: [{ type: 'custom_emoji', custom_emoji_id: '5368324170671202286' }] } });
+    fake.push({ message_reaction: { ...on, user: { id: 4004, is_bot: true, first_name: 'OtherBot' }, new_reaction: [emoji('🎉')] } });
+    const last = fake.push({ message_reaction_count: { chat: SUPERGROUP, message_id: poll.messageId, date: on.date, reactions: [{ type: emoji('👍'), total_count: 2 }] } });
+    await waitFor(async () => fake.confirmedOffset() > last, 15_000, 'reactions handled');
+    const engagement = await createEngagementRepository(app.jamii.db).posts({ communityIds: ['default'] }, { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 3_600_000), label: 'now' }, 6, 4);
+    expect(engagement.map((e) => ({ id: e.draftId, reactions: e.reactions }))).toEqual([{ id: draft!.id, reactions: 5 }]);
   });
 });

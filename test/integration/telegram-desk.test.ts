@@ -132,7 +132,7 @@ describe('Telegram manager desk', () => {
     const scopes = fake.callsOf('setMyCommands').map((c) => c.payload.scope);
     expect(scopes).toEqual([{ type: 'chat', chat_id: MANAGER.id }]);
     expect(fake.callsOf('setMyCommands')[0]!.payload.commands.map((c: { command: string }) => c.command)).toContain('approve');
-    expect(fake.callsOf('getUpdates')[0]!.payload.allowed_updates).toEqual(['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member']);
+    expect(fake.callsOf('getUpdates')[0]!.payload.allowed_updates).toEqual(['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member', 'message_reaction', 'message_reaction_count']);
   });
 });
 

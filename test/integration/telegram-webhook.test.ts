@@ -31,7 +31,7 @@ const storedTexts = async () => (await app.jamii.db.sql.executeSql('select text 
 describe('Telegram webhook mode', () => {
   it('registers the webhook with its secret and the update kinds Jamii needs, and never polls', async () => {
     await waitFor(async () => fake.webhook, 10_000, 'setWebhook');
-    expect(fake.webhook).toEqual({ url: PUBLIC_URL, secret_token: SECRET, allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member'] });
+    expect(fake.webhook).toEqual({ url: PUBLIC_URL, secret_token: SECRET, allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member', 'message_reaction', 'message_reaction_count'] });
     expect(fake.callsOf('getUpdates')).toHaveLength(0);
   });
 

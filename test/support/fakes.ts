@@ -29,6 +29,7 @@ import type {
   Author,
   CardView,
   ChatRef,
+  ReactionUpdate,
   Draft,
   DraftKind,
   DraftWithMessage,
@@ -201,6 +202,7 @@ export interface FakeState {
   communities: Map<string, { id: string; name: string; language: string }>;
   members: Map<string, { platform: Platform; author: Author; lastSeen: Date }>;
   memberEvents: MemberEvent[];
+  reactions: ReactionUpdate[];
   learned: LearnedEntry[];
   promptVersions: PromptVersionRecord[];
 }
@@ -251,6 +253,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
     communities: new Map(),
     members: new Map(),
     memberEvents: [],
+    reactions: [],
     learned: [],
     promptVersions: [],
   };
@@ -408,6 +411,11 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         state.chats.delete(chatKey(from));
         state.chats.set(chatKey(to), { ...record, ref: clone(to) });
         for (const m of state.messages.values()) if (chatKey(m.chat) === chatKey(from)) m.chat = { ...m.chat, chatId: to.chatId };
+      },
+    },
+    reactions: {
+      async apply(updates) {
+        state.reactions.push(...clone(updates));
       },
     },
     memberEvents: {

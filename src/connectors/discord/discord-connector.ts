@@ -23,7 +23,8 @@ import { jamiiCommandBody, registerSlashCommands } from './slash-commands.js';
 export const DISCORD_REQUEST_TIMEOUT_MS = 15_000;
 
 /** The gateway intents Jamii needs; MessageContent and GuildMembers are privileged (see README). */
-export const DISCORD_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.GuildMembers] as const;
+/** GuildMessageReactions: reactions to Jamii's posts count in how well they did (`/stats posts`). */
+export const DISCORD_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.GuildMembers, GatewayIntentBits.GuildMessageReactions] as const;
 
 /** The Discord part of Jamii's configuration. */
 export interface DiscordSettings {

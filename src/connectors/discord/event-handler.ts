@@ -132,6 +132,10 @@ export function createEventHandler(deps: EventHandlerDeps) {
         // Stored messages are marked deleted (and their pending cards say so); unknown ids are ignored.
         await ingest.applyDeletion(event.chat, event.messageIds, new Date());
         return;
+      case 'reaction':
+        if ((event.update.kind === 'added' || event.update.kind === 'removed') && event.update.userId === deps.botUserId()) return;
+        await store.reactions.apply([event.update], new Date());
+        return;
       case 'member':
         await store.memberEvents.record([event.event]);
         return;

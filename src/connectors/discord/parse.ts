@@ -7,7 +7,7 @@
 import { InteractionType, MessageType, type APIInteraction } from 'discord.js';
 import { JamiiError } from '../../core/errors.js';
 import type { MemberEvent } from '../../core/ports.js';
-import type { Author, ChatRef, InboundMessage, Invoker } from '../../core/types.js';
+import type { Author, ChatRef, InboundMessage, Invoker, ReactionUpdate } from '../../core/types.js';
 import { chatRefOf, snowflake } from './ids.js';
 import { EDIT_MODAL_PREFIX, EDIT_MODAL_TEXT_INPUT_ID } from './render.js';
 
@@ -36,6 +36,7 @@ export type DiscordEvent =
   | { kind: 'edited'; guildId: string | null; inbound: InboundMessage; editedAt: Date }
   | { kind: 'deleted'; chat: ChatRef; messageIds: string[] }
   | { kind: 'member'; event: MemberEvent }
+  | { kind: 'reaction'; update: ReactionUpdate }
   | { kind: 'guild'; guildId: string; name: string | null; active: boolean; channels: Array<{ ref: ChatRef; title: string | undefined }> }
   | { kind: 'command'; interaction: InteractionHandle; invoker: Invoker; roleIds: string[]; permissions: string | null; name: string; args: string; channel: ChatRef | null }
   | { kind: 'button'; interaction: InteractionHandle; invoker: Invoker; roleIds: string[]; permissions: string | null; customId: string; channel: ChatRef | null; messageId: string | null }
@@ -172,6 +173,23 @@ export function parseDispatch(packet: { t: string | null; d: unknown }, lookup: 
       if (typeof d.channel_id !== 'string') bad('deletion without a channel');
       const ids = d.ids ?? (d.id ? [d.id] : []);
       return { kind: 'deleted', chat: chatRefOf(d.channel_id, lookup.parentOf(d.channel_id)), messageIds: ids.map(snowflake) };
+    }
+    case 'MESSAGE_REACTION_ADD':
+    case 'MESSAGE_REACTION_REMOVE':
+    case 'MESSAGE_REACTION_REMOVE_ALL':
+    case 'MESSAGE_REACTION_REMOVE_EMOJI': {
+      const d = record(packet.d, 'reaction') as { channel_id?: string; message_id?: string; user_id?: string; member?: { user?: RawUser }; emoji?: { id?: string | null; name?: string | null } };
+      if (typeof d.channel_id !== 'string' || typeof d.message_id !== 'string') bad('reaction without channel or message');
+      const chat = chatRefOf(d.channel_id, lookup.parentOf(d.channel_id));
+      const messageId = snowflake(d.message_id);
+      // A custom emoji by its id (its name can change), a standard one by itself.
+      const emoji = d.emoji ? (d.emoji.id ?? d.emoji.name ?? null) : null;
+      if (packet.t === 'MESSAGE_REACTION_REMOVE_ALL') return { kind: 'reaction', update: { kind: 'cleared', chat, messageId, emoji: null } };
+      if (emoji === null) bad('reaction without an emoji');
+      if (packet.t === 'MESSAGE_REACTION_REMOVE_EMOJI') return { kind: 'reaction', update: { kind: 'cleared', chat, messageId, emoji } };
+      if (typeof d.user_id !== 'string') bad('reaction without a user');
+      if (d.member?.user?.bot) return { kind: 'ignored', reason: 'a bot reacted' };
+      return { kind: 'reaction', update: { kind: packet.t === 'MESSAGE_REACTION_ADD' ? 'added' : 'removed', chat, messageId, userId: snowflake(d.user_id), emoji } };
     }
     case 'GUILD_MEMBER_ADD':
     case 'GUILD_MEMBER_REMOVE': {

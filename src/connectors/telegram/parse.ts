@@ -4,10 +4,10 @@
  * typed manager command becomes a command line, a button press becomes a card action, and
  * membership changes become chat and member events. Nothing here talks to the network.
  */
-import type { CallbackQuery, Chat, ChatMember, ChatMemberUpdated, Message, Update, User } from 'grammy/types';
+import type { CallbackQuery, Chat, ChatMember, ChatMemberUpdated, Message, ReactionType, Update, User } from 'grammy/types';
 import { parseCommandLine, type CommandLine } from '../../core/commands/command-parser.js';
 import type { MemberEvent } from '../../core/ports.js';
-import type { Author, ChatRef, InboundMessage, Invoker } from '../../core/types.js';
+import type { Author, ChatRef, InboundMessage, Invoker, ReactionUpdate } from '../../core/types.js';
 import { chatRefOf, idToString } from './ids.js';
 import { parseEditPrompt } from './render.js';
 
@@ -50,6 +50,7 @@ export type TelegramEvent =
   | { kind: 'bot_membership'; chat: ChatRef; chatKind: ChatKind; chatTitle: string | undefined; active: boolean; status: ChatMember['status']; by: Invoker; at: Date }
   | { kind: 'member'; event: MemberEvent }
   | { kind: 'admin_change'; chat: ChatRef }
+  | { kind: 'reaction'; update: ReactionUpdate }
   | { kind: 'ignored'; reason: string };
 
 /** Fields that make a message a member's content; a message with none of them is a service message. */
@@ -218,14 +219,41 @@ export function parseUpdate(update: Update): TelegramEvent {
     if (isAdmin(update.chat_member.old_chat_member) !== isAdmin(update.chat_member.new_chat_member)) return { kind: 'admin_change', chat: chatRefOf(update.chat_member.chat) };
     return { kind: 'ignored', reason: 'chat_member without a join, leave or promotion' };
   }
+  if (update.message_reaction) {
+    const u = update.message_reaction;
+    if (u.user?.is_bot) return { kind: 'ignored', reason: 'a bot reacted' };
+    const who = u.user?.id ?? u.actor_chat?.id;
+    // A member's whole new list replaces their old one; an anonymous change arrives as totals instead.
+    if (who === undefined) return { kind: 'ignored', reason: 'reaction without a reactor' };
+    const reactions = u.new_reaction.map((r) => ({ emoji: reactionKey(r), count: 1 }));
+    return { kind: 'reaction', update: { kind: 'set', chat: chatRefOf(u.chat), messageId: String(u.message_id), userId: idToString(who), reactions } };
+  }
+  if (update.message_reaction_count) {
+    const u = update.message_reaction_count;
+    const reactions = u.reactions.map((r) => ({ emoji: reactionKey(r.type), count: r.total_count }));
+    return { kind: 'reaction', update: { kind: 'set', chat: chatRefOf(u.chat), messageId: String(u.message_id), userId: null, reactions } };
+  }
   const kind = Object.keys(update).find((k) => k !== 'update_id') ?? 'empty';
   return { kind: 'ignored', reason: `unhandled update kind ${kind}` };
+}
+
+/** One key per kind of reaction: the emoji itself, a custom emoji's id, or "paid" (a star reaction). */
+function reactionKey(r: ReactionType): string {
+  if (r.type === 'emoji') return r.emoji;
+  if (r.type === 'custom_emoji') return `custom:${r.custom_emoji_id}`;
+  return r.type;
 }
 
 /** The chat an update belongs to, for handling one chat's updates in order. */
 export function updateChatKey(update: Update): string {
   const chat =
-    update.message?.chat ?? update.edited_message?.chat ?? update.callback_query?.message?.chat ?? update.my_chat_member?.chat ?? update.chat_member?.chat;
+    update.message?.chat ??
+    update.edited_message?.chat ??
+    update.callback_query?.message?.chat ??
+    update.my_chat_member?.chat ??
+    update.chat_member?.chat ??
+    update.message_reaction?.chat ??
+    update.message_reaction_count?.chat;
   if (chat) return `chat:${chat.id}`;
   const from = update.callback_query?.from;
   return from ? `user:${from.id}` : `update:${update.update_id}`;

@@ -11,7 +11,8 @@ import type { Logger } from '../../core/ports.js';
 import { describeTelegramError } from './errors.js';
 import { updateChatKey } from './parse.js';
 
-export const TELEGRAM_ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member'] as const;
+/** Reactions arrive only for chats where the bot is an administrator (Telegram's rule). */
+export const TELEGRAM_ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member', 'message_reaction', 'message_reaction_count'] as const;
 /** Seconds one getUpdates long poll waits for updates. */
 export const TELEGRAM_POLL_TIMEOUT_SECONDS = 30;
 export const TELEGRAM_POLL_LIMIT = 100;

@@ -167,6 +167,9 @@ export function createUpdateHandler(deps: UpdateHandlerDeps) {
       case 'member':
         await store.memberEvents.record([event.event]);
         return;
+      case 'reaction':
+        await store.reactions.apply([event.update], new Date());
+        return;
       case 'ignored':
         log.debug({ reason: event.reason }, 'telegram.update_ignored');
         return;

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { ChatRecord, ChatsRepository } from '../../core/ports.js';
 import type { ChatRef, Platform } from '../../core/types.js';
 import type { DbSession } from '../database.js';
-import { chats, drafts, memberEvents, messages } from '../schema/index.js';
+import { chats, drafts, memberEvents, messageReactions, messages, newsPostedItems, newsSlots } from '../schema/index.js';
 
 const toRecord = (r: typeof chats.$inferSelect): ChatRecord => ({
   id: r.id,
@@ -106,6 +106,16 @@ export function createChatsRepository(s: DbSession, cache: ChatCache = new Map()
         );
         await s.orm.execute(
           sql`update ${memberEvents} set chat_id = ${target.id} where chat_id = ${old.id} and not exists (select 1 from ${memberEvents} e2 where e2.chat_id = ${target.id} and e2.platform_user_id = ${memberEvents.platformUserId} and e2.kind = ${memberEvents.kind} and e2.occurred_at = ${memberEvents.occurredAt})`,
+        );
+        // What was posted there and when stays known: no item is posted to the chat twice.
+        await s.orm.execute(
+          sql`update ${newsPostedItems} set chat_id = ${target.id} where chat_id = ${old.id} and not exists (select 1 from ${newsPostedItems} p2 where p2.chat_id = ${target.id} and p2.item_id = ${newsPostedItems.itemId})`,
+        );
+        await s.orm.execute(
+          sql`update ${newsSlots} set chat_id = ${target.id} where chat_id = ${old.id} and not exists (select 1 from ${newsSlots} s2 where s2.chat_id = ${target.id} and s2.slot_key = ${newsSlots.slotKey})`,
+        );
+        await s.orm.execute(
+          sql`update ${messageReactions} set chat_id = ${target.id} where chat_id = ${old.id} and not exists (select 1 from ${messageReactions} r2 where r2.chat_id = ${target.id} and r2.platform_message_id = ${messageReactions.platformMessageId} and r2.reactor = ${messageReactions.reactor} and r2.emoji = ${messageReactions.emoji})`,
         );
         // Drafts follow: a reply goes where its message now is, a post to the new chat.
         await s.orm

@@ -31,7 +31,10 @@ with p as (
 select p.id::int8 as id, p.kind, p.platform, p.title, p.sent_at,
        p.sources->0->>'source' as source_url, p.sources->0->>'heading' as source_heading,
        p.details->>'sparkKind' as spark_kind,
-       w.messages, w.speakers, w.replies, b.messages as base_messages, b.speakers as base_speakers
+       w.messages, w.speakers, w.replies, b.messages as base_messages, b.speakers as base_speakers,
+       case when p.platform = any($8::text[]) then
+         (select coalesce(sum(r.count), 0)::int from message_reactions r where r.chat_id = p.chat_id and r.platform_message_id = p.platform_message_id)
+       end as reactions
 from p
 cross join lateral (
   select count(*)::int as messages, count(distinct m.author_id)::int as speakers,
@@ -48,6 +51,9 @@ cross join lateral (
 ) b
 order by p.sent_at, p.id`;
 
+/** Platforms whose connectors report reactions; elsewhere the count is unknown (null), not zero. */
+export const REACTION_PLATFORMS: readonly Platform[] = ['telegram', 'discord'];
+
 export function createEngagementRepository(s: DbSession): EngagementRepository {
   return {
     async posts(scope: AnalyticsScope, period, windowHours, baselineWeeks) {
@@ -59,6 +65,7 @@ export function createEngagementRepository(s: DbSession): EngagementRepository {
         period.to.toISOString(),
         windowHours,
         baselineWeeks,
+        [...REACTION_PLATFORMS],
       ]);
       return rows.map(
         (r): PostEngagementRow => ({
@@ -75,7 +82,7 @@ export function createEngagementRepository(s: DbSession): EngagementRepository {
           speakers: Number(r.speakers),
           baselineMessages: Number(r.base_messages),
           baselineSpeakers: Number(r.base_speakers),
-          reactions: null,
+          reactions: r.reactions === null || r.reactions === undefined ? null : Number(r.reactions),
         }),
       );
     },

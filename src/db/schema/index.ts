@@ -10,3 +10,4 @@ export * from './outbox.js';
 export * from './sandbox.js';
 export * from './prompt-versions.js';
 export * from './feeds.js';
+export * from './reactions.js';
