@@ -18,6 +18,7 @@ import type { Platform } from './core/types.js';
 import { createSandboxConnector, type SandboxConnector } from './connectors/sandbox/sandbox-connector.js';
 import { createTelegramConnector, type TelegramConnector } from './connectors/telegram/telegram-connector.js';
 import { createDiscordConnector, type DiscordConnector } from './connectors/discord/discord-connector.js';
+import { createSlackConnector, type SlackConnector } from './connectors/slack/slack-connector.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createAnalyticsRepository } from './db/repositories/analytics-repository.js';
 import { createStore } from './db/store.js';
@@ -48,6 +49,7 @@ export interface Jamii {
   sandbox: SandboxConnector | null;
   telegram: TelegramConnector | null;
   discord: DiscordConnector | null;
+  slack: SlackConnector | null;
   http: HttpServer;
   /** Where the HTTP server listens, once started. */
   url: string;
@@ -201,6 +203,13 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       discord = createDiscordConnector({ settings, store, ingest, commands, communities, log: log.child({ connector: 'discord' }) });
       senders.set('discord', discord.sender);
     }
+    let slack: SlackConnector | null = null;
+    if (config.slack) {
+      const { botToken, signingSecret, appToken, apiUrl, managerGroupId, adminGroupId } = config.slack;
+      const settings = { botToken, signingSecret, appToken, apiUrl, groups: { managerGroupId, adminGroupId } };
+      slack = createSlackConnector({ settings, store, ingest, commands, communities, log: log.child({ connector: 'slack' }) });
+      senders.set('slack', slack.sender);
+    }
     for (const s of options.senders ?? []) senders.set(s.platform, s);
 
     // 6. HTTP, then workers, then redelivery of anything the last run left behind.
@@ -215,7 +224,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       jobs: () => queue.backlog(),
     });
     const http = createHttpServer({
-      routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? []), ...(sandbox ? createReportChartRoutes({ repository: analytics, communities, timeZoneOf }) : []), ...(telegram?.routes ?? [])],
+      routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? []), ...(sandbox ? createReportChartRoutes({ repository: analytics, communities, timeZoneOf }) : []), ...(telegram?.routes ?? []), ...(slack?.routes ?? [])],
       log: log.child({ part: 'http' }),
     });
     const address = await http.listen(config.http.host, config.http.port);
@@ -252,13 +261,19 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       cleanups.push(() => connector.stop());
       await connector.start();
     }
+    if (slack) {
+      const connector = slack;
+      // Like Discord: the transport closes (after storing the events in hand) before HTTP, jobs and the database.
+      cleanups.push(() => connector.stop());
+      await connector.start();
+    }
 
     const url = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
     log.info({ url, database: db.kind, sandbox: Boolean(sandbox), jobs: [...config.jobs.kinds], ms: Date.now() - started }, 'jamii.ready');
 
     let stopped: Promise<void> | null = null;
     return {
-      config, db, store, queue, metrics, ingest, commands, approvals, reports, sandbox, telegram, discord, http, url,
+      config, db, store, queue, metrics, ingest, commands, approvals, reports, sandbox, telegram, discord, slack, http, url,
       stop() {
         stopped ??= runCleanups().then(() => log.info({}, 'jamii.stopped'));
         return stopped;

@@ -12,10 +12,12 @@ import type { Community } from './core/communities.js';
 import { PLATFORMS, type Platform } from './core/types.js';
 import { addDiscordDesks, discordConfig, discordEnv, discordProblems, type DiscordConfig } from './config/discord.js';
 import { LANGUAGE_MODEL_FIXES, languageModelConfig, languageModelEnv, languageModelProblems, type LanguageModelConfig } from './config/language-model.js';
+import { addSlackDesks, slackConfig, slackEnv, slackProblems, type SlackConfig } from './config/slack.js';
 import { addTelegramDesks, telegramConfig, telegramEnv, telegramProblems, type TelegramConfig } from './config/telegram.js';
 
 export type { DiscordConfig } from './config/discord.js';
 export type { LanguageModelConfig, OpenAIEndpointConfig } from './config/language-model.js';
+export type { SlackConfig } from './config/slack.js';
 export type { TelegramConfig } from './config/telegram.js';
 
 export const JOB_KINDS = ['draft', 'send', 'desk', 'maintenance'] as const;
@@ -72,6 +74,8 @@ export interface Config {
   telegram: TelegramConfig | null;
   /** Null when DISCORD_TOKEN is unset (the connector is off). */
   discord: DiscordConfig | null;
+  /** Null when SLACK_BOT_TOKEN is unset (the connector is off). */
+  slack: SlackConfig | null;
   jobs: { kinds: ReadonlySet<JobKind>; draftConcurrency: number; sendConcurrency: number };
   drafts: {
     expireAfterHours: number;
@@ -144,6 +148,7 @@ const envSchema = z.object({
   ...languageModelEnv,
   ...telegramEnv,
   ...discordEnv,
+  ...slackEnv,
   JAMII_JOBS: jobKindsSchema.default(new Set(JOB_KINDS)),
   JAMII_DRAFT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JAMII_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -302,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   problems.push(...languageModelProblems(cleaned));
   problems.push(...telegramProblems(cleaned));
   problems.push(...discordProblems(cleaned));
+  problems.push(...slackProblems(cleaned));
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
@@ -348,6 +354,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (telegram) addTelegramDesks(communities, telegram);
   const discord = discordConfig(e);
   if (discord) addDiscordDesks(communities, discord);
+  const slack = slackConfig(e);
+  if (slack) addSlackDesks(communities, slack);
 
   const secrets: string[] = [];
   if (e.DATABASE_URL) {
@@ -381,6 +389,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     llm: languageModelConfig(e),
     telegram,
     discord,
+    slack,
     jobs: {
       kinds: e.JAMII_JOBS,
       draftConcurrency: e.JAMII_DRAFT_CONCURRENCY,
