@@ -54,8 +54,8 @@ insert into messages (id, chat_id, platform_message_id, author_id, text, labels,
          '${start}'::timestamptz + (g::float8 / ${total}) * interval '${DAYS} days',
          case when g % 10 = 3 then 'm' || (g - 3) end
   from generate_series(1, ${total}) g;
-insert into drafts (message_id, community_id, kind, text, original_text, status, reason, language, prompt_name, prompt_version, provider, decided_by_name, decided_at, created_at)
-  select m.id, 'bench', case when m.is_negative then 'negative' else 'question' end, 'Reply', case when m.id % 4 = 0 then 'Draft' else 'Reply' end,
+insert into drafts (message_id, target_chat_id, community_id, kind, text, original_text, status, reason, language, prompt_name, prompt_version, provider, decided_by_name, decided_at, created_at)
+  select m.id, m.chat_id, 'bench', case when m.is_negative then 'negative' else 'question' end, 'Reply', case when m.id % 4 = 0 then 'Draft' else 'Reply' end,
          (array['sent', 'sent', 'rejected', 'expired', 'sent'])[1 + m.id % 5], 'r', 'en', 'p', '1', 'offline', 'Manager',
          case when m.id % 5 in (0, 1, 2, 4) then m.created_at + interval '20 minutes' end, m.created_at + interval '1 minute'
   from messages m where m.is_question or m.is_negative;

@@ -12,6 +12,7 @@ import { createCommunityDirectory } from './core/communities.js';
 import { createDeliveryService } from './core/delivery-service.js';
 import { createDraftingService } from './core/drafting-service.js';
 import { createIngestService, type IngestService } from './core/ingest-service.js';
+import { createPostService, type PostService } from './core/post-service.js';
 import { createPromptReplayService } from './core/prompts/prompt-replay.js';
 import type { Clock, PlatformSender, Store } from './core/ports.js';
 import type { Platform } from './core/types.js';
@@ -24,7 +25,7 @@ import { createAnalyticsRepository } from './db/repositories/analytics-repositor
 import { createStore } from './db/store.js';
 import { createHttpServer, type HttpServer } from './http/http-server.js';
 import { createOpsRoutes } from './http/ops-routes.js';
-import { createReportChartRoutes, REPORT_CHART_PATH } from './http/report-chart-route.js';
+import { createReportChartRoutes, REPORT_CHART_PATH, weekChartImage } from './http/report-chart-route.js';
 import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
 import { createKnowledgeIndexer } from './knowledge/knowledge-indexer.js';
 import { registerWorkers } from './jobs/workers.js';
@@ -45,6 +46,8 @@ export interface Jamii {
   ingest: IngestService;
   commands: CommandDispatcher;
   approvals: ApprovalService;
+  /** News posts and sparks: proposed to the desks, or posted at once in auto mode. */
+  posts: PostService;
   reports: WeeklyReports;
   sandbox: SandboxConnector | null;
   telegram: TelegramConnector | null;
@@ -153,11 +156,13 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       reclassify: config.llm.provider !== 'offline',
     });
     const approvals = createApprovalService({ store, access, metrics, clock, log: log.child({ part: 'approvals' }) });
+    const posts = createPostService({ store, communities, deskPlatforms: () => senders.keys(), clock, metrics, log: log.child({ part: 'posts' }) });
     const delivery = createDeliveryService({ store, senders, communities, metrics, clock, log: log.child({ part: 'delivery' }) });
     const dryRun = { store, communities, providers: createDryRunProviders(config, { library: promptLibrary, log: log.child({ part: 'llm' }) }), clock, log: log.child({ part: 'prompts' }) };
     const replays = createPromptReplayService({ ...dryRun, catalog: promptLibrary, deskPlatforms: () => senders.keys() });
     const analytics = createAnalyticsRepository(db);
     const timeZoneOf = (id: string) => config.communities.find((c) => c.id === id)?.reports.timeZone ?? 'UTC';
+    const chartDeps = { repository: analytics, communities, timeZoneOf };
     // The chart link needs the address HTTP listens on (known in step 6) and a route serving it (the sandbox's).
     let chartBase: string | null = null;
     const reports = createWeeklyReports({
@@ -170,6 +175,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
         ? createModelReportNarrator({ options: config.llm.openai, template: reportNarrativePrompt, log: log.child({ part: 'llm' }) })
         : templateNarrator,
       chartUrl: (communityId, week) => (chartBase ? `${chartBase}${REPORT_CHART_PATH}?community=${encodeURIComponent(communityId)}&week=${week}` : null),
+      chartImage: (communityId, week) => weekChartImage(chartDeps, communityId, week),
       clock,
       log: log.child({ part: 'reports' }),
     });
@@ -177,6 +183,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       services: {
         store,
         approvals,
+        posts,
         prompts: { catalog: promptLibrary, dryRun, communities },
         analytics: { repository: analytics, communities, clock, timeZoneOf },
       },
@@ -224,7 +231,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       jobs: () => queue.backlog(),
     });
     const http = createHttpServer({
-      routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? []), ...(sandbox ? createReportChartRoutes({ repository: analytics, communities, timeZoneOf }) : []), ...(telegram?.routes ?? []), ...(slack?.routes ?? [])],
+      routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? []), ...(sandbox ? createReportChartRoutes(chartDeps) : []), ...(telegram?.routes ?? []), ...(slack?.routes ?? [])],
       log: log.child({ part: 'http' }),
     });
     const address = await http.listen(config.http.host, config.http.port);
@@ -273,7 +280,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
 
     let stopped: Promise<void> | null = null;
     return {
-      config, db, store, queue, metrics, ingest, commands, approvals, reports, sandbox, telegram, discord, slack, http, url,
+      config, db, store, queue, metrics, ingest, commands, approvals, posts, reports, sandbox, telegram, discord, slack, http, url,
       stop() {
         stopped ??= runCleanups().then(() => log.info({}, 'jamii.stopped'));
         return stopped;

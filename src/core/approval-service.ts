@@ -6,7 +6,7 @@
 import type { Access } from './access.js';
 import { formatTime, memberWords } from './desk-cards.js';
 import { JamiiError } from './errors.js';
-import type { Clock, CoreMetrics, Logger, Store } from './ports.js';
+import type { Clock, CoreMetrics, Logger, Repositories, Store } from './ports.js';
 import { principalKey, type Draft, type DraftWithMessage, type Invoker } from './types.js';
 
 /** The longest reply a manager can type in /edit; Telegram's limit, the tightest we post to. */
@@ -30,8 +30,21 @@ function describeDecided(draft: Draft): string {
   if (draft.status === 'expired') return `Draft #${draft.id} has expired; it can no longer be approved.`;
   const by = draft.decidedByName ? ` by ${draft.decidedByName}` : '';
   const at = draft.decidedAt ? ` at ${formatTime(draft.decidedAt)}` : '';
-  const posted = draft.status === 'sent' ? '; the reply is posted' : '';
+  const posted = draft.status === 'sent' ? (draft.messageId === null ? '; the post is published' : '; the reply is posted') : '';
   return `Draft #${draft.id} was already ${past[draft.status] ?? draft.status}${by}${at}${posted}.`;
+}
+
+/**
+ * Writes what an approved draft posts into the outbox, with its send job, in the caller's
+ * transaction: a reply to the member's message, or a post (with its poll) in the target chat.
+ */
+export async function queueApproved(tx: Repositories, draft: DraftWithMessage, text: string): Promise<void> {
+  const post = await tx.outbox.insert(
+    draft.message
+      ? { kind: 'reply', target: draft.message.chat, replyToMessageId: draft.message.platformMessageId, text, card: null, draftId: draft.id, dedupeKey: `reply:${draft.id}` }
+      : { kind: 'post', target: draft.target, replyToMessageId: null, text, card: null, poll: draft.poll, draftId: draft.id, dedupeKey: `post:${draft.id}` },
+  );
+  if (post) await tx.jobs.enqueue('send', [{ outboxId: post.id }]);
 }
 
 export function createApprovalService(deps: { store: Store; access: Access; metrics: CoreMetrics; clock: Clock; log: Logger }): ApprovalService {
@@ -73,16 +86,7 @@ export function createApprovalService(deps: { store: Store; access: Access; metr
         });
         if (!updated) return null;
         if (status !== 'rejected') {
-          const post = await tx.outbox.insert({
-            kind: 'reply',
-            target: draft.message.chat,
-            replyToMessageId: draft.message.platformMessageId,
-            text: updated.text,
-            card: null,
-            draftId,
-            dedupeKey: `reply:${draftId}`,
-          });
-          if (post) await tx.jobs.enqueue('send', [{ outboxId: post.id }]);
+          await queueApproved(tx, draft, updated.text);
           // The learning loop: an approved answer to a question is knowledge the next similar
           // question is answered from. A manager can remove it with /forget.
           if (draft.kind === 'question') {

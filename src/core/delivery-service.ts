@@ -43,13 +43,13 @@ export function createDeliveryService(deps: {
 
   /** Tells the desks of the draft's community that a reply needs a human look. */
   const noticeDesks = async (post: OutboundPost, status: 'unconfirmed' | 'failed', why: string) => {
-    if (post.kind !== 'reply' || post.draftId === null) return;
+    if ((post.kind !== 'reply' && post.kind !== 'post') || post.draftId === null) return;
     const draft = await store.drafts.get(post.draftId);
     if (!draft) return;
     const text =
       status === 'unconfirmed'
-        ? `⚠ Draft #${post.draftId}: ${post.target.platform} did not confirm the reply (${why}). It may or may not be in the chat. Check, and send /retry ${post.draftId} if it is missing.`
-        : `⚠ Draft #${post.draftId}: ${post.target.platform} refused the reply (${why}). Send /retry ${post.draftId} to try again.`;
+        ? `⚠ Draft #${post.draftId}: ${post.target.platform} did not confirm the ${post.kind} (${why}). It may or may not be in the chat. Check, and send /retry ${post.draftId} if it is missing.`
+        : `⚠ Draft #${post.draftId}: ${post.target.platform} refused the ${post.kind} (${why}). Send /retry ${post.draftId} to try again.`;
     await store.transaction(async (tx) => {
       const ids: number[] = [];
       for (const desk of communities.desksOf(draft.communityId, senders.keys())) {
@@ -131,7 +131,7 @@ export function createDeliveryService(deps: {
       const at = clock.now();
       await store.transaction(async (tx) => {
         await tx.outbox.markSent(post.id, messageId, at);
-        if (post.kind === 'reply' && post.draftId !== null) {
+        if ((post.kind === 'reply' || post.kind === 'post') && post.draftId !== null) {
           await tx.drafts.markSent(post.draftId);
           await tx.jobs.enqueue('desk-refresh', [{ draftId: post.draftId }]);
         }

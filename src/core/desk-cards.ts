@@ -2,14 +2,15 @@
  * The approval card, written once: what a manager sees for a draft on every platform.
  * Connectors render `CardView` in their own idiom; `cardText` is the plain-text fallback.
  */
-import type { CardAction, CardView, Draft, DraftWithMessage, OutboundPost } from './types.js';
+import type { NewOutboundPost } from './ports.js';
+import type { CardAction, CardView, ChatRef, Draft, DraftWithMessage, OutboundPost, PollSpec, StoredMessage } from './types.js';
 
 /** Length of the member's message quoted on a card. */
 export const CARD_QUOTE_MAX_CHARS = 700;
 /** Sources listed on a card. */
 export const SOURCES_SHOWN = 4;
 
-const KIND_TITLES = { question: 'Question', negative: 'Negative feedback' } as const;
+const KIND_TITLES = { question: 'Question', negative: 'Negative feedback', news: 'News post', spark: 'Discussion starter' } as const;
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -43,10 +44,21 @@ function statusLine(draft: DraftWithMessage, delivery: OutboundPost | null): str
   }
 }
 
-/** The member's words a card quotes: the message, or the whole burst in order. */
-export function memberWords(draft: DraftWithMessage): string {
-  const all = [draft.message, ...(draft.burst ?? [])].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || a.id - b.id);
+/** The member's words a card quotes: the message, or the whole burst in order ('' for a post). */
+export function memberWords(draft: Pick<DraftWithMessage, 'message' | 'burst'>): string {
+  if (!draft.message) return '';
+  const all: StoredMessage[] = [draft.message, ...(draft.burst ?? [])].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || a.id - b.id);
   return all.map((m) => m.text).join('\n');
+}
+
+/** A poll as text: the question and numbered answers (platforms without polls, cards, logs). */
+export function pollText(poll: PollSpec): string {
+  return [poll.question, ...poll.options.map((o, i) => `${i + 1}. ${o}`)].join('\n');
+}
+
+/** What a post draft would publish, poll included, as one text. */
+export function postBody(draft: Pick<Draft, 'text' | 'poll'>): string {
+  return draft.poll ? [draft.text, pollText(draft.poll)].filter((t) => t.trim() !== '').join('\n\n') : draft.text;
 }
 
 /** "faq.md › Delivery" per source, at most `SOURCES_SHOWN`. */
@@ -59,7 +71,7 @@ export function sourcesLine(draft: Pick<Draft, 'sources'>): string | null {
 
 export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null = null): CardView {
   const m = draft.message;
-  const where = `${m.chat.platform} · ${m.chatTitle ?? m.chat.chatId}`;
+  const where = `${draft.target.platform} · ${draft.targetTitle ?? draft.target.chatId}`;
   const flagged = draft.flags.length > 0;
   const actions: CardAction[] = [];
   if (draft.status === 'pending') {
@@ -71,10 +83,10 @@ export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null 
   }
   const fields: CardView['fields'] = [{ label: 'Why', value: draft.reason }];
   const sources = sourcesLine(draft);
-  fields.push({ label: 'Sources', value: sources ?? 'none: not grounded in the knowledge base' });
+  fields.push({ label: 'Sources', value: sources ?? (m ? 'none: not grounded in the knowledge base' : 'none') });
   if (draft.translation) fields.push({ label: 'Translation', value: clip(draft.translation, CARD_QUOTE_MAX_CHARS) });
   if (flagged) fields.push({ label: 'Needs an edit', value: draft.flags.join('; ') });
-  if (m.deletedAt) fields.push({ label: 'Deleted', value: `the member's message was deleted at ${formatTime(m.deletedAt)}: a reply would answer nothing visible` });
+  if (m?.deletedAt) fields.push({ label: 'Deleted', value: `the member's message was deleted at ${formatTime(m.deletedAt)}: a reply would answer nothing visible` });
   if (draft.answeredByName) fields.push({ label: 'Answered', value: `by ${draft.answeredByName} at ${formatTime(draft.answeredAt!)}: check before posting` });
   fields.push(
     { label: 'Status', value: statusLine(draft, delivery) },
@@ -85,9 +97,11 @@ export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null 
     draftId: draft.id,
     title: `#${draft.id} ${KIND_TITLES[draft.kind]} · ${where}${burst > 0 ? ` · ${burst + 1} messages` : ''}`,
     status: draft.status,
-    quote: clip(memberWords(draft), CARD_QUOTE_MAX_CHARS),
-    quoteAuthor: m.author.displayName,
-    body: draft.text,
+    // A post answers nobody: the card quotes what it rests on instead.
+    quote: clip(m ? memberWords(draft) : draft.reason, CARD_QUOTE_MAX_CHARS),
+    quoteAuthor: m ? m.author.displayName : 'Jamii',
+    body: m ? draft.text : postBody(draft),
+    ...(m ? {} : { bodyLabel: 'Post that would be published' }),
     fields,
     footer:
       draft.status === 'pending'
@@ -104,11 +118,26 @@ export function cardText(view: CardView): string {
     `${view.quoteAuthor} wrote:`,
     ...view.quote.split('\n').map((l) => `> ${l}`),
     '',
-    'Reply that would be posted:',
+    `${view.bodyLabel ?? 'Reply that would be posted'}:`,
     view.body,
     '',
     ...view.fields.map((f) => `${f.label}: ${f.value}`),
   ];
   if (view.footer) lines.push(view.footer);
   return lines.join('\n');
+}
+
+/** The outbox rows that put a new draft's card on each desk (once per desk, by dedupe key). */
+export function deskCardPosts(draft: DraftWithMessage, desks: ChatRef[]): NewOutboundPost[] {
+  const view = cardView(draft);
+  const text = cardText(view);
+  return desks.map((desk) => ({
+    kind: 'card' as const,
+    target: desk,
+    replyToMessageId: null,
+    text,
+    card: view,
+    draftId: draft.id,
+    dedupeKey: `card:${draft.id}:${desk.platform}:${desk.chatId}`,
+  }));
 }

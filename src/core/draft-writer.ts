@@ -7,13 +7,13 @@ import type { DraftContext } from './draft-context.js';
 import { PLATFORM_TEXT_LIMITS } from './draft-context.js';
 import type { DraftResult, LanguageProvider } from './ports.js';
 import { allowedLinksFor, checkDraftText } from './safety/output-checks.js';
-import type { DraftKind, Labels, StoredMessage } from './types.js';
+import type { Labels, ReplyDraftKind, StoredMessage } from './types.js';
 
 /** Longest reply Jamii will propose; the shortest platform limit (Discord's 2000) minus room. */
 export const DRAFT_TEXT_MAX_CHARS = 1900;
 
 export interface WrittenDraft {
-  kind: DraftKind;
+  kind: ReplyDraftKind;
   result: DraftResult;
   /** The checked text: invisible characters stripped, trimmed. */
   text: string;
@@ -22,7 +22,7 @@ export interface WrittenDraft {
 }
 
 export async function writeDraft(provider: LanguageProvider, community: Community, message: StoredMessage, labels: Labels, context: DraftContext): Promise<WrittenDraft> {
-  const kind: DraftKind = labels.isNegative ? 'negative' : 'question';
+  const kind: ReplyDraftKind = labels.isNegative ? 'negative' : 'question';
   const maxLength = Math.min(PLATFORM_TEXT_LIMITS[message.chat.platform], DRAFT_TEXT_MAX_CHARS);
   const result = await provider.draft({
     kind,

@@ -4,7 +4,7 @@
  * reply, store it as a pending draft, and put an approval card on every desk of the community —
  * all in one transaction, and only once per message (or burst) however often the job runs.
  */
-import { cardText, cardView } from './desk-cards.js';
+import { deskCardPosts } from './desk-cards.js';
 import type { CommunityDirectory } from './communities.js';
 import { gatherDraftContexts, type DraftContext } from './draft-context.js';
 import { writeDraft, type WrittenDraft } from './draft-writer.js';
@@ -131,21 +131,12 @@ export function createDraftingService(deps: {
             mergedMessageIds: context.mergedMessageIds,
           })),
         );
-        const made = drafts.map((draft) => ({ draft, ...byMessage.get(draft.messageId)! }));
+        const made = drafts.map((draft) => ({ draft, ...byMessage.get(draft.messageId!)! }));
         const burstMessages = await tx.messages.getMany(made.flatMap(({ context }) => context.mergedMessageIds));
         const cards = await tx.outbox.insertMany(
           made.flatMap(({ draft, message }) => {
             const burst = burstMessages.filter((m) => draft.mergedMessageIds.includes(m.id));
-            const view = cardView({ ...draft, message, burst });
-            return communities.desksOf(message.communityId, platforms).map((desk) => ({
-              kind: 'card' as const,
-              target: desk,
-              replyToMessageId: null,
-              text: cardText(view),
-              card: view,
-              draftId: draft.id,
-              dedupeKey: `card:${draft.id}:${desk.platform}:${desk.chatId}`,
-            }));
+            return deskCardPosts({ ...draft, message, burst, target: message.chat, targetTitle: message.chatTitle }, communities.desksOf(message.communityId, platforms));
           }),
         );
         await tx.jobs.enqueue('send', cards.map((card) => ({ outboxId: card.id })));

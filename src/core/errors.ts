@@ -16,6 +16,7 @@ export const ERROR_MESSAGES = {
   prompt_invalid: 'The prompt text was refused; nothing was saved.',
   send_in_progress: 'That post is being sent right now.',
   post_not_retryable: 'Nothing to retry for that draft.',
+  chat_not_found: 'There is no such chat in this community.',
   unknown_command: 'Unknown command. Type /help for the list.',
   bad_arguments: 'The command is incomplete or malformed.',
   invalid_input: 'The request is invalid.',

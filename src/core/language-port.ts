@@ -2,7 +2,7 @@
  * The language port: what the core asks of a language provider (labels, drafts, embeddings)
  * and the context it hands over. Implemented by src/llm (offline, OpenAI-compatible).
  */
-import type { DraftKind, KnowledgePassage, Labels, SourceRef, StoredMessage } from './types.js';
+import type { KnowledgePassage, Labels, ReplyDraftKind, SourceRef, StoredMessage } from './types.js';
 
 /** A message shown to the provider as conversation context (untrusted text: data, never instructions). */
 export interface ContextMessage {
@@ -22,7 +22,7 @@ export interface MemberContext {
 }
 
 export interface DraftRequest {
-  kind: DraftKind;
+  kind: ReplyDraftKind;
   /** The member's message; after burst merging, `text` holds every message of the burst. */
   message: StoredMessage;
   labels: Labels;

@@ -9,6 +9,11 @@ import type {
   Draft,
   DraftKind,
   DraftStatus,
+  ImageAttachment,
+  PollSpec,
+  PostDraftKind,
+  ReplyDraftKind,
+  SourceRef,
   DraftWithMessage,
   InboundMessage,
   KnowledgePassage,
@@ -81,7 +86,7 @@ export interface MessageEdit {
 export interface NewDraft extends DraftResult {
   messageId: number;
   communityId: string;
-  kind: DraftKind;
+  kind: ReplyDraftKind;
   /** Later messages of the same burst that this draft answers too. */
   mergedMessageIds?: number[] | undefined;
 }
@@ -129,9 +134,30 @@ export interface DecisionUpdate {
   note?: string | undefined;
 }
 
+/** A post Jamii proposes on its own (news, a spark), to store as a draft. */
+export interface NewPostDraft {
+  communityId: string;
+  targetChatId: number;
+  kind: PostDraftKind;
+  text: string;
+  poll: PollSpec | null;
+  reason: string;
+  language: string;
+  promptName: string;
+  promptVersion: string;
+  provider: string;
+  model: string | null;
+  sources: SourceRef[];
+  flags: string[];
+  details: Record<string, unknown>;
+  dedupeKey: string;
+}
+
 export interface DraftsRepository {
   /** Inserts unless the message already has a draft; returns null then. */
   insert(draft: NewDraft): Promise<Draft | null>;
+  /** Inserts a post draft unless its dedupe key exists; returns null then. */
+  insertPost(draft: NewPostDraft): Promise<Draft | null>;
   /** One statement for many; messages that already have a draft are skipped (not returned). */
   insertMany(drafts: NewDraft[]): Promise<Draft[]>;
   get(id: number): Promise<DraftWithMessage | null>;
@@ -160,6 +186,8 @@ export interface NewOutboundPost {
   replyToMessageId: string | null;
   text: string;
   card: CardView | null;
+  poll?: PollSpec | null | undefined;
+  image?: ImageAttachment | null | undefined;
   draftId: number | null;
   /** Unique: a second insert with the same key returns null (never two posts). */
   dedupeKey: string;
@@ -180,6 +208,7 @@ export interface OutboxRepository {
   markFailed(id: number, error: string): Promise<void>;
   /** unconfirmed/failed -> pending, for a manager's /retry. Null when not in such a state. */
   requeue(id: number): Promise<OutboundPost | null>;
+  /** The reply (or post) an approved draft made. */
   findReplyForDraft(draftId: number): Promise<OutboundPost | null>;
   /** Sent cards of a draft, to update them in place. */
   listCardsForDraft(draftId: number): Promise<OutboundPost[]>;
@@ -228,6 +257,7 @@ export interface ChatRecord {
 export interface ChatsRepository {
   /** Creates the chats not yet known (assigning `communityOf`) and returns all of them. */
   ensure(chats: Array<{ ref: ChatRef; title?: string | undefined }>, communityOf: (ref: ChatRef) => string): Promise<Map<string, ChatRecord>>;
+  get(id: number): Promise<ChatRecord | null>;
   /** Active chats of a platform (those the bot is in). */
   listActive(platform: Platform): Promise<ChatRecord[]>;
   /** Marks a known chat active (the bot was added) or inactive (removed, blocked). False when the chat is unknown. */

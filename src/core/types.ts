@@ -35,8 +35,31 @@ export interface InboundMessage {
   isService?: boolean | undefined;
 }
 
-export const DRAFT_KINDS = ['question', 'negative'] as const;
+export const DRAFT_KINDS = ['question', 'negative', 'news', 'spark'] as const;
+/** question/negative: a reply to a member's message; news/spark: a post Jamii proposes on its own. */
 export type DraftKind = (typeof DRAFT_KINDS)[number];
+export const REPLY_DRAFT_KINDS = ['question', 'negative'] as const;
+export type ReplyDraftKind = (typeof REPLY_DRAFT_KINDS)[number];
+export const POST_DRAFT_KINDS = ['news', 'spark'] as const;
+export type PostDraftKind = (typeof POST_DRAFT_KINDS)[number];
+
+/** A poll to post: platforms with native polls render one, the others a numbered list. */
+export interface PollSpec {
+  question: string;
+  /** 2 to {@link POLL_MAX_OPTIONS} answers. */
+  options: string[];
+}
+export const POLL_MIN_OPTIONS = 2;
+export const POLL_MAX_OPTIONS = 10;
+
+/** A picture to attach to a post (the weekly report's chart). */
+export interface ImageAttachment {
+  filename: string;
+  contentType: 'image/png';
+  dataBase64: string;
+  /** What the picture shows, for platforms that take alt text (and as a caption fallback). */
+  alt: string;
+}
 
 /** What the labeler concluded about a message, and why. */
 export interface Labels {
@@ -98,11 +121,14 @@ export interface StoredMessage {
 export const DRAFT_STATUSES = ['pending', 'approved', 'edited', 'rejected', 'expired', 'sent'] as const;
 export type DraftStatus = (typeof DRAFT_STATUSES)[number];
 
-/** A reply Jamii proposes, waiting for (or past) a manager's decision. */
+/** A reply (or a post) Jamii proposes, waiting for (or past) a manager's decision. */
 export interface Draft {
   /** Short numeric id managers type: `/approve 12`. */
   id: number;
-  messageId: number;
+  /** The member's message a reply answers; null for a news post or a spark. */
+  messageId: number | null;
+  /** The chat (chats.id) it goes to: the message's chat for a reply. */
+  targetChatId: number;
   communityId: string;
   kind: DraftKind;
   /** The exact text that would be posted (after an edit: the edited text). */
@@ -131,12 +157,21 @@ export interface Draft {
   decidedByName: string | null;
   decidedAt: Date | null;
   decisionNote: string | null;
+  /** A post's poll (a spark may ask one). */
+  poll: PollSpec | null;
+  /** What a post rests on (feed items, a spark's basis), as its author recorded it. */
+  details: Record<string, unknown>;
+  /** A post's identity: the same key never makes a second draft (the same news item in a chat). */
+  dedupeKey: string | null;
   createdAt: Date;
 }
 
-/** A draft with the member's message it answers: what a card shows. */
+/** A draft with the member's message it answers (none for a post): what a card shows. */
 export interface DraftWithMessage extends Draft {
-  message: StoredMessage;
+  message: StoredMessage | null;
+  /** Where it would be posted. */
+  target: ChatRef;
+  targetTitle: string | null;
   /** The burst's other messages (see `mergedMessageIds`), oldest first. */
   burst?: StoredMessage[] | undefined;
 }
@@ -173,6 +208,8 @@ export interface CardView {
   quoteAuthor: string;
   /** The exact reply text that would be posted. */
   body: string;
+  /** What `body` is, when not a reply ("Post that would be published"). */
+  bodyLabel?: string | undefined;
   fields: Array<{ label: string; value: string }>;
   footer: string | null;
   actions: CardAction[];
@@ -186,7 +223,8 @@ export interface CommandReply {
   ephemeral?: boolean | undefined;
 }
 
-export const OUTBOX_KINDS = ['reply', 'card', 'notice'] as const;
+/** reply: to a member's message; post: a news post or spark; card: a desk card; notice: to a desk. */
+export const OUTBOX_KINDS = ['reply', 'post', 'card', 'notice'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'unconfirmed', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
@@ -199,6 +237,10 @@ export interface OutboundPost {
   replyToMessageId: string | null;
   text: string;
   card: CardView | null;
+  /** A poll to post with `text` as its introduction (native where the platform has polls). */
+  poll: PollSpec | null;
+  /** A picture to post with `text` as its caption. */
+  image: ImageAttachment | null;
   draftId: number | null;
   status: OutboxStatus;
   attempts: number;

@@ -10,6 +10,7 @@ import { startOfLocalDay } from '../core/analytics/period.js';
 import { reportChartSvg } from '../core/analytics/report-chart.js';
 import type { CommunityDirectory } from '../core/communities.js';
 import { JamiiError } from '../core/errors.js';
+import type { ImageAttachment } from '../core/types.js';
 import { sendError, type Route } from './http-server.js';
 
 export const REPORT_CHART_PATH = '/api/reports/chart.png';
@@ -19,22 +20,40 @@ export function renderPng(svg: string): Buffer {
   return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
 }
 
-export function createReportChartRoutes(deps: { repository: AnalyticsRepository; communities: CommunityDirectory; timeZoneOf(communityId: string): string }): Route[] {
+export interface ChartDeps {
+  repository: AnalyticsRepository;
+  communities: CommunityDirectory;
+  timeZoneOf(communityId: string): string;
+}
+
+/** The weekly report's chart for the seven local days before `weekKey` (YYYY-MM-DD); null for an unknown community or key. */
+export async function weekChartPng(deps: ChartDeps, communityId: string, weekKey: string): Promise<Buffer | null> {
+  const week = /^(\d{4})-(\d{2})-(\d{2})$/.exec(weekKey);
+  const community = deps.communities.list().find((c) => c.id === communityId);
+  if (!community || !week) return null;
+  const timeZone = deps.timeZoneOf(community.id);
+  const [y, m, d] = [Number(week[1]), Number(week[2]), Number(week[3])];
+  const period = { from: startOfLocalDay(y, m, d - 7, timeZone), to: startOfLocalDay(y, m, d, timeZone), label: `week to ${week[0]}` };
+  const scope = { communityIds: [community.id] };
+  const [activity, members] = await Promise.all([deps.repository.activity(scope, period, timeZone), deps.repository.memberFlowByDay(scope, period, timeZone)]);
+  return renderPng(reportChartSvg({ title: `${community.name} — week before ${week[0]}`, period, timeZone, activity: activity.daily, members }));
+}
+
+/** The chart as a picture to attach to the weekly report's desk post. */
+export async function weekChartImage(deps: ChartDeps, communityId: string, weekKey: string): Promise<ImageAttachment | null> {
+  const png = await weekChartPng(deps, communityId, weekKey);
+  if (!png) return null;
+  return { filename: `jamii-${communityId}-week-${weekKey}.png`, contentType: 'image/png', dataBase64: png.toString('base64'), alt: `Members and activity per day, week before ${weekKey}` };
+}
+
+export function createReportChartRoutes(deps: ChartDeps): Route[] {
   return [
     {
       method: 'GET',
       path: REPORT_CHART_PATH,
       async handler(_req, res, ctx) {
-        const communityId = ctx.url.searchParams.get('community') ?? '';
-        const week = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ctx.url.searchParams.get('week') ?? '');
-        const community = deps.communities.list().find((c) => c.id === communityId);
-        if (!community || !week) return sendError(res, 404, new JamiiError('not_found'));
-        const timeZone = deps.timeZoneOf(community.id);
-        const [y, m, d] = [Number(week[1]), Number(week[2]), Number(week[3])];
-        const period = { from: startOfLocalDay(y, m, d - 7, timeZone), to: startOfLocalDay(y, m, d, timeZone), label: `week to ${week[0]}` };
-        const scope = { communityIds: [community.id] };
-        const [activity, members] = await Promise.all([deps.repository.activity(scope, period, timeZone), deps.repository.memberFlowByDay(scope, period, timeZone)]);
-        const png = renderPng(reportChartSvg({ title: `${community.name} — week before ${week[0]}`, period, timeZone, activity: activity.daily, members }));
+        const png = await weekChartPng(deps, ctx.url.searchParams.get('community') ?? '', ctx.url.searchParams.get('week') ?? '');
+        if (!png) return sendError(res, 404, new JamiiError('not_found'));
         res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'no-store' });
         res.end(png);
       },

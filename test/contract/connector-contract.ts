@@ -61,7 +61,7 @@ export function coreCards(): Array<{ name: string; view: CardView }> {
   const store = createFakeStore();
   const decided = { decidedBy: 'telegram:1', decidedByName: 'Amina Manager', decidedAt: new Date('2026-05-01T10:00:00Z') };
   const delivery = (status: OutboundPost['status']): OutboundPost => ({
-    id: 1, kind: 'reply', target: { platform: 'sandbox', chatId: 'general' }, replyToMessageId: '1', text: 'x', card: null, draftId: 1,
+    id: 1, kind: 'reply', target: { platform: 'sandbox', chatId: 'general' }, replyToMessageId: '1', text: 'x', card: null, poll: null, image: null, draftId: 1,
     status, attempts: 1, platformMessageId: null, claimedAt: null,
   });
   const seed = (s: SeedDraft): DraftWithMessage => store.seedDraft(s);

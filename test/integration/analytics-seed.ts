@@ -55,13 +55,13 @@ insert into messages (id, chat_id, platform_message_id, thread_id, author_id, te
   (95010, 9101, 'p5010', null, 9002, 'good night', null, null, false, false, 0, false, '2026-11-08T23:59:00Z'),
   (95011, 9101, 'p5011', null, 9002, 'good morning', null, null, false, false, 0, false, '2026-11-09T00:00:00Z');
 
-insert into drafts (id, message_id, community_id, kind, text, original_text, status, reason, language, prompt_name, prompt_version, provider, decided_by, decided_by_name, decided_at, created_at) values
-  (9901, 95003, 'default', 'question', 'The cycle starts on the 1st.', 'The cycle starts on the 1st.', 'sent', 'question', 'en', 'offline-question', '1', 'offline', 'sandbox:manager', 'manager', '2026-11-03T12:11:00Z', '2026-11-03T12:01:00Z'),
-  (9902, 95004, 'default', 'question', 'Usually 3 days.', 'Usually 3 days.', 'rejected', 'question', 'en', 'offline-question', '1', 'offline', 'sandbox:manager', 'manager', '2026-11-03T14:01:00Z', '2026-11-03T13:01:00Z'),
-  (9903, 95005, 'default', 'negative', 'Sorry about the delay, we are on it.', 'Sorry.', 'sent', 'negative', 'en', 'offline-negative', '1', 'offline', 'sandbox:manager', 'manager', '2026-11-04T09:31:00Z', '2026-11-04T09:01:00Z'),
-  (9904, 95009, 'default', 'negative', 'We hear you.', 'We hear you.', 'expired', 'negative', 'en', 'offline-negative', '1', 'offline', null, null, null, '2026-11-06T20:01:00Z'),
-  (9905, 95013, 'default', 'question', 'Refunds within 30 days.', 'Refunds within 30 days.', 'approved', 'question', 'en', 'offline-question', '1', 'offline', 'sandbox:manager', 'manager', '2026-11-04T13:05:00Z', '2026-11-04T13:02:00Z'),
-  (9906, 95006, 'default', 'negative', 'Checking.', 'Checking.', 'pending', 'negative', 'en', 'offline-negative', '1', 'offline', null, null, null, '2026-11-05T10:01:00Z');
+insert into drafts (id, message_id, target_chat_id, community_id, kind, text, original_text, status, reason, language, prompt_name, prompt_version, provider, decided_by, decided_by_name, decided_at, created_at) values
+  (9901, 95003, (select chat_id from messages where id = 95003), 'default', 'question', 'The cycle starts on the 1st.', 'The cycle starts on the 1st.', 'sent', 'question', 'en', 'offline-question', '1', 'offline', 'sandbox:manager', 'manager', '2026-11-03T12:11:00Z', '2026-11-03T12:01:00Z'),
+  (9902, 95004, (select chat_id from messages where id = 95004), 'default', 'question', 'Usually 3 days.', 'Usually 3 days.', 'rejected', 'question', 'en', 'offline-question', '1', 'offline', 'sandbox:manager', 'manager', '2026-11-03T14:01:00Z', '2026-11-03T13:01:00Z'),
+  (9903, 95005, (select chat_id from messages where id = 95005), 'default', 'negative', 'Sorry about the delay, we are on it.', 'Sorry.', 'sent', 'negative', 'en', 'offline-negative', '1', 'offline', 'sandbox:manager', 'manager', '2026-11-04T09:31:00Z', '2026-11-04T09:01:00Z'),
+  (9904, 95009, (select chat_id from messages where id = 95009), 'default', 'negative', 'We hear you.', 'We hear you.', 'expired', 'negative', 'en', 'offline-negative', '1', 'offline', null, null, null, '2026-11-06T20:01:00Z'),
+  (9905, 95013, (select chat_id from messages where id = 95013), 'default', 'question', 'Refunds within 30 days.', 'Refunds within 30 days.', 'approved', 'question', 'en', 'offline-question', '1', 'offline', 'sandbox:manager', 'manager', '2026-11-04T13:05:00Z', '2026-11-04T13:02:00Z'),
+  (9906, 95006, (select chat_id from messages where id = 95006), 'default', 'negative', 'Checking.', 'Checking.', 'pending', 'negative', 'en', 'offline-negative', '1', 'offline', null, null, null, '2026-11-05T10:01:00Z');
 
 insert into outbox (kind, dedupe_key, draft_id, platform, platform_chat_id, text, status, created_at, sent_at) values
   ('card', 'an-card-1', 9901, 'sandbox', 'desk', 'card', 'sent', '2026-11-03T12:01:00Z', '2026-11-03T12:01:30Z'),

@@ -61,6 +61,16 @@ describe.each(DATABASES)('weekly report on %s', (database) => {
     expect(pngSize(Buffer.from(await res.arrayBuffer()))).toEqual({ width: 800, height: 420 });
     expect((await fetch(`${t.url}/api/reports/chart.png?community=nope&week=2026-11-09`)).status).toBe(404);
   });
+
+  it('attaches the chart to the desk post itself, for platforms that show pictures', async () => {
+    const { rows } = await t.jamii.db.sql.executeSql(`select id from outbox where dedupe_key = 'report:weekly:default:2026-11-09:sandbox:desk'`, []);
+    const post = await t.jamii.store.outbox.get(Number(rows[0]!.id));
+    expect(post?.image).toMatchObject({ filename: 'jamii-default-week-2026-11-09.png', contentType: 'image/png', alt: 'Members and activity per day, week before 2026-11-09' });
+    expect(pngSize(Buffer.from(post!.image!.dataBase64, 'base64'))).toEqual({ width: 800, height: 420 });
+    // The sandbox has no pictures: it says one is there.
+    const [report] = await reportsIn(t);
+    expect(report!.text.endsWith('[image: Members and activity per day, week before 2026-11-09]')).toBe(true);
+  });
 });
 
 describe('weekly report across a restart (PGlite data directory)', () => {

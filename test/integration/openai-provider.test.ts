@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DraftRequest } from '../../src/core/ports.js';
 import { UNTRUSTED_DATA_RULE, untrustedBlock } from '../../src/core/safety/untrusted.js';
-import type { DraftKind, KnowledgePassage } from '../../src/core/types.js';
+import type { ReplyDraftKind, KnowledgePassage } from '../../src/core/types.js';
 import type { LanguageModelConfig, OpenAIEndpointConfig } from '../../src/config.js';
 import type { FallbackLimits } from '../../src/llm/fallback-provider.js';
 import { createOfflineProvider, OFFLINE_PROVIDER_NAME } from '../../src/llm/offline/offline-provider.js';
@@ -76,7 +76,7 @@ const PASSAGES: KnowledgePassage[] = [
 
 let nextId = 1;
 function draftRequest(
-  overrides: { kind?: DraftKind; text?: string; language?: string; deskLanguage?: string; member?: string; chat?: string; passages?: KnowledgePassage[] } = {},
+  overrides: { kind?: ReplyDraftKind; text?: string; language?: string; deskLanguage?: string; member?: string; chat?: string; passages?: KnowledgePassage[] } = {},
 ): DraftRequest {
   const kind = overrides.kind ?? 'question';
   const language = overrides.language ?? 'en';

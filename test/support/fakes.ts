@@ -259,9 +259,23 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
   let failing: { error: Error; transaction: number } | null = null;
   let lock: Promise<void> = Promise.resolve();
 
+  /** The chat record of a ref, created when a test seeded messages without one. */
+  const chatIdOf = (ref: ChatRef, communityId: string, title: string | null): number => {
+    let record = state.chats.get(chatKey(ref));
+    if (!record) {
+      record = { id: state.nextId.chat++, communityId, ref: clone(ref), title, active: true };
+      state.chats.set(chatKey(ref), record);
+    }
+    return record.id;
+  };
+  const chatById = (id: number) => [...state.chats.values()].find((c) => c.id === id) ?? null;
   const withMessage = (d: Draft): DraftWithMessage | null => {
+    if (d.messageId === null) {
+      const chat = chatById(d.targetChatId);
+      return chat ? clone({ ...d, message: null, target: chat.ref, targetTitle: chat.title }) : null;
+    }
     const message = state.messages.get(d.messageId);
-    return message ? clone({ ...d, message }) : null;
+    return message ? clone({ ...d, message, target: message.chat, targetTitle: message.chatTitle }) : null;
   };
 
   const insertOutbox = (p: NewOutboundPost): OutboxRow | null => {
@@ -273,6 +287,8 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       replyToMessageId: p.replyToMessageId,
       text: p.text,
       card: clone(p.card),
+      poll: clone(p.poll ?? null),
+      image: clone(p.image ?? null),
       draftId: p.draftId,
       status: 'pending',
       attempts: 0,
@@ -354,7 +370,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       },
       markAnsweredBy: async () => [],
       pendingDraftsFor: async (messageIds) =>
-        [...state.drafts.values()].filter((d) => d.status === 'pending' && [d.messageId, ...d.mergedMessageIds].some((id) => messageIds.includes(id))).map((d) => d.id),
+        [...state.drafts.values()].filter((d) => d.status === 'pending' && [d.messageId ?? -1, ...d.mergedMessageIds].some((id) => messageIds.includes(id))).map((d) => d.id),
     },
     communities: {
       async upsert(list) {
@@ -374,6 +390,9 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
           out.set(key, clone(record));
         }
         return out;
+      },
+      async get(id) {
+        return clone(chatById(id));
       },
       async listActive(platform) {
         return [...state.chats.values()].filter((c) => c.ref.platform === platform && c.active).map((c) => clone(c));
@@ -457,6 +476,27 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
     },
     drafts: {
       lockDrafting: async () => undefined,
+      async insertPost(d) {
+        for (const existing of state.drafts.values()) if (existing.dedupeKey === d.dedupeKey) return null;
+        const draft: Draft = {
+          id: state.nextId.draft++,
+          messageId: null,
+          ...d,
+          mergedMessageIds: [],
+          translation: null,
+          answeredByName: null,
+          answeredAt: null,
+          originalText: d.text,
+          status: 'pending',
+          decidedBy: null,
+          decidedByName: null,
+          decidedAt: null,
+          decisionNote: null,
+          createdAt: clock.now(),
+        };
+        state.drafts.set(draft.id, draft);
+        return clone(draft);
+      },
       async insertMany(list) {
         const out: Draft[] = [];
         for (const d of list) {
@@ -467,9 +507,14 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       },
       async insert(d: NewDraft) {
         for (const existing of state.drafts.values()) if (existing.messageId === d.messageId) return null;
+        const message = state.messages.get(d.messageId);
         const draft: Draft = {
           id: state.nextId.draft++,
           ...d,
+          targetChatId: message ? chatIdOf(message.chat, message.communityId, message.chatTitle) : 0,
+          poll: null,
+          details: {},
+          dedupeKey: null,
           model: d.model ?? null,
           mergedMessageIds: d.mergedMessageIds ?? [],
           sources: d.sources ?? [],
@@ -496,7 +541,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         return state.drafts.get(id)?.status ?? null;
       },
       async draftedMessageIds(messageIds) {
-        return new Set([...state.drafts.values()].flatMap((d) => [d.messageId, ...d.mergedMessageIds]).filter((id) => messageIds.includes(id)));
+        return new Set([...state.drafts.values()].flatMap((d) => [d.messageId ?? -1, ...d.mergedMessageIds]).filter((id) => messageIds.includes(id)));
       },
       async listPending(communityIds, limit) {
         return [...state.drafts.values()]
@@ -591,7 +636,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
           r.status = 'pending';
         }),
       async findReplyForDraft(draftId) {
-        const row = [...state.outbox.values()].find((r) => r.draftId === draftId && r.kind === 'reply');
+        const row = [...state.outbox.values()].find((r) => r.draftId === draftId && (r.kind === 'reply' || r.kind === 'post'));
         return row ? toPost(row) : null;
       },
       async listCardsForDraft(draftId) {
@@ -754,6 +799,10 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         decidedByName: null,
         decidedAt: null,
         decisionNote: null,
+        poll: null,
+        details: {},
+        dedupeKey: null,
+        targetChatId: chatIdOf(message.chat, message.communityId, message.chatTitle),
         createdAt: clock.now(),
         ...fields,
       };

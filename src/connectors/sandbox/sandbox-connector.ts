@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { CommandDispatcher } from '../../core/commands/command-registry.js';
 import { deskChatIds, type CommunityDirectory } from '../../core/communities.js';
-import { cardText } from '../../core/desk-cards.js';
+import { cardText, pollText } from '../../core/desk-cards.js';
 import { JamiiError } from '../../core/errors.js';
 import type { IngestService } from '../../core/ingest-service.js';
 import type { Logger, PlatformSender } from '../../core/ports.js';
@@ -67,7 +67,9 @@ export function createSandboxConnector(deps: {
     idempotentSend: true,
     async send(post) {
       const replyTo = post.replyToMessageId === null ? null : Number(post.replyToMessageId);
-      const row = await platform.postFromBot({ chat: post.target.chatId, text: post.text, replyTo: Number.isFinite(replyTo) ? replyTo : null, card: post.card, outboxId: post.id });
+      // The sandbox has no polls or pictures: a poll is its numbered text, a picture its description.
+      const text = [post.text, post.poll ? pollText(post.poll) : '', post.image ? `[image: ${post.image.alt}]` : ''].filter((t) => t.trim() !== '').join('\n\n');
+      const row = await platform.postFromBot({ chat: post.target.chatId, text, replyTo: Number.isFinite(replyTo) ? replyTo : null, card: post.card, outboxId: post.id });
       return { messageId: String(row.id) };
     },
     async updateCard(_target, _messageId, card, text) {

@@ -7,7 +7,7 @@
  */
 import type { CommunityDirectory } from '../communities.js';
 import type { Clock, Logger, Store } from '../ports.js';
-import type { Platform } from '../types.js';
+import type { ImageAttachment, Platform } from '../types.js';
 import type { AnalyticsRepository, Period } from './analytics-types.js';
 import { DAY_MS, localDay, localTime, startOfLocalDay } from './period.js';
 import { formatStats } from './stats-format.js';
@@ -103,6 +103,8 @@ export interface WeeklyReportDeps {
   narrator: ReportNarrator;
   /** A link to the week's chart image, when something serves it; null leaves it out. */
   chartUrl?: ((communityId: string, weekKey: string) => string | null) | undefined;
+  /** The week's chart as a picture to attach (each platform shows it its own way). */
+  chartImage?: ((communityId: string, weekKey: string) => Promise<ImageAttachment | null>) | undefined;
   clock: Clock;
   log: Logger;
 }
@@ -118,6 +120,17 @@ export function createWeeklyReports(deps: WeeklyReportDeps): WeeklyReports {
     } catch (error) {
       log.warn({ err: error, narrator: deps.narrator.name }, 'report.narrative_failed');
       return templateNarrative(input);
+    }
+  };
+
+  /** A report without its picture is still a report: a failed render is logged, not fatal. */
+  const chartImage = async (communityId: string, weekKey: string): Promise<ImageAttachment | null> => {
+    if (!deps.chartImage) return null;
+    try {
+      return await deps.chartImage(communityId, weekKey);
+    } catch (error) {
+      log.warn({ err: error, communityId, week: weekKey }, 'report.chart_failed');
+      return null;
     }
   };
 
@@ -143,16 +156,17 @@ export function createWeeklyReports(deps: WeeklyReportDeps): WeeklyReports {
         const story = await narrative({ communityName: community.name, language: community.language, current, previous });
         const chart = deps.chartUrl?.(community.id, week.weekKey) ?? null;
         const text = [`🗓 Weekly report — ${community.name}`, formatStats(current, scope, previous), '', story, ...(chart ? [`Chart: ${chart}`] : [])].join('\n');
+        const image = await chartImage(community.id, week.weekKey);
 
         const sent = await store.transaction(async (tx) => {
           const ids: number[] = [];
           for (const desk of desks) {
-            const row = await tx.outbox.insert({ kind: 'notice', target: desk, replyToMessageId: null, text, card: null, draftId: null, dedupeKey: deskKey(desk) });
+            const row = await tx.outbox.insert({ kind: 'notice', target: desk, replyToMessageId: null, text, card: null, image, draftId: null, dedupeKey: deskKey(desk) });
             if (row) ids.push(row.id);
           }
           if (ids.length === 0) return false;
           await tx.jobs.enqueue('send', ids.map((outboxId) => ({ outboxId })));
-          await tx.audit.write({ communityId: community.id, actor: 'jamii', action: 'report.posted', subject: key, details: { desks: ids.length, narrator: deps.narrator.name } });
+          await tx.audit.write({ communityId: community.id, actor: 'jamii', action: 'report.posted', subject: key, details: { desks: ids.length, narrator: deps.narrator.name, chart: image !== null } });
           return true;
         });
         if (sent) {

@@ -5,7 +5,8 @@
  */
 import type { Access, RoleMap } from '../access.js';
 import type { ApprovalService } from '../approval-service.js';
-import { cardView } from '../desk-cards.js';
+import type { PostService } from '../post-service.js';
+import { cardView, postBody } from '../desk-cards.js';
 import { JamiiError, userMessage } from '../errors.js';
 import type { AuditRepository, Logger, Store } from '../ports.js';
 import { principalKey, type ChatRef, type CommandReply, type Invoker, type Role } from '../types.js';
@@ -33,6 +34,8 @@ export interface CommandServices {
   prompts?: PromptCommandServices | undefined;
   /** /stats, /complaints and /export; they say analytics are unavailable without it. */
   analytics?: AnalyticsCommandServices | undefined;
+  /** News posts and sparks (/news, /spark) propose through it. */
+  posts?: PostService | undefined;
 }
 
 /** One manager command: a fixed shape every connector can render. */
@@ -81,7 +84,7 @@ const pending: CommandSpec<void> = {
     if (drafts.length === 0) return { text: 'No drafts are waiting. 🎉' };
     const more = total > drafts.length ? ` Showing the oldest ${drafts.length}.` : '';
     return {
-      text: `${total} draft${total === 1 ? '' : 's'} waiting.${more}\n${drafts.map((d) => `#${d.id} ${d.kind} · ${d.message.author.displayName}: ${d.message.text.slice(0, 80)}`).join('\n')}`,
+      text: `${total} draft${total === 1 ? '' : 's'} waiting.${more}\n${drafts.map((d) => `#${d.id} ${d.kind} · ${d.message ? `${d.message.author.displayName}: ${d.message.text.slice(0, 80)}` : `${d.targetTitle ?? d.target.chatId}: ${postBody(d).slice(0, 80)}`}`).join('\n')}`,
       cards: drafts.map((d) => cardView(d)),
     };
   },

@@ -2,7 +2,15 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { ChatRecord, ChatsRepository } from '../../core/ports.js';
 import type { ChatRef, Platform } from '../../core/types.js';
 import type { DbSession } from '../database.js';
-import { chats, memberEvents, messages } from '../schema/index.js';
+import { chats, drafts, memberEvents, messages } from '../schema/index.js';
+
+const toRecord = (r: typeof chats.$inferSelect): ChatRecord => ({
+  id: r.id,
+  communityId: r.communityId,
+  ref: { platform: r.platform as Platform, chatId: r.platformChatId },
+  title: r.title,
+  active: r.active,
+});
 
 /** Chats known to exist, shared by every session of one store; filled only after commit. */
 export type ChatCache = Map<string, ChatRecord>;
@@ -39,13 +47,7 @@ export function createChatsRepository(s: DbSession, cache: ChatCache = new Map()
         .returning();
       const fresh: ChatRecord[] = [];
       const put = (r: typeof chats.$inferSelect) => {
-        const record: ChatRecord = {
-          id: r.id,
-          communityId: r.communityId,
-          ref: { platform: r.platform as Platform, chatId: r.platformChatId },
-          title: r.title,
-          active: r.active,
-        };
+        const record = toRecord(r);
         map.set(`${r.platform}\u0000${r.platformChatId}`, record);
         fresh.push(record);
       };
@@ -64,9 +66,14 @@ export function createChatsRepository(s: DbSession, cache: ChatCache = new Map()
       return map;
     },
 
+    async get(id) {
+      const [row] = await s.orm.select().from(chats).where(eq(chats.id, id));
+      return row ? toRecord(row) : null;
+    },
+
     async listActive(platform) {
       const rows = await s.orm.select().from(chats).where(and(eq(chats.platform, platform), eq(chats.active, true)));
-      return rows.map((r) => ({ id: r.id, communityId: r.communityId, ref: { platform: r.platform as Platform, chatId: r.platformChatId }, title: r.title, active: r.active }));
+      return rows.map(toRecord);
     },
 
     async setActive(ref, active) {
@@ -100,6 +107,7 @@ export function createChatsRepository(s: DbSession, cache: ChatCache = new Map()
         await s.orm.execute(
           sql`update ${memberEvents} set chat_id = ${target.id} where chat_id = ${old.id} and not exists (select 1 from ${memberEvents} e2 where e2.chat_id = ${target.id} and e2.platform_user_id = ${memberEvents.platformUserId} and e2.kind = ${memberEvents.kind} and e2.occurred_at = ${memberEvents.occurredAt})`,
         );
+        await s.orm.update(drafts).set({ targetChatId: target.id }).where(eq(drafts.targetChatId, old.id));
         await s.orm.update(chats).set({ active: false, updatedAt: sql`now()` }).where(eq(chats.id, old.id));
       }
       s.afterCommit(() => {

@@ -1,14 +1,16 @@
 import { and, arrayOverlaps, asc, count, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import type { DraftsRepository } from '../../core/ports.js';
+import type { DraftsRepository, NewDraft, NewPostDraft } from '../../core/ports.js';
 import type { Draft, DraftWithMessage, MessagesRepositoryLike } from './types.js';
 import type { DbSession } from '../database.js';
-import { drafts } from '../schema/index.js';
+import type { Platform } from '../../core/types.js';
+import { chats, drafts, messages } from '../schema/index.js';
 
 type Row = typeof drafts.$inferSelect;
 
 const toDraft = (r: Row): Draft => ({
   id: r.id,
   messageId: r.messageId,
+  targetChatId: r.targetChatId,
   communityId: r.communityId,
   kind: r.kind,
   text: r.text,
@@ -30,18 +32,43 @@ const toDraft = (r: Row): Draft => ({
   decidedByName: r.decidedByName,
   decidedAt: r.decidedAt,
   decisionNote: r.decisionNote,
+  poll: r.poll ?? null,
+  details: r.details,
+  dedupeKey: r.dedupeKey,
   createdAt: r.createdAt,
+});
+
+/** The columns every draft has from its author: what, why, and which prompt and provider wrote it. */
+const authored = (d: Pick<NewDraft | NewPostDraft, 'communityId' | 'kind' | 'text' | 'reason' | 'language' | 'promptName' | 'promptVersion' | 'provider' | 'model'>) => ({
+  communityId: d.communityId,
+  kind: d.kind,
+  text: d.text,
+  originalText: d.text,
+  reason: d.reason,
+  language: d.language,
+  promptName: d.promptName,
+  promptVersion: d.promptVersion,
+  provider: d.provider,
+  model: d.model ?? null,
 });
 
 export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepositoryLike): DraftsRepository {
   const withMessages = async (rows: Row[]): Promise<DraftWithMessage[]> => {
-    const msgs = await messagesRepo.getMany(rows.flatMap((r) => [r.messageId, ...r.mergedMessageIds]));
+    const msgs = await messagesRepo.getMany(rows.flatMap((r) => (r.messageId === null ? [] : [r.messageId, ...r.mergedMessageIds])));
     const byId = new Map(msgs.map((m) => [m.id, m]));
-    return rows.flatMap((r) => {
+    const postChatIds = [...new Set(rows.filter((r) => r.messageId === null).map((r) => r.targetChatId))];
+    const postChats = postChatIds.length > 0 ? await s.orm.select().from(chats).where(inArray(chats.id, postChatIds)) : [];
+    const chatById = new Map(postChats.map((c) => [c.id, c]));
+    return rows.flatMap((r): DraftWithMessage[] => {
+      if (r.messageId === null) {
+        const chat = chatById.get(r.targetChatId);
+        if (!chat) return [];
+        return [{ ...toDraft(r), message: null, target: { platform: chat.platform as Platform, chatId: chat.platformChatId }, targetTitle: chat.title }];
+      }
       const message = byId.get(r.messageId);
       if (!message) return [];
       const burst = r.mergedMessageIds.flatMap((id) => byId.get(id) ?? []).sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || a.id - b.id);
-      return [{ ...toDraft(r), message, ...(burst.length > 0 ? { burst } : {}) }];
+      return [{ ...toDraft(r), message, target: message.chat, targetTitle: message.chatTitle, ...(burst.length > 0 ? { burst } : {}) }];
     });
   };
 
@@ -52,16 +79,8 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
       .values(
         list.map((d) => ({
           messageId: d.messageId,
-          communityId: d.communityId,
-          kind: d.kind,
-          text: d.text,
-          originalText: d.text,
-          reason: d.reason,
-          language: d.language,
-          promptName: d.promptName,
-          promptVersion: d.promptVersion,
-          provider: d.provider,
-          model: d.model ?? null,
+          targetChatId: sql<number>`(select ${messages.chatId} from ${messages} where ${messages.id} = ${d.messageId})`,
+          ...authored(d),
           mergedMessageIds: d.mergedMessageIds ?? [],
           sources: d.sources ?? [],
           translation: d.translation ?? null,
@@ -79,6 +98,24 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
       return draft ?? null;
     },
     insertMany,
+
+    async insertPost(d) {
+      const rows = await s.orm
+        .insert(drafts)
+        .values({
+          messageId: null,
+          targetChatId: d.targetChatId,
+          ...authored(d),
+          sources: d.sources,
+          flags: d.flags,
+          poll: d.poll,
+          details: d.details,
+          dedupeKey: d.dedupeKey,
+        })
+        .onConflictDoNothing({ target: drafts.dedupeKey })
+        .returning();
+      return rows[0] ? toDraft(rows[0]) : null;
+    },
 
     async get(id) {
       const rows = await s.orm.select().from(drafts).where(eq(drafts.id, id));
@@ -106,7 +143,7 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
         .from(drafts)
         .where(or(inArray(drafts.messageId, messageIds), arrayOverlaps(drafts.mergedMessageIds, messageIds)));
       const wanted = new Set(messageIds);
-      return new Set(rows.flatMap((r) => [r.messageId, ...r.merged]).filter((id) => wanted.has(id)));
+      return new Set(rows.flatMap((r) => [...(r.messageId === null ? [] : [r.messageId]), ...r.merged]).filter((id) => wanted.has(id)));
     },
 
     async listPending(communityIds, limit) {

@@ -14,6 +14,8 @@ const toPost = (r: Row): OutboundPost => ({
   replyToMessageId: r.replyToPlatformMessageId,
   text: r.text,
   card: r.card ?? null,
+  poll: r.poll ?? null,
+  image: r.image ?? null,
   draftId: r.draftId,
   status: r.status,
   attempts: r.attempts,
@@ -47,6 +49,8 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
           replyToPlatformMessageId: p.replyToMessageId,
           text: p.text,
           card: p.card,
+          poll: p.poll ?? null,
+          image: p.image ?? null,
         })),
       )
       .onConflictDoNothing({ target: outbox.dedupeKey })
@@ -83,7 +87,7 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
       const rows = await s.orm
         .select()
         .from(outbox)
-        .where(and(eq(outbox.draftId, draftId), eq(outbox.kind, 'reply')));
+        .where(and(eq(outbox.draftId, draftId), inArray(outbox.kind, ['reply', 'post'])));
       return rows[0] ? toPost(rows[0]) : null;
     },
     async listCardsForDraft(draftId) {

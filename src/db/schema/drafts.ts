@@ -1,21 +1,25 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { SourceRef } from '../../core/types.js';
+import { DRAFT_KINDS, type PollSpec, type SourceRef } from '../../core/types.js';
+import { chats } from './chats.js';
 import { communities } from './communities.js';
 import { messages } from './messages.js';
 
-/** A reply Jamii proposes; `id` is the short number managers type. */
+/** A reply (or a news post, a spark) Jamii proposes; `id` is the short number managers type. */
 export const drafts = pgTable(
   'drafts',
   {
     id: serial('id').primaryKey(),
-    messageId: bigint('message_id', { mode: 'number' })
+    /** The member's message a reply answers; null for a post (news, spark). */
+    messageId: bigint('message_id', { mode: 'number' }).references(() => messages.id),
+    /** Where the reply or post goes. */
+    targetChatId: bigint('target_chat_id', { mode: 'number' })
       .notNull()
-      .references(() => messages.id),
+      .references(() => chats.id),
     communityId: text('community_id')
       .notNull()
       .references(() => communities.id),
-    kind: text('kind', { enum: ['question', 'negative'] }).notNull(),
+    kind: text('kind', { enum: DRAFT_KINDS }).notNull(),
     text: text('text').notNull(),
     originalText: text('original_text').notNull(),
     status: text('status', { enum: ['pending', 'approved', 'edited', 'rejected', 'expired', 'sent'] })
@@ -41,11 +45,17 @@ export const drafts = pgTable(
     decidedByName: text('decided_by_name'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     decisionNote: text('decision_note'),
+    poll: jsonb('poll').$type<PollSpec>(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    /** A post's identity (e.g. news:<chat>:<item>): never two drafts for it. */
+    dedupeKey: text('dedupe_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('drafts_message_uq').on(t.messageId),
+    uniqueIndex('drafts_dedupe_uq').on(t.dedupeKey),
+    index('drafts_target_chat_idx').on(t.targetChatId, t.kind, t.createdAt),
     index('drafts_community_status_idx').on(t.communityId, t.status, t.createdAt),
     index('drafts_merged_messages_idx').using('gin', t.mergedMessageIds),
   ],

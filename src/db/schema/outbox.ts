@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { CardView } from '../../core/types.js';
+import { OUTBOX_KINDS, type CardView, type ImageAttachment, type PollSpec } from '../../core/types.js';
 import { drafts } from './drafts.js';
 
 /**
@@ -11,7 +11,7 @@ export const outbox = pgTable(
   'outbox',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    kind: text('kind', { enum: ['reply', 'card', 'notice'] }).notNull(),
+    kind: text('kind', { enum: OUTBOX_KINDS }).notNull(),
     dedupeKey: text('dedupe_key').notNull(),
     draftId: integer('draft_id').references(() => drafts.id),
     platform: text('platform').notNull(),
@@ -20,6 +20,8 @@ export const outbox = pgTable(
     replyToPlatformMessageId: text('reply_to_platform_message_id'),
     text: text('text').notNull(),
     card: jsonb('card').$type<CardView>(),
+    poll: jsonb('poll').$type<PollSpec>(),
+    image: jsonb('image').$type<ImageAttachment>(),
     status: text('status', { enum: ['pending', 'sending', 'sent', 'unconfirmed', 'failed'] })
       .notNull()
       .default('pending'),

@@ -30,8 +30,8 @@ function approvedReply(status: OutboxRow['status'] = 'pending', attempts = 0) {
   const draft = core.store.seedDraft({ status: 'approved', decidedBy: 'sandbox:alice', decidedByName: 'Alice', decidedAt: core.clock.now(), message: { platformMessageId: 'member-msg-1' } });
   const reply = core.store.seedOutbox({
     kind: 'reply',
-    target: draft.message.chat,
-    replyToMessageId: draft.message.platformMessageId,
+    target: draft.message!.chat,
+    replyToMessageId: draft.message!.platformMessageId,
     text: draft.text,
     draftId: draft.id,
     dedupeKey: `reply:${draft.id}`,

@@ -20,7 +20,7 @@ function decided(status: DraftWithMessage['status'], extra: Partial<DraftWithMes
 }
 
 function reply(status: OutboxStatus): OutboundPost {
-  return { id: 1, kind: 'reply', target: { platform: 'sandbox', chatId: 'general' }, replyToMessageId: 'm-1', text: 'x', card: null, draftId: 1, status, attempts: 1, platformMessageId: null, claimedAt: null };
+  return { id: 1, kind: 'reply', target: { platform: 'sandbox', chatId: 'general' }, replyToMessageId: 'm-1', text: 'x', card: null, poll: null, image: null, draftId: 1, status, attempts: 1, platformMessageId: null, claimedAt: null };
 }
 
 const statusField = (view: ReturnType<typeof cardView>) => view.fields.find((f) => f.label === 'Status')!.value;
@@ -61,7 +61,7 @@ describe('cardView', () => {
       answeredByName: 'Baraka',
       answeredAt: DECIDED_AT,
     });
-    const later = store.seedMessage({ text: 'order 1234 btw', sentAt: new Date(base.message.sentAt.getTime() + 5_000) });
+    const later = store.seedMessage({ text: 'order 1234 btw', sentAt: new Date(base.message!.sentAt.getTime() + 5_000) });
     const view = cardView({ ...base, mergedMessageIds: [later.id], burst: [later] });
     expect(view.fields).toContainEqual({ label: 'Sources', value: 'faq.md › Duka FAQ › How long does delivery take?; learned/4' });
     expect(view.fields).toContainEqual({ label: 'Translation', value: 'Hello Amina, delivery takes 1-2 days.' });
@@ -78,7 +78,7 @@ describe('cardView', () => {
 
   it('says when the member deleted the message a draft answers', () => {
     const d = draft();
-    const view = cardView({ ...d, message: { ...d.message, deletedAt: DECIDED_AT } });
+    const view = cardView({ ...d, message: { ...d.message!, deletedAt: DECIDED_AT } });
     expect(view.fields).toContainEqual({ label: 'Deleted', value: "the member's message was deleted at 2025-03-01 09:45 UTC: a reply would answer nothing visible" });
   });
 

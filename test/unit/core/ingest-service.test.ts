@@ -193,11 +193,11 @@ describe('applyDeletion', () => {
   it('keeps a deleted message marked deleted, refreshes the card of its pending draft, and audits it', async () => {
     const d = core.store.seedDraft({ message: { platformMessageId: 'm-9', text: 'Where is my order?' } });
     const at = new Date('2025-03-01T10:00:00Z');
-    const outcome = await ingest.applyDeletion(d.message.chat, ['m-9', 'never-stored'], at);
-    expect(outcome.deleted).toEqual([d.message.id]);
-    expect(core.store.state.messages.get(d.message.id)!.deletedAt).toEqual(at);
+    const outcome = await ingest.applyDeletion(d.message!.chat, ['m-9', 'never-stored'], at);
+    expect(outcome.deleted).toEqual([d.message!.id]);
+    expect(core.store.state.messages.get(d.message!.id)!.deletedAt).toEqual(at);
     expect(core.store.jobs.of('desk-refresh')).toEqual([{ draftId: d.id }]);
-    expect(core.store.auditOf('message.deleted')).toMatchObject([{ communityId: 'alpha', details: { messageIds: [d.message.id], drafts: [d.id] } }]);
+    expect(core.store.auditOf('message.deleted')).toMatchObject([{ communityId: 'alpha', details: { messageIds: [d.message!.id], drafts: [d.id] } }]);
   });
 
   it('does nothing for messages it never stored', async () => {

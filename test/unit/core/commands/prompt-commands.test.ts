@@ -132,7 +132,7 @@ describe('a replay job', () => {
     const sent = core.store.seedDraft({ status: 'sent', text: 'Hey Amina, on it! Reset it under Settings.', originalText: 'Thanks for your question, Amina!' });
     const replays = createPromptReplayService({ ...dryRun, catalog: library, deskPlatforms: () => ['sandbox'] });
     const report = await replays.run(job());
-    expect(sent.message.text).toBe('How do I reset my password?');
+    expect(sent.message!.text).toBe('How do I reset my password?');
     expect(report.decided).toBe(1);
     expect(report.closer).toBe(1);
     expect(report.meanDistance.candidate!).toBeLessThan(report.meanDistance.baseline!);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DraftRequest } from '../../../../src/core/ports.js';
-import type { DraftKind, KnowledgePassage, Labels } from '../../../../src/core/types.js';
+import type { ReplyDraftKind, KnowledgePassage, Labels } from '../../../../src/core/types.js';
 import { OFFLINE_ANSWER_MAX_CHARS } from '../../../../src/llm/offline/knowledge-answer.js';
 import { createOfflineProvider, OFFLINE_PROVIDER_NAME } from '../../../../src/llm/offline/offline-provider.js';
 import { loadPromptRegistry } from '../../../../src/llm/prompt-registry.js';
@@ -8,7 +8,7 @@ import { loadPromptRegistry } from '../../../../src/llm/prompt-registry.js';
 const prompts = loadPromptRegistry();
 const provider = createOfflineProvider({ prompts });
 
-function request(kind: DraftKind, labels: Partial<Labels>, communityLanguage = 'en'): DraftRequest {
+function request(kind: ReplyDraftKind, labels: Partial<Labels>, communityLanguage = 'en'): DraftRequest {
   return {
     kind,
     labels: { language: 'en', isQuestion: kind === 'question', isNegative: kind === 'negative', severity: kind === 'negative' ? 2 : 0, reasons: ['asks with a question mark'], ...labels },

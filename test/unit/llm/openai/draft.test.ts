@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DraftRequest } from '../../../../src/core/ports.js';
 import { checkDraftText } from '../../../../src/core/safety/output-checks.js';
-import type { DraftKind, KnowledgePassage } from '../../../../src/core/types.js';
+import type { ReplyDraftKind, KnowledgePassage } from '../../../../src/core/types.js';
 import { citedSources, describeMember, renderDraftSystemPrompt, toDraftResult } from '../../../../src/llm/openai/draft.js';
 import { loadPromptRegistry } from '../../../../src/llm/prompt-registry.js';
 
@@ -19,7 +19,7 @@ const passage = (chunkId: number, source: string, heading: string | null): Knowl
 });
 const PASSAGES = [passage(1, 'faq.md', 'Hours'), passage(2, 'delivery.md', 'Times'), passage(3, 'delivery.md', 'Times')];
 
-function request(kind: DraftKind, overrides: Partial<DraftRequest> = {}): DraftRequest {
+function request(kind: ReplyDraftKind, overrides: Partial<DraftRequest> = {}): DraftRequest {
   return {
     kind,
     message: {
@@ -65,7 +65,7 @@ describe('describeMember', () => {
 
 describe('the draft prompts and the output checks', () => {
   // Replies that follow the prompt's rules must not read as a leak of the prompt itself.
-  const typical: Record<DraftKind, string[]> = {
+  const typical: Record<ReplyDraftKind, string[]> = {
     question: [
       "Hi Amina! I'll check with the team and come back to you here shortly.",
       'Hi Amina, we are open 9:00–17:00, Monday to Friday.',
