@@ -44,6 +44,8 @@ export interface SlackCall {
 export interface SlackFailure {
   /** An HTTP 429 with this Retry-After (seconds). */
   retryAfter?: number;
+  /** An HTTP error status (a 5xx: the call may have been carried out). */
+  status?: number;
   /** `ok: false` with this error code. */
   error?: string;
 }
@@ -91,6 +93,17 @@ function argsOf(raw: Buffer, contentType: string | undefined): Record<string, an
     out[k] = /^[[{]/.test(v) ? (JSON.parse(v) as unknown) : v;
   }
   return out;
+}
+
+/** The bytes of an upload: the multipart part WebClient sends, or the raw body. */
+function fileOf(raw: Buffer, contentType: string | undefined): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType ?? '');
+  if (!boundary) return raw;
+  const marker = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = raw.indexOf(marker);
+  const headersEnd = raw.indexOf('\r\n\r\n', start);
+  const end = raw.indexOf(Buffer.concat([Buffer.from('\r\n'), marker]), headersEnd);
+  return raw.subarray(headersEnd + 4, end);
 }
 
 let tsCounter = 0;
@@ -170,7 +183,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const url = new URL(req.url ?? '/', base);
     const raw = await readRaw(req);
     if (url.pathname.startsWith('/upload/')) {
-      uploads.set(url.pathname.slice('/upload/'.length), raw);
+      uploads.set(url.pathname.slice('/upload/'.length), fileOf(raw, req.headers['content-type']));
       res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
       return;
     }
@@ -188,6 +201,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       rule.times -= 1;
       if (rule.failure.retryAfter !== undefined) {
         json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(rule.failure.retryAfter) });
+        return;
+      }
+      if (rule.failure.status !== undefined) {
+        json(res, rule.failure.status, { ok: false, error: 'service_unavailable' });
         return;
       }
       json(res, 200, { ok: false, error: rule.failure.error ?? 'fatal_error' });

@@ -5,12 +5,16 @@
  * channel, a user group or anyone. Posts to one channel keep about a second apart; a 429's
  * Retry-After is waited out (up to a bound) and the call made again — Slack posted nothing.
  * Slack has no idempotency key for posts, so an interrupted send needs a human (idempotentSend
- * false). A channel that refuses the bot is reported so it is marked inactive.
+ * false). A channel that refuses the bot is reported so it is marked inactive. A proactive post
+ * goes top level; Slack has no polls, so a poll is its question and numbered options as text; a
+ * picture is uploaded with the external upload flow (files.getUploadURLExternal, the upload,
+ * files.completeUploadExternal sharing it into the channel with the text as its comment).
  */
 import { webApi } from '@slack/bolt';
 import { DeliveryError } from '../../core/errors.js';
 import type { Logger, PlatformSender } from '../../core/ports.js';
-import type { ChatRef, OutboundPost } from '../../core/types.js';
+import { postBody } from '../../core/desk-cards.js';
+import type { ChatRef, ImageAttachment, OutboundPost } from '../../core/types.js';
 import { classifySlackError, describeSlackError, platformErrorOf, retryAfterOf, type ChannelGoneReason } from './errors.js';
 import { destinationOf } from './ids.js';
 import { SLACK_RETRY_AFTER_MAX_SECONDS } from './limits.js';
@@ -65,19 +69,39 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
     return sent.ts;
   };
 
+  /** Uploads the picture and shares it into the channel with `text`; returns the share's ts (or the file id). */
+  const upload = async (channel: string, image: ImageAttachment, text: string, threadTs: string | undefined): Promise<string> => {
+    await limiter.acquire(channel);
+    const result = await withRetryAfter('files.uploadV2', () =>
+      client.filesUploadV2({
+        channel_id: channel,
+        file: Buffer.from(image.dataBase64, 'base64'),
+        filename: image.filename,
+        alt_text: image.alt,
+        ...(text ? { initial_comment: text } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      } as Parameters<typeof client.filesUploadV2>[0]),
+    );
+    const file = (result.files as Array<{ files?: Array<{ id?: string; shares?: Record<string, Record<string, Array<{ ts?: string }>>> }> }>)[0]?.files?.[0];
+    if (!file?.id) throw new DeliveryError('unknown', false, 'slack accepted the upload without a file id');
+    // Slack names the message that shared the file when the share is done at once.
+    const share = Object.values(file.shares ?? {}).flatMap((byChannel) => byChannel[channel] ?? [])[0];
+    return share?.ts ?? file.id;
+  };
+
   return {
     platform: 'slack',
     idempotentSend: false,
 
     async send(outbound: OutboundPost) {
       const { channel, threadTs } = destinationOf(outbound.target);
-      const parts = outbound.card ? [renderCard(outbound.card)] : renderText(outbound.text);
-      // A reply (or a command's answer) threads under the message it answers.
-      const thread = threadTs ?? outbound.replyToMessageId ?? undefined;
+      const parts = outbound.card ? [renderCard(outbound.card)] : renderText(postBody(outbound));
+      // A reply (or a command's answer) threads under the message it answers; a post stands on its own.
+      const thread = outbound.kind === 'post' ? undefined : (threadTs ?? outbound.replyToMessageId ?? undefined);
       let first: string | null = null;
-      for (const part of parts) {
+      for (const [i, part] of parts.entries()) {
         try {
-          const ts = await post(channel, part, thread);
+          const ts = i === 0 && outbound.image ? await upload(channel, outbound.image, part.text, thread) : await post(channel, part, thread);
           first ??= ts;
         } catch (error) {
           const why = describeSlackError(error);
