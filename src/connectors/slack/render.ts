@@ -67,7 +67,7 @@ function clip(text: string, max: number): string {
  * Splits raw text into parts whose escaped form fits `max`, at a line break or a space in the
  * last fifth of the window when there is one, never inside a surrogate pair.
  */
-export function splitRaw(text: string, max: number, weigh: (c: string) => number = (c) => ENTITIES[c]?.length ?? 1): string[] {
+export function splitRaw(text: string, max: number, weigh: (c: string) => number = (c) => ENTITIES[c]?.length ?? c.length): string[] {
   const parts: string[] = [];
   let rest = text;
   while ([...rest].reduce((n, c) => n + weigh(c), 0) > max) {
@@ -102,7 +102,7 @@ const plain = (text: string): PlainTextElement => ({ type: 'plain_text', text, e
 
 /** A plain_text section per `SLACK_SECTION_TEXT_MAX_CHARS` of `text` (Slack refuses empty text). */
 function plainSections(text: string, maxBlocks: number): KnownBlock[] {
-  const chunks = splitRaw(text || ELLIPSIS, SLACK_SECTION_TEXT_MAX_CHARS, () => 1).filter((c) => c.length > 0);
+  const chunks = splitRaw(text || ELLIPSIS, SLACK_SECTION_TEXT_MAX_CHARS, (c) => c.length).filter((c) => c.length > 0);
   const kept = chunks.slice(0, Math.max(1, maxBlocks));
   if (kept.length < chunks.length) kept[kept.length - 1] = clip(`${kept.at(-1)!}`, SLACK_SECTION_TEXT_MAX_CHARS - ELLIPSIS.length) + ELLIPSIS;
   return kept.map((chunk) => ({ type: 'section', text: plain(chunk) }));
