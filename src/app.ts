@@ -9,6 +9,7 @@ import { createWeeklyReports, templateNarrator, type WeeklyReports } from './cor
 import { createApprovalService, type ApprovalService } from './core/approval-service.js';
 import { createCommandDispatcher, type CommandDispatcher } from './core/commands/command-registry.js';
 import { createCommunityDirectory } from './core/communities.js';
+import { createPeopleDirectory } from './core/people.js';
 import { createDeliveryService } from './core/delivery-service.js';
 import { createDraftingService } from './core/drafting-service.js';
 import { createIngestService, type IngestService } from './core/ingest-service.js';
@@ -104,7 +105,8 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const queue = await createJobQueue({ db, log: log.child({ part: 'jobs' }), supervise: config.jobs.kinds.has('maintenance') });
     // Stopping the queue waits for running handlers: it runs after HTTP closes, before the database does.
     cleanups.push(() => queue.stop(config.shutdownTimeoutMs));
-    const store = createStore({ db, communityOf: (p, id) => communities.communityOf(p, id), enqueuerFor: (s) => queue.enqueuerFor(s), embeddingModel });
+    const people = createPeopleDirectory(config.people);
+    const store = createStore({ db, communityOf: (p, id) => communities.communityOf(p, id), enqueuerFor: (s) => queue.enqueuerFor(s), embeddingModel, people });
     await store.communities.upsert(config.communities.map((c) => ({ id: c.id, name: c.name, language: c.language })));
     await store.roles.syncConfigured(
       config.communities.flatMap((c) => [
@@ -160,7 +162,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const delivery = createDeliveryService({ store, senders, communities, metrics, clock, log: log.child({ part: 'delivery' }) });
     const dryRun = { store, communities, providers: createDryRunProviders(config, { library: promptLibrary, log: log.child({ part: 'llm' }) }), clock, log: log.child({ part: 'prompts' }) };
     const replays = createPromptReplayService({ ...dryRun, catalog: promptLibrary, deskPlatforms: () => senders.keys() });
-    const analytics = createAnalyticsRepository(db);
+    const analytics = createAnalyticsRepository(db, people);
     const timeZoneOf = (id: string) => config.communities.find((c) => c.id === id)?.reports.timeZone ?? 'UTC';
     const chartDeps = { repository: analytics, communities, timeZoneOf };
     // The chart link needs the address HTTP listens on (known in step 6) and a route serving it (the sandbox's).

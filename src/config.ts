@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { isValidTimeZone } from './core/analytics/period.js';
 import { REPORT_WEEKDAY_NAMES, type WeeklyReportSchedule } from './core/analytics/weekly-report.js';
 import type { Community } from './core/communities.js';
+import type { Person } from './core/people.js';
 import { PLATFORMS, type Platform } from './core/types.js';
 import { addDiscordDesks, discordConfig, discordEnv, discordProblems, type DiscordConfig } from './config/discord.js';
 import { LANGUAGE_MODEL_FIXES, languageModelConfig, languageModelEnv, languageModelProblems, type LanguageModelConfig } from './config/language-model.js';
@@ -88,6 +89,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   configFile: string | undefined;
   communities: CommunityConfig[];
+  /** Platform ids linked to one person (`people:` in the communities file). */
+  people: Person[];
   /** Every secret value in the configuration, for the log scrubber. */
   secrets: string[];
 }
@@ -215,6 +218,16 @@ const communityFileSchema = z
           .strict(),
       )
       .min(1, 'define at least one community'),
+    people: z
+      .array(
+        z
+          .object({
+            name: z.string().trim().min(1).max(100),
+            ids: z.array(principalSchema).min(1, 'list the platform ids of this person, e.g. [telegram:123456789, slack:U024BE7LH]'),
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict();
 
@@ -260,10 +273,26 @@ function loadCommunityFile(file: string, problems: string[]): z.infer<typeof com
       }
     }
   }
+  const owners = new Map<string, string>();
+  for (const person of parsed.data.people) {
+    for (const id of person.ids) {
+      const key = `${id.platform}:${id.userId}`;
+      const other = owners.get(key);
+      if (other !== undefined && other !== person.name) problems.push(`${file}: ${key} is linked to both "${other}" and "${person.name}"`);
+      owners.set(key, person.name);
+    }
+  }
+  if (new Set(parsed.data.people.map((p) => p.name)).size < parsed.data.people.length) problems.push(`${file}: a person is named twice in people`);
   if (parsed.data.communities.filter((c) => c.default).length > 1) {
     problems.push(`${file}: more than one community has default: true`);
   }
   return parsed.data;
+}
+
+/** A grant to one id of a person is a grant to all of their ids: a manager is one person on every platform. */
+function withLinkedIds(list: PrincipalRef[], people: Person[]): PrincipalRef[] {
+  const keys = new Set(list.map((p) => `${p.platform}:${p.userId}`));
+  return [...list, ...people.filter((person) => person.ids.some((id) => keys.has(`${id.platform}:${id.userId}`))).flatMap((person) => person.ids)];
 }
 
 function uniquePrincipals(list: PrincipalRef[]): PrincipalRef[] {
@@ -347,8 +376,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       },
     ];
   }
+  const people: Person[] = fileData?.people ?? [];
   for (const c of communities) {
     if (!c.desk.sandbox) c.desk.sandbox = c.isDefault ? 'desk' : `desk-${c.id}`;
+    c.managers = uniquePrincipals(withLinkedIds(c.managers, people));
+    c.admins = uniquePrincipals(withLinkedIds(c.admins, people));
   }
   const telegram = telegramConfig(e);
   if (telegram) addTelegramDesks(communities, telegram);
@@ -405,6 +437,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     shutdownTimeoutMs: e.JAMII_SHUTDOWN_TIMEOUT_MS,
     configFile,
     communities,
+    people,
     secrets: [...new Set(secrets.filter((s) => s.length >= 4))],
   };
 }
