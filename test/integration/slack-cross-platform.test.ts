@@ -4,7 +4,7 @@
  * same draft's Telegram card afterwards is refused as already decided.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { blockAction, FAKE_SLACK, MANAGER as SLACK_MANAGER, sendSigned, slackEnv, startFakeSlack, type FakeSlack } from '../support/fake-slack-server.js';
+import { blockAction, cardFor as slackCardFor, draftIdOf, FAKE_SLACK, MANAGER as SLACK_MANAGER, sendSigned, slackEnv, startFakeSlack, type FakeSlack } from '../support/fake-slack-server.js';
 import { buttonPress, buttonsOf, cardFor, groupMessage, MANAGER as TELEGRAM_MANAGER, MEMBER, startFakeTelegram, SUPERGROUP, telegramEnv, type FakeTelegram } from '../support/fake-telegram-server.js';
 import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
 
@@ -30,10 +30,10 @@ describe('cross-platform desk', () => {
     const update = groupMessage(MEMBER, question, { threadId: 42 });
     telegram.push(update);
 
-    const slackCard = await waitFor(async () => slack.posts(FAKE_SLACK.deskChannelId).find((p) => JSON.stringify(p.args.blocks ?? []).includes(question)), 15_000, 'card in the Slack desk');
+    const slackCard = await waitFor(async () => slackCardFor(slack, question), 15_000, 'card in the Slack desk');
     // The card says where the question was asked.
     expect(slackCard.args.blocks[0].text.text).toContain(`telegram · ${SUPERGROUP.title}`);
-    const draftId = Number(/#(\d+)/.exec(slackCard.args.blocks[0].text.text)![1]);
+    const draftId = draftIdOf(slackCard);
     const telegramCard = await waitFor(async () => cardFor(telegram, TELEGRAM_MANAGER.id, question), 15_000, 'card in the Telegram desk');
 
     await sendSigned(app.url, blockAction(SLACK_MANAGER, `approve:${draftId}`, { messageTs: slackCard.ts! }));

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   blockAction,
+  cardFor as cardIn,
   FAKE_SLACK,
   MANAGER,
   MEMBER,
@@ -31,7 +32,7 @@ useSlackJamii((f, a) => {
 
 const settle = (ms = 600) => new Promise((r) => setTimeout(r, ms));
 const buttonsOf = (post: SlackCall): string[] => (post.args.blocks ?? []).flatMap((b: any) => (b.type === 'actions' ? b.elements.map((e: any) => e.action_id) : []));
-const cardFor = (quote: string) => fake.posts(FAKE_SLACK.deskChannelId).find((p) => JSON.stringify(p.args.blocks ?? []).includes(quote));
+const cardFor = (quote: string) => cardIn(fake, quote);
 const repliesIn = (channel: string) => fake.posts(channel).filter((p) => !p.args.blocks);
 
 /** A member asks in the channel; resolves with the member's message ts, the card and the draft id. */

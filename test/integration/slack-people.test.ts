@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { blockAction, FAKE_SLACK, MANAGER, MEMBER, messageEvent, sendSigned, slackEnv, slashCommand, startFakeSlack, type FakeSlack } from '../support/fake-slack-server.js';
+import { blockAction, cardFor, draftIdOf, FAKE_SLACK, MANAGER, MEMBER, messageEvent, sendSigned, slackEnv, slashCommand, startFakeSlack, type FakeSlack } from '../support/fake-slack-server.js';
 import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
 
 let fake: FakeSlack;
@@ -41,8 +41,7 @@ afterEach(async () => {
 
 async function draftFor(text: string): Promise<number> {
   await sendSigned(app.url, messageEvent(MEMBER, text));
-  const card = await waitFor(async () => fake.posts(FAKE_SLACK.deskChannelId).find((p) => JSON.stringify(p.args.blocks ?? []).includes(text)), 15_000, 'card');
-  return Number(/#(\d+)/.exec(card.args.blocks[0].text.text)![1]);
+  return draftIdOf(await waitFor(async () => cardFor(fake, text), 15_000, 'card'));
 }
 
 describe('one manager across platforms', () => {

@@ -349,3 +349,13 @@ export async function sendSigned(
   });
   return { status: res.status, text: await res.text(), headers: res.headers };
 }
+
+/** The card the bot posted in `channel` (the desk by default) whose blocks contain `quote`. */
+export function cardFor(fake: FakeSlack, quote: string, channel: string = FAKE_SLACK.deskChannelId): SlackCall | undefined {
+  return fake.posts(channel).find((p) => JSON.stringify(p.args.blocks ?? []).includes(quote));
+}
+
+/** The draft a card is for (its header reads `#12 …`). */
+export function draftIdOf(card: SlackCall): number {
+  return Number(/#(\d+)/.exec(card.args.blocks[0].text.text)![1]);
+}

@@ -140,15 +140,8 @@ export function createSlackEventHandler(deps: SlackEventHandlerDeps) {
     await i.ack();
     const id = parseDraftId(e.callbackId.slice(EDIT_MODAL_PREFIX.length + 1));
     if (id === null) return;
-    let channel: ChatRef | null = null;
-    try {
-      const meta = JSON.parse(e.metadata || '{}') as { channel?: unknown };
-      if (typeof meta.channel === 'string' && /^[CDG][A-Z0-9]+$/.test(meta.channel)) channel = { platform: 'slack', chatId: meta.channel };
-    } catch {
-      // A modal without our metadata answers in a direct message.
-    }
     const reply = await safely(() => commands.dispatch(e.invoker, 'edit', `${id} ${e.text}`), log);
-    await tellPrivately(e.invoker, channel, reply.text, log);
+    await tellPrivately(e.invoker, e.channel, reply.text, log);
   }
 
   /** Handles one parsed event; throws only when something could not be stored. */
@@ -191,7 +184,7 @@ export function createSlackEventHandler(deps: SlackEventHandlerDeps) {
         if (event.kind === 'command') return onCommand(event, interaction, log);
         // Acknowledged first: the answer does not ride on the acknowledgement.
         await interaction.ack();
-        await deps.roleGrants.observe(event.invoker, event.kind === 'button' ? event.channel : null);
+        await deps.roleGrants.observe(event.invoker, event.channel);
         if (event.kind === 'button') return onButton(event, interaction, log);
         return onModal(event, interaction, log);
       }

@@ -7,7 +7,7 @@
 import { JamiiError } from '../../core/errors.js';
 import type { MemberEvent } from '../../core/ports.js';
 import type { ChatRef, InboundMessage, Invoker } from '../../core/types.js';
-import { channelId, chatRefOf, messageTs, userId } from './ids.js';
+import { channelId, chatRefOf, isChannelId, messageTs, userId } from './ids.js';
 import { EDIT_MODAL_INPUT_ID, EDIT_MODAL_PREFIX } from './render.js';
 
 /** The slash command every manager command hangs under: `/jamii pending`. */
@@ -20,7 +20,7 @@ export type SlackEvent =
   | { kind: 'member'; event: MemberEvent }
   | { kind: 'command'; invoker: Invoker; name: string; args: string; channel: ChatRef | null; triggerId: string | null; responseUrl: string | null }
   | { kind: 'button'; invoker: Invoker; actionId: string; channel: ChatRef | null; messageTs: string | null; triggerId: string | null }
-  | { kind: 'modal'; invoker: Invoker; callbackId: string; text: string; metadata: string }
+  | { kind: 'modal'; invoker: Invoker; callbackId: string; text: string; channel: ChatRef | null }
   | { kind: 'ignored'; reason: string };
 
 /** Message subtypes written by a person (everything else is a system message or a bot's). */
@@ -160,12 +160,22 @@ function parseBlockActions(body: Record<string, unknown>): SlackEvent {
   };
 }
 
+/** The channel the modal was opened from, which Jamii put in its private_metadata; null when absent or not ours. */
+function modalChannel(metadata: string | undefined): ChatRef | null {
+  try {
+    const channel = (JSON.parse(metadata || '{}') as { channel?: unknown }).channel;
+    return typeof channel === 'string' && isChannelId(channel) ? chatRefOf(channel) : null;
+  } catch {
+    return null;
+  }
+}
+
 function parseViewSubmission(body: Record<string, unknown>): SlackEvent {
   const view = record(body.view, 'view') as { callback_id?: string; private_metadata?: string; state?: { values?: Record<string, Record<string, { value?: string | null }>> } };
   if (typeof view.callback_id !== 'string' || !view.callback_id.startsWith(`${EDIT_MODAL_PREFIX}:`)) return { kind: 'ignored', reason: 'unknown view' };
   const text = view.state?.values?.[EDIT_MODAL_INPUT_ID]?.[EDIT_MODAL_INPUT_ID]?.value;
   if (typeof text !== 'string') bad('edit modal without its text');
-  return { kind: 'modal', invoker: invokerOf(body.user), callbackId: view.callback_id, text, metadata: view.private_metadata ?? '' };
+  return { kind: 'modal', invoker: invokerOf(body.user), callbackId: view.callback_id, text, channel: modalChannel(view.private_metadata) };
 }
 
 /** Turns one request body (event callback, slash command, interaction payload) into a Jamii event. */
