@@ -67,7 +67,21 @@ describe('chats.setActive and chats.migrate', () => {
     await store1('-5', '2', 'old group again');
     await store1('-1005', '2', 'new supergroup');
     await store.memberEvents.record([{ chat: chat('-5'), member: { id: '7', displayName: 'Baraka', isBot: false }, kind: 'joined', at: new Date('2026-05-01T09:00:00Z') }]);
+    // A news post waiting for approval in the old group, and a reply draft to each old message.
+    const oldChat = (await rows(`select id from chats where platform_chat_id = '-5'`))[0]!.id as number;
+    const post = { communityId: 'default', targetChatId: Number(oldChat), kind: 'news' as const, text: 'News', poll: null, reason: 'r', language: 'en', promptName: 'p', promptVersion: '1', provider: 'offline', model: null, sources: [], flags: [], details: {}, dedupeKey: 'news:x' };
+    await store.drafts.insertPost(post);
+    const [m1, m2] = (await rows(`select id from messages where chat_id = ${oldChat} order by id`)).map((r) => Number(r.id));
+    const reply = { communityId: 'default', kind: 'question' as const, text: 'Reply', reason: 'r', language: 'en', promptName: 'p', promptVersion: '1', provider: 'offline' };
+    await store.drafts.insertMany([{ ...reply, messageId: m1! }, { ...reply, messageId: m2! }]);
     await store.chats.migrate(chat('-5'), chat('-1005'));
+    // Drafts follow: the post and the reply to the moved message go to the supergroup; the reply
+    // to the message that stayed with the retired chat stays with it.
+    expect(await rows(`select d.kind, d.message_id is null as post, c.platform_chat_id as chat from drafts d join chats c on c.id = d.target_chat_id order by d.id`)).toEqual([
+      { kind: 'news', post: true, chat: '-1005' },
+      { kind: 'question', post: false, chat: '-1005' },
+      { kind: 'question', post: false, chat: '-5' },
+    ]);
     const moved = await rows(`select c.platform_chat_id as chat, m.platform_message_id as id, m.text from messages m join chats c on c.id = m.chat_id order by m.id`);
     // Message 2 exists in both: the supergroup's copy stays, the old one stays with the retired chat.
     expect(moved).toEqual([

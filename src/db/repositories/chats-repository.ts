@@ -107,7 +107,11 @@ export function createChatsRepository(s: DbSession, cache: ChatCache = new Map()
         await s.orm.execute(
           sql`update ${memberEvents} set chat_id = ${target.id} where chat_id = ${old.id} and not exists (select 1 from ${memberEvents} e2 where e2.chat_id = ${target.id} and e2.platform_user_id = ${memberEvents.platformUserId} and e2.kind = ${memberEvents.kind} and e2.occurred_at = ${memberEvents.occurredAt})`,
         );
-        await s.orm.update(drafts).set({ targetChatId: target.id }).where(eq(drafts.targetChatId, old.id));
+        // Drafts follow: a reply goes where its message now is, a post to the new chat.
+        await s.orm
+          .update(drafts)
+          .set({ targetChatId: sql`coalesce((select ${messages.chatId} from ${messages} where ${messages.id} = ${drafts.messageId}), ${target.id})` })
+          .where(eq(drafts.targetChatId, old.id));
         await s.orm.update(chats).set({ active: false, updatedAt: sql`now()` }).where(eq(chats.id, old.id));
       }
       s.afterCommit(() => {
