@@ -140,6 +140,7 @@ export function createSlackConnector(deps: {
       return null;
     }
   };
+  /** Bolt's ack (of whatever payload type) and respond, as the handler uses them: the ack once only. */
   const interactionOf = (ack: (answer?: never) => Promise<void>, respond: ((answer: object) => Promise<unknown>) | undefined): SlackInteraction => {
     let acked = false;
     return {
@@ -164,7 +165,10 @@ export function createSlackConnector(deps: {
       clientOptions,
       convoStore: false,
       ignoreSelf: true,
-      ...(auth ? { botId: auth.botId, botUserId: auth.botUserId, tokenVerificationEnabled: false } : {}),
+      // Checked once in start(); when that failed, Bolt asks auth.test again with each event rather
+      // than holding a rejected check from construction.
+      tokenVerificationEnabled: false,
+      ...(auth ? { botId: auth.botId, botUserId: auth.botUserId } : {}),
     });
     // Redeliveries: Bolt has acknowledged the event already; it is dropped here, before any listener.
     bolt.use(async ({ body, context, next }) => {
@@ -186,19 +190,19 @@ export function createSlackConnector(deps: {
     bolt.command(JAMII_SLASH_COMMAND, async ({ body, ack, respond }) => {
       const eventLog = log.child({ command: body.command, user: body.user_id });
       const event = parsed(body, eventLog);
-      if (event) run(event, interactionOf(ack as never, respond), eventLog);
+      if (event) run(event, interactionOf(ack, respond), eventLog);
       else await ack();
     });
     bolt.action(/^[a-z]+:\d+$/, async ({ body, ack }) => {
       const eventLog = log.child({ interaction: body.type });
       const event = parsed(body, eventLog);
-      if (event) run(event, interactionOf(ack as never, undefined), eventLog);
+      if (event) run(event, interactionOf(ack, undefined), eventLog);
       else await ack();
     });
     bolt.view({ callback_id: new RegExp(`^${EDIT_MODAL_PREFIX}:\\d+$`), type: 'view_submission' }, async ({ body, ack }) => {
       const eventLog = log.child({ interaction: body.type });
       const event = parsed(body, eventLog);
-      if (event) run(event, interactionOf(ack as never, undefined), eventLog);
+      if (event) run(event, interactionOf(ack, undefined), eventLog);
       else await ack();
     });
     bolt.error(async (error) => {
