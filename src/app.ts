@@ -9,6 +9,7 @@ import { createWeeklyReports, templateNarrator, type WeeklyReports } from './cor
 import { createApprovalService, type ApprovalService } from './core/approval-service.js';
 import { createCommandDispatcher, type CommandDispatcher } from './core/commands/command-registry.js';
 import { createCommunityDirectory } from './core/communities.js';
+import { createPeopleDirectory } from './core/people.js';
 import { createDeliveryService } from './core/delivery-service.js';
 import { createDraftingService } from './core/drafting-service.js';
 import { createIngestService, type IngestService } from './core/ingest-service.js';
@@ -21,6 +22,7 @@ import type { Platform } from './core/types.js';
 import { createSandboxConnector, type SandboxConnector } from './connectors/sandbox/sandbox-connector.js';
 import { createTelegramConnector, type TelegramConnector } from './connectors/telegram/telegram-connector.js';
 import { createDiscordConnector, type DiscordConnector } from './connectors/discord/discord-connector.js';
+import { createSlackConnector, type SlackConnector } from './connectors/slack/slack-connector.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createAnalyticsRepository } from './db/repositories/analytics-repository.js';
 import { createEngagementRepository } from './db/repositories/engagement-repository.js';
@@ -62,6 +64,7 @@ export interface Jamii {
   sandbox: SandboxConnector | null;
   telegram: TelegramConnector | null;
   discord: DiscordConnector | null;
+  slack: SlackConnector | null;
   http: HttpServer;
   /** Where the HTTP server listens, once started. */
   url: string;
@@ -115,7 +118,8 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const queue = await createJobQueue({ db, log: log.child({ part: 'jobs' }), supervise: config.jobs.kinds.has('maintenance') });
     // Stopping the queue waits for running handlers: it runs after HTTP closes, before the database does.
     cleanups.push(() => queue.stop(config.shutdownTimeoutMs));
-    const store = createStore({ db, communityOf: (p, id) => communities.communityOf(p, id), enqueuerFor: (s) => queue.enqueuerFor(s), embeddingModel });
+    const people = createPeopleDirectory(config.people);
+    const store = createStore({ db, communityOf: (p, id) => communities.communityOf(p, id), enqueuerFor: (s) => queue.enqueuerFor(s), embeddingModel, people });
     await store.communities.upsert(config.communities.map((c) => ({ id: c.id, name: c.name, language: c.language })));
     await store.roles.syncConfigured(
       config.communities.flatMap((c) => [
@@ -171,7 +175,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const delivery = createDeliveryService({ store, senders, communities, metrics, clock, log: log.child({ part: 'delivery' }) });
     const dryRun = { store, communities, providers: createDryRunProviders(config, { library: promptLibrary, log: log.child({ part: 'llm' }) }), clock, log: log.child({ part: 'prompts' }) };
     const replays = createPromptReplayService({ ...dryRun, catalog: promptLibrary, deskPlatforms: () => senders.keys() });
-    const analytics = createAnalyticsRepository(db);
+    const analytics = createAnalyticsRepository(db, people);
     const timeZoneOf = (id: string) => config.communities.find((c) => c.id === id)?.reports.timeZone ?? 'UTC';
     const chartDeps = { repository: analytics, communities, timeZoneOf };
     // The chart link needs the address HTTP listens on (known in step 6) and a route serving it (the sandbox's).
@@ -236,6 +240,13 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       discord = createDiscordConnector({ settings, store, ingest, commands, communities, log: log.child({ connector: 'discord' }) });
       senders.set('discord', discord.sender);
     }
+    let slack: SlackConnector | null = null;
+    if (config.slack) {
+      const { botToken, signingSecret, appToken, apiUrl, managerGroupId, adminGroupId } = config.slack;
+      const settings = { botToken, signingSecret, appToken, apiUrl, groups: { managerGroupId, adminGroupId } };
+      slack = createSlackConnector({ settings, store, ingest, commands, communities, log: log.child({ connector: 'slack' }) });
+      senders.set('slack', slack.sender);
+    }
     for (const s of options.senders ?? []) senders.set(s.platform, s);
 
     // 6. HTTP, then workers, then redelivery of anything the last run left behind.
@@ -251,7 +262,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       feedsFailing: () => store.feeds.countFailing(),
     });
     const http = createHttpServer({
-      routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? []), ...(sandbox ? createReportChartRoutes(chartDeps) : []), ...(telegram?.routes ?? [])],
+      routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? []), ...(sandbox ? createReportChartRoutes(chartDeps) : []), ...(telegram?.routes ?? []), ...(slack?.routes ?? [])],
       log: log.child({ part: 'http' }),
     });
     const address = await http.listen(config.http.host, config.http.port);
@@ -290,13 +301,19 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       cleanups.push(() => connector.stop());
       await connector.start();
     }
+    if (slack) {
+      const connector = slack;
+      // Like Discord: the transport closes (after storing the events in hand) before HTTP, jobs and the database.
+      cleanups.push(() => connector.stop());
+      await connector.start();
+    }
 
     const url = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
     log.info({ url, database: db.kind, sandbox: Boolean(sandbox), jobs: [...config.jobs.kinds], ms: Date.now() - started }, 'jamii.ready');
 
     let stopped: Promise<void> | null = null;
     return {
-      config, db, store, queue, metrics, ingest, commands, approvals, posts, news, sparks, reports, sandbox, telegram, discord, http, url,
+      config, db, store, queue, metrics, ingest, commands, approvals, posts, news, sparks, reports, sandbox, telegram, discord, slack, http, url,
       stop() {
         stopped ??= runCleanups().then(() => log.info({}, 'jamii.stopped'));
         return stopped;

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { isValidTimeZone } from './core/analytics/period.js';
 import { REPORT_WEEKDAY_NAMES, type WeeklyReportSchedule } from './core/analytics/weekly-report.js';
 import type { Community } from './core/communities.js';
+import type { Person } from './core/people.js';
 import { PLATFORMS, type Platform } from './core/types.js';
 import { addDiscordDesks, discordConfig, discordEnv, discordProblems, type DiscordConfig } from './config/discord.js';
 import { LANGUAGE_MODEL_FIXES, languageModelConfig, languageModelEnv, languageModelProblems, type LanguageModelConfig } from './config/language-model.js';
@@ -16,10 +17,12 @@ import { communityNews, feedsConfig, feedsEnv, feedsSchema, FEEDS_FIXES, newsSch
 import type { CommunityNewsSettings } from './core/news/news-types.js';
 import { sparkSettings, sparkSettingsSchema } from './config/sparks.js';
 import type { SparkSettings } from './core/sparks/spark-types.js';
+import { addSlackDesks, slackConfig, slackEnv, slackProblems, type SlackConfig } from './config/slack.js';
 import { addTelegramDesks, telegramConfig, telegramEnv, telegramProblems, type TelegramConfig } from './config/telegram.js';
 
 export type { DiscordConfig } from './config/discord.js';
 export type { LanguageModelConfig, OpenAIEndpointConfig } from './config/language-model.js';
+export type { SlackConfig } from './config/slack.js';
 export type { TelegramConfig } from './config/telegram.js';
 export type { FeedsConfig } from './config/news.js';
 
@@ -81,6 +84,8 @@ export interface Config {
   telegram: TelegramConfig | null;
   /** Null when DISCORD_TOKEN is unset (the connector is off). */
   discord: DiscordConfig | null;
+  /** Null when SLACK_BOT_TOKEN is unset (the connector is off). */
+  slack: SlackConfig | null;
   jobs: { kinds: ReadonlySet<JobKind>; draftConcurrency: number; sendConcurrency: number };
   drafts: {
     expireAfterHours: number;
@@ -94,6 +99,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   configFile: string | undefined;
   communities: CommunityConfig[];
+  /** Platform ids linked to one person (`people:` in the communities file). */
+  people: Person[];
   /** Every secret value in the configuration, for the log scrubber. */
   secrets: string[];
 }
@@ -155,6 +162,7 @@ const envSchema = z.object({
   ...telegramEnv,
   ...discordEnv,
   ...feedsEnv,
+  ...slackEnv,
   JAMII_JOBS: jobKindsSchema.default(new Set(JOB_KINDS)),
   JAMII_DRAFT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JAMII_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -225,6 +233,16 @@ const communityFileSchema = z
           .strict(),
       )
       .min(1, 'define at least one community'),
+    people: z
+      .array(
+        z
+          .object({
+            name: z.string().trim().min(1).max(100),
+            ids: z.array(principalSchema).min(1, 'list the platform ids of this person, e.g. [telegram:123456789, slack:U024BE7LH]'),
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict();
 
@@ -271,10 +289,26 @@ function loadCommunityFile(file: string, problems: string[]): z.infer<typeof com
       }
     }
   }
+  const owners = new Map<string, string>();
+  for (const person of parsed.data.people) {
+    for (const id of person.ids) {
+      const key = `${id.platform}:${id.userId}`;
+      const other = owners.get(key);
+      if (other !== undefined && other !== person.name) problems.push(`${file}: ${key} is linked to both "${other}" and "${person.name}"`);
+      owners.set(key, person.name);
+    }
+  }
+  if (new Set(parsed.data.people.map((p) => p.name)).size < parsed.data.people.length) problems.push(`${file}: a person is named twice in people`);
   if (parsed.data.communities.filter((c) => c.default).length > 1) {
     problems.push(`${file}: more than one community has default: true`);
   }
   return parsed.data;
+}
+
+/** A grant to one id of a person is a grant to all of their ids: a manager is one person on every platform. */
+function withLinkedIds(list: PrincipalRef[], people: Person[]): PrincipalRef[] {
+  const keys = new Set(list.map((p) => `${p.platform}:${p.userId}`));
+  return [...list, ...people.filter((person) => person.ids.some((id) => keys.has(`${id.platform}:${id.userId}`))).flatMap((person) => person.ids)];
 }
 
 function uniquePrincipals(list: PrincipalRef[]): PrincipalRef[] {
@@ -318,6 +352,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   problems.push(...languageModelProblems(cleaned));
   problems.push(...telegramProblems(cleaned));
   problems.push(...discordProblems(cleaned));
+  problems.push(...slackProblems(cleaned));
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
@@ -360,13 +395,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       },
     ];
   }
+  const people: Person[] = fileData?.people ?? [];
   for (const c of communities) {
     if (!c.desk.sandbox) c.desk.sandbox = c.isDefault ? 'desk' : `desk-${c.id}`;
+    c.managers = uniquePrincipals(withLinkedIds(c.managers, people));
+    c.admins = uniquePrincipals(withLinkedIds(c.admins, people));
   }
   const telegram = telegramConfig(e);
   if (telegram) addTelegramDesks(communities, telegram);
   const discord = discordConfig(e);
   if (discord) addDiscordDesks(communities, discord);
+  const slack = slackConfig(e);
+  if (slack) addSlackDesks(communities, slack);
 
   const secrets: string[] = [];
   if (e.DATABASE_URL) {
@@ -400,6 +440,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     llm: languageModelConfig(e),
     telegram,
     discord,
+    slack,
     jobs: {
       kinds: e.JAMII_JOBS,
       draftConcurrency: e.JAMII_DRAFT_CONCURRENCY,
@@ -416,6 +457,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     shutdownTimeoutMs: e.JAMII_SHUTDOWN_TIMEOUT_MS,
     configFile,
     communities,
+    people,
     secrets: [...new Set(secrets.filter((s) => s.length >= 4))],
   };
 }

@@ -1,4 +1,5 @@
 import type { JobEnqueuer, Repositories, Store } from '../core/ports.js';
+import type { PeopleDirectory } from '../core/people.js';
 import type { Platform } from '../core/types.js';
 import type { Database, DbSession } from './database.js';
 import { createAuditRepository } from './repositories/audit-repository.js';
@@ -25,6 +26,8 @@ export interface StoreDeps {
   enqueuerFor: (session: DbSession) => JobEnqueuer;
   /** The embeddings model whose vectors retrieval uses (null: full-text alone). */
   embeddingModel?: string | null | undefined;
+  /** Platform ids linked to one person: the audit log names the person. */
+  people?: PeopleDirectory | undefined;
 }
 
 interface Caches {
@@ -43,7 +46,7 @@ function repositories(session: DbSession, deps: StoreDeps, caches: Caches): Repo
     messages,
     drafts: createDraftsRepository(session, messages),
     outbox: createOutboxRepository(session),
-    audit: createAuditRepository(session),
+    audit: createAuditRepository(session, deps.people),
     roles: createRolesRepository(session),
     conversation: createConversationRepository(session),
     knowledge: createKnowledgeRepository(session, { vectors: deps.db.vectors, embeddingModel: deps.embeddingModel ?? null }),

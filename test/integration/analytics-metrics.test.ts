@@ -79,6 +79,7 @@ describe.each(DATABASES)('analytics metrics on %s', (database) => {
       expired: 1,
       pending: 1,
       approvalLatency: { count: 3, medianSeconds: 600, p90Seconds: 1560 },
+      byManager: [{ name: 'manager', decisions: 4 }],
     });
     expect(s.topicSource).toBe('labels');
     expect(s.topics).toEqual([

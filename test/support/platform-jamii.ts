@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach } from 'vitest';
 import { discordEnv, startFakeDiscord, type FakeDiscord } from './fake-discord-server.js';
+import { slackEnv, startFakeSlack, type FakeSlack } from './fake-slack-server.js';
 import { startFakeTelegram, telegramEnv, type FakeTelegram } from './fake-telegram-server.js';
 import { startTestJamii, type TestJamii } from './harness.js';
 
@@ -35,4 +36,9 @@ export function useTelegramJamii(onReady: (fake: FakeTelegram, app: TestJamii) =
 /** A Jamii connected to a fake Discord (REST and gateway), once the gateway session is ready. */
 export function useDiscordJamii(onReady: (fake: FakeDiscord, app: TestJamii) => void, extraEnv: Record<string, string> = {}): void {
   usePlatformJamii(() => startFakeDiscord(), (fake) => discordEnv(fake, extraEnv), onReady, (app) => app.jamii.discord!.ready());
+}
+
+/** A Jamii talking to a fake Slack Web API, with Slack's requests sent to its /slack/events (HTTP mode). */
+export function useSlackJamii(onReady: (fake: FakeSlack, app: TestJamii) => void, extraEnv: Record<string, string> = {}): void {
+  usePlatformJamii(() => startFakeSlack(), (fake) => slackEnv(fake, extraEnv), onReady);
 }

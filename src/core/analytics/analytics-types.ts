@@ -85,6 +85,8 @@ export interface DraftDecisionRow {
   edited: boolean;
   createdAt: Date;
   decidedAt: Date | null;
+  /** Who decided: one key per person (ids linked in `people:` share one), and the name to show. */
+  decider?: { key: string; name: string } | null | undefined;
 }
 
 export interface TopicCount {

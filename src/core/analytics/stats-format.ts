@@ -47,6 +47,7 @@ export function formatStats(s: StatsSnapshot, scope: AnalyticsScope, previous?: 
     `Questions: ${q.asked} asked, ${q.answered} answered (${q.answeredByBot} by Jamii, ${q.answeredByMember} by members), ${q.unanswered} unanswered · first response ${times(q.firstResponse)}`,
     `Complaints: ${c.total}${vs(c.total, previous?.complaints.total)}, ${c.acknowledged} acknowledged, ${c.open} open · first response ${times(c.acknowledgeTime)} · ${c.left} left`,
     `Drafts: ${d.approved} approved, ${d.edited} edited, ${d.rejected} rejected, ${d.expired} expired, ${d.pending} pending · approval ${times(d.approvalLatency)}`,
+    ...(d.byManager.length > 0 ? [`Decided by: ${d.byManager.map((m) => `${m.name} ${m.decisions}`).join(', ')}`] : []),
     `Top topics${s.topicSource === 'words' ? ' (frequent words)' : ''}: ${s.topics.length === 0 ? '—' : s.topics.map((t) => `${t.topic} (${t.count})`).join(', ')}`,
   ].join('\n');
 }
@@ -121,6 +122,7 @@ export function statsCsv(s: StatsSnapshot): string {
     ['drafts_pending', '', s.drafts.pending],
     ['approval_latency_median_seconds', '', s.drafts.approvalLatency.medianSeconds],
     ['approval_latency_p90_seconds', '', s.drafts.approvalLatency.p90Seconds],
+    ...s.drafts.byManager.map((m): [string, string, number] => ['decisions_by_manager', m.name, m.decisions]),
     ...s.topics.map((t): [string, string, number] => ['topic', t.topic, t.count]),
   ];
   return ['metric,key,value', ...rows.map((r) => r.map(csvCell).join(','))].join('\n');

@@ -31,6 +31,8 @@ export interface DraftStats {
   pending: number;
   /** Draft created → approved or edited. */
   approvalLatency: Spread;
+  /** Decisions (approve, edit, reject) per manager, a person on several platforms counted once; most first. */
+  byManager: Array<{ name: string; decisions: number }>;
 }
 
 export interface StatsSnapshot {
@@ -48,6 +50,20 @@ export interface StatsSnapshot {
   topicSource: 'labels' | 'words';
 }
 
+/** The system's own approvals (auto-posted news) are no manager's. */
+const SYSTEM_DECIDER = /^jamii:/;
+
+function decisionsByManager(rows: readonly DraftDecisionRow[]): DraftStats['byManager'] {
+  const counts = new Map<string, { name: string; decisions: number }>();
+  for (const r of rows) {
+    if (!r.decider || r.decidedAt === null || r.status === 'expired' || SYSTEM_DECIDER.test(r.decider.key)) continue;
+    const entry = counts.get(r.decider.key) ?? { name: r.decider.name, decisions: 0 };
+    entry.decisions += 1;
+    counts.set(r.decider.key, entry);
+  }
+  return [...counts.values()].sort((a, b) => b.decisions - a.decisions || a.name.localeCompare(b.name));
+}
+
 export function draftStats(rows: readonly DraftDecisionRow[]): DraftStats {
   const decidedOk = rows.filter((r) => r.decidedAt !== null && ['approved', 'edited', 'sent'].includes(r.status));
   return {
@@ -58,6 +74,7 @@ export function draftStats(rows: readonly DraftDecisionRow[]): DraftStats {
     expired: rows.filter((r) => r.status === 'expired').length,
     pending: rows.filter((r) => r.status === 'pending').length,
     approvalLatency: spread(decidedOk.map((r) => secondsBetween(r.createdAt, r.decidedAt!))),
+    byManager: decisionsByManager(rows),
   };
 }
 

@@ -6,8 +6,10 @@ import type {
   AnalyticsRepository,
   AnalyticsScope,
   AttentionRow,
+  DraftDecisionRow,
   Period,
 } from '../../core/analytics/analytics-types.js';
+import { NO_PEOPLE, type PeopleDirectory } from '../../core/people.js';
 import type { Platform } from '../../core/types.js';
 import type { DbSession } from '../database.js';
 
@@ -138,7 +140,7 @@ left join messages ans on ans.id = d.answered_by_message_id
 order by q.created_at, q.id`;
 
 const DRAFT_DECISIONS = `
-select d.status, (d.status = 'edited' or d.text <> d.original_text) as edited, d.created_at, d.decided_at
+select d.status, (d.status = 'edited' or d.text <> d.original_text) as edited, d.created_at, d.decided_at, d.decided_by, d.decided_by_name
 from drafts d
 join messages m on m.id = d.message_id
 join chats c on c.id = m.chat_id
@@ -173,7 +175,13 @@ function followUps(value: unknown): AttentionRow['followUps'] {
   return list.map((f) => ({ createdAt: new Date(f.createdAt), isNegative: Boolean(f.isNegative), severity: Number(f.severity), topic: f.topic ?? null }));
 }
 
-export function createAnalyticsRepository(s: DbSession): AnalyticsRepository {
+/** `people` links platform ids to one person: their decisions count once, under the person's name. */
+export function createAnalyticsRepository(s: DbSession, people: PeopleDirectory = NO_PEOPLE): AnalyticsRepository {
+  const deciderOf = (decidedBy: unknown, decidedByName: unknown): DraftDecisionRow['decider'] => {
+    if (typeof decidedBy !== 'string') return null;
+    const identity = people.identityOf(decidedBy);
+    return { key: identity.key, name: identity.name ?? (typeof decidedByName === 'string' ? decidedByName : decidedBy) };
+  };
   const params = (scope: AnalyticsScope, period: Period, ...extra: unknown[]) => [
     scope.communityIds,
     scope.platform ?? null,
@@ -237,7 +245,7 @@ export function createAnalyticsRepository(s: DbSession): AnalyticsRepository {
 
     async draftDecisions(scope, period) {
       const { rows } = await s.sql.executeSql(DRAFT_DECISIONS, params(scope, period));
-      return rows.map((r) => ({ status: String(r.status), edited: Boolean(r.edited), createdAt: date(r.created_at), decidedAt: maybeDate(r.decided_at) }));
+      return rows.map((r) => ({ status: String(r.status), edited: Boolean(r.edited), createdAt: date(r.created_at), decidedAt: maybeDate(r.decided_at), decider: deciderOf(r.decided_by, r.decided_by_name) }));
     },
 
     async topics(scope, period, limit) {

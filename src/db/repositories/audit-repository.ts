@@ -1,8 +1,14 @@
+import type { PeopleDirectory } from '../../core/people.js';
 import type { AuditEntry, AuditRepository } from '../../core/ports.js';
 import type { DbSession } from '../database.js';
 import { auditLog } from '../schema/index.js';
 
-export function createAuditRepository(s: DbSession): AuditRepository {
+/** Writes audit entries; an actor linked to a person (see `people:`) is named as that person in `details.person`. */
+export function createAuditRepository(s: DbSession, people?: PeopleDirectory): AuditRepository {
+  const personOf = (actor: string) => {
+    const person = people?.personOf(actor);
+    return person ? { person: person.name } : {};
+  };
   const writeMany = async (entries: AuditEntry[]) => {
     if (entries.length === 0) return;
     await s.orm.insert(auditLog).values(
@@ -11,7 +17,7 @@ export function createAuditRepository(s: DbSession): AuditRepository {
         actor: e.actor,
         action: e.action,
         subject: e.subject,
-        details: e.details ?? {},
+        details: { ...e.details, ...personOf(e.actor) },
       })),
     );
   };

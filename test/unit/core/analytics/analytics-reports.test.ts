@@ -91,7 +91,22 @@ describe('draft decisions', () => {
       { status: 'expired', edited: false, createdAt: created, decidedAt: null },
       { status: 'pending', edited: false, createdAt: created, decidedAt: null },
     ]);
-    expect(s).toEqual({ created: 6, approved: 2, edited: 1, rejected: 1, expired: 1, pending: 1, approvalLatency: { count: 3, medianSeconds: 600, p90Seconds: 1560 } });
+    expect(s).toEqual({ created: 6, approved: 2, edited: 1, rejected: 1, expired: 1, pending: 1, approvalLatency: { count: 3, medianSeconds: 600, p90Seconds: 1560 }, byManager: [] });
+  });
+
+  it('counts a person\'s decisions once whatever platform they decided from, and none for the system', () => {
+    const created = at('09:00');
+    const amina = { key: 'person:Amina', name: 'Amina' };
+    const s = draftStats([
+      { status: 'sent', edited: false, createdAt: created, decidedAt: at('09:10'), decider: amina },
+      { status: 'rejected', edited: false, createdAt: created, decidedAt: at('09:20'), decider: amina },
+      { status: 'sent', edited: true, createdAt: created, decidedAt: at('09:30'), decider: { key: 'discord:42', name: 'baraka' } },
+      { status: 'sent', edited: false, createdAt: created, decidedAt: at('09:40'), decider: { key: 'jamii:auto', name: 'Jamii (auto)' } },
+    ]);
+    expect(s.byManager).toEqual([
+      { name: 'Amina', decisions: 2 },
+      { name: 'baraka', decisions: 1 },
+    ]);
   });
 });
 

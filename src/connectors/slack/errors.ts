@@ -1,0 +1,78 @@
+/**
+ * Slack Web API failures → Jamii's error taxonomy. Slack answers 200 with `ok: false` and an
+ * error code when it refused a call (nothing was posted); a 429 means nothing was posted and
+ * says when to come back; a 5xx or a connection that broke after the request left may have
+ * posted; a connection refused before it left did not.
+ */
+import { webApi } from '@slack/bolt';
+import { DeliveryError } from '../../core/errors.js';
+
+/** Why a channel can no longer be posted to: the bot lost access, or the channel is gone. */
+export type ChannelGoneReason = 'forbidden' | 'unknown_channel';
+
+export interface SlackFailure {
+  error: DeliveryError;
+  /** Set when the chat should be marked inactive. */
+  channelGone: ChannelGoneReason | null;
+}
+
+const GONE_ERRORS = new Map<string, ChannelGoneReason>([
+  ['channel_not_found', 'unknown_channel'],
+  ['is_archived', 'unknown_channel'],
+  ['not_in_channel', 'forbidden'],
+  ['restricted_action', 'forbidden'],
+  ['restricted_action_read_only_channel', 'forbidden'],
+  ['ekm_access_denied', 'forbidden'],
+  ['account_inactive', 'forbidden'],
+  ['missing_scope', 'forbidden'],
+]);
+
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function causeCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    current = (current as { cause?: unknown; original?: unknown }).original ?? (current as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+/** The platform error code of a refused call (`channel_not_found`), or null. */
+export function platformErrorOf(error: unknown): string | null {
+  return error instanceof webApi.WebAPIPlatformError ? error.data.error : null;
+}
+
+/** Seconds Slack asked us to wait, when the call was rate limited. */
+export function retryAfterOf(error: unknown): number | null {
+  return error instanceof webApi.WebAPIRateLimitedError ? error.retryAfter : null;
+}
+
+/** A short, token-free description of a failed call (for outbox rows, audit and logs). */
+export function describeSlackError(error: unknown): string {
+  if (error instanceof webApi.WebAPIPlatformError) return `slack refused: ${error.data.error}`;
+  if (error instanceof webApi.WebAPIRateLimitedError) return `slack rate limited for ${error.retryAfter} s`;
+  if (error instanceof webApi.WebAPIHTTPError) return `slack http ${error.statusCode} ${error.statusMessage}`;
+  const codes = causeCodes(error).filter((c) => !c.startsWith('slack_'));
+  if (error instanceof webApi.WebAPIRequestError) return `slack network error${codes.length > 0 ? ` (${codes.join(', ')})` : `: ${error.original.message}`}`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Classifies a failed post or update. */
+export function classifySlackError(error: unknown): SlackFailure {
+  const why = describeSlackError(error);
+  const platform = platformErrorOf(error);
+  if (platform !== null) {
+    const gone = GONE_ERRORS.get(platform) ?? null;
+    if (gone) return { channelGone: gone, error: new DeliveryError('not_sent', false, why, { cause: error, details: { chatGone: true } }) };
+    return { channelGone: null, error: new DeliveryError('not_sent', platform === 'ratelimited', why, { cause: error }) };
+  }
+  if (error instanceof webApi.WebAPIRateLimitedError) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error }) };
+  if (error instanceof webApi.WebAPIHTTPError) {
+    return { channelGone: null, error: new DeliveryError(error.statusCode >= 500 ? 'unknown' : 'not_sent', false, why, { cause: error }) };
+  }
+  if (causeCodes(error).some((c) => NOT_CONNECTED_CODES.has(c))) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error }) };
+  return { channelGone: null, error: new DeliveryError('unknown', false, why, { cause: error }) };
+}

@@ -1,0 +1,137 @@
+/**
+ * The outbound half: posts outbox rows with chat.postMessage and edits cards with chat.update.
+ * A reply goes into the member's thread (the thread it was in, or a new thread on the member's
+ * message); its text is escaped mrkdwn with link names and unfurls off, so it can never ping a
+ * channel, a user group or anyone. Posts to one channel keep about a second apart; a 429's
+ * Retry-After is waited out (up to a bound) and the call made again — Slack posted nothing.
+ * Slack has no idempotency key for posts, so an interrupted send needs a human (idempotentSend
+ * false). A channel that refuses the bot is reported so it is marked inactive. A proactive post
+ * goes top level; Slack has no polls, so a poll is its question and numbered options as text; a
+ * picture is uploaded with the external upload flow (files.getUploadURLExternal, the upload,
+ * files.completeUploadExternal sharing it into the channel with the text as its comment).
+ */
+import { webApi } from '@slack/bolt';
+import { DeliveryError } from '../../core/errors.js';
+import type { Logger, PlatformSender } from '../../core/ports.js';
+import { postBody } from '../../core/desk-cards.js';
+import type { ChatRef, ImageAttachment, OutboundPost } from '../../core/types.js';
+import { classifySlackError, describeSlackError, platformErrorOf, retryAfterOf, type ChannelGoneReason } from './errors.js';
+import { destinationOf } from './ids.js';
+import { SLACK_RETRY_AFTER_MAX_SECONDS } from './limits.js';
+import type { ChannelLimiter } from './rate-limiter.js';
+import { renderCard, renderText, type SlackMessagePart } from './render.js';
+
+/** 429s one call sits out before the send goes back to the queue. */
+const RATE_LIMIT_RETRIES = 3;
+
+export interface SlackSenderDeps {
+  client: webApi.WebClient;
+  limiter: ChannelLimiter;
+  log: Logger;
+  /** The channel refused the bot or is gone: mark it inactive. */
+  onChannelGone(chat: ChatRef, reason: ChannelGoneReason, why: string): Promise<void>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
+  const { client, limiter, log } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+  /** Makes a call, waiting out Slack's Retry-After (a 429 means nothing happened). */
+  async function withRetryAfter<T>(what: string, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const wait = retryAfterOf(error);
+        if (wait === null || wait > SLACK_RETRY_AFTER_MAX_SECONDS || attempt >= RATE_LIMIT_RETRIES) throw error;
+        log.warn({ call: what, retryAfterSeconds: wait }, 'slack.rate_limited');
+        await sleep(wait * 1000);
+      }
+    }
+  }
+
+  const post = async (channel: string, part: SlackMessagePart, threadTs: string | undefined): Promise<string> => {
+    await limiter.acquire(channel);
+    const sent = await withRetryAfter('chat.postMessage', () =>
+      client.chat.postMessage({
+        channel,
+        text: part.text,
+        ...(part.blocks ? { blocks: part.blocks } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        mrkdwn: true,
+        link_names: false,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    if (!sent.ts) throw new DeliveryError('unknown', false, 'slack accepted the post without a ts');
+    return sent.ts;
+  };
+
+  /** Uploads the picture and shares it into the channel with `text`; returns the share's ts (or the file id). */
+  const upload = async (channel: string, image: ImageAttachment, text: string, threadTs: string | undefined): Promise<string> => {
+    await limiter.acquire(channel);
+    const result = await withRetryAfter('files.uploadV2', () =>
+      client.filesUploadV2({
+        channel_id: channel,
+        file: Buffer.from(image.dataBase64, 'base64'),
+        filename: image.filename,
+        alt_text: image.alt,
+        ...(text ? { initial_comment: text } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      } as Parameters<typeof client.filesUploadV2>[0]),
+    );
+    const file = (result.files as Array<{ files?: Array<{ id?: string; shares?: Record<string, Record<string, Array<{ ts?: string }>>> }> }>)[0]?.files?.[0];
+    if (!file?.id) throw new DeliveryError('unknown', false, 'slack accepted the upload without a file id');
+    // Slack names the message that shared the file when the share is done at once.
+    const share = Object.values(file.shares ?? {}).flatMap((byChannel) => byChannel[channel] ?? [])[0];
+    return share?.ts ?? file.id;
+  };
+
+  return {
+    platform: 'slack',
+    idempotentSend: false,
+
+    async send(outbound: OutboundPost) {
+      const { channel, threadTs } = destinationOf(outbound.target);
+      const parts = outbound.card ? [renderCard(outbound.card)] : renderText(postBody(outbound));
+      // A reply (or a command's answer) threads under the message it answers; a post stands on its own.
+      const thread = outbound.kind === 'post' ? undefined : (threadTs ?? outbound.replyToMessageId ?? undefined);
+      let first: string | null = null;
+      for (const [i, part] of parts.entries()) {
+        try {
+          const ts = i === 0 && outbound.image ? await upload(channel, outbound.image, part.text, thread) : await post(channel, part, thread);
+          first ??= ts;
+        } catch (error) {
+          const why = describeSlackError(error);
+          if (first !== null) throw new DeliveryError('unknown', false, `only part of a split reply was posted: ${why}`, { cause: error });
+          const failure = classifySlackError(error);
+          if (failure.channelGone) await deps.onChannelGone(outbound.target, failure.channelGone, why);
+          throw failure.error;
+        }
+      }
+      return { messageId: first! };
+    },
+
+    async updateCard(target, messageId, card) {
+      const { channel } = destinationOf(target);
+      const part = renderCard(card);
+      try {
+        await withRetryAfter('chat.update', () => client.chat.update({ channel, ts: messageId, text: part.text, blocks: part.blocks ?? [] }));
+      } catch (error) {
+        const why = describeSlackError(error);
+        if (platformErrorOf(error) === 'message_not_found' || platformErrorOf(error) === 'cant_update_message') {
+          log.warn({ chat: channel, messageId, why }, 'slack.card_not_updated');
+          return;
+        }
+        const failure = classifySlackError(error);
+        if (failure.channelGone) {
+          await deps.onChannelGone(target, failure.channelGone, why);
+          return;
+        }
+        throw failure.error;
+      }
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The Slack sender with the real WebClient against the loopback fake Web API: where each kind of
+ * post goes, what a reply can never do (ping a channel, unfurl), how polls and pictures are
+ * rendered, and how Slack's refusals and 429s are handled.
+ */
+import { webApi } from '@slack/bolt';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createChannelLimiter } from '../../src/connectors/slack/rate-limiter.js';
+import { createSlackSender } from '../../src/connectors/slack/slack-sender.js';
+import { DeliveryError } from '../../src/core/errors.js';
+import type { PlatformSender } from '../../src/core/ports.js';
+import type { ChatRef, OutboundPost } from '../../src/core/types.js';
+import { FAKE_SLACK, startFakeSlack, type FakeSlack } from '../support/fake-slack-server.js';
+
+let fake: FakeSlack;
+let sender: PlatformSender;
+let gone: Array<{ chat: ChatRef; reason: string }>;
+const sleeps: number[] = [];
+
+const general: ChatRef = { platform: 'slack', chatId: FAKE_SLACK.channelId };
+let nextId = 1;
+function outbound(overrides: Partial<OutboundPost>): OutboundPost {
+  return {
+    id: nextId++, kind: 'reply', target: general, replyToMessageId: '1790000000.000100', text: 'Hello', card: null, poll: null, image: null,
+    draftId: 1, status: 'sending', attempts: 1, platformMessageId: null, claimedAt: new Date(), ...overrides,
+  };
+}
+
+beforeEach(async () => {
+  fake = await startFakeSlack();
+  gone = [];
+  sleeps.length = 0;
+  const client = new webApi.WebClient(FAKE_SLACK.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  sender = createSlackSender({
+    client,
+    // Recorded, not waited: the tests check what was asked for, not how long it took.
+    limiter: createChannelLimiter({ sleep: async () => undefined }),
+    log: pino({ level: 'silent' }),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    async onChannelGone(chat, reason) {
+      gone.push({ chat, reason });
+    },
+  });
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+describe('Slack sender', () => {
+  it('replies in the member message\'s thread with escaped mrkdwn, so no channel, here, everyone or group ping can form', async () => {
+    const text = 'Hi <!channel> <!here> <!everyone> <!subteam^S0123|@team> <@U0BARAKA01> & welcome';
+    const { messageId } = await sender.send(outbound({ text }));
+    const [post] = fake.posts(FAKE_SLACK.channelId);
+    expect(messageId).toBe(post!.ts);
+    expect(post!.args.thread_ts).toBe('1790000000.000100');
+    expect(post!.args.text).not.toMatch(/<!|<@/);
+    expect(post!.args.text).toBe('Hi &lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;!subteam^S0123|@team&gt; &lt;@U0BARAKA01&gt; &amp; welcome');
+    expect(post!.args).toMatchObject({ unfurl_links: 'false', unfurl_media: 'false', link_names: 'false' });
+  });
+
+  it('keeps a reply in the thread it was asked in', async () => {
+    await sender.send(outbound({ target: { ...general, threadId: '1790000000.000050' }, replyToMessageId: '1790000000.000100' }));
+    expect(fake.posts()[0]!.args.thread_ts).toBe('1790000000.000050');
+  });
+
+  it('posts a proactive post at the top level, a poll as its question and numbered options', async () => {
+    await sender.send(outbound({ kind: 'post', replyToMessageId: null, text: 'Quick question for the week:', poll: { question: 'Which market day suits you?', options: ['Tuesday', 'Saturday'] } }));
+    const [post] = fake.posts();
+    expect(post!.args.thread_ts).toBeUndefined();
+    expect(post!.args.text).toBe('Quick question for the week:\n\nWhich market day suits you?\n1. Tuesday\n2. Saturday');
+  });
+
+  it('uploads a picture through the external upload flow and shares it into the channel with the text', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const { messageId } = await sender.send(
+      outbound({ kind: 'post', replyToMessageId: null, text: 'This week in <Kilimo>', image: { filename: 'week.png', contentType: 'image/png', dataBase64: png.toString('base64'), alt: 'Messages per day' } }),
+    );
+    const [urlCall] = fake.callsTo('files.getUploadURLExternal');
+    expect(urlCall!.args).toMatchObject({ filename: 'week.png', length: String(png.length), alt_text: 'Messages per day' });
+    expect(fake.uploads.get('F0FAKE0001')).toEqual(png);
+    const [complete] = fake.callsTo('files.completeUploadExternal');
+    expect(complete!.args.channel_id).toBe(FAKE_SLACK.channelId);
+    expect(complete!.args.initial_comment).toBe('This week in &lt;Kilimo&gt;');
+    expect(complete!.args.thread_ts).toBeUndefined();
+    expect(messageId).toMatch(/^\d+\.\d{6}$/);
+    expect(fake.posts()).toHaveLength(0);
+  });
+
+  it('waits out a 429\'s Retry-After and posts once', async () => {
+    fake.failNext('chat.postMessage', { retryAfter: 2 });
+    await sender.send(outbound({}));
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
+    expect(fake.posts()).toHaveLength(1);
+    expect(sleeps).toContain(2000);
+  });
+
+  it('hands a long Retry-After back to the queue as a retryable refusal (nothing posted)', async () => {
+    fake.failNext('chat.postMessage', { retryAfter: 600 });
+    const error = await sender.send(outbound({})).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true });
+    expect(fake.posts()).toHaveLength(0);
+  });
+
+  it('reports a channel that is gone or closed to the bot, so the chat is marked inactive', async () => {
+    fake.failNext('chat.postMessage', { error: 'not_in_channel' });
+    const error = await sender.send(outbound({})).catch((e: unknown) => e);
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: false });
+    expect(gone).toEqual([{ chat: general, reason: 'forbidden' }]);
+  });
+
+  it('never retries blindly after an answer that may have posted (5xx)', async () => {
+    fake.failNext('chat.postMessage', { status: 503 });
+    const error = await sender.send(outbound({})).catch((e: unknown) => e);
+    expect(error).toMatchObject({ outcome: 'unknown', retryable: false });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('splits a long reply into messages in the same thread, nothing lost', async () => {
+    const text = Array.from({ length: 900 }, (_, i) => `word${i} &`).join(' ');
+    await sender.send(outbound({ text }));
+    const posts = fake.posts();
+    expect(posts.length).toBeGreaterThan(1);
+    for (const p of posts) expect(p.args.thread_ts).toBe('1790000000.000100');
+    expect(posts.map((p) => p.args.text.replace(/&amp;/g, '&')).join(' ')).toBe(text);
+  });
+});
