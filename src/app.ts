@@ -178,6 +178,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const analytics = createAnalyticsRepository(db, people);
     const timeZoneOf = (id: string) => config.communities.find((c) => c.id === id)?.reports.timeZone ?? 'UTC';
     const chartDeps = { repository: analytics, communities, timeZoneOf };
+    const engagement = createEngagementRepository(db);
     // The chart link needs the address HTTP listens on (known in step 6) and a route serving it (the sandbox's).
     let chartBase: string | null = null;
     const reports = createWeeklyReports({
@@ -191,6 +192,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
         : templateNarrator,
       chartUrl: (communityId, week) => (chartBase ? `${chartBase}${REPORT_CHART_PATH}?community=${encodeURIComponent(communityId)}&week=${week}` : null),
       chartImage: (communityId, week) => weekChartImage(chartDeps, communityId, week),
+      engagement,
       clock,
       log: log.child({ part: 'reports' }),
     });
@@ -213,7 +215,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
         approvals,
         posts,
         prompts: { catalog: promptLibrary, dryRun, communities },
-        analytics: { repository: analytics, communities, clock, timeZoneOf, engagement: createEngagementRepository(db) },
+        analytics: { repository: analytics, communities, clock, timeZoneOf, engagement },
         news: news.commandServices,
         sparks: { service: sparks, communities },
       },

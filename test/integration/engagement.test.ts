@@ -8,9 +8,11 @@ import { summarizeEngagement } from '../../src/core/analytics/engagement.js';
 import { parsePeriod } from '../../src/core/analytics/period.js';
 import { createEngagementRepository } from '../../src/db/repositories/engagement-repository.js';
 import { DATABASES } from '../support/databases.js';
-import { startTestJamii, type TestJamii } from '../support/harness.js';
+import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
 
 const NOW = new Date('2026-11-27T08:00:00Z');
+/** The clock Jamii reads: NOW, until the weekly report test moves it to the next report day. */
+let now = NOW;
 
 const SEED = `
 insert into chats (id, platform, platform_chat_id, title, community_id) values
@@ -64,7 +66,7 @@ insert into messages (chat_id, platform_message_id, thread_id, author_id, text, 
 describe.each(DATABASES)('post engagement on %s', (database) => {
   let t: TestJamii;
   beforeAll(async () => {
-    t = await startTestJamii({ database, start: { clock: { now: () => NOW } } });
+    t = await startTestJamii({ database, start: { clock: { now: () => now } } });
     await t.jamii.db.sql.executeSql(SEED);
   }, 60_000);
   afterAll(async () => {
@@ -106,5 +108,24 @@ describe.each(DATABASES)('post engagement on %s', (database) => {
     const help = await t.jamii.commands.dispatchText({ platform: 'sandbox', userId: 'manager', displayName: 'Manager' }, '/stats posts 2026-11-23..2026-11-25 sandbox Help');
     expect(help!.text).toContain('spark · question: 1 post');
     expect(help!.text).not.toContain('Kilimo News');
+  });
+
+  it('puts the week’s posts, best first, in the weekly report', async () => {
+    // Monday 30 November 09:30 UTC: the report for 23–29 November is due.
+    now = new Date('2026-11-30T09:30:00Z');
+    try {
+      expect(await t.jamii.reports.postDue()).toBe(1);
+      const report = await waitFor(async () => (await t.messages('desk')).find((m) => m.fromBot && m.text.startsWith('🗓 Weekly report')), 15_000, 'the report');
+      const lines = report.text.split('\n');
+      const at = lines.indexOf('📣 Posts (6h after each, against the usual):');
+      expect(at).toBeGreaterThan(0);
+      expect(lines.slice(at + 1, at + 4)).toEqual([
+        '• spark · poll: 1 post · per post 1.0 replies, 1.0 speakers (usually 0.3), 2.0 messages (usually 0.3) · ×8.0 the usual messages',
+        '• news · Kilimo News: 1 post · per post 2.0 replies, 3.0 speakers (usually 1.0), 4.0 messages (usually 1.0) · ×4.0 the usual messages',
+        '• spark · question: 1 post · per post 0.0 replies, 0.0 speakers (usually 0.3), 0.0 messages (usually 0.3) · ×0.0 the usual messages',
+      ]);
+    } finally {
+      now = NOW;
+    }
   });
 });

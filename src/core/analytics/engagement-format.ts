@@ -6,7 +6,7 @@ import { scopeText } from './stats-format.js';
 
 const avg = (total: number, n: number) => (n === 0 ? '0' : (total / n).toFixed(1));
 
-function groupLine(g: EngagementGroup): string {
+export function engagementLine(g: EngagementGroup): string {
   const lift = g.lift === null ? 'no baseline yet' : `×${g.lift.toFixed(1)} the usual messages`;
   const reactions = g.reactions === null ? '' : ` · ${avg(g.reactions, g.posts)} reactions`;
   const open = g.open > 0 ? ` (${g.open} still within ${ENGAGEMENT_WINDOW_HOURS}h)` : '';
@@ -23,6 +23,17 @@ export function formatEngagement(groups: readonly EngagementGroup[], scope: Anal
   return [
     head,
     `Measured over the ${ENGAGEMENT_WINDOW_HOURS} hours after each post, against the same hours of the ${ENGAGEMENT_BASELINE_WEEKS} weeks before in that chat.`,
-    ...groups.map(groupLine),
+    ...groups.map(engagementLine),
   ].join('\n');
+}
+
+/** Posts at most the weekly report lists (best and then worst by lift). */
+export const REPORT_POST_GROUPS_MAX = 4;
+
+/** The weekly report's lines on news and sparks; none when nothing was posted. */
+export function reportEngagementLines(groups: readonly EngagementGroup[]): string[] {
+  if (groups.length === 0) return [];
+  const shown = groups.length <= REPORT_POST_GROUPS_MAX ? groups : [...groups.slice(0, REPORT_POST_GROUPS_MAX - 1), groups[groups.length - 1]!];
+  const more = groups.length - shown.length;
+  return ['', `📣 Posts (${ENGAGEMENT_WINDOW_HOURS}h after each, against the usual):`, ...shown.map((g) => `• ${engagementLine(g)}`), ...(more > 0 ? [`(${more} more: /stats posts)`] : [])];
 }

@@ -10,6 +10,8 @@ import type { Clock, Logger, Store } from '../ports.js';
 import type { ImageAttachment, Platform } from '../types.js';
 import type { AnalyticsRepository, Period } from './analytics-types.js';
 import { DAY_MS, localDay, localTime, startOfLocalDay } from './period.js';
+import { ENGAGEMENT_BASELINE_WEEKS, ENGAGEMENT_WINDOW_HOURS, summarizeEngagement, type EngagementRepository } from './engagement.js';
+import { reportEngagementLines } from './engagement-format.js';
 import { formatStats } from './stats-format.js';
 import { collectStats, type StatsSnapshot } from './stats-service.js';
 import { change, formatChange, formatDuration } from './stats-math.js';
@@ -103,6 +105,8 @@ export interface WeeklyReportDeps {
   narrator: ReportNarrator;
   /** A link to the week's chart image, when something serves it; null leaves it out. */
   chartUrl?: ((communityId: string, weekKey: string) => string | null) | undefined;
+  /** How the week's news posts and sparks did; the report leaves them out without it. */
+  engagement?: EngagementRepository | undefined;
   /** The week's chart as a picture to attach (each platform shows it its own way). */
   chartImage?: ((communityId: string, weekKey: string) => Promise<ImageAttachment | null>) | undefined;
   clock: Clock;
@@ -155,7 +159,8 @@ export function createWeeklyReports(deps: WeeklyReportDeps): WeeklyReports {
         ]);
         const story = await narrative({ communityName: community.name, language: community.language, current, previous });
         const chart = deps.chartUrl?.(community.id, week.weekKey) ?? null;
-        const text = [`🗓 Weekly report — ${community.name}`, formatStats(current, scope, previous), '', story, ...(chart ? [`Chart: ${chart}`] : [])].join('\n');
+        const posts = deps.engagement ? summarizeEngagement(await deps.engagement.posts(scope, week.period, ENGAGEMENT_WINDOW_HOURS, ENGAGEMENT_BASELINE_WEEKS), now) : [];
+        const text = [`🗓 Weekly report — ${community.name}`, formatStats(current, scope, previous), ...reportEngagementLines(posts), '', story, ...(chart ? [`Chart: ${chart}`] : [])].join('\n');
         const image = await chartImage(community.id, week.weekKey);
 
         const sent = await store.transaction(async (tx) => {
