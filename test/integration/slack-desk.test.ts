@@ -72,7 +72,7 @@ describe('Slack manager desk', () => {
   it('opens the Edit modal prefilled with the draft (views.open with the trigger) and posts the submitted text', async () => {
     const { draftId, card } = await ask('Where can I find the delivery schedule?');
     await sendSigned(app.url, blockAction(MANAGER, `edit:${draftId}`, { messageTs: card.ts!, triggerId: 'trigger-edit-1' }));
-    const open = await waitFor(async () => fake.callsTo('views.open')[0], 5000, 'modal');
+    const open = await waitFor(async () => fake.callsTo('views.open')[0], 15_000, 'modal');
     expect(open.args.trigger_id).toBe('trigger-edit-1');
     expect(open.args.view.callback_id).toBe(`edit-modal:${draftId}`);
     const draft = await app.jamii.store.drafts.get(draftId);
@@ -82,13 +82,13 @@ describe('Slack manager desk', () => {
     expect(submitted.status).toBe(200);
     const reply = await waitFor(async () => repliesIn(FAKE_SLACK.channelId)[0], 15_000, 'edited reply');
     expect(reply.args.text).toBe('The schedule is pinned in &lt;#general&gt; &amp; on the board.');
-    expect(await app.jamii.store.drafts.statusOf(draftId)).toBe('sent');
+    await waitFor(async () => (await app.jamii.store.drafts.statusOf(draftId)) === 'sent', 15_000, 'draft sent');
   });
 
   it('refuses a non-manager\'s button press ephemerally, audits it, and leaves the draft pending', async () => {
     const { draftId, card } = await ask('How do I change my delivery address?');
     await sendSigned(app.url, blockAction(STRANGER, `approve:${draftId}`, { messageTs: card.ts! }));
-    const refusal = await waitFor(async () => fake.callsTo('chat.postEphemeral').find((c) => c.args.user === STRANGER.id), 5000, 'refusal');
+    const refusal = await waitFor(async () => fake.callsTo('chat.postEphemeral').find((c) => c.args.user === STRANGER.id), 15_000, 'refusal');
     expect(refusal.args.text).toContain('Only a manager');
     expect(refusal.args.channel).toBe(FAKE_SLACK.deskChannelId);
     expect(await app.jamii.store.drafts.statusOf(draftId)).toBe('pending');
@@ -106,11 +106,11 @@ describe('Slack manager desk', () => {
     const answer = JSON.parse(res.text);
     expect(answer.text).toContain(`#${draftId}`);
     expect(answer.response_type).toBe('in_channel');
-    await waitFor(async () => fake.posts(FAKE_SLACK.deskChannelId).length > before, 5000, 'card from /jamii pending');
+    await waitFor(async () => fake.posts(FAKE_SLACK.deskChannelId).length > before, 15_000, 'card from /jamii pending');
 
     const rejected = await sendSigned(app.url, slashCommand(fake, MANAGER, `reject ${draftId} off topic`));
     expect(rejected.status).toBe(200);
-    await waitFor(async () => (await app.jamii.store.drafts.statusOf(draftId)) === 'rejected', 5000, 'rejected');
+    await waitFor(async () => (await app.jamii.store.drafts.statusOf(draftId)) === 'rejected', 15_000, 'rejected');
   });
 
   it('refuses a bad signature and a stale timestamp with 401, and stores a retried or redelivered event once', async () => {
