@@ -57,6 +57,30 @@ describe('listening in Slack channels', () => {
     expect(await rows(`select platform_user_id from member_events`)).toHaveLength(1);
   });
 
+  it('keeps members\' reactions to a message (for measuring posts), not the bot\'s, and a redelivery changes nothing', async () => {
+    const ts = '1790000500.000100';
+    const reaction = (type: string, user: string, emoji: string) =>
+      eventCallback({ type, user, reaction: emoji, item: { type: 'message', channel: FAKE_SLACK.channelId, ts }, item_user: FAKE_SLACK.botUserId, event_ts: nextTs() });
+    await sendSigned(app.url, reaction('reaction_added', MEMBER.id, 'thumbsup'));
+    const again = reaction('reaction_added', STRANGER.id, 'tada');
+    await sendSigned(app.url, again);
+    await sendSigned(app.url, { ...again, event_id: 'Ev0REDELIVER' });
+    await sendSigned(app.url, reaction('reaction_added', FAKE_SLACK.botUserId, 'robot_face'));
+    await sendSigned(app.url, reaction('reaction_added', MEMBER.id, 'fire'));
+    await sendSigned(app.url, reaction('reaction_removed', MEMBER.id, 'fire'));
+    await sendSigned(app.url, eventCallback({ type: 'reaction_added', user: MEMBER.id, reaction: 'eyes', item: { type: 'file', file: 'F0FILE' } }));
+    await sendSigned(app.url, reaction('reaction_added', MEMBER.id, 'white_check_mark'));
+    const stored = await waitFor(async () => {
+      const r = await rows(`select reactor, emoji, count from message_reactions where platform_message_id = '${ts}' order by reactor, emoji`);
+      return r.some((x) => x.emoji === 'white_check_mark') ? r : null;
+    }, 10_000, 'reactions stored');
+    expect(stored).toEqual([
+      { reactor: MEMBER.id, emoji: 'thumbsup', count: 1 },
+      { reactor: MEMBER.id, emoji: 'white_check_mark', count: 1 },
+      { reactor: STRANGER.id, emoji: 'tada', count: 1 },
+    ]);
+  });
+
   it('never drafts from the desk channel or the bot\'s own messages', async () => {
     await sendSigned(app.url, messageEvent(MEMBER, 'How do we answer the fee question?', { channel: FAKE_SLACK.deskChannelId }));
     await sendSigned(app.url, eventCallback({ type: 'message', channel: FAKE_SLACK.channelId, channel_type: 'channel', user: FAKE_SLACK.botUserId, bot_id: FAKE_SLACK.botId, text: 'How can I help?', ts: nextTs() }));

@@ -163,6 +163,11 @@ export function createSlackEventHandler(deps: SlackEventHandlerDeps) {
         if (isDesk(event.chat)) return;
         await ingest.applyDeletion(event.chat, event.messageIds, deps.clock());
         return;
+      case 'reaction':
+        // Counted for measuring posts; the bot's own reactions are not.
+        if ((event.update.kind === 'added' || event.update.kind === 'removed') && event.update.userId === deps.botUserId()) return;
+        await store.reactions.apply([event.update], deps.clock());
+        return;
       case 'member': {
         const { chat, member, kind } = event.event;
         if (member.id === deps.botUserId()) {

@@ -6,7 +6,7 @@
  */
 import { JamiiError } from '../../core/errors.js';
 import type { MemberEvent } from '../../core/ports.js';
-import type { ChatRef, InboundMessage, Invoker } from '../../core/types.js';
+import type { ChatRef, InboundMessage, Invoker, ReactionUpdate } from '../../core/types.js';
 import { channelId, chatRefOf, isChannelId, messageTs, userId } from './ids.js';
 import { EDIT_MODAL_INPUT_ID, EDIT_MODAL_PREFIX } from './render.js';
 
@@ -18,6 +18,7 @@ export type SlackEvent =
   | { kind: 'edited'; inbound: InboundMessage; editedAt: Date }
   | { kind: 'deleted'; chat: ChatRef; messageIds: string[] }
   | { kind: 'member'; event: MemberEvent }
+  | { kind: 'reaction'; update: ReactionUpdate }
   | { kind: 'command'; invoker: Invoker; name: string; args: string; channel: ChatRef | null; triggerId: string | null; responseUrl: string | null }
   | { kind: 'button'; invoker: Invoker; actionId: string; channel: ChatRef | null; messageTs: string | null; triggerId: string | null }
   | { kind: 'modal'; invoker: Invoker; callbackId: string; text: string; channel: ChatRef | null }
@@ -113,6 +114,14 @@ function parseEventCallback(body: Record<string, unknown>): SlackEvent {
       const joined = e.type === 'member_joined_channel';
       const at = typeof body.event_time === 'number' ? new Date(body.event_time * 1000) : new Date();
       return { kind: 'member', event: { chat: chatRefOf(e.channel), member: { id: userId(e.user), displayName: e.user, isBot: false }, kind: joined ? 'joined' : 'left', at } };
+    }
+    case 'reaction_added':
+    case 'reaction_removed': {
+      const r = e as unknown as { user?: string; reaction?: string; item?: { type?: string; channel?: string; ts?: string } };
+      if (r.item?.type !== 'message') return { kind: 'ignored', reason: `reaction to a ${String(r.item?.type)}` };
+      if (typeof r.user !== 'string' || typeof r.reaction !== 'string' || typeof r.item.channel !== 'string' || typeof r.item.ts !== 'string') bad('reaction without user, emoji or message');
+      const kind = e.type === 'reaction_added' ? 'added' : 'removed';
+      return { kind: 'reaction', update: { kind, chat: chatRefOf(r.item.channel), messageId: messageTs(r.item.ts), userId: userId(r.user), emoji: r.reaction } };
     }
     default:
       return { kind: 'ignored', reason: `event ${String(e.type)}` };

@@ -187,6 +187,8 @@ export function createSlackConnector(deps: {
     bolt.event('message', onEvent);
     bolt.event('member_joined_channel', onEvent);
     bolt.event('member_left_channel', onEvent);
+    bolt.event('reaction_added', onEvent);
+    bolt.event('reaction_removed', onEvent);
     bolt.command(JAMII_SLASH_COMMAND, async ({ body, ack, respond }) => {
       const eventLog = log.child({ command: body.command, user: body.user_id });
       const event = parsed(body, eventLog);

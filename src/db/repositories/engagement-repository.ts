@@ -52,7 +52,7 @@ cross join lateral (
 order by p.sent_at, p.id`;
 
 /** Platforms whose connectors report reactions; elsewhere the count is unknown (null), not zero. */
-export const REACTION_PLATFORMS: readonly Platform[] = ['telegram', 'discord'];
+export const REACTION_PLATFORMS: readonly Platform[] = ['telegram', 'discord', 'slack'];
 
 export function createEngagementRepository(s: DbSession): EngagementRepository {
   return {
