@@ -2,20 +2,27 @@
  * The only reader of `process.env`. Everything Jamii can be told comes through `loadConfig`,
  * validated with zod; a bad start names every bad variable at once, with the fix.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { isValidTimeZone } from './core/analytics/period.js';
-import { REPORT_WEEKDAY_NAMES, type WeeklyReportSchedule } from './core/analytics/weekly-report.js';
 import type { Community } from './core/communities.js';
 import type { Person } from './core/people.js';
-import { PLATFORMS, type Platform } from './core/types.js';
+import {
+  DEFAULT_REPORT_SETTINGS,
+  formatIssue,
+  languageSchema,
+  loadCommunityFile,
+  principalSchema,
+  uniquePrincipals,
+  withLinkedIds,
+  type PrincipalRef,
+  type ReportSettings,
+} from './config/communities-file.js';
 import { addDiscordDesks, discordConfig, discordEnv, discordProblems, type DiscordConfig } from './config/discord.js';
 import { LANGUAGE_MODEL_FIXES, languageModelConfig, languageModelEnv, languageModelProblems, type LanguageModelConfig } from './config/language-model.js';
-import { communityNews, feedsConfig, feedsEnv, feedsSchema, FEEDS_FIXES, newsSchema, topicsSchema, type FeedsConfig } from './config/news.js';
+import { communityNews, feedsConfig, feedsEnv, FEEDS_FIXES, type FeedsConfig } from './config/news.js';
 import type { CommunityNewsSettings } from './core/news/news-types.js';
-import { sparkSettings, sparkSettingsSchema } from './config/sparks.js';
+import { sparkSettings } from './config/sparks.js';
 import type { SparkSettings } from './core/sparks/spark-types.js';
 import { addSlackDesks, slackConfig, slackEnv, slackProblems, type SlackConfig } from './config/slack.js';
 import { addTelegramDesks, telegramConfig, telegramEnv, telegramProblems, type TelegramConfig } from './config/telegram.js';
@@ -25,18 +32,12 @@ export type { LanguageModelConfig, OpenAIEndpointConfig } from './config/languag
 export type { SlackConfig } from './config/slack.js';
 export type { TelegramConfig } from './config/telegram.js';
 export type { FeedsConfig } from './config/news.js';
+export { DEFAULT_REPORT_SETTINGS, SUPPORTED_LANGUAGES, type PrincipalRef, type ReportSettings } from './config/communities-file.js';
 
 export const JOB_KINDS = ['draft', 'send', 'desk', 'maintenance'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export const SUPPORTED_LANGUAGES = ['en', 'ru', 'sw', 'es'] as const;
-
-/** A `platform:user-id` grant, as written in JAMII_MANAGERS / JAMII_ADMINS and community files. */
-export interface PrincipalRef {
-  platform: Platform;
-  userId: string;
-}
 
 /** A community as configured: the core's view of it, plus who manages it. */
 export interface CommunityConfig extends Community {
@@ -51,25 +52,6 @@ export interface CommunityConfig extends Community {
   sparks?: SparkSettings | undefined;
 }
 
-// ---------------------------------------------------------------- analytics reports
-
-/**
- * When and in which time zone a community's reports are computed (`reports:` in the community
- * file): the zone also sets the calendar days and hours of /stats.
- */
-export type ReportSettings = WeeklyReportSchedule;
-
-export const DEFAULT_REPORT_SETTINGS: ReportSettings = { timeZone: 'UTC', weekday: 'mon', time: '09:00' };
-
-const reportSettingsSchema = z
-  .object({
-    timezone: z.string().refine(isValidTimeZone, 'an IANA time zone, e.g. Africa/Nairobi').default(DEFAULT_REPORT_SETTINGS.timeZone),
-    weekday: z.enum(REPORT_WEEKDAY_NAMES).default(DEFAULT_REPORT_SETTINGS.weekday),
-    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour').default(DEFAULT_REPORT_SETTINGS.time),
-  })
-  .strict();
-
-// ----------------------------------------------------------------
 
 export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
@@ -113,16 +95,6 @@ export class ConfigError extends Error {
   }
 }
 
-const platformSchema = z.enum(PLATFORMS);
-
-const principalSchema = z
-  .string()
-  .trim()
-  .regex(/^(sandbox|telegram|discord|slack):[^\s,]+$/, 'expected platform:user-id, e.g. telegram:123456789')
-  .transform((value): PrincipalRef => {
-    const at = value.indexOf(':');
-    return { platform: value.slice(0, at) as Platform, userId: value.slice(at + 1) };
-  });
 
 const principalListSchema = z
   .string()
@@ -142,8 +114,6 @@ const jobKindsSchema = z
     if (list.includes('all')) return new Set(JOB_KINDS);
     return new Set(list as JobKind[]);
   });
-
-const languageSchema = z.enum(SUPPORTED_LANGUAGES);
 
 // ---------------------------------------------------------------- environment
 
@@ -179,78 +149,6 @@ const envSchema = z.object({
   JAMII_LANGUAGE: languageSchema.default('en'),
 });
 
-/**
- * A platform id in YAML. Unquoted, YAML reads `1098765432109876543` as a number and rounds it;
- * such an id is refused with the fix rather than silently changed.
- */
-const platformIdSchema = z.unknown().transform((value, ctx) => {
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value !== 0) return String(value);
-  ctx.addIssue({
-    code: 'custom',
-    message:
-      typeof value === 'number'
-        ? 'this id is too long to be read as a number; put it in quotes, e.g. "1098765432109876543"'
-        : 'expected a platform id (text, in quotes)',
-  });
-  return z.NEVER;
-});
-
-const chatsSchema = z
-  .object(Object.fromEntries(PLATFORMS.map((p) => [p, z.array(platformIdSchema).optional()])))
-  .strict()
-  .partial();
-
-/** One desk chat id, or a list of them (several desks on one platform). */
-const deskIdsSchema = z.union([z.array(platformIdSchema).min(1), platformIdSchema]);
-
-const deskSchema = z
-  .object(Object.fromEntries(PLATFORMS.map((p) => [p, deskIdsSchema.optional()])))
-  .strict()
-  .partial();
-
-const communityFileSchema = z
-  .object({
-    communities: z
-      .array(
-        z
-          .object({
-            id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, up to 40'),
-            name: z.string().trim().min(1).max(100),
-            language: languageSchema.default('en'),
-            default: z.boolean().default(false),
-            chats: chatsSchema.default({}),
-            desk: deskSchema.default({}),
-            managers: z.array(principalSchema).default([]),
-            admins: z.array(principalSchema).default([]),
-            knowledge: z.string().trim().min(1).optional(),
-            reports: reportSettingsSchema.optional(),
-            topics: topicsSchema.optional(),
-            feeds: feedsSchema.optional(),
-            news: newsSchema.optional(),
-            sparks: sparkSettingsSchema.optional(),
-          })
-          .strict(),
-      )
-      .min(1, 'define at least one community'),
-    people: z
-      .array(
-        z
-          .object({
-            name: z.string().trim().min(1).max(100),
-            ids: z.array(principalSchema).min(1, 'list the platform ids of this person, e.g. [telegram:123456789, slack:U024BE7LH]'),
-          })
-          .strict(),
-      )
-      .default([]),
-  })
-  .strict();
-
-function formatIssue(prefix: string, issue: z.core.$ZodIssue, fix?: string): string {
-  const where = issue.path.length > 0 ? `${prefix}${issue.path.map(String).join('.')}` : prefix || 'file';
-  return `${where}: ${issue.message}${fix ? ` (${fix})` : ''}`;
-}
-
 const FIXES: Record<string, string> = {
   JAMII_HTTP_PORT: 'a port number, e.g. 3000',
   JAMII_MANAGERS: 'comma-separated platform:user-id entries, e.g. sandbox:manager,telegram:123456789',
@@ -261,65 +159,6 @@ const FIXES: Record<string, string> = {
   ...LANGUAGE_MODEL_FIXES,
   ...FEEDS_FIXES,
 };
-
-function loadCommunityFile(file: string, problems: string[]): z.infer<typeof communityFileSchema> | undefined {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (error) {
-    problems.push(`JAMII_CONFIG (${file}): cannot be read as YAML: ${(error as Error).message}`);
-    return undefined;
-  }
-  const parsed = communityFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(formatIssue(`${file}: `, issue));
-    return undefined;
-  }
-  const ids = new Set<string>();
-  const seenChats = new Map<string, string>();
-  for (const c of parsed.data.communities) {
-    if (ids.has(c.id)) problems.push(`${file}: community id "${c.id}" is defined twice`);
-    ids.add(c.id);
-    for (const [platform, list] of Object.entries(c.chats)) {
-      for (const chat of list ?? []) {
-        const key = `${platform}:${chat}`;
-        const other = seenChats.get(key);
-        if (other) problems.push(`${file}: chat ${key} is listed in both "${other}" and "${c.id}"`);
-        seenChats.set(key, c.id);
-      }
-    }
-  }
-  const owners = new Map<string, string>();
-  for (const person of parsed.data.people) {
-    for (const id of person.ids) {
-      const key = `${id.platform}:${id.userId}`;
-      const other = owners.get(key);
-      if (other !== undefined && other !== person.name) problems.push(`${file}: ${key} is linked to both "${other}" and "${person.name}"`);
-      owners.set(key, person.name);
-    }
-  }
-  if (new Set(parsed.data.people.map((p) => p.name)).size < parsed.data.people.length) problems.push(`${file}: a person is named twice in people`);
-  if (parsed.data.communities.filter((c) => c.default).length > 1) {
-    problems.push(`${file}: more than one community has default: true`);
-  }
-  return parsed.data;
-}
-
-/** A grant to one id of a person is a grant to all of their ids: a manager is one person on every platform. */
-function withLinkedIds(list: PrincipalRef[], people: Person[]): PrincipalRef[] {
-  const keys = new Set(list.map((p) => `${p.platform}:${p.userId}`));
-  return [...list, ...people.filter((person) => person.ids.some((id) => keys.has(`${id.platform}:${id.userId}`))).flatMap((person) => person.ids)];
-}
-
-function uniquePrincipals(list: PrincipalRef[]): PrincipalRef[] {
-  const seen = new Set<string>();
-  return list.filter((p) => {
-    const key = `${p.platform}:${p.userId}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 /**
  * Reads and validates the environment (and the community file it names).
@@ -462,4 +301,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   };
 }
 
-export { platformSchema };

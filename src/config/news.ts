@@ -45,7 +45,6 @@ export function feedsConfig(e: { JAMII_FEED_POLL_MINUTES: number; JAMII_FEED_TIM
 
 export const NEWS_DEFAULTS = { schedule: '0 9 * * *', maxPerDay: 2, mode: 'approve', digest: 1, minScore: 0.2 } as const;
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
 const chatRef = z
   .string()
   .trim()

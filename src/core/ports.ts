@@ -14,10 +14,8 @@ import type {
   PostDraftKind,
   ReactionUpdate,
   ReplyDraftKind,
-  SourceRef,
   DraftWithMessage,
   InboundMessage,
-  KnowledgePassage,
   Labels,
   OutboundPost,
   OutboxKind,
@@ -29,6 +27,8 @@ import type { ContextMessage, DraftResult } from './language-port.js';
 import type { PromptEvidenceRepository, PromptVersionsRepository, ReplayJob } from './prompts/prompt-ports.js';
 import type { FeedsRepository } from './news/news-types.js';
 
+import type { KnowledgeRepository } from './knowledge/knowledge-ports.js';
+export type { KnowledgeRepository, KnowledgeSearch, LearnedEntry, NewKnowledgeChunk } from './knowledge/knowledge-ports.js';
 export type { ClassifyHint, ContextMessage, DraftRequest, DraftResult, LanguageProvider, MemberContext } from './language-port.js';
 
 /** Structured logger (pino-compatible subset). */
@@ -137,23 +137,10 @@ export interface DecisionUpdate {
 }
 
 /** A post Jamii proposes on its own (news, a spark), to store as a draft. */
-export interface NewPostDraft {
-  communityId: string;
-  targetChatId: number;
+export type NewPostDraft = Pick<Draft, 'communityId' | 'targetChatId' | 'text' | 'poll' | 'reason' | 'language' | 'promptName' | 'promptVersion' | 'provider' | 'model' | 'sources' | 'flags' | 'details'> & {
   kind: PostDraftKind;
-  text: string;
-  poll: PollSpec | null;
-  reason: string;
-  language: string;
-  promptName: string;
-  promptVersion: string;
-  provider: string;
-  model: string | null;
-  sources: SourceRef[];
-  flags: string[];
-  details: Record<string, unknown>;
   dedupeKey: string;
-}
+};
 
 export interface DraftsRepository {
   /** Inserts unless the message already has a draft; returns null then. */
@@ -299,52 +286,6 @@ export interface CommunitiesRepository {
 
 export interface MembersRepository {
   touch(authors: Array<{ platform: Platform; author: Author; at: Date }>): Promise<void>;
-}
-
-/** A chunk of a knowledge file, ready to index: a passage's content and its place in the file. */
-export interface NewKnowledgeChunk extends Pick<KnowledgePassage, 'kind' | 'heading' | 'question' | 'text' | 'language'> {
-  position: number;
-}
-
-/** A question/answer pair learned from a manager's decision. */
-export interface LearnedEntry {
-  id: number;
-  communityId: string;
-  question: string;
-  answer: string;
-  language: string | null;
-  draftId: number | null;
-  createdBy: string | null;
-  createdAt: Date;
-}
-
-export interface KnowledgeSearch {
-  /** Search prefixes (see `searchTerms`), OR-ed; each scored by how rare it is in the community. */
-  terms: string[];
-  /** The query's embedding, when vectors are in use. */
-  vector?: number[] | undefined;
-  limit: number;
-}
-
-export interface KnowledgeRepository {
-  /** Indexed files of a community: path → content hash. */
-  fileHashes(communityId: string): Promise<Map<string, string>>;
-  /** Which of these communities have any knowledge at all (drafting skips searching the others). */
-  withKnowledge(communityIds: string[]): Promise<Set<string>>;
-  /** Replaces a file's chunks (or creates the file) in one transaction. */
-  replaceFile(communityId: string, path: string, contentHash: string, chunks: NewKnowledgeChunk[]): Promise<void>;
-  removeFiles(communityId: string, paths: string[]): Promise<void>;
-  /** Ranked passages, best first; scores are 0..1 (share of the query's weight matched, with title bonus). */
-  search(communityId: string, query: KnowledgeSearch): Promise<KnowledgePassage[]>;
-  learn(entry: { communityId: string; question: string; answer: string; language: string | null; draftId: number; createdBy: string }): Promise<LearnedEntry>;
-  listLearned(communityId: string, limit: number): Promise<LearnedEntry[]>;
-  /** Removes a learned entry; false when the community has no entry with that id. */
-  forget(communityId: string, id: number): Promise<boolean>;
-  /** True when this database can store and search vectors (pgvector). */
-  readonly vectors: boolean;
-  /** Chunks that have no embedding for `model` yet. */
-  chunksWithoutEmbedding(model: string, limit: number): Promise<Array<{ id: number; text: string }>>;
-  saveEmbeddings(model: string, rows: Array<{ chunkId: number; embedding: number[] }>): Promise<void>;
 }
 
 export type JobName = 'draft' | 'send' | 'desk-refresh' | 'prompt-replay';

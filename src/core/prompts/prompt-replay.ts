@@ -5,7 +5,6 @@
  * the replay, so a retried job never posts the same notice twice.
  */
 import type { CommunityDirectory } from '../communities.js';
-import type { Logger, Store } from '../ports.js';
 import type { ChatRef, Labels, Platform, StoredMessage } from '../types.js';
 import { choiceOf, dryDraft, labelSummary, type DryDraft, type DryRunDeps } from './prompt-dry-run.js';
 import type { PromptCatalog, PromptVersionRecord, ReplayCandidate, ReplayJob } from './prompt-ports.js';

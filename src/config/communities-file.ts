@@ -1,0 +1,182 @@
+/**
+ * The communities file (`JAMII_CONFIG`): its schema, the checks across communities (ids, chats,
+ * linked people), and the principal lists shared with the environment. `src/config.ts` reads it.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { isValidTimeZone } from '../core/analytics/period.js';
+import { REPORT_WEEKDAY_NAMES, type WeeklyReportSchedule } from '../core/analytics/weekly-report.js';
+import type { Person } from '../core/people.js';
+import { PLATFORMS, type Platform } from '../core/types.js';
+import { feedsSchema, newsSchema, topicsSchema } from './news.js';
+import { sparkSettingsSchema } from './sparks.js';
+
+export const SUPPORTED_LANGUAGES = ['en', 'ru', 'sw', 'es'] as const;
+
+/** A `platform:user-id` grant, as written in JAMII_MANAGERS / JAMII_ADMINS and community files. */
+export interface PrincipalRef {
+  platform: Platform;
+  userId: string;
+}
+
+// ---------------------------------------------------------------- analytics reports
+
+/**
+ * When and in which time zone a community's reports are computed (`reports:` in the community
+ * file): the zone also sets the calendar days and hours of /stats.
+ */
+export type ReportSettings = WeeklyReportSchedule;
+
+export const DEFAULT_REPORT_SETTINGS: ReportSettings = { timeZone: 'UTC', weekday: 'mon', time: '09:00' };
+
+export const reportSettingsSchema = z
+  .object({
+    timezone: z.string().refine(isValidTimeZone, 'an IANA time zone, e.g. Africa/Nairobi').default(DEFAULT_REPORT_SETTINGS.timeZone),
+    weekday: z.enum(REPORT_WEEKDAY_NAMES).default(DEFAULT_REPORT_SETTINGS.weekday),
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour').default(DEFAULT_REPORT_SETTINGS.time),
+  })
+  .strict();
+
+export const principalSchema = z
+  .string()
+  .trim()
+  .regex(/^(sandbox|telegram|discord|slack):[^\s,]+$/, 'expected platform:user-id, e.g. telegram:123456789')
+  .transform((value): PrincipalRef => {
+    const at = value.indexOf(':');
+    return { platform: value.slice(0, at) as Platform, userId: value.slice(at + 1) };
+  });
+
+export const languageSchema = z.enum(SUPPORTED_LANGUAGES);
+
+/**
+ * A platform id in YAML. Unquoted, YAML reads `1098765432109876543` as a number and rounds it;
+ * such an id is refused with the fix rather than silently changed.
+ */
+const platformIdSchema = z.unknown().transform((value, ctx) => {
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value !== 0) return String(value);
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      typeof value === 'number'
+        ? 'this id is too long to be read as a number; put it in quotes, e.g. "1098765432109876543"'
+        : 'expected a platform id (text, in quotes)',
+  });
+  return z.NEVER;
+});
+
+const chatsSchema = z
+  .object(Object.fromEntries(PLATFORMS.map((p) => [p, z.array(platformIdSchema).optional()])))
+  .strict()
+  .partial();
+
+/** One desk chat id, or a list of them (several desks on one platform). */
+const deskIdsSchema = z.union([z.array(platformIdSchema).min(1), platformIdSchema]);
+
+const deskSchema = z
+  .object(Object.fromEntries(PLATFORMS.map((p) => [p, deskIdsSchema.optional()])))
+  .strict()
+  .partial();
+
+export const communityFileSchema = z
+  .object({
+    communities: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, up to 40'),
+            name: z.string().trim().min(1).max(100),
+            language: languageSchema.default('en'),
+            default: z.boolean().default(false),
+            chats: chatsSchema.default({}),
+            desk: deskSchema.default({}),
+            managers: z.array(principalSchema).default([]),
+            admins: z.array(principalSchema).default([]),
+            knowledge: z.string().trim().min(1).optional(),
+            reports: reportSettingsSchema.optional(),
+            topics: topicsSchema.optional(),
+            feeds: feedsSchema.optional(),
+            news: newsSchema.optional(),
+            sparks: sparkSettingsSchema.optional(),
+          })
+          .strict(),
+      )
+      .min(1, 'define at least one community'),
+    people: z
+      .array(
+        z
+          .object({
+            name: z.string().trim().min(1).max(100),
+            ids: z.array(principalSchema).min(1, 'list the platform ids of this person, e.g. [telegram:123456789, slack:U024BE7LH]'),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+export function formatIssue(prefix: string, issue: z.core.$ZodIssue, fix?: string): string {
+  const where = issue.path.length > 0 ? `${prefix}${issue.path.map(String).join('.')}` : prefix || 'file';
+  return `${where}: ${issue.message}${fix ? ` (${fix})` : ''}`;
+}
+
+export function loadCommunityFile(file: string, problems: string[]): z.infer<typeof communityFileSchema> | undefined {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    problems.push(`JAMII_CONFIG (${file}): cannot be read as YAML: ${(error as Error).message}`);
+    return undefined;
+  }
+  const parsed = communityFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(formatIssue(`${file}: `, issue));
+    return undefined;
+  }
+  const ids = new Set<string>();
+  const seenChats = new Map<string, string>();
+  for (const c of parsed.data.communities) {
+    if (ids.has(c.id)) problems.push(`${file}: community id "${c.id}" is defined twice`);
+    ids.add(c.id);
+    for (const [platform, list] of Object.entries(c.chats)) {
+      for (const chat of list ?? []) {
+        const key = `${platform}:${chat}`;
+        const other = seenChats.get(key);
+        if (other) problems.push(`${file}: chat ${key} is listed in both "${other}" and "${c.id}"`);
+        seenChats.set(key, c.id);
+      }
+    }
+  }
+  const owners = new Map<string, string>();
+  for (const person of parsed.data.people) {
+    for (const id of person.ids) {
+      const key = `${id.platform}:${id.userId}`;
+      const other = owners.get(key);
+      if (other !== undefined && other !== person.name) problems.push(`${file}: ${key} is linked to both "${other}" and "${person.name}"`);
+      owners.set(key, person.name);
+    }
+  }
+  if (new Set(parsed.data.people.map((p) => p.name)).size < parsed.data.people.length) problems.push(`${file}: a person is named twice in people`);
+  if (parsed.data.communities.filter((c) => c.default).length > 1) {
+    problems.push(`${file}: more than one community has default: true`);
+  }
+  return parsed.data;
+}
+
+/** A grant to one id of a person is a grant to all of their ids: a manager is one person on every platform. */
+export function withLinkedIds(list: PrincipalRef[], people: Person[]): PrincipalRef[] {
+  const keys = new Set(list.map((p) => `${p.platform}:${p.userId}`));
+  return [...list, ...people.filter((person) => person.ids.some((id) => keys.has(`${id.platform}:${id.userId}`))).flatMap((person) => person.ids)];
+}
+
+export function uniquePrincipals(list: PrincipalRef[]): PrincipalRef[] {
+  const seen = new Set<string>();
+  return list.filter((p) => {
+    const key = `${p.platform}:${p.userId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
