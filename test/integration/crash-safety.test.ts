@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DATABASES } from '../support/databases.js';
 import { freshPostgresUrl, waitFor } from '../support/harness.js';
 import { api, runJamiiProcess, type JamiiProcess } from '../support/process.js';
+
+// A child process on PGlite starts slowly on a loaded 2-core CI machine: liveness limits, not timings.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
 describe.each(DATABASES)('crash safety with SIGKILL on %s', (database) => {
   const running: JamiiProcess[] = [];
@@ -45,7 +48,7 @@ describe.each(DATABASES)('crash safety with SIGKILL on %s', (database) => {
 
     const second = await start(env);
     const b = await api(second.url);
-    const card = await waitFor(async () => (await b.messages('desk')).find((m) => m.card)?.card, 20_000, 'card after restart');
+    const card = await waitFor(async () => (await b.messages('desk')).find((m) => m.card)?.card, 60_000, 'card after restart');
     expect(card.quote).toBe('Where can I download the invoice?');
     expect((await b.messages('general')).map((m) => m.id)).toEqual([posted.body.id]);
   });
@@ -60,15 +63,15 @@ describe.each(DATABASES)('crash safety with SIGKILL on %s', (database) => {
     const pending = await waitFor(async () => {
       const asked = await a.post('desk', 'manager', '/pending');
       return (await a.messages('desk')).find((m) => m.fromBot && m.card && m.replyTo === asked.body.id)?.card;
-    }, 20_000, 'pending card');
+    }, 60_000, 'pending card');
     const approved = await a.post('desk', 'manager', `/approve ${pending.draftId}`);
-    await waitFor(async () => (await a.messages('desk')).some((m) => m.replyTo === approved.body.id && /approved/.test(m.text)), 5_000, 'approval ack');
+    await waitFor(async () => (await a.messages('desk')).some((m) => m.replyTo === approved.body.id && /approved/.test(m.text)), 30_000, 'approval ack');
     expect((await a.messages('general')).filter((m) => m.fromBot)).toHaveLength(0);
     await kill(first);
 
     const second = await start(env);
     const b = await api(second.url);
-    await waitFor(async () => (await b.messages('general')).some((m) => m.fromBot), 20_000, 'reply after restart');
+    await waitFor(async () => (await b.messages('general')).some((m) => m.fromBot), 60_000, 'reply after restart');
     // Let every queued job (cards, refresh, any retry) run before counting.
     await new Promise((r) => setTimeout(r, 1500));
     const replies = (await b.messages('general')).filter((m) => m.fromBot);
@@ -99,7 +102,7 @@ describe('graceful shutdown', () => {
       try {
         const b = await api(again.url);
         expect((await b.messages('general')).map((m) => m.text)).toEqual(['Is the store open on Sunday?']);
-        await waitFor(async () => (await b.messages('desk')).some((m) => m.card), 20_000, 'card');
+        await waitFor(async () => (await b.messages('desk')).some((m) => m.card), 60_000, 'card');
       } finally {
         again.child.kill('SIGKILL');
         await again.exited;

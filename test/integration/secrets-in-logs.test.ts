@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runJamiiProcess } from '../support/process.js';
+
+// A child process on PGlite starts slowly on a loaded 2-core CI machine: liveness limits, not timings.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
 const FAKE_PASSWORD = 'Sup3r-Secret-Passw0rd-4f9c';
 const FAKE_TOKEN = '123456789:AAFakeTelegramToken-DoNotLog_abcdef';

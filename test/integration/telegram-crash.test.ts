@@ -28,9 +28,17 @@ afterEach(async () => {
 });
 
 const start = async (env: Record<string, string>) => {
-  const p = await runJamiiProcess(env, { timeoutMs: 60_000 });
+  const p = await runJamiiProcess(env, { timeoutMs: 120_000 });
   running.push(p);
   return p;
+};
+/** waitFor, with the process's last log lines in the error: a CI failure then says where it stood. */
+const waitIn = async <T,>(p: JamiiProcess, probe: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string) => {
+  try {
+    return await waitFor(probe, timeoutMs, what);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- Jamii's last output ---\n${p.output().split('\n').slice(-40).join('\n')}`);
+  }
 };
 const kill = async (p: JamiiProcess) => {
   p.child.kill('SIGKILL');
@@ -58,11 +66,11 @@ describe('Telegram crash safety (SIGKILL)', () => {
 
     // Life 2: everything is (re)delivered and stored once; one card per question.
     const second = await start(env);
-    await waitFor(async () => fake!.confirmedOffset() > lastUpdateId, 30_000, 'updates confirmed');
-    const cards = await waitFor(async () => {
+    await waitIn(second, async () => fake!.confirmedOffset() > lastUpdateId, 90_000, 'updates confirmed');
+    const cards = await waitIn(second, async () => {
       const found = QUESTIONS.map((q) => cardFor(fake!, MANAGER.id, q));
       return found.every(Boolean) ? found.map((c) => c!) : null;
-    }, 40_000, 'a card for every question');
+    }, 120_000, 'a card for every question');
     for (const q of QUESTIONS) expect(fake.postsTo(MANAGER.id).filter((p) => p.payload.parse_mode === 'HTML' && p.text.includes(q))).toHaveLength(1);
 
     // Approve all; the fourth reply hangs at the API and the process dies with it in flight.
@@ -70,13 +78,13 @@ describe('Telegram crash safety (SIGKILL)', () => {
     let seen = 0;
     fake.stallNext('sendMessage', { when: (p) => toGroup(p) && ++seen === 4 });
     for (const card of cards) fake.push(buttonPress(MANAGER, card, buttonsOf(card).find((b) => b.startsWith('approve:'))!));
-    await waitFor(async () => fake!.postsTo(SUPERGROUP.id).length >= 4, 40_000, 'replies in flight');
+    await waitIn(second, async () => fake!.postsTo(SUPERGROUP.id).length >= 4, 90_000, 'replies in flight');
     await kill(second);
 
     // Life 3: the rest go out; nothing is posted twice.
     const third = await start(env);
     const replyTo = (messageId: number) => fake!.postsTo(SUPERGROUP.id).filter((p) => p.payload.reply_parameters?.message_id === messageId);
-    await waitFor(async () => asked.every((a) => replyTo(a.messageId).length > 0), 60_000, 'a reply to every question');
+    await waitIn(third, async () => asked.every((a) => replyTo(a.messageId).length > 0), 120_000, 'a reply to every question');
     await new Promise((r) => setTimeout(r, 3000));
     for (const a of asked) expect(replyTo(a.messageId), a.text).toHaveLength(1);
     expect(fake.postsTo(SUPERGROUP.id)).toHaveLength(QUESTIONS.length);
@@ -91,5 +99,5 @@ describe('Telegram crash safety (SIGKILL)', () => {
     } finally {
       await db.close();
     }
-  }, 240_000);
+  }, 600_000);
 });

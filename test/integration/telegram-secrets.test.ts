@@ -6,12 +6,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Bot } from 'grammy';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { groupMessage, MEMBER, startFakeTelegram, telegramEnv, type FakeTelegram } from '../support/fake-telegram-server.js';
 import { waitFor } from '../support/harness.js';
 import { runJamiiProcess, type JamiiProcess } from '../support/process.js';
+
+// A child process on PGlite starts slowly on a loaded 2-core CI machine: liveness limits, not timings.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
 const TOKEN = '987654321:AAG-secret_telegram_token-for-log-tests';
 /** Loopback port 9 (discard) refuses connections. */
@@ -61,7 +64,7 @@ describe('the Telegram bot token in logs', () => {
     // Unreachable: getMe fails again and again.
     const unreachable = await runJamiiProcess({ JAMII_DATA_DIR: dataDir(), TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: CLOSED_API_ROOT, JAMII_MANAGERS: 'telegram:1001', LOG_LEVEL: 'trace' });
     procs.push(unreachable);
-    await waitFor(async () => (unreachable.output().match(/telegram\.init_failed/g) ?? []).length >= 2, 20_000, 'repeated connection failures');
+    await waitFor(async () => (unreachable.output().match(/telegram\.init_failed/g) ?? []).length >= 2, 60_000, 'repeated connection failures');
     unreachable.child.kill('SIGTERM');
     await unreachable.exited;
     expect(unreachable.output()).toContain('jamii.stopped');
@@ -75,9 +78,9 @@ describe('the Telegram bot token in logs', () => {
     const flaky = await runJamiiProcess({ JAMII_DATA_DIR: dataDir(), ...telegramEnv(fake), LOG_LEVEL: 'trace' });
     procs.push(flaky);
     fake.push(groupMessage(MEMBER, 'How do I renew my membership card?'));
-    await waitFor(async () => fake.callsOf('sendMessage').length > 0, 20_000, 'a send attempt');
+    await waitFor(async () => fake.callsOf('sendMessage').length > 0, 60_000, 'a send attempt');
     await fake.close();
-    await waitFor(async () => /telegram\.poll_failed/.test(flaky.output()), 20_000, 'polling failures after the API went away');
+    await waitFor(async () => /telegram\.poll_failed/.test(flaky.output()), 60_000, 'polling failures after the API went away');
     flaky.child.kill('SIGTERM');
     await flaky.exited;
     assertNoToken(flaky.output());

@@ -28,7 +28,7 @@ export function runJamiiProcess(env: Record<string, string>, options: { waitRead
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`Jamii did not become ready:\n${out}`));
-    }, options.timeoutMs ?? 45_000);
+    }, options.timeoutMs ?? 120_000);
     const check = () => {
       const line = out.split('\n').find((l) => l.includes('"jamii.ready"'));
       if (!line) return;
