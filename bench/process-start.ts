@@ -3,7 +3,7 @@
  * has idled. Also a few probes that split the idle figure into its parts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -12,6 +12,8 @@ import { PGLITE_SHARED_BUFFERS_DEFAULT } from '../src/db/database.js';
 import { elapsedMs, now, sleep } from './stats.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** src/build.mjs's mark of a finished build. */
+const BUILD_STAMP = path.join(REPO_ROOT, 'dist', '.built');
 /** How long a started process idles before its RSS is read. */
 export const IDLE_BEFORE_RSS_MS = 5_000;
 const READY_TIMEOUT_MS = 60_000;
@@ -94,7 +96,7 @@ function waitExit(child: ChildProcess, timeoutMs: number): Promise<number | null
 export type Launcher = 'npm-start' | 'tsx';
 
 const LAUNCH: Record<Launcher, { command: string; args: string[] }> = {
-  // `npm start` runs its prestart (the build) first: part of what a user waits for.
+  // `npm start` builds dist/ first when the sources changed (a fresh clone): part of what a user waits for.
   'npm-start': { command: 'npm', args: ['start'] },
   tsx: { command: process.execPath, args: ['--import', 'tsx', 'src/main.ts'] },
 };
@@ -114,7 +116,7 @@ function parentPids(): Map<number, number> {
   return parents;
 }
 
-/** The process running Jamii: `root` itself, or the descendant node process running main.js / main.ts. */
+/** The process running Jamii: `root` itself, or the descendant node process running start.mjs / main.js / main.ts. */
 function jamiiPid(root: number): number {
   const parents = parentPids();
   const descendants = [...parents.keys()].filter((pid) => {
@@ -124,8 +126,8 @@ function jamiiPid(root: number): number {
   for (const pid of [root, ...descendants]) {
     try {
       const [exe, ...args] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      // Not the `sh -c "node ... dist/main.js"` npm runs in between.
-      if (exe !== undefined && path.basename(exe) === 'node' && args.some((arg) => /main\.(js|ts)$/.test(arg))) return pid;
+      // Not the `sh -c "node src/start.mjs"` npm runs in between.
+      if (exe !== undefined && path.basename(exe) === 'node' && args.some((arg) => /(main\.(js|ts)|start\.mjs)$/.test(arg))) return pid;
     } catch {
       // gone
     }
@@ -134,7 +136,9 @@ function jamiiPid(root: number): number {
 }
 
 /** Launches Jamii, waits for `jamii.ready`, idles, reads its RSS, stops it with SIGTERM. */
-export async function measureStart(options: { label: string; launcher: Launcher; dataDir: string; databaseUrl?: string | undefined }): Promise<StartMeasurement> {
+export async function measureStart(options: { label: string; launcher: Launcher; dataDir: string; databaseUrl?: string | undefined; freshBuild?: boolean }): Promise<StartMeasurement> {
+  // As on a fresh clone: no finished build in dist/, so `npm start` bundles first.
+  if (options.freshBuild) rmSync(BUILD_STAMP, { force: true });
   const port = await freePort();
   const env = cleanEnv({
     JAMII_DATA_DIR: options.dataDir,

@@ -178,7 +178,7 @@ export function renderReport(report: Report): string {
     );
   }
   if (starts.length > 0) {
-    out.push(`== Start and idle memory (ready = spawn -> jamii.ready line; npm start includes its prestart build); RSS of the Jamii process from /proc/<pid>/status after ${IDLE_BEFORE_RSS_MS / 1000} s idle`, startTable(starts, probes), '');
+    out.push(`== Start and idle memory (ready = spawn -> jamii.ready line; npm start includes its staleness check, and the first start a full build as on a fresh clone); RSS of the Jamii process from /proc/<pid>/status after ${IDLE_BEFORE_RSS_MS / 1000} s idle`, startTable(starts, probes), '');
   }
   out.push(
     '== Targets (issue 2)',

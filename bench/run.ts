@@ -176,7 +176,7 @@ async function measureStarts(options: BenchOptions): Promise<{ starts: StartMeas
   log('npm start: first and second start on PGlite');
   const startDir = tempDir('jamii-bench-start');
   try {
-    starts.push(await measureStart({ label: 'npm start, PGlite, first start (initdb)', launcher: 'npm-start', dataDir: startDir.path }));
+    starts.push(await measureStart({ label: 'npm start, PGlite, first start (build + initdb)', launcher: 'npm-start', dataDir: startDir.path, freshBuild: true }));
     starts.push(await measureStart({ label: 'npm start, PGlite, second start', launcher: 'npm-start', dataDir: startDir.path }));
     starts.push(await measureStart({ label: 'node --import tsx src/main.ts, PGlite, again', launcher: 'tsx', dataDir: startDir.path }));
     log('memory probes');

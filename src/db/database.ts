@@ -8,7 +8,6 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -18,6 +17,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import type { Logger } from '../core/ports.js';
+import { MIGRATIONS_DIR } from '../install-paths.js';
 
 /** drizzle over either driver. */
 export type Orm = PgDatabase<PgQueryResultHKT>;
@@ -53,7 +53,7 @@ export interface Database extends DbSession {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+export const MIGRATIONS_FOLDER = MIGRATIONS_DIR;
 /** Arbitrary constant for pg_advisory_lock: "jamii" in ASCII. */
 const SCHEMA_LOCK_KEY = 0x6a616d6969;
 /** Postgres's own default is 128MB, which PGlite allocates inside its WASM heap; Jamii needs far less. */

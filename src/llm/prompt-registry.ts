@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { PROMPTS_DIR } from '../install-paths.js';
 
-export const PROMPTS_DIR = fileURLToPath(new URL('../../prompts', import.meta.url));
+export { PROMPTS_DIR };
 
 /** Every prompt Jamii uses; a missing one is a start failure. */
 export const REQUIRED_PROMPTS = [

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { buttonPress, buttonsOf, cardFor, groupMessage, MANAGER, MEMBER, startFakeTelegram, SUPERGROUP, telegramEnv, type FakeTelegram } from '../support/fake-telegram-server.js';
 import { waitFor } from '../support/harness.js';
-import { runJamiiProcess, type JamiiProcess } from '../support/process.js';
+import { runJamiiProcess, withJamiiOutput, type JamiiProcess } from '../support/process.js';
 
 const QUESTIONS = Array.from({ length: 12 }, (_, i) => `Question number ${i + 1}: how do I register my farm for the co-op?`);
 
@@ -32,14 +32,8 @@ const start = async (env: Record<string, string>) => {
   running.push(p);
   return p;
 };
-/** waitFor, with the process's last log lines in the error: a CI failure then says where it stood. */
-const waitIn = async <T,>(p: JamiiProcess, probe: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string) => {
-  try {
-    return await waitFor(probe, timeoutMs, what);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- Jamii's last output ---\n${p.output().split('\n').slice(-40).join('\n')}`);
-  }
-};
+/** waitFor, with the process's last log lines in the error. */
+const waitIn = <T,>(p: JamiiProcess, probe: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string) => withJamiiOutput(p, () => waitFor(probe, timeoutMs, what));
 const kill = async (p: JamiiProcess) => {
   p.child.kill('SIGKILL');
   await p.exited;

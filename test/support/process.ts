@@ -1,4 +1,7 @@
-/** Runs Jamii as a real child process (`node --import tsx src/main.ts`), as `npm start` does. */
+/**
+ * Runs Jamii as a real child process on the bundle `npm start` and the Docker image run
+ * (`node dist/main.js`; test/support/global-setup.ts builds it when the sources changed).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +16,7 @@ export interface JamiiProcess {
 }
 
 export function runJamiiProcess(env: Record<string, string>, options: { waitReady?: boolean; timeoutMs?: number } = {}): Promise<JamiiProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', JAMII_HTTP_PORT: '0', LOG_LEVEL: 'info', JAMII_BURST_WINDOW_SECONDS: '0', JAMII_KNOWLEDGE_DIR: '/nonexistent-test-knowledge-dir', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,6 +45,16 @@ export function runJamiiProcess(env: Record<string, string>, options: { waitRead
       reject(new Error(`Jamii exited (${code ?? signal}) before ready:\n${out}`));
     });
   });
+}
+
+/** Runs `fn`; a failure carries the process's last log lines, so a CI failure says where Jamii stood. */
+export async function withJamiiOutput<T>(p: JamiiProcess, fn: () => Promise<T>, lines = 40): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const tail = p.output().split('\n').filter((l) => !l.includes('"level":10,') && !l.includes('"level":20,')).slice(-lines).join('\n');
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- Jamii's last output ---\n${tail}`, { cause: error });
+  }
 }
 
 export async function api(url: string) {

@@ -13,11 +13,12 @@ import type { IngestService } from '../../core/ingest-service.js';
 import type { Logger, PlatformSender } from '../../core/ports.js';
 import type { CommandReply, Invoker } from '../../core/types.js';
 import type { Database } from '../../db/database.js';
+import { sandboxPageFile } from '../../install-paths.js';
 import { readJson, sendError, sendJson, type Route } from '../../http/http-server.js';
 import { parseSandboxAction, parseSandboxPost, toInbound } from './parse.js';
 import { createSandboxPlatform, type SandboxChange, type SandboxPlatform } from './sandbox-platform.js';
 
-const PAGE_HTML = readFileSync(new URL('./sandbox-page.html', import.meta.url), 'utf8');
+const PAGE_HTML = readFileSync(sandboxPageFile(), 'utf8');
 /** Rooms the page offers before anyone has spoken. */
 export const SANDBOX_DEFAULT_ROOMS = ['general', 'random'];
 /** SSE comment sent to keep proxies from closing an idle stream. */

@@ -1,0 +1,6 @@
+/** Types of src/build.mjs (plain JavaScript: it runs before anything is compiled). */
+export declare const ROOT: string;
+export declare const DIST: string;
+export declare const EXTERNAL_PACKAGES: string[];
+export declare function isBuildStale(): boolean;
+export declare function build(): Promise<void>;
