@@ -105,7 +105,7 @@ export function createDeliveryService(deps: {
         throw new JamiiError('connector_unavailable', why);
       }
       let outgoing = post;
-      if (post.kind === 'card' && post.draftId !== null && (await store.drafts.statusOf(post.draftId)) !== 'pending') {
+      if (post.kind === 'card' && post.draftId !== null && post.draftStatus !== 'pending') {
         // A card sent after its draft was decided shows the draft as it is now, not as queued.
         const draft = await store.drafts.get(post.draftId);
         if (draft) {
@@ -129,20 +129,24 @@ export function createDeliveryService(deps: {
         return giveUp(post, 'unconfirmed', why);
       }
       const at = clock.now();
-      await store.transaction(async (tx) => {
-        await tx.outbox.markSent(post.id, messageId, at);
-        if ((post.kind === 'reply' || post.kind === 'post') && post.draftId !== null) {
-          await tx.drafts.markSent(post.draftId);
-          await tx.jobs.enqueue('desk-refresh', [{ draftId: post.draftId }]);
-        }
-        await tx.audit.write({
-          communityId: null,
-          actor: 'jamii',
-          action: `post.sent`,
-          subject: post.draftId !== null ? `draft:${post.draftId}` : `outbox:${post.id}`,
-          details: { outboxId: post.id, kind: post.kind, platform: post.target.platform, chatId: post.target.chatId, platformMessageId: messageId },
+      const audit = {
+        communityId: null,
+        actor: 'jamii',
+        action: `post.sent`,
+        subject: post.draftId !== null ? `draft:${post.draftId}` : `outbox:${post.id}`,
+        details: { outboxId: post.id, kind: post.kind, platform: post.target.platform, chatId: post.target.chatId, platformMessageId: messageId },
+      };
+      const draftId = post.kind === 'reply' || post.kind === 'post' ? post.draftId : null;
+      if (draftId === null) {
+        // A card or a notice: the row and its audit entry, one statement.
+        await store.outbox.markSent(post.id, messageId, at, audit);
+      } else {
+        await store.transaction(async (tx) => {
+          await tx.outbox.markSent(post.id, messageId, at, audit);
+          await tx.drafts.markSent(draftId);
+          await tx.jobs.enqueue('desk-refresh', [{ draftId }]);
         });
-      });
+      }
       metrics.postSent(post.kind);
       log.info({ outboxId: post.id, kind: post.kind, draftId: post.draftId, platform: post.target.platform, platformMessageId: messageId }, 'post.sent');
     },

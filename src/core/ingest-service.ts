@@ -166,7 +166,11 @@ export function createIngestService(deps: {
     ingest(message) {
       return new Promise<IngestOutcome>((resolve, reject) => {
         queue.push({ message, resolve, reject });
-        if (!flushing) void flush();
+        if (flushing) return;
+        // Start on the next microtask: messages handed over in the same tick (a getUpdates page,
+        // a gateway burst) go into one transaction instead of the first alone and the rest after.
+        flushing = true;
+        queueMicrotask(() => void flush());
       });
     },
   };

@@ -182,16 +182,23 @@ export interface NewOutboundPost {
   dedupeKey: string;
 }
 
+/** A claimed outbox row, with the status of its draft as it was at the claim (null: no draft). */
+export type ClaimedPost = OutboundPost & { draftStatus: DraftStatus | null };
+
 export interface OutboxRepository {
   insert(post: NewOutboundPost): Promise<OutboundPost | null>;
   /** One statement for many; rows whose dedupe key exists are skipped (not returned). */
   insertMany(posts: NewOutboundPost[]): Promise<OutboundPost[]>;
   get(id: number): Promise<OutboundPost | null>;
   /** pending -> sending (attempts + 1). Null when the row was not pending. */
-  claim(id: number): Promise<OutboundPost | null>;
+  claim(id: number): Promise<ClaimedPost | null>;
   /** sending -> sending again (an idempotent platform may retry a stale claim). */
-  reclaim(id: number): Promise<OutboundPost | null>;
-  markSent(id: number, platformMessageId: string, at: Date): Promise<void>;
+  reclaim(id: number): Promise<ClaimedPost | null>;
+  /**
+   * sending (or unconfirmed) -> sent, and `audit` written with it, in one statement: a send
+   * costs a claim and this. Nothing is written when the row was in neither state.
+   */
+  markSent(id: number, platformMessageId: string, at: Date, audit: AuditEntry): Promise<void>;
   release(id: number, error: string): Promise<void>;
   markUnconfirmed(id: number, error: string): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;

@@ -2,18 +2,16 @@
  * Two draft jobs of one member's burst running at the same moment (two workers, or two
  * processes) must still give one draft for the burst, on each real database.
  */
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraftingService } from '../../src/core/drafting-service.js';
 import type { Store } from '../../src/core/ports.js';
 import type { Labels } from '../../src/core/types.js';
-import { openDatabase, type Database } from '../../src/db/database.js';
-import { createStore } from '../../src/db/store.js';
+import type { Database } from '../../src/db/database.js';
 import { createOfflineProvider } from '../../src/llm/offline/offline-provider.js';
 import { loadPromptRegistry } from '../../src/llm/prompt-registry.js';
 import { DATABASES } from '../support/databases.js';
 import { createRecordingLogger, createRecordingMetrics, createTestCommunities } from '../support/fakes.js';
-import { dropPostgresDatabase, freshPostgresUrl, pgliteTemplate } from '../support/harness.js';
+import { openTestStore } from '../support/harness.js';
 
 const QUESTION: Labels = { language: 'en', isQuestion: true, isNegative: false, severity: 0, reasons: ['asks with a question mark'] };
 const T0 = Date.now() - 60_000;
@@ -21,18 +19,12 @@ const T0 = Date.now() - 60_000;
 describe.each(DATABASES)('a burst drafted by two workers at once on %s', (kind) => {
   let db: Database;
   let store: Store;
-  let url: string | undefined;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    url = kind === 'postgres' ? await freshPostgresUrl() : undefined;
-    db = await openDatabase({ databaseUrl: url, dataDir: '', memory: true, log: pino({ level: 'silent' }), ...(kind === 'pglite' ? { pgliteLoadDataDir: await pgliteTemplate() } : {}) });
-    store = createStore({ db, communityOf: () => 'alpha', enqueuerFor: () => ({ enqueue: async () => undefined }) });
-    await store.communities.upsert([{ id: 'alpha', name: 'Alpha', language: 'en' }]);
+    ({ db, store, close } = await openTestStore(kind, { id: 'alpha', name: 'Alpha', language: 'en' }));
   });
-  afterAll(async () => {
-    await db.close();
-    if (url) await dropPostgresDatabase(url);
-  });
+  afterAll(() => close());
 
   it('makes one draft covering the burst, whichever job wins, and leaves nothing undrafted', async () => {
     const texts = ['hi team', 'my order is late?', 'where is it??'];

@@ -1,33 +1,23 @@
 /** The SQL behind drafting context, on each real database: recent messages, bursts, the member, answers. */
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/core/ports.js';
 import type { InboundMessage, Labels } from '../../src/core/types.js';
-import { openDatabase, type Database } from '../../src/db/database.js';
-import { createStore } from '../../src/db/store.js';
 import { DATABASES } from '../support/databases.js';
-import { dropPostgresDatabase, freshPostgresUrl, pgliteTemplate } from '../support/harness.js';
+import { openTestStore } from '../support/harness.js';
 
 const T0 = Date.parse('2026-03-01T09:00:00Z');
 const QUESTION: Labels = { language: 'en', isQuestion: true, isNegative: false, severity: 0, reasons: [] };
 const COMPLAINT: Labels = { language: 'en', isQuestion: false, isNegative: true, severity: 2, reasons: [] };
 
 describe.each(DATABASES)('conversation repository on %s', (kind) => {
-  let db: Database;
   let store: Store;
-  let url: string | undefined;
+  let close: () => Promise<void>;
   let seq = 0;
 
   beforeAll(async () => {
-    url = kind === 'postgres' ? await freshPostgresUrl() : undefined;
-    db = await openDatabase({ databaseUrl: url, dataDir: '', memory: true, log: pino({ level: 'silent' }), ...(kind === 'pglite' ? { pgliteLoadDataDir: await pgliteTemplate() } : {}) });
-    store = createStore({ db, communityOf: () => 'c1', enqueuerFor: () => ({ enqueue: async () => undefined }) });
-    await store.communities.upsert([{ id: 'c1', name: 'C1', language: 'en' }]);
+    ({ store, close } = await openTestStore(kind, { id: 'c1', name: 'C1', language: 'en' }));
   });
-  afterAll(async () => {
-    await db.close();
-    if (url) await dropPostgresDatabase(url);
-  });
+  afterAll(() => close());
 
   /** Stores one message `seconds` after T0 and returns its id. */
   const say = async (chat: string, user: string, text: string, seconds: number, extra: Partial<InboundMessage> & { labels?: Labels | null } = {}) => {

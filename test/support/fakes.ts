@@ -8,6 +8,7 @@ import { createAccess, type Access } from '../../src/core/access.js';
 import { createCommunityDirectory, type Community, type CommunityDirectory } from '../../src/core/communities.js';
 import type {
   AuditEntry,
+  ClaimedPost,
   ChatRecord,
   Clock,
   CoreMetrics,
@@ -317,6 +318,9 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
     return toPost(row);
   };
 
+  const claimed = (post: OutboundPost | null): ClaimedPost | null =>
+    post ? { ...post, draftStatus: post.draftId !== null ? (state.drafts.get(post.draftId)?.status ?? null) : null } : null;
+
   const drafted = (messageId: number) => [...state.drafts.values()].some((d) => d.messageId === messageId || d.mergedMessageIds.includes(messageId));
 
   const repositories = (jobs: JobEnqueuer): Repositories => ({
@@ -603,23 +607,28 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         return row ? toPost(row) : null;
       },
       claim: async (id) =>
-        transition(id, ['pending'], (r) => {
-          r.status = 'sending';
-          r.attempts += 1;
-          r.claimedAt = clock.now();
-        }),
+        claimed(
+          transition(id, ['pending'], (r) => {
+            r.status = 'sending';
+            r.attempts += 1;
+            r.claimedAt = clock.now();
+          }),
+        ),
       reclaim: async (id) =>
-        transition(id, ['sending'], (r) => {
-          r.attempts += 1;
-          r.claimedAt = clock.now();
-        }),
-      async markSent(id, platformMessageId, at) {
-        transition(id, ['sending', 'unconfirmed'], (r) => {
+        claimed(
+          transition(id, ['sending'], (r) => {
+            r.attempts += 1;
+            r.claimedAt = clock.now();
+          }),
+        ),
+      async markSent(id, platformMessageId, at, audit) {
+        const moved = transition(id, ['sending', 'unconfirmed'], (r) => {
           r.status = 'sent';
           r.platformMessageId = platformMessageId;
           r.sentAt = at;
           r.lastError = null;
         });
+        if (moved) state.audit.push(clone(audit));
       },
       async release(id, error) {
         transition(id, ['sending'], (r) => {

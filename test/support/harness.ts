@@ -11,7 +11,9 @@ import pino from 'pino';
 import postgres from 'postgres';
 import { startJamii, type Jamii, type StartOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { MIGRATIONS_FOLDER, openDatabase } from '../../src/db/database.js';
+import type { Store } from '../../src/core/ports.js';
+import { MIGRATIONS_FOLDER, openDatabase, type Database } from '../../src/db/database.js';
+import { createStore } from '../../src/db/store.js';
 
 let template: Promise<Blob> | undefined;
 
@@ -146,4 +148,23 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null | fal
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/**
+ * A store on a fresh database of `kind` with one community, for the repository tests that run on
+ * each real database; `close` closes it and drops a Postgres database.
+ */
+export async function openTestStore(kind: 'pglite' | 'postgres', community: { id: string; name: string; language: string }): Promise<{ db: Database; store: Store; close(): Promise<void> }> {
+  const url = kind === 'postgres' ? await freshPostgresUrl() : undefined;
+  const db = await openDatabase({ databaseUrl: url, dataDir: '', memory: true, log: pino({ level: 'silent' }), ...(kind === 'pglite' ? { pgliteLoadDataDir: await pgliteTemplate() } : {}) });
+  const store = createStore({ db, communityOf: () => community.id, enqueuerFor: () => ({ enqueue: async () => undefined }) });
+  await store.communities.upsert([community]);
+  return {
+    db,
+    store,
+    async close() {
+      await db.close();
+      if (url) await dropPostgresDatabase(url);
+    },
+  };
 }

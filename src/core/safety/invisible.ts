@@ -46,6 +46,12 @@ const VISIBLE_FORMAT_CHARS: ReadonlySet<number> = new Set([
   0x0600, 0x0601, 0x0602, 0x0603, 0x0604, 0x0605, 0x06dd, 0x070f, 0x0890, 0x0891, 0x08e2, 0x110bd, 0x110cd,
 ]);
 
+/**
+ * Every character a rule of stripInvisibleCounting acts on: controls other than tab, LF and CR;
+ * format characters (ZWJ, ZWNJ and the tag block among them); default-ignorables (variation
+ * selectors among them); the line and paragraph separators.
+ */
+const MAY_HIDE = /[^\P{Cc}\t\n\r]|[\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029]/u;
 const FORMAT_CHAR = /^\p{Cf}$/u;
 /** Unicode's own list of characters a renderer shows as nothing (fillers, selectors, reserved ranges). */
 const DEFAULT_IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
@@ -114,6 +120,8 @@ export interface StrippedText {
  * ("removed 14 invisible characters").
  */
 export function stripInvisibleCounting(text: string): StrippedText {
+  // Most messages hold none of the characters any rule below acts on: then only NFC is left to do.
+  if (!MAY_HIDE.test(text)) return { text: text.normalize('NFC'), removed: 0 };
   const cps = Array.from(text, (c) => c.codePointAt(0)!);
   const kept: number[] = [];
   let removed = 0;

@@ -3,10 +3,60 @@ import type { MessagesRepository, MessageToStore, StoredRef } from '../../core/p
 import type { Platform, StoredMessage } from '../../core/types.js';
 import type { DbSession } from '../database.js';
 import { chats, members, messages } from '../schema/index.js';
+import { arrayLiteral } from './array-literal.js';
 import { createChatsRepository, type ChatCache } from './chats-repository.js';
 import { createMembersRepository, type MemberCache } from './members-repository.js';
 
 const chatKey = (platform: string, chatId: string) => `${platform}\u0000${chatId}`;
+
+type NewMessageRow = Omit<typeof messages.$inferInsert, 'chatId' | 'platformMessageId' | 'text' | 'createdAt'> & {
+  chatId: number;
+  platformMessageId: string;
+  text: string;
+  createdAt: Date;
+};
+
+/**
+ * The batch as one array per column, unnested by Postgres (array-literal.ts): 15 parameters
+ * whatever the batch size. Redelivered messages are skipped.
+ */
+async function insertRows(s: DbSession, rows: NewMessageRow[]): Promise<Array<{ id: number; chatId: number; platformMessageId: string }>> {
+  const column = (pick: (r: NewMessageRow) => string | number | boolean | null) => arrayLiteral(rows.map(pick));
+  const { rows: inserted } = await s.sql.executeSql(
+    `insert into messages (chat_id, platform_message_id, thread_id, author_id, text, reply_to_platform_message_id, language, labels,
+                           is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at)
+     select chat_id, platform_message_id, thread_id, author_id, text, reply_to, language, labels::jsonb,
+            is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at::timestamptz
+       from unnest($1::int8[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[], $8::text[],
+                   $9::bool[], $10::bool[], $11::int2[], $12::bool[], $13::bool[], $14::bool[], $15::text[])
+         as r(chat_id, platform_message_id, thread_id, author_id, text, reply_to, language, labels,
+              is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at)
+     on conflict (chat_id, platform_message_id) do nothing
+     returning id, chat_id, platform_message_id`,
+    [
+      column((r) => r.chatId),
+      column((r) => r.platformMessageId),
+      column((r) => r.threadId ?? null),
+      column((r) => r.authorId ?? null),
+      column((r) => r.text),
+      column((r) => r.replyToPlatformMessageId ?? null),
+      column((r) => r.language ?? null),
+      column((r) => (r.labels ? JSON.stringify(r.labels) : null)),
+      column((r) => r.isQuestion ?? false),
+      column((r) => r.isNegative ?? false),
+      column((r) => r.severity ?? 0),
+      column((r) => r.fromBot ?? false),
+      column((r) => r.isService ?? false),
+      column((r) => r.needsDraft ?? false),
+      column((r) => r.createdAt.toISOString()),
+    ],
+  );
+  return (inserted as Array<{ id: number | string; chat_id: number | string; platform_message_id: string }>).map((r) => ({
+    id: Number(r.id),
+    chatId: Number(r.chat_id),
+    platformMessageId: r.platform_message_id,
+  }));
+}
 
 export function createMessagesRepository(
   s: DbSession,
@@ -50,7 +100,7 @@ export function createMessagesRepository(
       );
       // Same message twice in one batch (a redelivery racing the original): keep the first.
       const seen = new Set<string>();
-      const rows = [];
+      const rows: NewMessageRow[] = [];
       for (const b of batch) {
         const chat = chatMap.get(chatKey(b.inbound.chat.platform, b.inbound.chat.chatId));
         if (!chat) throw new Error('chat was not ensured');
@@ -76,11 +126,7 @@ export function createMessagesRepository(
           createdAt: b.inbound.sentAt,
         });
       }
-      const inserted = await s.orm
-        .insert(messages)
-        .values(rows)
-        .onConflictDoNothing({ target: [messages.chatId, messages.platformMessageId] })
-        .returning({ id: messages.id, chatId: messages.chatId, platformMessageId: messages.platformMessageId });
+      const inserted = await insertRows(s, rows);
       const insertedKeys = new Map(inserted.map((r) => [`${r.chatId}\u0000${r.platformMessageId}`, r.id]));
       const missing = rows.filter((r) => !insertedKeys.has(`${r.chatId}\u0000${r.platformMessageId}`));
       const existing = new Map<string, number>();

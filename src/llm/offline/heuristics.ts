@@ -48,13 +48,27 @@ function padded(tokens: readonly string[]): string {
 /** A phrase split into words once: `*` at the end of a word matches any ending. */
 const PHRASE_WORDS = new Map<string, string[]>();
 
-/** Where `phrase` (words, `*` = any ending) starts in `tokens`, or -1. */
-function phraseIndex(tokens: readonly string[], phrase: string): number {
+function phraseWords(phrase: string): string[] {
   let words = PHRASE_WORDS.get(phrase);
   if (!words) {
     words = phrase.split(' ');
     PHRASE_WORDS.set(phrase, words);
   }
+  return words;
+}
+
+/** Whether a phrase's first word (`*` = any ending) is among `tokens`: phraseIndex can match only then. */
+function mayContain(tokens: ReadonlySet<string>, phrase: string): boolean {
+  const first = phraseWords(phrase)[0]!;
+  if (!first.endsWith('*')) return tokens.has(first);
+  const stem = first.slice(0, -1);
+  for (const t of tokens) if (t.startsWith(stem)) return true;
+  return false;
+}
+
+/** Where `phrase` (words, `*` = any ending) starts in `tokens`, or -1. */
+function phraseIndex(tokens: readonly string[], phrase: string): number {
+  const words = phraseWords(phrase);
   outer: for (let i = 0; i + words.length <= tokens.length; i++) {
     for (let j = 0; j < words.length; j++) {
       const w = words[j]!;
@@ -266,7 +280,10 @@ function readNegative(text: string, rules: LanguageRules, question: QuestionRead
     if (!evidence.includes(why)) evidence.push(why);
   };
 
+  // Most terms' first word is in no clause: skip those without scanning each clause for them.
+  const clauseTokens = new Set(clauseList.flat());
   for (const [term, weight] of Object.entries(rules.negative)) {
+    if (!mayContain(clauseTokens, term)) continue;
     for (const clause of clauseList) {
       const at = unnegatedIndex(clause, term, rules);
       if (at < 0) continue;

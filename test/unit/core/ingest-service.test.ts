@@ -128,6 +128,17 @@ describe('group commit', () => {
     expect(core.store.jobs.of('draft')).toHaveLength(8);
   });
 
+  it('puts messages handed over in the same tick (a getUpdates page) into one transaction', async () => {
+    const before = core.store.transactionCount;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => ingest.ingest(inbound(`Page message ${i}?`))));
+    expect(core.store.transactionCount - before).toBe(1);
+    // One arriving while that transaction runs goes into the next.
+    const first = ingest.ingest(inbound('first'));
+    await Promise.resolve();
+    await Promise.all([first, ingest.ingest(inbound('while the first runs'))]);
+    expect(core.store.transactionCount - before).toBe(3);
+  });
+
   it('hands every caller the outcome of its own message', async () => {
     const texts = ['Hello', 'Why is it down?', 'Thanks', 'This is awful!!'];
     const outcomes = await Promise.all(texts.map((t) => ingest.ingest(inbound(t))));
@@ -152,7 +163,9 @@ describe('group commit', () => {
   it('rejects every caller of a failed transaction, rolls it back, and keeps serving later calls', async () => {
     // The first call commits alone; the two that arrive while it runs share the second transaction.
     core.store.failNextTransaction(new Error('disk full'), { skip: 1 });
-    const results = await Promise.allSettled([ingest.ingest(inbound('warm up')), ingest.ingest(inbound('Why?')), ingest.ingest(inbound('How?'))]);
+    const warmUp = ingest.ingest(inbound('warm up'));
+    await Promise.resolve(); // its transaction has started
+    const results = await Promise.allSettled([warmUp, ingest.ingest(inbound('Why?')), ingest.ingest(inbound('How?'))]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
     expect(results[1]).toMatchObject({ reason: new Error('disk full') });
     expect(stored().map((m) => m.text)).toEqual(['warm up']);

@@ -1,0 +1,85 @@
+/**
+ * storeMany on each real database: a batch goes in as one array per column (unnest), so every
+ * text a member can write must come back exactly — quotes, backslashes, braces and commas (array
+ * literal syntax), the word NULL, empty-looking and multi-line text, emoji — with labels, nulls,
+ * timestamps and redeliveries intact.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageToStore, Store } from '../../src/core/ports.js';
+import type { Labels } from '../../src/core/types.js';
+import { DATABASES } from '../support/databases.js';
+import { openTestStore } from '../support/harness.js';
+
+const AWKWARD = [
+  'He said "hi", then {left}',
+  'C:\\path\\to\\file and a \\" escaped quote',
+  'NULL',
+  'null',
+  ' ',
+  '{}',
+  '{"a": [1, 2]}',
+  'line one\nline two\r\n\ttab',
+  "it's Jamii's",
+  'Привет, как дела? ¿Qué tal? Habari! 👍🏽🇰🇪',
+  'a,b,c',
+  '(1,2)',
+];
+const LABELS: Labels = { language: 'en', isQuestion: true, isNegative: false, severity: 0, reasons: ['asks with "a" question mark', 'back\\slash'] };
+const AT = new Date('2026-05-04T10:11:12.345Z');
+
+describe.each(DATABASES)('messages.storeMany on %s', (kind) => {
+  let store: Store;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ store, close } = await openTestStore(kind, { id: 'c1', name: 'C1', language: 'en' }));
+  });
+  afterAll(() => close());
+
+  const record = (id: string, text: string, extra: { labels?: Labels | null; replyTo?: string; threadId?: string; bot?: boolean } = {}): MessageToStore => ({
+    communityId: 'c1',
+    labels: extra.labels ?? null,
+    inbound: {
+      chat: { platform: 'sandbox', chatId: 'general', ...(extra.threadId ? { threadId: extra.threadId } : {}) },
+      messageId: id,
+      author: { id: extra.bot ? 'jamii' : 'amina', displayName: 'Amina', isBot: extra.bot ?? false },
+      text,
+      sentAt: AT,
+      ...(extra.replyTo ? { replyToMessageId: extra.replyTo } : {}),
+    },
+  });
+
+  it('stores awkward texts, labels, nulls and timestamps exactly', async () => {
+    const batch = AWKWARD.map((text, i) => record(`awk-${i}`, text, i % 2 === 0 ? { labels: LABELS, replyTo: `r"${i}`, threadId: `t,${i}` } : { bot: true }));
+    const refs = await store.messages.storeMany(batch);
+    expect(refs.every((r) => r.inserted)).toBe(true);
+    const stored = await store.messages.getMany(refs.map((r) => r.id));
+    const byId = new Map(stored.map((m) => [m.platformMessageId, m]));
+    AWKWARD.forEach((text, i) => {
+      const m = byId.get(`awk-${i}`)!;
+      expect(m.text).toBe(text);
+      expect(m.sentAt.toISOString()).toBe(AT.toISOString());
+      if (i % 2 === 0) {
+        expect(m.labels).toEqual(LABELS);
+        expect(m.replyToMessageId).toBe(`r"${i}`);
+        expect(m.chat.threadId).toBe(`t,${i}`);
+      } else {
+        expect(m.labels).toBeNull();
+        expect(m.replyToMessageId).toBeNull();
+        expect(m.chat.threadId).toBeUndefined();
+        expect(m.author.isBot).toBe(true);
+      }
+    });
+  });
+
+  it('stores a redelivered message once, also when it repeats inside one batch', async () => {
+    const first = await store.messages.storeMany([record('dup-1', 'first'), record('dup-1', 'again, same batch'), record('dup-2', 'second')]);
+    expect(first.map((r) => r.inserted)).toEqual([true, false, true]);
+    expect(first[0]!.id).toBe(first[1]!.id);
+    const again = await store.messages.storeMany([record('dup-2', 'redelivered'), record('dup-3', 'new')]);
+    expect(again.map((r) => r.inserted)).toEqual([false, true]);
+    expect(again[0]!.id).toBe(first[2]!.id);
+    const [kept] = await store.messages.getMany([first[2]!.id]);
+    expect(kept!.text).toBe('second');
+  });
+});
