@@ -29,6 +29,7 @@ export interface ProcessMemory {
 
 export interface StartMeasurement {
   label: string;
+  launcher: Launcher;
   /** Spawn to the `jamii.ready` line on stdout. */
   readyMs: number;
   /** startJamii's own figure from the ready line (after Node and tsx have loaded the code). */
@@ -188,7 +189,7 @@ export async function measureStart(options: { label: string; launcher: Launcher;
     const stopping = now();
     process.kill(pid!, 'SIGTERM');
     const exitCode = await waitExit(child, EXIT_TIMEOUT_MS);
-    return { label: options.label, readyMs: ready.ms, inProcessMs: ready.inProcessMs, cpuToReadyMs: ready.cpuMs, memory, healthz: health, stopMs: elapsedMs(stopping), exitCode };
+    return { label: options.label, launcher: options.launcher, readyMs: ready.ms, inProcessMs: ready.inProcessMs, cpuToReadyMs: ready.cpuMs, memory, healthz: health, stopMs: elapsedMs(stopping), exitCode };
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
       if (pid !== undefined && pid !== child.pid) {

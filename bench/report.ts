@@ -133,8 +133,10 @@ function targets(runs: DatabaseRun[], starts: StartMeasurement[]): TargetRow[] {
     }
   }
   for (const s of starts) {
-    rows.push({ what: 'idle RSS of npm start', where: s.label, figure: formatMb(s.memory.rssKb), target: `<= ${TARGET_IDLE_RSS_MB} MB`, result: mark(s.memory.rssKb / 1024 <= TARGET_IDLE_RSS_MB) });
-    rows.push({ what: 'npm start ready', where: s.label, figure: formatMs(s.readyMs), target: `<= ${TARGET_READY_MS} ms`, result: mark(s.readyMs <= TARGET_READY_MS) });
+    // The targets are for `npm start`; the tsx row (what `npm run dev` runs) is shown for comparison.
+    const judge = (pass: boolean) => (s.launcher === 'npm-start' ? mark(pass) : 'info');
+    rows.push({ what: 'idle RSS of npm start', where: s.label, figure: formatMb(s.memory.rssKb), target: `<= ${TARGET_IDLE_RSS_MB} MB`, result: judge(s.memory.rssKb / 1024 <= TARGET_IDLE_RSS_MB) });
+    rows.push({ what: 'npm start ready', where: s.label, figure: formatMs(s.readyMs), target: `<= ${TARGET_READY_MS} ms`, result: judge(s.readyMs <= TARGET_READY_MS) });
   }
   return rows;
 }

@@ -7,7 +7,7 @@
 import type { CommunityDirectory } from './communities.js';
 import { cardText, cardView } from './desk-cards.js';
 import { DeliveryError, JamiiError } from './errors.js';
-import type { Clock, CoreMetrics, Logger, PlatformSender, Store } from './ports.js';
+import type { ClaimedPost, Clock, CoreMetrics, Logger, PlatformSender, Store } from './ports.js';
 import type { OutboundPost, Platform } from './types.js';
 
 /**
@@ -19,10 +19,17 @@ export const SEND_CLAIM_STALE_AFTER_MS = 90_000;
 export interface DeliveryContext {
   /** No retry follows this attempt. */
   isFinalAttempt: boolean;
+  /** Attempts before this one (for logs). */
+  retryCount?: number;
 }
 
 export interface DeliveryService {
   deliver(outboxId: number, ctx: DeliveryContext): Promise<void>;
+  /**
+   * A batch of send jobs: every row is tried even when one fails; the first failure is thrown
+   * at the end (so the job retries, and what was sent is skipped then).
+   */
+  deliverMany(items: Array<{ outboxId: number; ctx: DeliveryContext }>): Promise<void>;
   /** Re-renders every card of a draft in place (after a decision or a send outcome). */
   refreshCards(draftId: number): Promise<void>;
 }
@@ -77,78 +84,129 @@ export function createDeliveryService(deps: {
     await noticeDesks(post, status, why);
   };
 
-  return {
-    async deliver(outboxId, ctx) {
-      let post = await store.outbox.claim(outboxId);
-      if (!post) {
-        const current = await store.outbox.get(outboxId);
-        if (!current || current.status !== 'sending') return; // sent, unconfirmed or failed: nothing to do
-        const claimAgeMs = current.claimedAt ? clock.now().getTime() - current.claimedAt.getTime() : Number.POSITIVE_INFINITY;
-        if (claimAgeMs < SEND_CLAIM_STALE_AFTER_MS) {
-          // Another attempt is still waiting on the platform; judge it only once it is overdue.
-          throw new JamiiError('send_in_progress', `outbox ${outboxId} is being sent by another attempt`);
-        }
-        // Claimed by an attempt that never finished (crash, expiry): its request may have left.
-        if (senders.get(current.target.platform)?.idempotentSend) {
-          post = await store.outbox.reclaim(outboxId);
-          if (!post) return;
-        } else {
-          await giveUp(current, 'unconfirmed', 'an earlier attempt stopped mid-send');
-          return;
-        }
+  /**
+   * Sends a claimed row. Resolves with the platform's message id; resolves null when the row was
+   * given up (failed or unconfirmed, desks told); throws (after releasing the row) when a retry
+   * should try again.
+   */
+  const sendClaimed = async (post: ClaimedPost, ctx: DeliveryContext): Promise<string | null> => {
+    const sender = senders.get(post.target.platform);
+    if (!sender) {
+      const why = `the ${post.target.platform} connector is not running`;
+      if (ctx.isFinalAttempt) {
+        await giveUp(post, 'failed', why);
+        return null;
       }
-      const sender = senders.get(post.target.platform);
-      if (!sender) {
-        const why = `the ${post.target.platform} connector is not running`;
-        if (ctx.isFinalAttempt) return giveUp(post, 'failed', why);
-        await store.outbox.release(post.id, why);
-        throw new JamiiError('connector_unavailable', why);
+      await store.outbox.release(post.id, why);
+      throw new JamiiError('connector_unavailable', why);
+    }
+    let outgoing: OutboundPost = post;
+    if (post.kind === 'card' && post.draftId !== null && post.draftStatus !== 'pending') {
+      // A card sent after its draft was decided shows the draft as it is now, not as queued.
+      const draft = await store.drafts.get(post.draftId);
+      if (draft) {
+        const view = cardView(draft, await store.outbox.findReplyForDraft(post.draftId));
+        outgoing = { ...post, card: view, text: cardText(view) };
       }
-      let outgoing = post;
-      if (post.kind === 'card' && post.draftId !== null && post.draftStatus !== 'pending') {
-        // A card sent after its draft was decided shows the draft as it is now, not as queued.
-        const draft = await store.drafts.get(post.draftId);
-        if (draft) {
-          const view = cardView(draft, await store.outbox.findReplyForDraft(post.draftId));
-          outgoing = { ...post, card: view, text: cardText(view) };
+    }
+    try {
+      return (await sender.send(outgoing)).messageId;
+    } catch (error) {
+      const why = errorText(error);
+      if (error instanceof DeliveryError && error.outcome === 'not_sent') {
+        if (error.retryable && !ctx.isFinalAttempt) {
+          await store.outbox.release(post.id, why);
+          throw error;
         }
+        await giveUp(post, 'failed', why);
+        return null;
       }
-      let messageId: string;
-      try {
-        ({ messageId } = await sender.send(outgoing));
-      } catch (error) {
-        const why = errorText(error);
-        if (error instanceof DeliveryError && error.outcome === 'not_sent') {
-          if (error.retryable && !ctx.isFinalAttempt) {
-            await store.outbox.release(post.id, why);
-            throw error;
-          }
-          return giveUp(post, 'failed', why);
-        }
-        // A timeout after the request left, or an error we cannot classify: the post may exist.
-        return giveUp(post, 'unconfirmed', why);
+      // A timeout after the request left, or an error we cannot classify: the post may exist.
+      await giveUp(post, 'unconfirmed', why);
+      return null;
+    }
+  };
+
+  const auditOfSend = (post: OutboundPost, platformMessageId: string) => ({
+    communityId: null,
+    actor: 'jamii',
+    action: 'post.sent',
+    subject: post.draftId !== null ? `draft:${post.draftId}` : `outbox:${post.id}`,
+    details: { outboxId: post.id, kind: post.kind, platform: post.target.platform, chatId: post.target.chatId, platformMessageId },
+  });
+
+  const noteSent = (post: OutboundPost, platformMessageId: string) => {
+    metrics.postSent(post.kind);
+    log.info({ outboxId: post.id, kind: post.kind, draftId: post.draftId, platform: post.target.platform, platformMessageId }, 'post.sent');
+  };
+
+  const deliver = async (outboxId: number, ctx: DeliveryContext): Promise<void> => {
+    let post = await store.outbox.claim(outboxId);
+    if (!post) {
+      const current = await store.outbox.get(outboxId);
+      if (!current || current.status !== 'sending') return; // sent, unconfirmed or failed: nothing to do
+      const claimAgeMs = current.claimedAt ? clock.now().getTime() - current.claimedAt.getTime() : Number.POSITIVE_INFINITY;
+      if (claimAgeMs < SEND_CLAIM_STALE_AFTER_MS) {
+        // Another attempt is still waiting on the platform; judge it only once it is overdue.
+        throw new JamiiError('send_in_progress', `outbox ${outboxId} is being sent by another attempt`);
       }
-      const at = clock.now();
-      const audit = {
-        communityId: null,
-        actor: 'jamii',
-        action: `post.sent`,
-        subject: post.draftId !== null ? `draft:${post.draftId}` : `outbox:${post.id}`,
-        details: { outboxId: post.id, kind: post.kind, platform: post.target.platform, chatId: post.target.chatId, platformMessageId: messageId },
-      };
-      const draftId = post.kind === 'reply' || post.kind === 'post' ? post.draftId : null;
-      if (draftId === null) {
-        // A card or a notice: the row and its audit entry, one statement.
-        await store.outbox.markSent(post.id, messageId, at, audit);
+      // Claimed by an attempt that never finished (crash, expiry): its request may have left.
+      // A card is sent again all the same: a second copy on the desk is harmless, a missing one is not.
+      if (current.kind === 'card' || senders.get(current.target.platform)?.idempotentSend) {
+        post = await store.outbox.reclaim(outboxId);
+        if (!post) return;
       } else {
-        await store.transaction(async (tx) => {
-          await tx.outbox.markSent(post.id, messageId, at, audit);
-          await tx.drafts.markSent(draftId);
-          await tx.jobs.enqueue('desk-refresh', [{ draftId }]);
-        });
+        await giveUp(current, 'unconfirmed', 'an earlier attempt stopped mid-send');
+        return;
       }
-      metrics.postSent(post.kind);
-      log.info({ outboxId: post.id, kind: post.kind, draftId: post.draftId, platform: post.target.platform, platformMessageId: messageId }, 'post.sent');
+    }
+    const messageId = await sendClaimed(post, ctx);
+    if (messageId === null) return;
+    const at = clock.now();
+    const draftId = post.kind === 'reply' || post.kind === 'post' ? post.draftId : null;
+    if (draftId === null) {
+      // A card or a notice: the row and its audit entry, one statement.
+      await store.outbox.markSent(post.id, messageId, at, auditOfSend(post, messageId));
+    } else {
+      await store.transaction(async (tx) => {
+        await tx.outbox.markSent(post.id, messageId, at, auditOfSend(post, messageId));
+        await tx.drafts.markSent(draftId);
+        await tx.jobs.enqueue('desk-refresh', [{ draftId }]);
+      });
+    }
+    noteSent(post, messageId);
+  };
+
+  return {
+    deliver,
+
+    async deliverMany(items) {
+      // Cards are claimed together and recorded together: two statements for the batch instead
+      // of two per card. Cards are at least once (a crash mid-batch sends the unrecorded ones
+      // again), so they may share a claim; replies, posts and notices go one at a time.
+      const byId = new Map((await store.outbox.claimPendingCards(items.map((i) => i.outboxId))).map((p) => [p.id, p]));
+      const sent: Array<{ post: ClaimedPost; messageId: string }> = [];
+      let failure: unknown = null;
+      for (const { outboxId, ctx } of items) {
+        try {
+          const card = byId.get(outboxId);
+          if (!card) {
+            await deliver(outboxId, ctx);
+            continue;
+          }
+          const messageId = await sendClaimed(card, ctx);
+          if (messageId !== null) sent.push({ post: card, messageId });
+        } catch (error) {
+          failure ??= error;
+          log.warn({ err: error, outboxId, attempt: (ctx.retryCount ?? 0) + 1 }, 'send.retrying');
+        }
+      }
+      if (sent.length > 0) {
+        const at = clock.now();
+        await store.outbox.markSentMany(sent.map(({ post, messageId }) => ({ id: post.id, platformMessageId: messageId, at, audit: auditOfSend(post, messageId) })));
+        for (const { post, messageId } of sent) noteSent(post, messageId);
+      }
+      if (failure) throw failure;
     },
 
     async refreshCards(draftId) {

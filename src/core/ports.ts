@@ -199,6 +199,10 @@ export interface OutboxRepository {
    * costs a claim and this. Nothing is written when the row was in neither state.
    */
   markSent(id: number, platformMessageId: string, at: Date, audit: AuditEntry): Promise<void>;
+  /** Of these rows, the pending cards, claimed (pending -> sending) in one statement. */
+  claimPendingCards(ids: number[]): Promise<ClaimedPost[]>;
+  /** markSent for many rows in one statement. */
+  markSentMany(sent: Array<{ id: number; platformMessageId: string; at: Date; audit: AuditEntry }>): Promise<void>;
   release(id: number, error: string): Promise<void>;
   markUnconfirmed(id: number, error: string): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;

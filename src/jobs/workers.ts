@@ -67,17 +67,8 @@ export async function registerWorkers(deps: {
 
   if (kinds.has('send')) {
     await queue.work('send', { concurrency: deps.sendConcurrency, batchSize: SEND_BATCH_SIZE }, async (jobs) => {
-      // One failure must not hold back the rest of the batch; a retry of the batch skips what was sent.
-      let failure: unknown = null;
-      for (const { data, ctx } of jobs) {
-        try {
-          await deps.delivery.deliver(data.outboxId, { isFinalAttempt: ctx.isFinalAttempt });
-        } catch (error) {
-          failure ??= error;
-          log.warn({ err: error, outboxId: data.outboxId, attempt: ctx.retryCount + 1 }, 'send.retrying');
-        }
-      }
-      if (failure) throw failure;
+      // One failure does not hold back the rest of the batch; a retry of the batch skips what was sent.
+      await deps.delivery.deliverMany(jobs.map(({ data, ctx }) => ({ outboxId: data.outboxId, ctx: { isFinalAttempt: ctx.isFinalAttempt, retryCount: ctx.retryCount } })));
     });
   }
 

@@ -321,6 +321,18 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
   const claimed = (post: OutboundPost | null): ClaimedPost | null =>
     post ? { ...post, draftStatus: post.draftId !== null ? (state.drafts.get(post.draftId)?.status ?? null) : null } : null;
 
+  const markSentMany = async (sent: Array<{ id: number; platformMessageId: string; at: Date; audit: AuditEntry }>) => {
+    for (const { id, platformMessageId, at, audit } of sent) {
+      const moved = transition(id, ['sending', 'unconfirmed'], (r) => {
+        r.status = 'sent';
+        r.platformMessageId = platformMessageId;
+        r.sentAt = at;
+        r.lastError = null;
+      });
+      if (moved) state.audit.push(clone(audit));
+    }
+  };
+
   const drafted = (messageId: number) => [...state.drafts.values()].some((d) => d.messageId === messageId || d.mergedMessageIds.includes(messageId));
 
   const repositories = (jobs: JobEnqueuer): Repositories => ({
@@ -621,14 +633,20 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
             r.claimedAt = clock.now();
           }),
         ),
-      async markSent(id, platformMessageId, at, audit) {
-        const moved = transition(id, ['sending', 'unconfirmed'], (r) => {
-          r.status = 'sent';
-          r.platformMessageId = platformMessageId;
-          r.sentAt = at;
-          r.lastError = null;
+      markSent: (id, platformMessageId, at, audit) => markSentMany([{ id, platformMessageId, at, audit }]),
+      markSentMany,
+      async claimPendingCards(ids) {
+        const cards = ids.filter((id) => state.outbox.get(id)?.kind === 'card');
+        return cards.flatMap((id) => {
+          const post = claimed(
+            transition(id, ['pending'], (r) => {
+              r.status = 'sending';
+              r.attempts += 1;
+              r.claimedAt = clock.now();
+            }),
+          );
+          return post ? [post] : [];
         });
-        if (moved) state.audit.push(clone(audit));
       },
       async release(id, error) {
         transition(id, ['sending'], (r) => {

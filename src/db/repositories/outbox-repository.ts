@@ -3,7 +3,8 @@ import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { ClaimedPost, OutboxRepository } from '../../core/ports.js';
 import type { DraftStatus, OutboundPost, Platform } from '../../core/types.js';
 import type { DbSession } from '../database.js';
-import { auditLog, drafts, outbox } from '../schema/index.js';
+import { arrayLiteral } from './array-literal.js';
+import { drafts, outbox } from '../schema/index.js';
 
 type Row = typeof outbox.$inferSelect;
 
@@ -69,6 +70,35 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
       .returning();
     return rows.map(toPost);
   };
+  const markSentMany: OutboxRepository['markSentMany'] = async (sent) => {
+    if (sent.length === 0) return;
+    // sending (or unconfirmed) -> sent; a confirmation beats an earlier "unconfirmed" verdict on
+    // the same row. Audit entries ride on the same statement, written only for rows that moved.
+    await s.sql.executeSql(
+      `with v as (
+         select * from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+           as v(id, platform_message_id, sent_at, community_id, actor, action, subject, details)
+       ), done as (
+         update outbox o
+            set status = 'sent', platform_message_id = v.platform_message_id, sent_at = v.sent_at::timestamptz, last_error = null
+           from v
+          where o.id = v.id and o.status in ('sending', 'unconfirmed')
+         returning o.id
+       )
+       insert into audit_log (community_id, actor, action, subject, details)
+       select v.community_id, v.actor, v.action, v.subject, v.details::jsonb from v join done on done.id = v.id`,
+      [
+        arrayLiteral(sent.map((x) => x.id)),
+        arrayLiteral(sent.map((x) => x.platformMessageId)),
+        arrayLiteral(sent.map((x) => x.at.toISOString())),
+        arrayLiteral(sent.map((x) => x.audit.communityId)),
+        arrayLiteral(sent.map((x) => x.audit.actor)),
+        arrayLiteral(sent.map((x) => x.audit.action)),
+        arrayLiteral(sent.map((x) => x.audit.subject)),
+        arrayLiteral(sent.map((x) => JSON.stringify(x.audit.details ?? {}))),
+      ],
+    );
+  };
   return {
     async insert(p) {
       const [post] = await insertMany([p]);
@@ -81,19 +111,17 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
     },
     claim: (id) => claimWith(id, ['pending'], { status: 'sending', attempts: sql`${outbox.attempts} + 1`, claimedAt: sql`now()` }),
     reclaim: (id) => claimWith(id, ['sending'], { attempts: sql`${outbox.attempts} + 1`, claimedAt: sql`now()` }),
-    async markSent(id, platformMessageId, at, audit) {
-      // A confirmation beats an earlier "unconfirmed" verdict on the same row. The audit entry
-      // rides on the same statement: one round trip, and written only when the row moved.
-      await s.orm.execute(sql`
-        with sent as (
-          update ${outbox}
-             set status = 'sent', platform_message_id = ${platformMessageId}, sent_at = ${at.toISOString()}::timestamptz, last_error = null
-           where id = ${id} and status in ('sending', 'unconfirmed')
-          returning id
-        )
-        insert into ${auditLog} (community_id, actor, action, subject, details)
-        select ${audit.communityId}, ${audit.actor}, ${audit.action}, ${audit.subject}, ${JSON.stringify(audit.details ?? {})}::jsonb from sent`);
+    markSent: (id, platformMessageId, at, audit) => markSentMany([{ id, platformMessageId, at, audit }]),
+    async claimPendingCards(ids) {
+      if (ids.length === 0) return [];
+      const rows = await s.orm
+        .update(outbox)
+        .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1`, claimedAt: sql`now()` })
+        .where(and(inArray(outbox.id, ids), eq(outbox.kind, 'card'), eq(outbox.status, 'pending')))
+        .returning(claimedColumns);
+      return rows.map((row) => ({ ...toPost(row), draftStatus: row.draftStatus ?? null }));
     },
+    markSentMany,
     async release(id, error) {
       await move(id, ['sending'], { status: 'pending', lastError: error.slice(0, MAX_ERROR_CHARS) });
     },

@@ -286,3 +286,57 @@ describe('cards', () => {
     expect(sender.updates[0]!.text).toContain('Rejected by Alice');
   });
 });
+
+describe('a batch of send jobs (deliverMany)', () => {
+  const seedCard = (status: OutboxRow['status'] = 'pending') => {
+    const draft = core.store.seedDraft();
+    return core.store.seedOutbox({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, card: cardView(draft), text: 'card', status });
+  };
+  const job = (outboxId: number) => ({ outboxId, ctx: NOT_FINAL });
+
+  it('sends every card and reply of the batch once, in order, and records each with its audit entry', async () => {
+    const cards = [seedCard(), seedCard(), seedCard()];
+    const { reply } = approvedReply();
+    await delivery.deliverMany([job(cards[0]!.id), job(reply.id), job(cards[1]!.id), job(cards[2]!.id)]);
+
+    expect(sender.attempts.map((a) => a.id)).toEqual([cards[0]!.id, reply.id, cards[1]!.id, cards[2]!.id]);
+    for (const c of [...cards, reply]) expect(row(c.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(core.store.auditOf('post.sent').map((a) => a.details!.outboxId).sort()).toEqual([...cards, reply].map((c) => c.id).sort());
+    expect(core.metrics.posts.sort()).toEqual(['card', 'card', 'card', 'reply']);
+
+    // The same batch again (a retry): nothing is sent twice.
+    await delivery.deliverMany([job(cards[0]!.id), job(reply.id), job(cards[1]!.id), job(cards[2]!.id)]);
+    expect(sender.attempts).toHaveLength(4);
+  });
+
+  it('goes on past a card the platform refuses for now, records the others, and throws so the job retries', async () => {
+    const cards = [seedCard(), seedCard(), seedCard()];
+    sender.nextSend(async () => ({ messageId: 'first' }));
+    sender.nextSend(async () => {
+      throw new DeliveryError('not_sent', true, 'rate limited');
+    });
+    await expect(delivery.deliverMany(cards.map((c) => job(c.id)))).rejects.toMatchObject({ outcome: 'not_sent' });
+    expect(cards.map((c) => row(c.id).status)).toEqual(['sent', 'pending', 'sent']);
+
+    await delivery.deliverMany(cards.map((c) => job(c.id)));
+    expect(cards.map((c) => row(c.id).status)).toEqual(['sent', 'sent', 'sent']);
+    expect(sender.attempts).toHaveLength(4);
+  });
+
+  it('sends a card again when an earlier attempt died holding its claim (a second copy beats a missing one)', async () => {
+    const card = seedCard('sending');
+    Object.assign(row(card.id), { claimedAt: new Date(core.clock.now().getTime() - SEND_CLAIM_STALE_AFTER_MS - 1), attempts: 1 });
+    await delivery.deliverMany([job(card.id)]);
+    expect(row(card.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(sender.attempts).toHaveLength(1);
+    expect(notices()).toHaveLength(0);
+  });
+
+  it('still marks a reply unconfirmed, never resent, when an earlier attempt died holding its claim', async () => {
+    const { reply } = approvedReply('sending', 1);
+    Object.assign(row(reply.id), { claimedAt: new Date(core.clock.now().getTime() - SEND_CLAIM_STALE_AFTER_MS - 1) });
+    await delivery.deliverMany([job(reply.id)]);
+    expect(row(reply.id).status).toBe('unconfirmed');
+    expect(sender.attempts).toHaveLength(0);
+  });
+});
