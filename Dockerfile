@@ -3,7 +3,7 @@
 # Jamii: docker build -t jamii . && docker run -p 3000:3000 -v jamii-data:/data jamii
 # Embedded PGlite keeps its data in the /data volume; set DATABASE_URL to use a Postgres server.
 
-# --- build: transpile src/ (TypeScript) to dist/ with esbuild, plus the sandbox page -----------
+# --- build: bundle src/ (TypeScript) into dist/ with esbuild (src/build.mjs), plus the sandbox page
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -17,7 +17,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
-# The code resolves ../../drizzle and ../../prompts from dist/<dir>/, so both sit next to dist/.
+# The bundle finds drizzle/ and prompts/ under the nearest directory holding package.json (src/install-paths.ts).
 COPY --from=build /app/dist ./dist
 COPY drizzle ./drizzle
 COPY prompts ./prompts
