@@ -140,6 +140,18 @@ export function createDeliveryService(deps: {
     log.info({ outboxId: post.id, kind: post.kind, draftId: post.draftId, platform: post.target.platform, platformMessageId }, 'post.sent');
   };
 
+  const refreshCards = async (draftId: number): Promise<void> => {
+    const draft = await store.drafts.get(draftId);
+    if (!draft) return;
+    const reply = await store.outbox.findReplyForDraft(draftId);
+    const view = cardView(draft, reply);
+    for (const card of await store.outbox.listCardsForDraft(draftId)) {
+      const sender = senders.get(card.target.platform);
+      if (!sender || !card.platformMessageId) continue;
+      await sender.updateCard(card.target, card.platformMessageId, view, cardText(view));
+    }
+  };
+
   const deliver = async (outboxId: number, ctx: DeliveryContext): Promise<void> => {
     let post = await store.outbox.claim(outboxId);
     if (!post) {
@@ -203,22 +215,18 @@ export function createDeliveryService(deps: {
       }
       if (sent.length > 0) {
         const at = clock.now();
-        await store.outbox.markSentMany(sent.map(({ post, messageId }) => ({ id: post.id, platformMessageId: messageId, at, audit: auditOfSend(post, messageId) })));
+        const decided = await store.outbox.markSentMany(sent.map(({ post, messageId }) => ({ id: post.id, platformMessageId: messageId, at, audit: auditOfSend(post, messageId) })));
         for (const { post, messageId } of sent) noteSent(post, messageId);
+        // Drafts decided while their cards were on the way (pending at the claim): the decision's
+        // own refresh did not see these cards yet, so they are brought up to date here.
+        const renderedPending = new Set(sent.filter(({ post }) => post.draftStatus === 'pending').map(({ post }) => post.draftId));
+        for (const draftId of decided.filter((id) => renderedPending.has(id))) {
+          await refreshCards(draftId).catch((error: unknown) => log.warn({ err: error, draftId }, 'card.refresh_failed'));
+        }
       }
       if (failure) throw failure;
     },
 
-    async refreshCards(draftId) {
-      const draft = await store.drafts.get(draftId);
-      if (!draft) return;
-      const reply = await store.outbox.findReplyForDraft(draftId);
-      const view = cardView(draft, reply);
-      for (const card of await store.outbox.listCardsForDraft(draftId)) {
-        const sender = senders.get(card.target.platform);
-        if (!sender || !card.platformMessageId) continue;
-        await sender.updateCard(card.target, card.platformMessageId, view, cardText(view));
-      }
-    },
+    refreshCards,
   };
 }

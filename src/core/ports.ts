@@ -201,8 +201,11 @@ export interface OutboxRepository {
   markSent(id: number, platformMessageId: string, at: Date, audit: AuditEntry): Promise<void>;
   /** Of these rows, the pending cards, claimed (pending -> sending) in one statement. */
   claimPendingCards(ids: number[]): Promise<ClaimedPost[]>;
-  /** markSent for many rows in one statement. */
-  markSentMany(sent: Array<{ id: number; platformMessageId: string; at: Date; audit: AuditEntry }>): Promise<void>;
+  /**
+   * markSent for many rows in one statement. Resolves with the drafts of the recorded rows that
+   * are no longer pending (decided while their card was on its way: the card needs a refresh).
+   */
+  markSentMany(sent: Array<{ id: number; platformMessageId: string; at: Date; audit: AuditEntry }>): Promise<number[]>;
   release(id: number, error: string): Promise<void>;
   markUnconfirmed(id: number, error: string): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;

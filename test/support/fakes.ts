@@ -322,6 +322,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
     post ? { ...post, draftStatus: post.draftId !== null ? (state.drafts.get(post.draftId)?.status ?? null) : null } : null;
 
   const markSentMany = async (sent: Array<{ id: number; platformMessageId: string; at: Date; audit: AuditEntry }>) => {
+    const decided = new Set<number>();
     for (const { id, platformMessageId, at, audit } of sent) {
       const moved = transition(id, ['sending', 'unconfirmed'], (r) => {
         r.status = 'sent';
@@ -329,8 +330,12 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         r.sentAt = at;
         r.lastError = null;
       });
-      if (moved) state.audit.push(clone(audit));
+      if (!moved) continue;
+      state.audit.push(clone(audit));
+      const draft = moved.draftId !== null ? state.drafts.get(moved.draftId) : undefined;
+      if (draft && draft.status !== 'pending') decided.add(draft.id);
     }
+    return [...decided];
   };
 
   const drafted = (messageId: number) => [...state.drafts.values()].some((d) => d.messageId === messageId || d.mergedMessageIds.includes(messageId));
@@ -633,7 +638,9 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
             r.claimedAt = clock.now();
           }),
         ),
-      markSent: (id, platformMessageId, at, audit) => markSentMany([{ id, platformMessageId, at, audit }]),
+      async markSent(id, platformMessageId, at, audit) {
+        await markSentMany([{ id, platformMessageId, at, audit }]);
+      },
       markSentMany,
       async claimPendingCards(ids) {
         const cards = ids.filter((id) => state.outbox.get(id)?.kind === 'card');

@@ -71,10 +71,10 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
     return rows.map(toPost);
   };
   const markSentMany: OutboxRepository['markSentMany'] = async (sent) => {
-    if (sent.length === 0) return;
+    if (sent.length === 0) return [];
     // sending (or unconfirmed) -> sent; a confirmation beats an earlier "unconfirmed" verdict on
     // the same row. Audit entries ride on the same statement, written only for rows that moved.
-    await s.sql.executeSql(
+    const { rows } = await s.sql.executeSql(
       `with v as (
          select * from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
            as v(id, platform_message_id, sent_at, community_id, actor, action, subject, details)
@@ -83,10 +83,12 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
             set status = 'sent', platform_message_id = v.platform_message_id, sent_at = v.sent_at::timestamptz, last_error = null
            from v
           where o.id = v.id and o.status in ('sending', 'unconfirmed')
-         returning o.id
+         returning o.id, o.draft_id
+       ), audited as (
+         insert into audit_log (community_id, actor, action, subject, details)
+         select v.community_id, v.actor, v.action, v.subject, v.details::jsonb from v join done on done.id = v.id
        )
-       insert into audit_log (community_id, actor, action, subject, details)
-       select v.community_id, v.actor, v.action, v.subject, v.details::jsonb from v join done on done.id = v.id`,
+       select distinct d.id::int8 as draft_id from done join drafts d on d.id = done.draft_id where d.status <> 'pending'`,
       [
         arrayLiteral(sent.map((x) => x.id)),
         arrayLiteral(sent.map((x) => x.platformMessageId)),
@@ -98,6 +100,7 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
         arrayLiteral(sent.map((x) => JSON.stringify(x.audit.details ?? {}))),
       ],
     );
+    return (rows as Array<{ draft_id: string | number }>).map((r) => Number(r.draft_id));
   };
   return {
     async insert(p) {
@@ -111,7 +114,9 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
     },
     claim: (id) => claimWith(id, ['pending'], { status: 'sending', attempts: sql`${outbox.attempts} + 1`, claimedAt: sql`now()` }),
     reclaim: (id) => claimWith(id, ['sending'], { attempts: sql`${outbox.attempts} + 1`, claimedAt: sql`now()` }),
-    markSent: (id, platformMessageId, at, audit) => markSentMany([{ id, platformMessageId, at, audit }]),
+    async markSent(id, platformMessageId, at, audit) {
+      await markSentMany([{ id, platformMessageId, at, audit }]);
+    },
     async claimPendingCards(ids) {
       if (ids.length === 0) return [];
       const rows = await s.orm

@@ -340,3 +340,29 @@ describe('a batch of send jobs (deliverMany)', () => {
     expect(sender.attempts).toHaveLength(0);
   });
 });
+
+describe('a draft decided while its card is on the way (deliverMany)', () => {
+  it('brings the just-posted card up to date, once the batch records it', async () => {
+    const draft = core.store.seedDraft();
+    const card = core.store.seedOutbox({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, card: cardView(draft), text: 'card' });
+    // The manager approves from another desk while this card is being posted.
+    sender.nextSend(async () => {
+      Object.assign(core.store.state.drafts.get(draft.id)!, { status: 'approved', decidedBy: 'sandbox:alice', decidedByName: 'Alice', decidedAt: core.clock.now() });
+      return { messageId: 'card-msg-9' };
+    });
+    await delivery.deliverMany([{ outboxId: card.id, ctx: NOT_FINAL }]);
+
+    expect(row(card.id)).toMatchObject({ status: 'sent', platformMessageId: 'card-msg-9' });
+    expect(sender.updates).toHaveLength(1);
+    expect(sender.updates[0]).toMatchObject({ messageId: 'card-msg-9', card: { status: 'approved', actions: [] } });
+  });
+
+  it('leaves alone a card that already showed the decision when it was sent', async () => {
+    const draft = core.store.seedDraft({ status: 'rejected', decidedBy: 'sandbox:alice', decidedByName: 'Alice', decidedAt: core.clock.now() });
+    const card = core.store.seedOutbox({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, card: cardView(draft), text: 'card' });
+    await delivery.deliverMany([{ outboxId: card.id, ctx: NOT_FINAL }]);
+    expect(row(card.id).status).toBe('sent');
+    expect(sender.attempts[0]!.card).toMatchObject({ status: 'rejected' });
+    expect(sender.updates).toHaveLength(0);
+  });
+});
