@@ -77,3 +77,29 @@ export function userMessage(error: unknown): string {
   if (isJamiiError(error)) return error.message;
   return ERROR_MESSAGES.internal;
 }
+
+/** Node error codes meaning no connection was made, so nothing was sent. */
+const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+
+/**
+ * The string codes (and errnos) along an error's chain of causes. Platform SDKs wrap Node's
+ * network errors: as `cause` (discord.js, undici), `error` (grammY's HttpError) or `original`
+ * (Slack's RequestError).
+ */
+export function errorCauseCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+    const { code, errno } = current as { code?: unknown; errno?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    if (typeof errno === 'string') codes.push(errno);
+    const link = current as { error?: unknown; original?: unknown; cause?: unknown };
+    current = link.error ?? link.original ?? link.cause;
+  }
+  return codes;
+}
+
+/** True when the request never reached the platform (refused, unresolvable, unroutable). */
+export function neverConnected(error: unknown): boolean {
+  return errorCauseCodes(error).some((c) => NOT_CONNECTED_CODES.has(c));
+}

@@ -53,7 +53,6 @@ export interface Database extends DbSession {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = MIGRATIONS_DIR;
 /** Arbitrary constant for pg_advisory_lock: "jamii" in ASCII. */
 const SCHEMA_LOCK_KEY = 0x6a616d6969;
 /** Postgres's own default is 128MB, which PGlite allocates inside its WASM heap; Jamii needs far less. */
@@ -274,7 +273,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<InternalDatabas
     },
     async migrate(log) {
       const started = Date.now();
-      await migratePglite(drizzlePglite({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+      await migratePglite(drizzlePglite({ client }), { migrationsFolder: MIGRATIONS_DIR });
       log.info({ driver: 'pglite', ms: Date.now() - started }, 'db.migrated');
     },
   };
@@ -369,7 +368,7 @@ async function openPostgres(url: string, poolMax: number): Promise<InternalDatab
     exclusive,
     async migrate(log) {
       const started = Date.now();
-      await exclusive(() => migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_FOLDER }));
+      await exclusive(() => migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_DIR }));
       log.info({ driver: 'postgres', ms: Date.now() - started }, 'db.migrated');
     },
   };

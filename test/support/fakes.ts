@@ -318,6 +318,25 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
     return toPost(row);
   };
 
+  /** A new pending draft with what every undecided draft has, stored; a copy is returned. */
+  const storeDraft = (fields: Omit<Draft, 'id' | 'answeredByName' | 'answeredAt' | 'originalText' | 'status' | 'decidedBy' | 'decidedByName' | 'decidedAt' | 'decisionNote' | 'createdAt'>): Draft => {
+    const draft: Draft = {
+      id: state.nextId.draft++,
+      ...fields,
+      answeredByName: null,
+      answeredAt: null,
+      originalText: fields.text,
+      status: 'pending',
+      decidedBy: null,
+      decidedByName: null,
+      decidedAt: null,
+      decisionNote: null,
+      createdAt: clock.now(),
+    };
+    state.drafts.set(draft.id, draft);
+    return clone(draft);
+  };
+
   const claimed = (post: OutboundPost | null): ClaimedPost | null =>
     post ? { ...post, draftStatus: post.draftId !== null ? (state.drafts.get(post.draftId)?.status ?? null) : null } : null;
 
@@ -507,24 +526,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       lockDrafting: async () => undefined,
       async insertPost(d) {
         for (const existing of state.drafts.values()) if (existing.dedupeKey === d.dedupeKey) return null;
-        const draft: Draft = {
-          id: state.nextId.draft++,
-          messageId: null,
-          ...d,
-          mergedMessageIds: [],
-          translation: null,
-          answeredByName: null,
-          answeredAt: null,
-          originalText: d.text,
-          status: 'pending',
-          decidedBy: null,
-          decidedByName: null,
-          decidedAt: null,
-          decisionNote: null,
-          createdAt: clock.now(),
-        };
-        state.drafts.set(draft.id, draft);
-        return clone(draft);
+        return storeDraft({ messageId: null, ...d, mergedMessageIds: [], translation: null });
       },
       async insertMany(list) {
         const out: Draft[] = [];
@@ -537,8 +539,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       async insert(d: NewDraft) {
         for (const existing of state.drafts.values()) if (existing.messageId === d.messageId) return null;
         const message = state.messages.get(d.messageId);
-        const draft: Draft = {
-          id: state.nextId.draft++,
+        return storeDraft({
           ...d,
           targetChatId: message ? chatIdOf(message.chat, message.communityId, message.chatTitle) : 0,
           poll: null,
@@ -549,18 +550,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
           sources: d.sources ?? [],
           translation: d.translation ?? null,
           flags: d.flags ?? [],
-          answeredByName: null,
-          answeredAt: null,
-          originalText: d.text,
-          status: 'pending',
-          decidedBy: null,
-          decidedByName: null,
-          decidedAt: null,
-          decisionNote: null,
-          createdAt: clock.now(),
-        };
-        state.drafts.set(draft.id, draft);
-        return clone(draft);
+        });
       },
       async get(id) {
         const d = state.drafts.get(id);

@@ -12,7 +12,8 @@ import postgres from 'postgres';
 import { startJamii, type Jamii, type StartOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Store } from '../../src/core/ports.js';
-import { MIGRATIONS_FOLDER, openDatabase, type Database } from '../../src/db/database.js';
+import { openDatabase, type Database } from '../../src/db/database.js';
+import { MIGRATIONS_DIR } from '../../src/install-paths.js';
 import { createStore } from '../../src/db/store.js';
 
 let template: Promise<Blob> | undefined;
@@ -25,8 +26,8 @@ let template: Promise<Blob> | undefined;
 export function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
     const hash = createHash('sha256');
-    for (const f of readdirSync(MIGRATIONS_FOLDER, { recursive: true }).map(String).sort()) {
-      const full = path.join(MIGRATIONS_FOLDER, f);
+    for (const f of readdirSync(MIGRATIONS_DIR, { recursive: true }).map(String).sort()) {
+      const full = path.join(MIGRATIONS_DIR, f);
       if (f.endsWith('.sql') || f.endsWith('.json')) hash.update(f).update(readFileSync(full));
     }
     hash.update(JSON.stringify((PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams));

@@ -5,7 +5,7 @@
  * discord.js' REST queue waits out 429s itself; one that still surfaces is retryable.
  */
 import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
-import { DeliveryError } from '../../core/errors.js';
+import { DeliveryError, errorCauseCodes, neverConnected } from '../../core/errors.js';
 
 /** Why a channel can no longer be posted to: the bot lost access, or the channel is gone. */
 export type ChannelGoneReason = 'forbidden' | 'unknown_channel';
@@ -15,8 +15,6 @@ export interface DiscordFailure {
   /** Set when the chat should be marked inactive. */
   channelGone: ChannelGoneReason | null;
 }
-
-const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 const GONE_CODES = new Map<number, ChannelGoneReason>([
   [RESTJSONErrorCodes.UnknownChannel, 'unknown_channel'],
@@ -30,23 +28,12 @@ function pathOf(url: string): string {
   return new URL(url).pathname.replace(/\/(webhooks\/\d+|interactions\/\d+)\/[^/]+/, '/$1/***');
 }
 
-function causeCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return codes;
-}
-
 /** A short, token-free description of a REST failure (for outbox rows, audit and logs). */
 export function describeDiscordError(error: unknown): string {
   if (error instanceof DiscordAPIError) return `discord ${error.method.toUpperCase()} ${pathOf(error.url)}: ${error.status} ${error.code} ${error.message}`;
   if (error instanceof HTTPError) return `discord ${error.method.toUpperCase()} ${pathOf(error.url)}: ${error.status} ${error.message}`;
   if (error instanceof RateLimitError) return `discord rate limited on ${error.route} for ${error.retryAfter} ms`;
-  const codes = causeCodes(error);
+  const codes = errorCauseCodes(error);
   if (codes.length > 0) return `discord network error (${codes.join(', ')})`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
@@ -63,7 +50,7 @@ export function classifyDiscordError(error: unknown): DiscordFailure {
     return { channelGone: null, error: new DeliveryError('not_sent', false, why, { cause: error }) };
   }
   if (error instanceof RateLimitError) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error }) };
-  if (causeCodes(error).some((c) => NOT_CONNECTED_CODES.has(c))) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error }) };
+  if (neverConnected(error)) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error }) };
   return { channelGone: null, error: new DeliveryError('unknown', false, why, { cause: error }) };
 }
 

@@ -5,7 +5,7 @@
  * posted; a connection refused before it left did not.
  */
 import { webApi } from '@slack/bolt';
-import { DeliveryError } from '../../core/errors.js';
+import { DeliveryError, errorCauseCodes, neverConnected } from '../../core/errors.js';
 
 /** Why a channel can no longer be posted to: the bot lost access, or the channel is gone. */
 export type ChannelGoneReason = 'forbidden' | 'unknown_channel';
@@ -27,19 +27,6 @@ const GONE_ERRORS = new Map<string, ChannelGoneReason>([
   ['missing_scope', 'forbidden'],
 ]);
 
-const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-function causeCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    current = (current as { cause?: unknown; original?: unknown }).original ?? (current as { cause?: unknown }).cause;
-  }
-  return codes;
-}
-
 /** The platform error code of a refused call (`channel_not_found`), or null. */
 export function platformErrorOf(error: unknown): string | null {
   return error instanceof webApi.WebAPIPlatformError ? error.data.error : null;
@@ -55,7 +42,7 @@ export function describeSlackError(error: unknown): string {
   if (error instanceof webApi.WebAPIPlatformError) return `slack refused: ${error.data.error}`;
   if (error instanceof webApi.WebAPIRateLimitedError) return `slack rate limited for ${error.retryAfter} s`;
   if (error instanceof webApi.WebAPIHTTPError) return `slack http ${error.statusCode} ${error.statusMessage}`;
-  const codes = causeCodes(error).filter((c) => !c.startsWith('slack_'));
+  const codes = errorCauseCodes(error).filter((c) => !c.startsWith('slack_'));
   if (error instanceof webApi.WebAPIRequestError) return `slack network error${codes.length > 0 ? ` (${codes.join(', ')})` : `: ${error.original.message}`}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
@@ -73,6 +60,6 @@ export function classifySlackError(error: unknown): SlackFailure {
   if (error instanceof webApi.WebAPIHTTPError) {
     return { channelGone: null, error: new DeliveryError(error.statusCode >= 500 ? 'unknown' : 'not_sent', false, why, { cause: error }) };
   }
-  if (causeCodes(error).some((c) => NOT_CONNECTED_CODES.has(c))) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error }) };
+  if (neverConnected(error)) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error }) };
   return { channelGone: null, error: new DeliveryError('unknown', false, why, { cause: error }) };
 }

@@ -4,7 +4,7 @@
  * failure before the request left means it does not; anything after it left is `unknown`.
  */
 import { GrammyError, HttpError } from 'grammy';
-import { DeliveryError } from '../../core/errors.js';
+import { DeliveryError, errorCauseCodes, neverConnected } from '../../core/errors.js';
 
 /** Why a chat can no longer be posted to: the bot was kicked or blocked, or the chat is gone. */
 export type ChatGoneReason = 'forbidden' | 'chat_not_found';
@@ -19,27 +19,11 @@ export interface TelegramFailure {
   retryAfterSeconds: number | null;
 }
 
-/** Node error codes meaning no connection was made, so nothing was sent. */
-const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
-
-function causeCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    const errno = (current as { errno?: unknown }).errno;
-    if (typeof errno === 'string') codes.push(errno);
-    current = (current as { error?: unknown; cause?: unknown }).error ?? (current as { cause?: unknown }).cause;
-  }
-  return codes;
-}
-
 /** A short, token-free description of a Bot API failure (for outbox rows, audit and logs). */
 export function describeTelegramError(error: unknown): string {
   if (error instanceof GrammyError) return `telegram ${error.method}: ${error.error_code} ${error.description}`;
   if (error instanceof HttpError) {
-    const codes = causeCodes(error);
+    const codes = errorCauseCodes(error);
     return `telegram network error${codes.length > 0 ? ` (${codes.join(', ')})` : ''}`;
   }
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -71,7 +55,7 @@ export function classifyTelegramError(error: unknown): TelegramFailure {
     }
     return { ...base, error: new DeliveryError('not_sent', false, why, { cause: error }) };
   }
-  if (error instanceof HttpError && causeCodes(error).some((c) => NOT_CONNECTED_CODES.has(c))) {
+  if (error instanceof HttpError && neverConnected(error)) {
     return { ...base, error: new DeliveryError('not_sent', true, why, { cause: error }) };
   }
   return { ...base, error: new DeliveryError('unknown', false, why, { cause: error }) };
