@@ -8,7 +8,14 @@ import type { CommunityDirectory } from './communities.js';
 import { cardText, cardView } from './desk-cards.js';
 import { DeliveryError, JamiiError } from './errors.js';
 import type { ClaimedPost, Clock, CoreMetrics, Logger, PlatformSender, Store } from './ports.js';
-import type { OutboundPost, Platform } from './types.js';
+import type { DraftStatus, OutboundPost, Platform } from './types.js';
+
+/** A claimed row the platform took, with the draft status it shows (cards). */
+interface SentPost {
+  post: ClaimedPost;
+  messageId: string;
+  shown: DraftStatus | null;
+}
 
 /**
  * A claim older than this belongs to an attempt that died (the send job expires after 60 s and
@@ -85,11 +92,11 @@ export function createDeliveryService(deps: {
   };
 
   /**
-   * Sends a claimed row. Resolves with the platform's message id; resolves null when the row was
-   * given up (failed or unconfirmed, desks told); throws (after releasing the row) when a retry
-   * should try again.
+   * Sends a claimed row. Resolves with the platform's message id (and, for a card, the status of
+   * its draft the card shows); resolves null when the row was given up (failed or unconfirmed,
+   * desks told); throws (after releasing the row) when a retry should try again.
    */
-  const sendClaimed = async (post: ClaimedPost, ctx: DeliveryContext): Promise<string | null> => {
+  const sendClaimed = async (post: ClaimedPost, ctx: DeliveryContext): Promise<{ messageId: string; shown: DraftStatus | null } | null> => {
     const sender = senders.get(post.target.platform);
     if (!sender) {
       const why = `the ${post.target.platform} connector is not running`;
@@ -101,16 +108,19 @@ export function createDeliveryService(deps: {
       throw new JamiiError('connector_unavailable', why);
     }
     let outgoing: OutboundPost = post;
+    // A card as queued shows its draft pending.
+    let shown: DraftStatus | null = post.kind === 'card' && post.draftId !== null ? 'pending' : null;
     if (post.kind === 'card' && post.draftId !== null && post.draftStatus !== 'pending') {
       // A card sent after its draft was decided shows the draft as it is now, not as queued.
       const draft = await store.drafts.get(post.draftId);
       if (draft) {
         const view = cardView(draft, await store.outbox.findReplyForDraft(post.draftId));
         outgoing = { ...post, card: view, text: cardText(view) };
+        shown = draft.status;
       }
     }
     try {
-      return (await sender.send(outgoing)).messageId;
+      return { messageId: (await sender.send(outgoing)).messageId, shown };
     } catch (error) {
       const why = errorText(error);
       if (error instanceof DeliveryError && error.outcome === 'not_sent') {
@@ -138,6 +148,22 @@ export function createDeliveryService(deps: {
   const noteSent = (post: OutboundPost, platformMessageId: string) => {
     metrics.postSent(post.kind);
     log.info({ outboxId: post.id, kind: post.kind, draftId: post.draftId, platform: post.target.platform, platformMessageId }, 'post.sent');
+  };
+
+  /**
+   * Records cards and notices the platform took (one statement), then refreshes the cards whose
+   * draft moved on while they were on the way: the decision's (or the post's) own refresh ran
+   * before these cards had a platform message id to edit.
+   */
+  const recordSent = async (sent: SentPost[], at: Date): Promise<void> => {
+    if (sent.length === 0) return;
+    const changed = await store.outbox.markSentMany(
+      sent.map(({ post, messageId, shown }) => ({ id: post.id, platformMessageId: messageId, at, audit: auditOfSend(post, messageId), shownDraftStatus: shown })),
+    );
+    for (const { post, messageId } of sent) noteSent(post, messageId);
+    for (const draftId of changed) {
+      await refreshCards(draftId).catch((error: unknown) => log.warn({ err: error, draftId }, 'card.refresh_failed'));
+    }
   };
 
   const refreshCards = async (draftId: number): Promise<void> => {
@@ -172,21 +198,22 @@ export function createDeliveryService(deps: {
         return;
       }
     }
-    const messageId = await sendClaimed(post, ctx);
-    if (messageId === null) return;
+    const result = await sendClaimed(post, ctx);
+    if (result === null) return;
+    const { messageId, shown } = result;
     const at = clock.now();
     const draftId = post.kind === 'reply' || post.kind === 'post' ? post.draftId : null;
     if (draftId === null) {
       // A card or a notice: the row and its audit entry, one statement.
-      await store.outbox.markSent(post.id, messageId, at, auditOfSend(post, messageId));
+      await recordSent([{ post, messageId, shown }], at);
     } else {
       await store.transaction(async (tx) => {
         await tx.outbox.markSent(post.id, messageId, at, auditOfSend(post, messageId));
         await tx.drafts.markSent(draftId);
         await tx.jobs.enqueue('desk-refresh', [{ draftId }]);
       });
+      noteSent(post, messageId);
     }
-    noteSent(post, messageId);
   };
 
   return {
@@ -197,7 +224,7 @@ export function createDeliveryService(deps: {
       // of two per card. Cards are at least once (a crash mid-batch sends the unrecorded ones
       // again), so they may share a claim; replies, posts and notices go one at a time.
       const byId = new Map((await store.outbox.claimPendingCards(items.map((i) => i.outboxId))).map((p) => [p.id, p]));
-      const sent: Array<{ post: ClaimedPost; messageId: string }> = [];
+      const sent: SentPost[] = [];
       let failure: unknown = null;
       for (const { outboxId, ctx } of items) {
         try {
@@ -206,24 +233,14 @@ export function createDeliveryService(deps: {
             await deliver(outboxId, ctx);
             continue;
           }
-          const messageId = await sendClaimed(card, ctx);
-          if (messageId !== null) sent.push({ post: card, messageId });
+          const result = await sendClaimed(card, ctx);
+          if (result !== null) sent.push({ post: card, ...result });
         } catch (error) {
           failure ??= error;
           log.warn({ err: error, outboxId, attempt: (ctx.retryCount ?? 0) + 1 }, 'send.retrying');
         }
       }
-      if (sent.length > 0) {
-        const at = clock.now();
-        const decided = await store.outbox.markSentMany(sent.map(({ post, messageId }) => ({ id: post.id, platformMessageId: messageId, at, audit: auditOfSend(post, messageId) })));
-        for (const { post, messageId } of sent) noteSent(post, messageId);
-        // Drafts decided while their cards were on the way (pending at the claim): the decision's
-        // own refresh did not see these cards yet, so they are brought up to date here.
-        const renderedPending = new Set(sent.filter(({ post }) => post.draftStatus === 'pending').map(({ post }) => post.draftId));
-        for (const draftId of decided.filter((id) => renderedPending.has(id))) {
-          await refreshCards(draftId).catch((error: unknown) => log.warn({ err: error, draftId }, 'card.refresh_failed'));
-        }
-      }
+      await recordSent(sent, clock.now());
       if (failure) throw failure;
     },
 

@@ -182,6 +182,16 @@ export interface NewOutboundPost {
   dedupeKey: string;
 }
 
+/** An outbox row the platform took: recorded by markSentMany. */
+export interface SentRecord {
+  id: number;
+  platformMessageId: string;
+  at: Date;
+  audit: AuditEntry;
+  /** A card: the status of its draft that it shows. */
+  shownDraftStatus?: DraftStatus | null | undefined;
+}
+
 /** A claimed outbox row, with the status of its draft as it was at the claim (null: no draft). */
 export type ClaimedPost = OutboundPost & { draftStatus: DraftStatus | null };
 
@@ -202,10 +212,12 @@ export interface OutboxRepository {
   /** Of these rows, the pending cards, claimed (pending -> sending) in one statement. */
   claimPendingCards(ids: number[]): Promise<ClaimedPost[]>;
   /**
-   * markSent for many rows in one statement. Resolves with the drafts of the recorded rows that
-   * are no longer pending (decided while their card was on its way: the card needs a refresh).
+   * markSent for many rows in one statement. `shownDraftStatus`: the draft status a card shows
+   * as sent. Resolves with the drafts of recorded cards whose status is no longer the one shown
+   * (decided or posted while the card was on its way, before the decision's own refresh could
+   * see the card): those cards need a refresh.
    */
-  markSentMany(sent: Array<{ id: number; platformMessageId: string; at: Date; audit: AuditEntry }>): Promise<number[]>;
+  markSentMany(sent: SentRecord[]): Promise<number[]>;
   release(id: number, error: string): Promise<void>;
   markUnconfirmed(id: number, error: string): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;

@@ -177,6 +177,16 @@ export interface Draft {
   createdAt: Date;
 }
 
+/** How every draft starts: nobody has answered the member or decided on it yet. */
+export const UNDECIDED = {
+  answeredByName: null,
+  answeredAt: null,
+  decidedBy: null,
+  decidedByName: null,
+  decidedAt: null,
+  decisionNote: null,
+} as const satisfies Partial<Draft>;
+
 /** A draft with the member's message it answers (none for a post): what a card shows. */
 export interface DraftWithMessage extends Draft {
   message: StoredMessage | null;

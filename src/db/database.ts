@@ -314,7 +314,9 @@ async function openPostgres(url: string, poolMax: number): Promise<InternalDatab
         const rows = await c.unsafe(text).simple();
         return { rows: Array.isArray(rows) ? [...rows] : [] };
       }
-      const rows = await c.unsafe(text, values.map(toPostgresParameter) as postgres.ParameterOrJSON<never>[]);
+      // Prepared: the statement is parsed once per connection and then runs in one round trip.
+      // Unprepared, postgres.js asks the server for parameter types first (two round trips).
+      const rows = await c.unsafe(text, values.map(toPostgresParameter) as postgres.ParameterOrJSON<never>[], { prepare: true });
       return { rows: [...rows] };
     },
   });

@@ -8,6 +8,7 @@ import { createAccess, type Access } from '../../src/core/access.js';
 import { createCommunityDirectory, type Community, type CommunityDirectory } from '../../src/core/communities.js';
 import type {
   AuditEntry,
+  SentRecord,
   ClaimedPost,
   ChatRecord,
   Clock,
@@ -44,6 +45,7 @@ import type {
   Role,
   StoredMessage,
 } from '../../src/core/types.js';
+import { UNDECIDED } from '../../src/core/types.js';
 
 // ---------------------------------------------------------------- clock
 
@@ -340,9 +342,9 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
   const claimed = (post: OutboundPost | null): ClaimedPost | null =>
     post ? { ...post, draftStatus: post.draftId !== null ? (state.drafts.get(post.draftId)?.status ?? null) : null } : null;
 
-  const markSentMany = async (sent: Array<{ id: number; platformMessageId: string; at: Date; audit: AuditEntry }>) => {
+  const markSentMany = async (sent: SentRecord[]) => {
     const decided = new Set<number>();
-    for (const { id, platformMessageId, at, audit } of sent) {
+    for (const { id, platformMessageId, at, audit, shownDraftStatus } of sent) {
       const moved = transition(id, ['sending', 'unconfirmed'], (r) => {
         r.status = 'sent';
         r.platformMessageId = platformMessageId;
@@ -352,7 +354,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       if (!moved) continue;
       state.audit.push(clone(audit));
       const draft = moved.draftId !== null ? state.drafts.get(moved.draftId) : undefined;
-      if (draft && draft.status !== 'pending') decided.add(draft.id);
+      if (draft && shownDraftStatus != null && draft.status !== shownDraftStatus) decided.add(draft.id);
     }
     return [...decided];
   };
@@ -829,12 +831,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         sources: [],
         translation: null,
         flags: [],
-        answeredByName: null,
-        answeredAt: null,
-        decidedBy: null,
-        decidedByName: null,
-        decidedAt: null,
-        decisionNote: null,
+        ...UNDECIDED,
         poll: null,
         details: {},
         dedupeKey: null,

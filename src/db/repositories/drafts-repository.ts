@@ -2,8 +2,9 @@ import { and, arrayOverlaps, asc, count, eq, inArray, lt, or, sql } from 'drizzl
 import type { DraftsRepository, NewDraft, NewPostDraft } from '../../core/ports.js';
 import type { Draft, DraftWithMessage, MessagesRepositoryLike } from './types.js';
 import type { DbSession } from '../database.js';
-import type { Platform } from '../../core/types.js';
+import { UNDECIDED, type Platform } from '../../core/types.js';
 import { chats, drafts, messages } from '../schema/index.js';
+import { arrayLiteral } from './array-literal.js';
 
 type Row = typeof drafts.$inferSelect;
 
@@ -74,22 +75,58 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
 
   const insertMany: DraftsRepository['insertMany'] = async (list) => {
     if (list.length === 0) return [];
-    const rows = await s.orm
-      .insert(drafts)
-      .values(
-        list.map((d) => ({
-          messageId: d.messageId,
-          targetChatId: sql<number>`(select ${messages.chatId} from ${messages} where ${messages.id} = ${d.messageId})`,
-          ...authored(d),
-          mergedMessageIds: d.mergedMessageIds ?? [],
-          sources: d.sources ?? [],
-          translation: d.translation ?? null,
-          flags: d.flags ?? [],
-        })),
-      )
-      .onConflictDoNothing({ target: drafts.messageId })
-      .returning();
-    return rows.map(toDraft);
+    // One array per column (array-literal.ts); the draft comes back from what was written plus
+    // what the database chose (id, target chat, time), so no row is read back and parsed.
+    const column = (pick: (d: NewDraft) => string | number | null) => arrayLiteral(list.map(pick));
+    const { rows } = await s.sql.executeSql(
+      `insert into drafts (message_id, target_chat_id, community_id, kind, text, original_text, reason, language,
+                           prompt_name, prompt_version, provider, model, merged_message_ids, sources, translation, flags)
+       select r.message_id, m.chat_id, r.community_id, r.kind, r.text, r.text, r.reason, r.language,
+              r.prompt_name, r.prompt_version, r.provider, r.model, r.merged::int8[], r.sources::jsonb, r.translation, r.flags::jsonb
+         from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                     $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+           as r(message_id, community_id, kind, text, reason, language, prompt_name, prompt_version, provider, model,
+                merged, sources, translation, flags)
+         join messages m on m.id = r.message_id
+       on conflict (message_id) do nothing
+       returning id, message_id, target_chat_id, created_at`,
+      [
+        column((d) => d.messageId),
+        column((d) => d.communityId),
+        column((d) => d.kind),
+        column((d) => d.text),
+        column((d) => d.reason),
+        column((d) => d.language),
+        column((d) => d.promptName),
+        column((d) => d.promptVersion),
+        column((d) => d.provider),
+        column((d) => d.model ?? null),
+        column((d) => `{${(d.mergedMessageIds ?? []).join(',')}}`),
+        column((d) => JSON.stringify(d.sources ?? [])),
+        column((d) => d.translation ?? null),
+        column((d) => JSON.stringify(d.flags ?? [])),
+      ],
+    );
+    const byMessage = new Map(list.map((d) => [d.messageId, d]));
+    return (rows as Array<{ id: number | string; message_id: number | string; target_chat_id: number | string; created_at: Date | string }>).map((r) => {
+      const d = byMessage.get(Number(r.message_id))!;
+      return {
+        id: Number(r.id),
+        messageId: d.messageId,
+        targetChatId: Number(r.target_chat_id),
+        ...authored(d),
+        status: 'pending',
+        mergedMessageIds: d.mergedMessageIds ?? [],
+        sources: d.sources ?? [],
+        translation: d.translation ?? null,
+        flags: d.flags ?? [],
+        ...UNDECIDED,
+        poll: null,
+        details: {},
+        dedupeKey: null,
+        createdAt: new Date(r.created_at),
+      } satisfies Draft;
+    });
   };
 
   return {

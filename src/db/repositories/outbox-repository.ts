@@ -1,6 +1,6 @@
 import { and, count, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
-import type { ClaimedPost, OutboxRepository } from '../../core/ports.js';
+import type { ClaimedPost, NewOutboundPost, OutboxRepository } from '../../core/ports.js';
 import type { DraftStatus, OutboundPost, Platform } from '../../core/types.js';
 import type { DbSession } from '../database.js';
 import { arrayLiteral } from './array-literal.js';
@@ -49,26 +49,49 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
   };
   const insertMany: OutboxRepository['insertMany'] = async (list) => {
     if (list.length === 0) return [];
-    const rows = await s.orm
-      .insert(outbox)
-      .values(
-        list.map((p) => ({
-          kind: p.kind,
-          dedupeKey: p.dedupeKey,
-          draftId: p.draftId,
-          platform: p.target.platform,
-          platformChatId: p.target.chatId,
-          threadId: p.target.threadId ?? null,
-          replyToPlatformMessageId: p.replyToMessageId,
-          text: p.text,
-          card: p.card,
-          poll: p.poll ?? null,
-          image: p.image ?? null,
-        })),
-      )
-      .onConflictDoNothing({ target: outbox.dedupeKey })
-      .returning();
-    return rows.map(toPost);
+    // One array per column; each post comes back from what was written plus its new id.
+    const column = (pick: (p: NewOutboundPost) => string | number | null) => arrayLiteral(list.map(pick));
+    const json = (value: unknown) => (value == null ? null : JSON.stringify(value));
+    const { rows } = await s.sql.executeSql(
+      `insert into outbox (kind, dedupe_key, draft_id, platform, platform_chat_id, thread_id, reply_to_platform_message_id, text, card, poll, image)
+       select kind, dedupe_key, draft_id, platform, platform_chat_id, thread_id, reply_to, text, card::jsonb, poll::jsonb, image::jsonb
+         from unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+           as r(kind, dedupe_key, draft_id, platform, platform_chat_id, thread_id, reply_to, text, card, poll, image)
+       on conflict (dedupe_key) do nothing
+       returning id, dedupe_key`,
+      [
+        column((p) => p.kind),
+        column((p) => p.dedupeKey),
+        column((p) => p.draftId),
+        column((p) => p.target.platform),
+        column((p) => p.target.chatId),
+        column((p) => p.target.threadId ?? null),
+        column((p) => p.replyToMessageId),
+        column((p) => p.text),
+        column((p) => json(p.card)),
+        column((p) => json(p.poll)),
+        column((p) => json(p.image)),
+      ],
+    );
+    const byKey = new Map(list.map((p) => [p.dedupeKey, p]));
+    return (rows as Array<{ id: number | string; dedupe_key: string }>).map((r): OutboundPost => {
+      const p = byKey.get(r.dedupe_key)!;
+      return {
+        id: Number(r.id),
+        kind: p.kind,
+        target: { platform: p.target.platform, chatId: p.target.chatId, threadId: p.target.threadId ?? undefined },
+        replyToMessageId: p.replyToMessageId,
+        text: p.text,
+        card: p.card ?? null,
+        poll: p.poll ?? null,
+        image: p.image ?? null,
+        draftId: p.draftId,
+        status: 'pending',
+        attempts: 0,
+        platformMessageId: null,
+        claimedAt: null,
+      };
+    });
   };
   const markSentMany: OutboxRepository['markSentMany'] = async (sent) => {
     if (sent.length === 0) return [];
@@ -76,8 +99,8 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
     // the same row. Audit entries ride on the same statement, written only for rows that moved.
     const { rows } = await s.sql.executeSql(
       `with v as (
-         select * from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-           as v(id, platform_message_id, sent_at, community_id, actor, action, subject, details)
+         select * from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+           as v(id, platform_message_id, sent_at, community_id, actor, action, subject, details, shown_status)
        ), done as (
          update outbox o
             set status = 'sent', platform_message_id = v.platform_message_id, sent_at = v.sent_at::timestamptz, last_error = null
@@ -88,7 +111,9 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
          insert into audit_log (community_id, actor, action, subject, details)
          select v.community_id, v.actor, v.action, v.subject, v.details::jsonb from v join done on done.id = v.id
        )
-       select distinct d.id::int8 as draft_id from done join drafts d on d.id = done.draft_id where d.status <> 'pending'`,
+       select distinct d.id::int8 as draft_id
+         from done join v on v.id = done.id join drafts d on d.id = done.draft_id
+        where v.shown_status is not null and d.status <> v.shown_status`,
       [
         arrayLiteral(sent.map((x) => x.id)),
         arrayLiteral(sent.map((x) => x.platformMessageId)),
@@ -98,6 +123,7 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
         arrayLiteral(sent.map((x) => x.audit.action)),
         arrayLiteral(sent.map((x) => x.audit.subject)),
         arrayLiteral(sent.map((x) => JSON.stringify(x.audit.details ?? {}))),
+        arrayLiteral(sent.map((x) => x.shownDraftStatus ?? null)),
       ],
     );
     return (rows as Array<{ draft_id: string | number }>).map((r) => Number(r.draft_id));

@@ -365,4 +365,33 @@ describe('a draft decided while its card is on the way (deliverMany)', () => {
     expect(sender.attempts[0]!.card).toMatchObject({ status: 'rejected' });
     expect(sender.updates).toHaveLength(0);
   });
+
+  it('refreshes a card sent showing "approved" when the post went out before the card was recorded (auto mode)', async () => {
+    const draft = core.store.seedDraft({ status: 'approved', decidedBy: 'jamii:auto', decidedByName: 'Jamii (auto mode)', decidedAt: core.clock.now() });
+    const card = core.store.seedOutbox({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, card: cardView(draft), text: 'card' });
+    // The card is rendered as approved; while the platform takes it, the post is sent and the draft moves to sent.
+    sender.nextSend(async () => {
+      core.store.state.drafts.get(draft.id)!.status = 'sent';
+      return { messageId: 'card-msg-10' };
+    });
+    await delivery.deliverMany([{ outboxId: card.id, ctx: NOT_FINAL }]);
+
+    expect(sender.attempts[0]!.card).toMatchObject({ status: 'approved' });
+    expect(sender.updates).toHaveLength(1);
+    expect(sender.updates[0]).toMatchObject({ messageId: 'card-msg-10', card: { status: 'sent' } });
+  });
+
+  it('refreshes a card delivered alone (deliver) when its draft was decided on the way', async () => {
+    const draft = core.store.seedDraft();
+    const card = core.store.seedOutbox({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, card: cardView(draft), text: 'card' });
+    sender.nextSend(async () => {
+      Object.assign(core.store.state.drafts.get(draft.id)!, { status: 'rejected', decidedBy: 'sandbox:alice', decidedByName: 'Alice', decidedAt: core.clock.now() });
+      return { messageId: 'card-msg-11' };
+    });
+    await delivery.deliver(card.id, NOT_FINAL);
+
+    expect(row(card.id)).toMatchObject({ status: 'sent', platformMessageId: 'card-msg-11' });
+    expect(sender.updates).toHaveLength(1);
+    expect(sender.updates[0]).toMatchObject({ messageId: 'card-msg-11', card: { status: 'rejected', actions: [] } });
+  });
 });

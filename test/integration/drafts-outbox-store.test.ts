@@ -1,0 +1,113 @@
+/**
+ * drafts.insertMany, outbox.insertMany and outbox.markSentMany on each real database: batches
+ * go in as one array per column (unnest) and come back built from what was written, so what a
+ * later read returns must equal what the insert returned — awkward texts, JSON, arrays, nulls —
+ * and a card recorded as sent reports its draft only when the draft moved past what it showed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewDraft, NewOutboundPost, Store } from '../../src/core/ports.js';
+import type { Labels } from '../../src/core/types.js';
+import type { Database } from '../../src/db/database.js';
+import { DATABASES } from '../support/databases.js';
+import { openTestStore } from '../support/harness.js';
+
+const LABELS: Labels = { language: 'en', isQuestion: true, isNegative: false, severity: 0, reasons: ['question mark'] };
+const AWKWARD = ['He said "hi", then {left}', 'C:\\path and a \\" quote', 'NULL', 'line one\nline two', 'Привет 👍🏽 ¿Qué? a,b,(1,2)'];
+
+describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
+  let db: Database;
+  let store: Store;
+  let close: () => Promise<void>;
+  let seq = 0;
+
+  beforeAll(async () => {
+    ({ db, store, close } = await openTestStore(kind, { id: 'c1', name: 'C1', language: 'en' }));
+  });
+  afterAll(() => close());
+
+  const storeMessages = async (n: number) => {
+    const refs = await store.messages.storeMany(
+      Array.from({ length: n }, () => ({
+        communityId: 'c1',
+        labels: LABELS,
+        inbound: { chat: { platform: 'sandbox' as const, chatId: 'general' }, messageId: `m${++seq}`, author: { id: 'amina', displayName: 'Amina', isBot: false }, text: 'how do I pay?', sentAt: new Date() },
+      })),
+    );
+    return refs.map((r) => r.id);
+  };
+
+  const newDraft = (messageId: number, i: number, extra: Partial<NewDraft> = {}): NewDraft => ({
+    messageId,
+    communityId: 'c1',
+    kind: i % 2 === 0 ? 'question' : 'negative',
+    text: AWKWARD[i % AWKWARD.length]!,
+    reason: `reason "${i}"`,
+    language: 'en',
+    promptName: 'reply',
+    promptVersion: 'v1',
+    provider: 'offline',
+    model: i % 2 === 0 ? null : 'gpt-x',
+    ...extra,
+  });
+
+  it('returns each new draft as a later read sees it, and skips a message that already has one', async () => {
+    const ids = await storeMessages(4);
+    const drafts = await store.drafts.insertMany([
+      newDraft(ids[0]!, 0, { mergedMessageIds: [ids[1]!, ids[2]!], sources: [{ kind: 'knowledge', id: 'faq#1', title: 'Paying {x}' }] as never, flags: ['link: "evil"'] }),
+      newDraft(ids[3]!, 1, { translation: 'tafsiri, "quoted"' }),
+    ]);
+    expect(drafts).toHaveLength(2);
+    for (const d of drafts) {
+      const read = await store.drafts.get(d.id);
+      const { message: _m, target: _t, targetTitle: _tt, burst: _b, ...stored } = read as NonNullable<typeof read> & { burst?: unknown };
+      expect(stored).toEqual(d);
+    }
+    expect(drafts[0]).toMatchObject({ status: 'pending', mergedMessageIds: [ids[1], ids[2]], flags: ['link: "evil"'], text: AWKWARD[0], originalText: AWKWARD[0] });
+    expect(drafts[1]).toMatchObject({ translation: 'tafsiri, "quoted"', model: 'gpt-x', mergedMessageIds: [], sources: [], flags: [] });
+
+    expect(await store.drafts.insertMany([newDraft(ids[0]!, 2)])).toEqual([]);
+  });
+
+  it('returns each new outbox row as a later read sees it, and skips a dedupe key already there', async () => {
+    const [messageId] = await storeMessages(1);
+    const [draft] = await store.drafts.insertMany([newDraft(messageId!, 0)]);
+    const posts: NewOutboundPost[] = AWKWARD.map((text, i) => ({
+      kind: i === 0 ? 'reply' : 'card',
+      target: { platform: 'sandbox', chatId: i === 0 ? 'general' : 'desk', ...(i === 2 ? { threadId: 't"2' } : {}) },
+      replyToMessageId: i === 0 ? 'm1' : null,
+      text,
+      card: i === 0 ? null : ({ draftId: draft!.id, title: `card ${text}`, status: 'pending', fields: [{ label: 'Text', value: text }], actions: [] } as never),
+      poll: i === 3 ? { question: 'Which "one"?', options: ['a', 'b,c'] } : null,
+      draftId: draft!.id,
+      dedupeKey: `k:${draft!.id}:${i}`,
+    }));
+    const inserted = await store.outbox.insertMany(posts);
+    expect(inserted).toHaveLength(AWKWARD.length);
+    for (const post of inserted) expect(await store.outbox.get(post.id)).toEqual(post);
+    expect(inserted[2]!.target.threadId).toBe('t"2');
+    expect(inserted[3]!.poll).toEqual({ question: 'Which "one"?', options: ['a', 'b,c'] });
+
+    expect(await store.outbox.insertMany([posts[1]!])).toEqual([]);
+  });
+
+  it('reports a sent card whose draft moved past the status it showed, and no other', async () => {
+    const ids = await storeMessages(3);
+    const drafts = await store.drafts.insertMany(ids.map((id, i) => newDraft(id, i)));
+    const cards = await store.outbox.insertMany(
+      drafts.map((d) => ({ kind: 'card' as const, target: { platform: 'sandbox' as const, chatId: 'desk' }, replyToMessageId: null, text: 'card', card: null, draftId: d.id, dedupeKey: `card:${d.id}` })),
+    );
+    const claimed = await store.outbox.claimPendingCards(cards.map((c) => c.id));
+    expect(claimed).toHaveLength(3);
+    // Draft 0 is decided after its card was rendered pending; draft 1 is still pending; card 2 is a notice-like row with nothing shown.
+    await db.sql.executeSql(`update drafts set status = 'rejected' where id = $1`, [drafts[0]!.id]);
+    const at = new Date();
+    const audit = { communityId: 'c1', actor: 'jamii', action: 'post.sent', subject: 'x', details: {} };
+    const changed = await store.outbox.markSentMany([
+      { id: cards[0]!.id, platformMessageId: 'p0', at, audit, shownDraftStatus: 'pending' },
+      { id: cards[1]!.id, platformMessageId: 'p1', at, audit, shownDraftStatus: 'pending' },
+      { id: cards[2]!.id, platformMessageId: 'p2', at, audit, shownDraftStatus: null },
+    ]);
+    expect(changed).toEqual([drafts[0]!.id]);
+    for (const c of cards) expect((await store.outbox.get(c.id))!.status).toBe('sent');
+  });
+});
