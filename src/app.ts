@@ -117,7 +117,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       ...(options.pgliteTemplate ? { pgliteLoadDataDir: options.pgliteTemplate } : {}),
     });
     cleanups.push(() => db.close());
-    const queue = await createJobQueue({ db, log: log.child({ part: 'jobs' }), supervise: config.jobs.kinds.has('maintenance') });
+    const queue = await createJobQueue({ db, log: log.child({ part: 'jobs' }), supervise: config.jobs.kinds.has('maintenance'), soleWorker: db.kind === 'pglite' });
     // Stopping the queue waits for running handlers: it runs after HTTP closes, before the database does.
     cleanups.push(() => queue.stop(config.shutdownTimeoutMs));
     const people = createPeopleDirectory(config.people);

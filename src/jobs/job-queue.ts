@@ -51,10 +51,35 @@ export interface JobQueue {
   backlog(): Promise<Record<string, number>>;
 }
 
+/**
+ * Jobs a killed process left active would wait out their expiry (minutes for a draft) before
+ * pg-boss tried them again. When no other process can be running them, they are failed at once
+ * (pg-boss's own `fail`), so their retry policy runs them again within seconds. Every handler
+ * is safe to run twice: drafting skips a drafted message, a send checks its outbox claim.
+ */
+async function releaseOrphans(boss: PgBoss, db: Database, log: Logger): Promise<void> {
+  const { rows } = await db.sql.executeSql(`select name, id::text as id from pgboss.job where state = 'active'`, []);
+  const byName = new Map<string, string[]>();
+  for (const { name, id } of rows as Array<{ name: string; id: string }>) byName.set(name, [...(byName.get(name) ?? []), id]);
+  for (const [name, ids] of byName) {
+    await boss.fail(name, ids);
+    log.warn({ queue: name, jobs: ids.length }, 'jobs.orphans_released: jobs left running by a stopped process are retried now');
+  }
+}
+
 /** How often `stop` looks again for handlers and queries still running. */
 const STOP_SETTLE_POLL_MS = 20;
 
-export async function createJobQueue(deps: { db: Database; log: Logger; supervise: boolean }): Promise<JobQueue> {
+export async function createJobQueue(deps: {
+  db: Database;
+  log: Logger;
+  supervise: boolean;
+  /**
+   * This process is the only one that runs jobs on this database (embedded PGlite, guarded by its
+   * pid file): a job found active at start belongs to a process that is gone.
+   */
+  soleWorker?: boolean;
+}): Promise<JobQueue> {
   const { db, log } = deps;
   // pg-boss completes and fails jobs without awaiting the query: count its queries (and our
   // handlers) so `stop` can wait for them before the database closes under them.
@@ -80,6 +105,7 @@ export async function createJobQueue(deps: { db: Database; log: Logger; supervis
     await boss.start();
     for (const name of JOB_NAMES) await boss.createQueue(name, { name, ...RETRY_POLICIES[name] });
   });
+  if (deps.soleWorker) await releaseOrphans(boss, db, log);
 
   const localWorkers = new Map<string, string[]>();
   const wake = (name: string) => {
