@@ -3,20 +3,22 @@
 # Jamii: docker build -t jamii . && docker run -p 3000:3000 -v jamii-data:/data jamii
 # Embedded PGlite keeps its data in the /data volume; set DATABASE_URL to use a Postgres server.
 
-# --- build: bundle src/ (TypeScript) into dist/ with esbuild (src/build.mjs), plus the sandbox page
+# --- build: npm ci's `prepare` script bundles src/ (TypeScript) into dist/ with esbuild
+# (src/build.mjs) and writes the migrated PGlite template a new /data starts from (no initdb).
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci
 COPY src ./src
-RUN npm run build
+COPY drizzle ./drizzle
+RUN npm ci
 
 # --- runtime ------------------------------------------------------------------------------------
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+# No scripts: `prepare` (the build) already ran in the build stage, and no runtime package needs one.
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 # The bundle finds drizzle/ and prompts/ under the nearest directory holding package.json (src/install-paths.ts).
 COPY --from=build /app/dist ./dist
 COPY drizzle ./drizzle

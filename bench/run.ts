@@ -18,6 +18,8 @@ import {
   measureStart,
   PGLITE_SHARED_BUFFERS_DEFAULT,
   pgliteProbeScript,
+  prepareAsNpmCi,
+  withoutPrepare,
   probeMemory,
   REPO_ROOT,
   type MemoryProbe,
@@ -176,7 +178,18 @@ async function measureStarts(options: BenchOptions): Promise<{ starts: StartMeas
   log('npm start: first and second start on PGlite');
   const startDir = tempDir('jamii-bench-start');
   try {
-    starts.push(await measureStart({ label: 'npm start, PGlite, first start (build + initdb)', launcher: 'npm-start', dataDir: startDir.path, freshBuild: true }));
+    // A clone installed with `npm ci --ignore-scripts`: npm start bundles, PGlite runs initdb.
+    const restoreTemplate = withoutPrepare();
+    const bareDir = tempDir('jamii-bench-start-bare');
+    try {
+      starts.push(await measureStart({ label: 'npm start, PGlite, first start without npm scripts (build + initdb)', launcher: 'npm-start', dataDir: bareDir.path, judged: false }));
+    } finally {
+      restoreTemplate();
+      bareDir.remove();
+    }
+    // As `npm ci` leaves a clone: built, with the migrated template a new data dir starts from.
+    prepareAsNpmCi();
+    starts.push(await measureStart({ label: 'npm start, PGlite, first start after npm ci (template)', launcher: 'npm-start', dataDir: startDir.path }));
     starts.push(await measureStart({ label: 'npm start, PGlite, second start', launcher: 'npm-start', dataDir: startDir.path }));
     starts.push(await measureStart({ label: 'node --import tsx src/main.ts, PGlite, again', launcher: 'tsx', dataDir: startDir.path }));
     log('memory probes');

@@ -26,6 +26,7 @@ import type { TelegramConnector } from './connectors/telegram/telegram-connector
 import type { DiscordConnector } from './connectors/discord/discord-connector.js';
 import type { SlackConnector } from './connectors/slack/slack-connector.js';
 import { openDatabase, type Database } from './db/database.js';
+import { installPgliteTemplate, SHIPPED_TEMPLATE_DIR } from './db/pglite-template.js';
 import { createAnalyticsRepository } from './db/repositories/analytics-repository.js';
 import { createEngagementRepository } from './db/repositories/engagement-repository.js';
 import { createSparksRepository } from './db/repositories/sparks-repository.js';
@@ -115,6 +116,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       memory: options.memoryDb ?? false,
       vectors: embeddingModel !== null,
       ...(options.pgliteTemplate ? { pgliteLoadDataDir: options.pgliteTemplate } : {}),
+      newDataDir: (dir) => installPgliteTemplate(SHIPPED_TEMPLATE_DIR, dir),
     });
     cleanups.push(() => db.close());
     const queue = await createJobQueue({ db, log: log.child({ part: 'jobs' }), supervise: config.jobs.kinds.has('maintenance'), soleWorker: db.kind === 'pglite' });

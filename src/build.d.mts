@@ -3,4 +3,5 @@ export declare const ROOT: string;
 export declare const DIST: string;
 export declare const EXTERNAL_PACKAGES: string[];
 export declare function isBuildStale(): boolean;
-export declare function build(): Promise<void>;
+/** `template`: also write the migrated PGlite template new data dirs start from. */
+export declare function build(options?: { template?: boolean }): Promise<void>;

@@ -9,9 +9,13 @@
  * worker files by path).
  *
  * `node src/build.mjs` builds; `isBuildStale()` tells `src/start.mjs` whether it must.
+ * `node src/build.mjs --template` (npm's `prepare`, run by `npm ci`) also writes the migrated
+ * PGlite template a new embedded database starts from (src/db/pglite-template.ts); a rebuild
+ * keeps it.
  * Plain JavaScript on purpose: it runs before anything is compiled.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,13 +52,16 @@ export function isBuildStale() {
   return newestInput() > statSync(STAMP).mtimeMs;
 }
 
-export async function build() {
+/** Templates survive a rebuild: their names carry what they depend on (pglite-template.ts). */
+const isTemplate = (name) => /^pglite-template-[0-9a-f]+$/.test(name);
+
+export async function build(options = {}) {
   const { build: esbuild } = await import('esbuild');
-  rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
+  for (const entry of readdirSync(DIST)) if (!isTemplate(entry)) rmSync(path.join(DIST, entry), { recursive: true, force: true });
   await esbuild({
     absWorkingDir: ROOT,
-    entryPoints: { main: 'src/main.ts' },
+    entryPoints: { main: 'src/main.ts', 'pglite-template': 'src/db/pglite-template.ts' },
     outdir: DIST,
     bundle: true,
     splitting: true,
@@ -74,9 +81,16 @@ export async function build() {
     logLevel: 'warning',
   });
   cpSync(SANDBOX_PAGE, path.join(DIST, 'sandbox-page.html'));
+  if (options.template) {
+    const { ensurePgliteTemplate, pgliteTemplatePath, SHIPPED_TEMPLATE_DIR } = await import(pathToFileURL(path.join(DIST, 'pglite-template.js')).href);
+    // Only the current key's template is kept: older ones belong to other migrations or PGlite versions.
+    const current = path.basename(pgliteTemplatePath(SHIPPED_TEMPLATE_DIR));
+    for (const entry of readdirSync(DIST)) if (isTemplate(entry) && entry !== current) rmSync(path.join(DIST, entry), { recursive: true, force: true });
+    await ensurePgliteTemplate(SHIPPED_TEMPLATE_DIR);
+  }
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await build();
+  await build({ template: process.argv.includes('--template') });
 }

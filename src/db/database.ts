@@ -69,6 +69,11 @@ export interface OpenDatabaseOptions {
   /** Start PGlite from a dumped data directory (tests start from a migrated template). */
   pgliteLoadDataDir?: Blob;
   /**
+   * Makes a new PGlite data directory (none there yet) instead of initdb, returning true when it
+   * did: app.ts copies the migrated template `npm ci` builds (pglite-template.ts).
+   */
+  newDataDir?: (dir: string) => boolean;
+  /**
    * Set up vector search (pgvector) for knowledge retrieval: PGlite loads its bundled extension;
    * a server uses it when installed. Where it is missing, `vectors` is false and retrieval is
    * full-text alone.
@@ -200,14 +205,24 @@ async function openPglite(options: OpenDatabaseOptions): Promise<InternalDatabas
   let client: PGlite;
   let releaseLock = () => {};
   let freshDir = false;
+  let fromTemplate = false;
   const extensions = options.vectors ? { extensions: { vector } } : {};
   if (options.memory) {
     client = new PGlite({ startParams, ...extensions, ...(options.pgliteLoadDataDir ? { loadDataDir: options.pgliteLoadDataDir } : {}) });
   } else {
     const dir = path.join(options.dataDir, 'pglite');
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(options.dataDir, { recursive: true });
     releaseLock = takeDataDirLock(options.dataDir);
     freshDir = !existsSync(path.join(dir, 'PG_VERSION'));
+    if (freshDir && options.newDataDir) {
+      try {
+        fromTemplate = options.newDataDir(dir);
+      } catch (error) {
+        options.log.warn({ err: error, dir }, 'db.template_failed: making the data directory with initdb instead');
+      }
+    }
+    if (freshDir) options.log.info({ dir }, fromTemplate ? 'db.new_data_dir_from_template' : 'db.new_data_dir_initdb');
+    mkdirSync(dir, { recursive: true });
     client = new PGlite(dir, { startParams, ...extensions });
   }
   try {
@@ -218,7 +233,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<InternalDatabas
   }
   // A first start runs initdb in a WASM instance of its own (~450 MB) that is garbage once the
   // database is up, but V8 sees little JS heap pressure and may keep it for a long while.
-  if (freshDir) setTimeout(collectGarbageNow, 2_000).unref();
+  if (freshDir && !fromTemplate) setTimeout(collectGarbageNow, 2_000).unref();
 
   const executorOf = (c: PGlite | PgliteTransaction, topLevel: boolean): SqlExecutor => ({
     async executeSql(text, values) {

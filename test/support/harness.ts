@@ -2,43 +2,37 @@
  * Starts Jamii in-process for tests: in-memory PGlite by default, or a fresh database on the
  * Postgres server named by TEST_DATABASE_URL; HTTP on a random loopback port; silent logs.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import pino from 'pino';
 import postgres from 'postgres';
 import { startJamii, type Jamii, type StartOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Store } from '../../src/core/ports.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
-import { MIGRATIONS_DIR } from '../../src/install-paths.js';
+import { pgliteTemplateKey } from '../../src/db/pglite-template.js';
 import { createStore } from '../../src/db/store.js';
 
 let template: Promise<Blob> | undefined;
 
 /**
- * A migrated, empty PGlite data directory, dumped once and cached on disk (keyed by the
- * migrations and the PGlite version): every in-memory test database starts from it instead of
- * running initdb and the migrations again.
+ * A migrated, empty PGlite data directory, dumped once and cached in the temp dir (keyed by the
+ * migrations and PGlite): every in-memory test database starts from it instead of running
+ * initdb and the migrations again.
  */
 export function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
-    const hash = createHash('sha256');
-    for (const f of readdirSync(MIGRATIONS_DIR, { recursive: true }).map(String).sort()) {
-      const full = path.join(MIGRATIONS_DIR, f);
-      if (f.endsWith('.sql') || f.endsWith('.json')) hash.update(f).update(readFileSync(full));
-    }
-    hash.update(JSON.stringify((PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams));
-    const file = path.join(tmpdir(), `jamii-pglite-template-${hash.digest('hex').slice(0, 16)}.tar.gz`);
+    const file = path.join(tmpdir(), `jamii-pglite-template-${pgliteTemplateKey()}.tar.gz`);
     if (existsSync(file)) return new Blob([readFileSync(file)]);
     const db = await openDatabase({ databaseUrl: undefined, dataDir: '', memory: true, log: pino({ level: 'silent' }) });
     const dump = await db.dump!();
     await db.close();
-    const tmp = `${file}.${process.pid}`;
-    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
-    renameSync(tmp, file);
+    // Written aside and renamed: parallel test workers never read half a file.
+    const partial = `${file}.${process.pid}`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, file);
     return dump;
   })();
   return template;
