@@ -301,6 +301,26 @@ function toPostgresParameter(value: unknown): unknown {
   return JSON.stringify(value);
 }
 
+/**
+ * drizzle's statements with at most this many parameters run prepared, like executeSql's: one
+ * round trip instead of two. Longer ones are lists (`in ($1, …, $n)`) whose text changes with
+ * their length, and each connection would keep a prepared statement for every length it saw.
+ */
+const DRIZZLE_PREPARE_MAX_PARAMETERS = 16;
+
+/** A postgres.js client (or transaction) whose `unsafe`, as drizzle calls it, prepares short statements. */
+function preparingShortStatements<T extends postgres.Sql | postgres.TransactionSql>(client: T): T {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop !== 'unsafe') return Reflect.get(target, prop, receiver) as unknown;
+      return (query: string, args?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) => {
+        const short = args !== undefined && args.length > 0 && args.length <= DRIZZLE_PREPARE_MAX_PARAMETERS;
+        return target.unsafe(query, args, { ...options, prepare: options?.prepare === true || short });
+      };
+    },
+  });
+}
+
 async function openPostgres(url: string, poolMax: number): Promise<InternalDatabase> {
   const client = postgres(url, {
     max: poolMax,
@@ -336,7 +356,7 @@ async function openPostgres(url: string, poolMax: number): Promise<InternalDatab
     },
   });
 
-  const orm = drizzlePostgres({ client }) as unknown as Orm;
+  const orm = drizzlePostgres({ client: preparingShortStatements(client) }) as unknown as Orm;
   const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
     const reserved = await client.reserve();
     try {
@@ -363,7 +383,7 @@ async function openPostgres(url: string, poolMax: number): Promise<InternalDatab
             fn({
               // drizzle reads the client's parser options, which a transaction handle lacks:
               // lend it the pool's (already set up by the drizzle instance above).
-              orm: drizzlePostgres({ client: Object.assign(tx, { options: client.options }) as unknown as postgres.Sql }) as unknown as Orm,
+              orm: drizzlePostgres({ client: preparingShortStatements(Object.assign(tx, { options: client.options }) as unknown as postgres.Sql) }) as unknown as Orm,
               sql: executorOf(tx, false),
               afterCommit: (hook) => hooks.push(hook),
             }),

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageToStore, Store } from '../../src/core/ports.js';
 import type { Labels } from '../../src/core/types.js';
+import type { Database } from '../../src/db/database.js';
 import { DATABASES } from '../support/databases.js';
 import { openTestStore } from '../support/harness.js';
 
@@ -28,11 +29,12 @@ const LABELS: Labels = { language: 'en', isQuestion: true, isNegative: false, se
 const AT = new Date('2026-05-04T10:11:12.345Z');
 
 describe.each(DATABASES)('messages.storeMany on %s', (kind) => {
+  let db: Database;
   let store: Store;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ store, close } = await openTestStore(kind, { id: 'c1', name: 'C1', language: 'en' }));
+    ({ db, store, close } = await openTestStore(kind, { id: 'c1', name: 'C1', language: 'en' }));
   });
   afterAll(() => close());
 
@@ -81,5 +83,25 @@ describe.each(DATABASES)('messages.storeMany on %s', (kind) => {
     expect(again[0]!.id).toBe(first[2]!.id);
     const [kept] = await store.messages.getMany([first[2]!.id]);
     expect(kept!.text).toBe('second');
+  });
+
+  it('keeps each author once: a new name replaces the old, last seen never moves back, first seen stays', async () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 4, 4, 10, minute));
+    const by = (id: string, name: string, minute: number, isBot = false): MessageToStore => ({
+      communityId: 'c1',
+      labels: null,
+      inbound: { chat: { platform: 'telegram', chatId: 'g1' }, messageId: `mem-${id}-${minute}`, author: { id, displayName: name, isBot }, text: 'hi', sentAt: at(minute) },
+    });
+    await store.messages.storeMany([by('u"1', 'Amina "A", {NULL}', 10), by('u2', 'Jamii', 11, true)]);
+    // Later: u"1 renamed, and a message of theirs from before arrives late (a redelivery of an older page).
+    await store.messages.storeMany([by('u"1', 'Amina W.', 30), by('u"1', 'Amina W.', 5)]);
+    const rows = (await db.sql.executeSql(
+      `select platform_user_id, display_name, is_bot, first_seen_at, last_seen_at from members where platform = 'telegram' order by platform_user_id`,
+      [],
+    )).rows as Array<{ platform_user_id: string; display_name: string; is_bot: boolean; first_seen_at: Date | string; last_seen_at: Date | string }>;
+    expect(rows.map((r) => ({ ...r, first_seen_at: new Date(r.first_seen_at).toISOString(), last_seen_at: new Date(r.last_seen_at).toISOString() }))).toEqual([
+      { platform_user_id: 'u"1', display_name: 'Amina W.', is_bot: false, first_seen_at: at(10).toISOString(), last_seen_at: at(30).toISOString() },
+      { platform_user_id: 'u2', display_name: 'Jamii', is_bot: true, first_seen_at: at(11).toISOString(), last_seen_at: at(11).toISOString() },
+    ]);
   });
 });

@@ -1,8 +1,7 @@
-import { sql } from 'drizzle-orm';
 import type { MembersRepository } from '../../core/ports.js';
 import type { Author, Platform } from '../../core/types.js';
 import type { DbSession } from '../database.js';
-import { members } from '../schema/index.js';
+import { arrayLiteral } from './array-literal.js';
 
 export interface MembersRepositoryWithIds extends MembersRepository {
   /** Upserts members and returns their row ids keyed by `platform\0userId`. */
@@ -30,27 +29,32 @@ export function createMembersRepository(s: DbSession, cache: MemberCache = new M
       if (!prev || prev.at < m.at) unique.set(key, m);
     }
     if (unique.size === 0) return ids;
-    const rows = await s.orm
-      .insert(members)
-      .values(
-        // Sorted by the conflict key: concurrent upserts lock rows in the same order (no deadlock).
-        [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => ({
-          platform: m.platform,
-          platformUserId: m.author.id,
-          displayName: m.author.displayName,
-          isBot: m.author.isBot,
-          firstSeenAt: m.at,
-          lastSeenAt: m.at,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [members.platform, members.platformUserId],
-        set: {
-          displayName: sql`excluded.display_name`,
-          lastSeenAt: sql`greatest(${members.lastSeenAt}, excluded.last_seen_at)`,
-        },
-      })
-      .returning({ id: members.id, platform: members.platform, platformUserId: members.platformUserId, displayName: members.displayName, lastSeenAt: members.lastSeenAt });
+    // Sorted by the conflict key: concurrent upserts lock rows in the same order (no deadlock).
+    const sorted = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => m);
+    // One array per column (array-literal.ts): the same statement text for any batch, so it runs prepared.
+    const column = (pick: (m: { platform: Platform; author: Author; at: Date }) => string | boolean) => arrayLiteral(sorted.map(pick));
+    const { rows: raw } = await s.sql.executeSql(
+      `insert into members (platform, platform_user_id, display_name, is_bot, first_seen_at, last_seen_at)
+       select platform, platform_user_id, display_name, is_bot, seen_at::timestamptz, seen_at::timestamptz
+         from unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::text[]) as m(platform, platform_user_id, display_name, is_bot, seen_at)
+       on conflict (platform, platform_user_id) do update
+         set display_name = excluded.display_name, last_seen_at = greatest(members.last_seen_at, excluded.last_seen_at)
+       returning id, platform, platform_user_id, display_name, last_seen_at`,
+      [
+        column((m) => m.platform),
+        column((m) => m.author.id),
+        column((m) => m.author.displayName),
+        column((m) => m.author.isBot),
+        column((m) => m.at.toISOString()),
+      ],
+    );
+    const rows = (raw as Array<{ id: number | string; platform: string; platform_user_id: string; display_name: string; last_seen_at: Date | string }>).map((r) => ({
+      id: Number(r.id),
+      platform: r.platform,
+      platformUserId: r.platform_user_id,
+      displayName: r.display_name,
+      lastSeenAt: new Date(r.last_seen_at),
+    }));
     for (const r of rows) ids.set(`${r.platform}\u0000${r.platformUserId}`, r.id);
     s.afterCommit(() => {
       for (const r of rows) cache.set(`${r.platform}\u0000${r.platformUserId}`, { id: r.id, displayName: r.displayName, lastSeenAt: r.lastSeenAt.getTime() });
