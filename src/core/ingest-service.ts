@@ -80,7 +80,9 @@ export function createIngestService(deps: {
     const text = visible.length > MESSAGE_TEXT_MAX_CHARS ? visible.slice(0, MESSAGE_TEXT_MAX_CHARS) : visible;
     const labellable = !m.author.isBot && !m.isService && text.trim().length > 0;
     const labels = labellable ? labeler(text, { communityLanguage: communities.get(communityId).language }) : null;
-    return { inbound: { ...m, text }, communityId, labels };
+    const record: MessageToStore = { inbound: { ...m, text }, communityId, labels };
+    // The labels of a message that gets a draft job are audited with the message, in its statement.
+    return isCandidate(record) ? { ...record, audit: { action: 'message.labelled', details: { labels } } } : record;
   };
 
   const ingestBatch = async (batch: InboundMessage[]): Promise<IngestOutcome[]> => {
@@ -95,15 +97,6 @@ export function createIngestService(deps: {
       const replies = stored.filter((ref, i) => ref.inserted && !records[i]!.inbound.author.isBot && (records[i]!.inbound.replyToMessageId || records[i]!.inbound.chat.threadId));
       const answered = await tx.conversation.markAnsweredBy(replies.map((r) => r.id));
       await tx.jobs.enqueue('desk-refresh', answered.map((draftId) => ({ draftId })));
-      await tx.audit.writeMany(
-        due.map(({ ref, record }) => ({
-          communityId: record.communityId,
-          actor: 'jamii',
-          action: 'message.labelled',
-          subject: `message:${ref.id}`,
-          details: { labels: record.labels },
-        })),
-      );
       return stored;
     });
     const inserted = refs.filter((r) => r.inserted).length;

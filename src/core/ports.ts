@@ -51,6 +51,11 @@ export interface MessageToStore {
   inbound: InboundMessage;
   communityId: string;
   labels: Labels | null;
+  /**
+   * An audit entry written in the same statement when the message is newly stored (actor
+   * jamii, subject message:<id>); nothing for a redelivery.
+   */
+  audit?: { action: string; details: Record<string, unknown> } | undefined;
 }
 
 export interface StoredRef {

@@ -104,4 +104,12 @@ describe.each(DATABASES)('messages.storeMany on %s', (kind) => {
       { platform_user_id: 'u2', display_name: 'Jamii', is_bot: true, first_seen_at: at(11).toISOString(), last_seen_at: at(11).toISOString() },
     ]);
   });
+
+  it('writes the audit entry of a message in the same statement, once: none for a redelivery or a message without one', async () => {
+    const withAudit = (id: string): MessageToStore => ({ ...record(id, 'how do I pay?', { labels: LABELS }), audit: { action: 'message.labelled', details: { labels: LABELS } } });
+    const [first, plain] = await store.messages.storeMany([withAudit('aud-1'), record('aud-2', 'hello')]);
+    await store.messages.storeMany([withAudit('aud-1')]);
+    const entries = (await db.sql.executeSql(`select community_id, actor, action, subject, details from audit_log where subject in ($1, $2) order by id`, [`message:${first!.id}`, `message:${plain!.id}`])).rows;
+    expect(entries).toEqual([{ community_id: 'c1', actor: 'jamii', action: 'message.labelled', subject: `message:${first!.id}`, details: { labels: LABELS } }]);
+  });
 });

@@ -503,6 +503,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
             sentAt: b.inbound.sentAt,
           });
           refs.push({ id, chatRef: b.inbound.chat, platformMessageId: b.inbound.messageId, inserted: true });
+          if (b.audit) state.audit.push({ communityId: b.communityId, actor: 'jamii', action: b.audit.action, subject: `message:${id}`, details: clone(b.audit.details) });
         }
         return refs;
       },

@@ -14,25 +14,40 @@ type NewMessageRow = Omit<typeof messages.$inferInsert, 'chatId' | 'platformMess
   platformMessageId: string;
   text: string;
   createdAt: Date;
+  /** Written to audit_log with the row (not for a redelivery). */
+  audit: { communityId: string; action: string; details: Record<string, unknown> } | null;
 };
 
 /**
- * The batch as one array per column, unnested by Postgres (array-literal.ts): 15 parameters
- * whatever the batch size. Redelivered messages are skipped.
+ * The batch as one array per column, unnested by Postgres (array-literal.ts): 18 parameters
+ * whatever the batch size, so the statement runs prepared. Redelivered messages are skipped;
+ * the audit entries of the rows actually inserted ride on the same statement.
  */
 async function insertRows(s: DbSession, rows: NewMessageRow[]): Promise<Array<{ id: number; chatId: number; platformMessageId: string }>> {
   const column = (pick: (r: NewMessageRow) => string | number | boolean | null) => arrayLiteral(rows.map(pick));
   const { rows: inserted } = await s.sql.executeSql(
-    `insert into messages (chat_id, platform_message_id, thread_id, author_id, text, reply_to_platform_message_id, language, labels,
-                           is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at)
-     select chat_id, platform_message_id, thread_id, author_id, text, reply_to, language, labels::jsonb,
-            is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at::timestamptz
-       from unnest($1::int8[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::bool[], $10::bool[], $11::int2[], $12::bool[], $13::bool[], $14::bool[], $15::text[])
+    `with r as (
+       select * from unnest($1::int8[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[], $8::text[],
+                            $9::bool[], $10::bool[], $11::int2[], $12::bool[], $13::bool[], $14::bool[], $15::text[],
+                            $16::text[], $17::text[], $18::text[])
          as r(chat_id, platform_message_id, thread_id, author_id, text, reply_to, language, labels,
-              is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at)
-     on conflict (chat_id, platform_message_id) do nothing
-     returning id, chat_id, platform_message_id`,
+              is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at,
+              audit_community_id, audit_action, audit_details)
+     ), inserted as (
+       insert into messages (chat_id, platform_message_id, thread_id, author_id, text, reply_to_platform_message_id, language, labels,
+                             is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at)
+       select chat_id, platform_message_id, thread_id, author_id, text, reply_to, language, labels::jsonb,
+              is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at::timestamptz
+         from r
+       on conflict (chat_id, platform_message_id) do nothing
+       returning id, chat_id, platform_message_id
+     ), audited as (
+       insert into audit_log (community_id, actor, action, subject, details)
+       select r.audit_community_id, 'jamii', r.audit_action, 'message:' || i.id, r.audit_details::jsonb
+         from inserted i join r on r.chat_id = i.chat_id and r.platform_message_id = i.platform_message_id
+        where r.audit_action is not null
+     )
+     select id, chat_id, platform_message_id from inserted`,
     [
       column((r) => r.chatId),
       column((r) => r.platformMessageId),
@@ -49,6 +64,9 @@ async function insertRows(s: DbSession, rows: NewMessageRow[]): Promise<Array<{ 
       column((r) => r.isService ?? false),
       column((r) => r.needsDraft ?? false),
       column((r) => r.createdAt.toISOString()),
+      column((r) => r.audit?.communityId ?? null),
+      column((r) => r.audit?.action ?? null),
+      column((r) => (r.audit ? JSON.stringify(r.audit.details) : null)),
     ],
   );
   return (inserted as Array<{ id: number | string; chat_id: number | string; platform_message_id: string }>).map((r) => ({
@@ -124,6 +142,7 @@ export function createMessagesRepository(
           isService: b.inbound.isService ?? false,
           needsDraft: Boolean(labels && (labels.isQuestion || labels.isNegative)),
           createdAt: b.inbound.sentAt,
+          audit: b.audit ? { communityId: b.communityId, ...b.audit } : null,
         });
       }
       const inserted = await insertRows(s, rows);
