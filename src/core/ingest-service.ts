@@ -89,16 +89,24 @@ export function createIngestService(deps: {
     if (batch.length === 0) return [];
     const started = clock.now().getTime();
     const records = batch.map(prepare);
-    const refs = await store.transaction(async (tx) => {
-      const stored = await tx.messages.storeMany(records);
-      const due = stored.flatMap((ref, i) => (ref.inserted && isCandidate(records[i]!) ? [{ ref, record: records[i]! }] : []));
-      await tx.jobs.enqueue('draft', due.map(({ ref }) => ({ messageId: ref.id })), draftDelay);
-      // A member's reply to a question that has a pending draft: the card says it was answered.
-      const replies = stored.filter((ref, i) => ref.inserted && !records[i]!.inbound.author.isBot && (records[i]!.inbound.replyToMessageId || records[i]!.inbound.chat.threadId));
-      const answered = await tx.conversation.markAnsweredBy(replies.map((r) => r.id));
-      await tx.jobs.enqueue('desk-refresh', answered.map((draftId) => ({ draftId })));
-      return stored;
-    });
+    // A member's reply (or a message in a thread) may answer a question that has a pending draft.
+    const mayAnswer = (r: MessageToStore) => !r.inbound.author.isBot && Boolean(r.inbound.replyToMessageId || r.inbound.chat.threadId);
+    // Chatter alone (nothing to draft, nothing that could answer a question): the message's own
+    // insert is the only write that matters, so it runs as one statement with no transaction
+    // around it (a member or chat upsert before it is idempotent on its own). Saves BEGIN and
+    // COMMIT round trips on most messages.
+    const refs = !records.some((r) => isCandidate(r) || mayAnswer(r))
+      ? await store.messages.storeMany(records)
+      : await store.transaction(async (tx) => {
+          const stored = await tx.messages.storeMany(records);
+          const due = stored.filter((ref, i) => ref.inserted && isCandidate(records[i]!));
+          await tx.jobs.enqueue('draft', due.map((ref) => ({ messageId: ref.id })), draftDelay);
+          // A reply to a question with a pending draft: the card says it was answered.
+          const replies = stored.filter((ref, i) => ref.inserted && mayAnswer(records[i]!));
+          const answered = await tx.conversation.markAnsweredBy(replies.map((r) => r.id));
+          await tx.jobs.enqueue('desk-refresh', answered.map((draftId) => ({ draftId })));
+          return stored;
+        });
     const inserted = refs.filter((r) => r.inserted).length;
     metrics.messageIngested(inserted);
     const seconds = (clock.now().getTime() - started) / 1000;

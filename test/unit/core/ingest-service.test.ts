@@ -133,10 +133,38 @@ describe('group commit', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => ingest.ingest(inbound(`Page message ${i}?`))));
     expect(core.store.transactionCount - before).toBe(1);
     // One arriving while that transaction runs goes into the next.
-    const first = ingest.ingest(inbound('first'));
+    const first = ingest.ingest(inbound('Is this the first?'));
     await Promise.resolve();
-    await Promise.all([first, ingest.ingest(inbound('while the first runs'))]);
+    await Promise.all([first, ingest.ingest(inbound('Does this come while the first runs?'))]);
     expect(core.store.transactionCount - before).toBe(3);
+  });
+
+  it('stores chatter with no transaction around it; a question or a possible answer gets one', async () => {
+    const before = core.store.transactionCount;
+    const outcomes = await Promise.all(['Hello all', 'Nice weather today', 'lol'].map((t) => ingest.ingest(inbound(t))));
+    expect(outcomes.every((o) => o.stored && !o.draftDue)).toBe(true);
+    expect(stored().map((m) => m.text)).toEqual(['Hello all', 'Nice weather today', 'lol']);
+    expect(core.store.transactionCount - before).toBe(0);
+
+    // A reply may answer a question with a pending draft: marked in the same transaction.
+    await ingest.ingest(inbound('me too', { replyToMessageId: 'tg-1' }));
+    expect(core.store.transactionCount - before).toBe(1);
+  });
+
+  it('rejects every caller of a chatter batch whose insert failed, and keeps serving later calls', async () => {
+    const storeMany = core.store.messages.storeMany.bind(core.store.messages);
+    let fail = true;
+    core.store.messages.storeMany = async (batch) => {
+      if (fail) {
+        fail = false;
+        throw new Error('disk full');
+      }
+      return storeMany(batch);
+    };
+    const results = await Promise.allSettled([ingest.ingest(inbound('hello')), ingest.ingest(inbound('hi there'))]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(stored()).toEqual([]);
+    await expect(ingest.ingest(inbound('good morning'))).resolves.toMatchObject({ stored: true, draftDue: false });
   });
 
   it('hands every caller the outcome of its own message', async () => {
@@ -155,7 +183,7 @@ describe('group commit', () => {
         const wrapped = { ...tx, messages: { ...tx.messages, storeMany: (batch: Parameters<typeof storeMany>[0]) => (sizes.push(batch.length), tx.messages.storeMany(batch)) } };
         return fn(wrapped);
       });
-    await Promise.all(Array.from({ length: INGEST_BATCH_MAX + 20 }, (_, i) => ingest.ingest(inbound(`hi ${i}`))));
+    await Promise.all(Array.from({ length: INGEST_BATCH_MAX + 20 }, (_, i) => ingest.ingest(inbound(`Question ${i}: how do I pay?`))));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(INGEST_BATCH_MAX);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(INGEST_BATCH_MAX + 20);
   });
@@ -163,13 +191,13 @@ describe('group commit', () => {
   it('rejects every caller of a failed transaction, rolls it back, and keeps serving later calls', async () => {
     // The first call commits alone; the two that arrive while it runs share the second transaction.
     core.store.failNextTransaction(new Error('disk full'), { skip: 1 });
-    const warmUp = ingest.ingest(inbound('warm up'));
+    const warmUp = ingest.ingest(inbound('Is this on?'));
     await Promise.resolve(); // its transaction has started
     const results = await Promise.allSettled([warmUp, ingest.ingest(inbound('Why?')), ingest.ingest(inbound('How?'))]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
     expect(results[1]).toMatchObject({ reason: new Error('disk full') });
-    expect(stored().map((m) => m.text)).toEqual(['warm up']);
-    expect(core.store.jobs.of('draft')).toEqual([]);
+    expect(stored().map((m) => m.text)).toEqual(['Is this on?']);
+    expect(core.store.jobs.of('draft')).toHaveLength(1);
 
     await expect(ingest.ingest(inbound('Where?'))).resolves.toMatchObject({ stored: true, draftDue: true });
   });
