@@ -76,6 +76,25 @@ async function insertRows(s: DbSession, rows: NewMessageRow[]): Promise<Array<{ 
   }));
 }
 
+/** A row of selectByIds, as either driver returns it. */
+interface MessageRow {
+  id: number | string;
+  community_id: string;
+  platform: string;
+  platform_chat_id: string;
+  thread_id: string | null;
+  title: string | null;
+  platform_message_id: string;
+  platform_user_id: string | null;
+  display_name: string | null;
+  is_bot: boolean | null;
+  text: string;
+  reply_to_platform_message_id: string | null;
+  labels: StoredMessage['labels'];
+  created_at: Date | string;
+  deleted_at: Date | string | null;
+}
+
 export function createMessagesRepository(
   s: DbSession,
   communityOf: (platform: Platform, chatId: string) => string,
@@ -84,27 +103,35 @@ export function createMessagesRepository(
   const chatsRepo = createChatsRepository(s, caches.chats);
   const membersRepo = createMembersRepository(s, caches.members);
 
-  const select = () =>
-    s.orm
-      .select({ m: messages, c: chats, a: members })
-      .from(messages)
-      .innerJoin(chats, eq(messages.chatId, chats.id))
-      .leftJoin(members, eq(messages.authorId, members.id));
-
-  type Row = Awaited<ReturnType<ReturnType<typeof select>['execute']>>[number];
-  const toMessage = ({ m, c, a }: Row): StoredMessage => ({
-    id: m.id,
-    communityId: c.communityId,
-    chat: { platform: c.platform as Platform, chatId: c.platformChatId, threadId: m.threadId ?? undefined },
-    chatTitle: c.title,
-    platformMessageId: m.platformMessageId,
-    author: { id: a?.platformUserId ?? 'unknown', displayName: a?.displayName ?? 'unknown', isBot: a?.isBot ?? false },
-    text: m.text,
-    replyToMessageId: m.replyToPlatformMessageId,
-    labels: m.labels ?? null,
-    sentAt: m.createdAt,
-    deletedAt: m.deletedAt,
-  });
+  /**
+   * Messages with their chat and author, by id: raw SQL with the ids as one array parameter, so
+   * the text never changes (it runs prepared) and no query builder runs on this hot read
+   * (drafting, cards). Timestamps arrive as Date or text depending on the driver.
+   */
+  const selectByIds = async (ids: number[]): Promise<StoredMessage[]> => {
+    const { rows } = await s.sql.executeSql(
+      `select m.id, c.community_id, c.platform, c.platform_chat_id, m.thread_id, c.title, m.platform_message_id,
+              a.platform_user_id, a.display_name, a.is_bot, m.text, m.reply_to_platform_message_id, m.labels, m.created_at, m.deleted_at
+         from messages m join chats c on c.id = m.chat_id left join members a on a.id = m.author_id
+        where m.id = any($1::int8[])`,
+      [arrayLiteral(ids)],
+    );
+    return (rows as MessageRow[]).map(
+      (r): StoredMessage => ({
+        id: Number(r.id),
+        communityId: r.community_id,
+        chat: { platform: r.platform as Platform, chatId: r.platform_chat_id, threadId: r.thread_id ?? undefined },
+        chatTitle: r.title,
+        platformMessageId: r.platform_message_id,
+        author: { id: r.platform_user_id ?? 'unknown', displayName: r.display_name ?? 'unknown', isBot: r.is_bot ?? false },
+        text: r.text,
+        replyToMessageId: r.reply_to_platform_message_id,
+        labels: r.labels ?? null,
+        sentAt: new Date(r.created_at),
+        deletedAt: r.deleted_at === null ? null : new Date(r.deleted_at),
+      }),
+    );
+  };
 
   return {
     async storeMany(batch: MessageToStore[]): Promise<StoredRef[]> {
@@ -176,14 +203,12 @@ export function createMessagesRepository(
     },
 
     async get(id) {
-      const rows = await select().where(eq(messages.id, id));
-      return rows[0] ? toMessage(rows[0]) : null;
+      return (await selectByIds([id]))[0] ?? null;
     },
 
     async getMany(ids) {
       if (ids.length === 0) return [];
-      const rows = await select().where(inArray(messages.id, ids));
-      return rows.map(toMessage);
+      return selectByIds(ids);
     },
 
     async markDeleted(chat, platformMessageIds, at) {
