@@ -9,8 +9,9 @@
  * cast in SQL, it reads the same on PGlite and postgres.js (which types array parameters by
  * their first element and would send booleans as a scalar).
  */
-export function arrayLiteral(values: ReadonlyArray<string | number | boolean | null>): string {
-  const items = values.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`));
+export function arrayLiteral(values: ReadonlyArray<string | number | boolean | null | undefined>): string {
+  // undefined (a field a platform left out) is NULL, never the text "undefined".
+  const items = values.map((v) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`));
   return `{${items.join(',')}}`;
 }
 

@@ -44,7 +44,7 @@ export function createMembersRepository(s: DbSession, cache: MemberCache = new M
         column((m) => m.platform),
         column((m) => m.author.id),
         column((m) => m.author.displayName),
-        column((m) => m.author.isBot),
+        column((m) => m.author.isBot ?? false),
         column((m) => m.at.toISOString()),
       ],
     );
