@@ -86,6 +86,8 @@ export interface StartOptions {
 }
 
 const systemClock: Clock = { now: () => new Date() };
+/** Longest drafting waits for intake at each of its steps (ingest-service whenIdle). */
+const INTAKE_FIRST_MAX_WAIT_MS = 50;
 
 export async function startJamii(config: Config, options: StartOptions): Promise<Jamii> {
   const log = options.log;
@@ -173,6 +175,10 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       log: log.child({ part: 'drafting' }),
       burstWindowSeconds: config.drafts.burstWindowSeconds,
       reclassify: config.llm.provider !== 'offline',
+      // On a server the database works in other processes and this thread is the bottleneck:
+      // drafting steps aside while a batch of members' messages is being stored. On PGlite the
+      // database shares this thread, and holding drafting back only idles it (measured: slower).
+      intakeFirst: db.kind === 'postgres' ? () => ingest.whenIdle(INTAKE_FIRST_MAX_WAIT_MS) : undefined,
     });
     const approvals = createApprovalService({ store, access, metrics, clock, log: log.child({ part: 'approvals' }) });
     const posts = createPostService({ store, communities, deskPlatforms: () => senders.keys(), clock, metrics, log: log.child({ part: 'posts' }) });

@@ -45,6 +45,8 @@ export function createDraftingService(deps: {
   burstWindowSeconds?: number | undefined;
   /** Label again with the provider before drafting (a model provider; ingest labelled by rules). */
   reclassify?: boolean | undefined;
+  /** Waits while intake is storing messages (bounded): members' messages are stored first. */
+  intakeFirst?: (() => Promise<void>) | undefined;
 }): DraftingService {
   const { store, provider, communities, metrics, clock, log } = deps;
   const burstWindowSeconds = deps.burstWindowSeconds ?? 0;
@@ -76,6 +78,7 @@ export function createDraftingService(deps: {
 
   return {
     async draftFor(messageIds) {
+      await deps.intakeFirst?.();
       const failed: DraftingOutcome['failed'] = [];
       const already = await store.drafts.draftedMessageIds(messageIds);
       const messages = (await store.messages.getMany(messageIds.filter((id) => !already.has(id)))).sort((a, b) => a.id - b.id);
@@ -89,6 +92,7 @@ export function createDraftingService(deps: {
         for (const m of candidates) failed.push({ messageId: m.id, error });
       }
       const contexts = due.length > 0 ? await gatherDraftContexts({ store, provider, log, now: clock.now(), burstWindowSeconds }, due) : new Map<number, DraftContext>();
+      await deps.intakeFirst?.();
       for (const message of due) {
         const context = contexts.get(message.id);
         if (!context) continue;
@@ -102,6 +106,7 @@ export function createDraftingService(deps: {
 
       const platforms = [...deps.deskPlatforms()];
       const byMessage = new Map(proposals.map((p) => [p.message.id, p]));
+      await deps.intakeFirst?.();
       const created = await store.transaction(async (tx) => {
         // Another worker may have drafted some meanwhile (two jobs of one burst run at once).
         // Under the communities' drafting lock, a proposal whose messages were taken meanwhile is

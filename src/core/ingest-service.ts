@@ -36,6 +36,11 @@ export interface IngestService {
    * analytics); the cards of drafts answering them say so, and no draft is written for them.
    */
   applyDeletion(chat: ChatRef, platformMessageIds: string[], at: Date): Promise<{ deleted: number[] }>;
+  /**
+   * Resolves when no inbound message is waiting or being stored, or after `maxWaitMs`: background
+   * work (drafting) lets intake go first on the shared event loop, and is never held longer.
+   */
+  whenIdle(maxWaitMs: number): Promise<void>;
 }
 
 /** A question someone should answer, or negative feedback: a draft is due. */
@@ -117,6 +122,7 @@ export function createIngestService(deps: {
   // Group commit: while one transaction runs, arrivals queue; the next transaction takes them all.
   let queue: Array<{ message: InboundMessage; resolve: (o: IngestOutcome) => void; reject: (e: unknown) => void }> = [];
   let flushing = false;
+  let idleWaiters: Array<() => void> = [];
   const flush = async (): Promise<void> => {
     flushing = true;
     try {
@@ -132,6 +138,9 @@ export function createIngestService(deps: {
       }
     } finally {
       flushing = false;
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const resolve of waiters) resolve();
     }
   };
 
@@ -164,6 +173,16 @@ export function createIngestService(deps: {
     ingestBatch,
     applyEdit,
     applyDeletion,
+    whenIdle(maxWaitMs) {
+      if (!flushing && queue.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, maxWaitMs);
+        idleWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
     ingest(message) {
       return new Promise<IngestOutcome>((resolve, reject) => {
         queue.push({ message, resolve, reject });

@@ -163,3 +163,29 @@ describe('draftFor', () => {
     expect(calls).toBe(0);
   });
 });
+
+describe('draftFor: intake first', () => {
+  it('waits while intake is storing messages before it drafts, then drafts as usual', async () => {
+    const message = core.store.seedMessage({ text: 'How do I pay?', labels: labels({ isQuestion: true }) });
+    let release!: () => void;
+    let waits = 0;
+    const intakeBusy = new Promise<void>((r) => (release = r));
+    drafting = createDraftingService({
+      store: core.store,
+      provider,
+      communities: core.communities,
+      deskPlatforms: () => deskPlatforms,
+      metrics: core.metrics,
+      clock: core.clock,
+      log: core.log,
+      intakeFirst: () => (waits++, intakeBusy),
+    });
+    const pending = drafting.draftFor([message.id]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(core.store.state.drafts.size).toBe(0);
+    release();
+    const { created } = await pending;
+    expect(created).toHaveLength(1);
+    expect(waits).toBeGreaterThanOrEqual(1);
+  });
+});

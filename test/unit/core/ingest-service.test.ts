@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIngestService, INGEST_BATCH_MAX, MESSAGE_TEXT_MAX_CHARS, type IngestService, type Labeler } from '../../../src/core/ingest-service.js';
 import { labelMessage } from '../../../src/llm/offline/heuristics.js';
 import { createFakeCore, inbound, type FakeCore } from '../../support/fakes.js';
@@ -244,5 +244,51 @@ describe('applyDeletion', () => {
   it('does nothing for messages it never stored', async () => {
     expect(await ingest.applyDeletion({ platform: 'sandbox', chatId: 'general' }, ['nope'], new Date())).toEqual({ deleted: [] });
     expect(core.store.auditOf('message.deleted')).toEqual([]);
+  });
+});
+
+describe('ingest: intake first (whenIdle)', () => {
+  it('resolves at once when nothing is being stored', async () => {
+    let resolved = false;
+    await ingest.whenIdle(60_000).then(() => (resolved = true));
+    expect(resolved).toBe(true);
+  });
+
+  it('holds background work while messages are being stored, and lets it go when they are', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const storeMany = core.store.messages.storeMany.bind(core.store.messages);
+    core.store.messages.storeMany = async (batch) => {
+      await gate;
+      return storeMany(batch);
+    };
+    const pending = ingest.ingest(inbound('hello'));
+    await Promise.resolve(); // the flush has started
+    let idle = false;
+    const waiting = ingest.whenIdle(60_000).then(() => (idle = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(idle).toBe(false);
+    release();
+    await pending;
+    await waiting;
+    expect(idle).toBe(true);
+  });
+
+  it('never holds background work longer than asked, however busy intake stays', async () => {
+    vi.useFakeTimers();
+    try {
+      core.store.messages.storeMany = () => new Promise(() => undefined); // a store that never answers
+      void ingest.ingest(inbound('hello'));
+      await Promise.resolve();
+      let idle = false;
+      const waiting = ingest.whenIdle(50).then(() => (idle = true));
+      await vi.advanceTimersByTimeAsync(49);
+      expect(idle).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await waiting;
+      expect(idle).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
