@@ -84,21 +84,26 @@ const SPANISH_MARKS = /[ñ¿¡]|[áéíóú]/iu;
 /** Swahili verb shapes: negative (hai-, hawa-, sija-), subject + tense (ni-na-, a-me-, tu-li-), -eje/-iwe endings. */
 const SWAHILI_VERB = /^((hai|hau|haku|hatu|ham|hawa|haz|hay|sija|siku|sita)\p{L}{3,}|(ni|u|a|tu|m|wa|i|ki|vi|zi|li|ku|mna|tuna)(na|li|ta|me|ja|ki)\p{L}{3,}|\p{L}{3,}(eje|iwe|ewe|aje))$/u;
 
-/** A vocabulary compiled once for fast lookups: exact words, word prefixes (`crash*`) and phrases. */
+/**
+ * A vocabulary compiled once for fast lookups: exact words, word prefixes (`crash*`, indexed by
+ * their first character) and phrases.
+ */
 interface Vocabulary {
   exact: Set<string>;
-  prefixes: string[];
+  prefixes: Map<string, string[]>;
   phrases: RegExp[];
 }
 
 function compileVocabulary(terms: readonly string[]): Vocabulary {
-  const vocabulary: Vocabulary = { exact: new Set(), prefixes: [], phrases: [] };
+  const vocabulary: Vocabulary = { exact: new Set(), prefixes: new Map(), phrases: [] };
   for (const term of terms) {
     if (term.includes(' ')) {
       const words = term.split(' ').map((w) => (w.endsWith('*') ? `${escapeRegExp(w.slice(0, -1))}\\S*` : escapeRegExp(w)));
       vocabulary.phrases.push(new RegExp(` ${words.join(' ')} `, 'u'));
-    } else if (term.endsWith('*')) vocabulary.prefixes.push(term.slice(0, -1));
-    else vocabulary.exact.add(term);
+    } else if (term.endsWith('*')) {
+      const stem = term.slice(0, -1);
+      vocabulary.prefixes.set(stem[0]!, [...(vocabulary.prefixes.get(stem[0]!) ?? []), stem]);
+    } else vocabulary.exact.add(term);
   }
   return vocabulary;
 }
@@ -109,7 +114,7 @@ function escapeRegExp(text: string): string {
 
 function vocabularyHits(vocabulary: Vocabulary, tokens: readonly string[], text: string): number {
   let hits = 0;
-  for (const t of tokens) if (vocabulary.exact.has(t) || vocabulary.prefixes.some((p) => t.startsWith(p))) hits += 1;
+  for (const t of tokens) if (vocabulary.exact.has(t) || (vocabulary.prefixes.get(t[0]!)?.some((p) => t.startsWith(p)) ?? false)) hits += 1;
   for (const phrase of vocabulary.phrases) if (phrase.test(text)) hits += 1;
   return hits;
 }
@@ -269,6 +274,36 @@ interface NegativeReading {
   evidence: string[];
 }
 
+/** A complaint term with its weight, and its first word (or, for `word*`, that word's stem). */
+interface NegativeTerm {
+  term: string;
+  weight: number;
+  first: string;
+  stem: string | null;
+}
+
+/** Each language's complaint terms, listed and split once (not per message). */
+const NEGATIVE_TERMS = new WeakMap<LanguageRules, NegativeTerm[]>();
+
+function negativeTerms(rules: LanguageRules): NegativeTerm[] {
+  let terms = NEGATIVE_TERMS.get(rules);
+  if (!terms) {
+    terms = Object.entries(rules.negative).map(([term, weight]) => {
+      const first = phraseWords(term)[0]!;
+      return { term, weight, first, stem: first.endsWith('*') ? first.slice(0, -1) : null };
+    });
+    NEGATIVE_TERMS.set(rules, terms);
+  }
+  return terms;
+}
+
+/** {@link mayContain} for a term split beforehand. */
+function mayContainTerm(tokens: ReadonlySet<string>, stems: readonly string[], term: NegativeTerm): boolean {
+  if (term.stem === null) return tokens.has(term.first);
+  for (const t of stems) if (t.startsWith(term.stem)) return true;
+  return false;
+}
+
 function readNegative(text: string, rules: LanguageRules, question: QuestionReading): NegativeReading {
   const clauseList = clauses(text);
   const tokens = tokenize(text);
@@ -282,8 +317,10 @@ function readNegative(text: string, rules: LanguageRules, question: QuestionRead
 
   // Most terms' first word is in no clause: skip those without scanning each clause for them.
   const clauseTokens = new Set(clauseList.flat());
-  for (const [term, weight] of Object.entries(rules.negative)) {
-    if (!mayContain(clauseTokens, term)) continue;
+  const clauseWords = [...clauseTokens];
+  for (const candidate of negativeTerms(rules)) {
+    if (!mayContainTerm(clauseTokens, clauseWords, candidate)) continue;
+    const { term, weight } = candidate;
     for (const clause of clauseList) {
       const at = unnegatedIndex(clause, term, rules);
       if (at < 0) continue;
@@ -299,7 +336,8 @@ function readNegative(text: string, rules: LanguageRules, question: QuestionRead
     add(g.weight, g.label);
     if (g.irony) irony += g.weight;
   }
-  for (const term of rules.praise) {
+  const praiseHere = rules.praise.filter((term) => mayContain(clauseTokens, term));
+  for (const term of praiseHere) {
     if (clauseList.some((c) => negatedIndex(c, term, rules) >= 0)) add(2, `"${term.replace('*', '')}" negated`);
   }
   const persistence = rules.persistence.find((p) => phraseIndex(tokens, p) >= 0);
@@ -309,7 +347,7 @@ function readNegative(text: string, rules: LanguageRules, question: QuestionRead
   if (question.rhetorical) add(2, `rhetorical question ("${question.rhetorical}")`);
 
   // Praise beside a complaint, an ironic emoji or a doubted claim in quotes reads as sarcasm.
-  const praised = rules.praise.find((term) => clauseList.some((c) => unnegatedIndex(c, term, rules) >= 0));
+  const praised = praiseHere.find((term) => clauseList.some((c) => unnegatedIndex(c, term, rules) >= 0));
   if (praised && SCARE_QUOTES.test(text)) add(1, 'a claim in scare quotes');
   if (praised && (score - irony >= 1 || IRONY_EMOJI.test(text))) add(2, `sarcasm ("${praised.replace('*', '')}" beside a complaint)`);
   // "??" is exasperation on its own; "!!" only raises a complaint that is already there.
