@@ -3,7 +3,7 @@ import type { DraftsRepository, NewDraft, NewPostDraft } from '../../core/ports.
 import type { Draft, DraftWithMessage, MessagesRepositoryLike } from './types.js';
 import type { DbSession } from '../database.js';
 import { UNDECIDED, type Platform } from '../../core/types.js';
-import { chats, drafts, messages } from '../schema/index.js';
+import { chats, drafts } from '../schema/index.js';
 import { arrayLiteral } from './array-literal.js';
 
 type Row = typeof drafts.$inferSelect;

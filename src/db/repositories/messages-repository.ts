@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { MessagesRepository, MessageToStore, StoredRef } from '../../core/ports.js';
 import type { Platform, StoredMessage } from '../../core/types.js';
 import type { DbSession } from '../database.js';
-import { chats, members, messages } from '../schema/index.js';
+import { chats, messages } from '../schema/index.js';
 import { arrayLiteral } from './array-literal.js';
 import { createChatsRepository, type ChatCache } from './chats-repository.js';
 import { createMembersRepository, type MemberCache } from './members-repository.js';

@@ -1,0 +1,130 @@
+/**
+ * The Postgres server side of database.ts: postgres.js with drizzle over it, statements
+ * prepared where their text is stable, migrations under a cluster-wide advisory lock.
+ */
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { MIGRATIONS_DIR } from '../install-paths.js';
+import { immediate, runCommitted } from './commit-hooks.js';
+import type { InternalDatabase, Orm, SqlExecutor } from './database.js';
+
+/** Arbitrary constant for pg_advisory_lock: "jamii" in ASCII. */
+const SCHEMA_LOCK_KEY = 0x6a616d6969;
+
+/** node-postgres (which pg-boss is written for) sends undefined as NULL and objects as JSON text; so do we. */
+function toPostgresParameter(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value === null || typeof value !== 'object' || value instanceof Date || Array.isArray(value) || Buffer.isBuffer(value)) return value;
+  return JSON.stringify(value);
+}
+
+/**
+ * drizzle's statements with at most this many parameters run prepared, like executeSql's: one
+ * round trip instead of two. Longer ones are lists (`in ($1, …, $n)`) whose text changes with
+ * their length, and each connection would keep a prepared statement for every length it saw.
+ */
+const DRIZZLE_PREPARE_MAX_PARAMETERS = 16;
+
+/** A postgres.js client (or transaction) whose `unsafe`, as drizzle calls it, prepares short statements. */
+function preparingShortStatements<T extends postgres.Sql | postgres.TransactionSql>(client: T): T {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop !== 'unsafe') return Reflect.get(target, prop, receiver) as unknown;
+      return (query: string, args?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) => {
+        const short = args !== undefined && args.length > 0 && args.length <= DRIZZLE_PREPARE_MAX_PARAMETERS;
+        return target.unsafe(query, args, { ...options, prepare: options?.prepare === true || short });
+      };
+    },
+  });
+}
+
+export async function openPostgres(url: string, poolMax: number): Promise<InternalDatabase> {
+  const client = postgres(url, {
+    max: poolMax,
+    onnotice: () => undefined,
+    connection: { application_name: 'jamii' },
+  });
+
+  const executorOf = (c: postgres.Sql | postgres.TransactionSql, pooled: boolean): SqlExecutor => ({
+    async executeSql(text, values) {
+      if (!values || values.length === 0) {
+        // pg-boss's scripts carry their own BEGIN/COMMIT: outside a transaction they need one
+        // connection to themselves, and the simple protocol for several statements.
+        if (pooled) {
+          const reserved = await (c as postgres.Sql).reserve();
+          try {
+            const rows = await reserved.unsafe(text).simple();
+            return { rows: Array.isArray(rows) ? [...rows] : [] };
+          } catch (error) {
+            // A failed script leaves its BEGIN open: never hand an aborted connection back to the pool.
+            await reserved.unsafe('rollback').catch(() => undefined);
+            throw error;
+          } finally {
+            reserved.release();
+          }
+        }
+        const rows = await c.unsafe(text).simple();
+        return { rows: Array.isArray(rows) ? [...rows] : [] };
+      }
+      // Prepared: the statement is parsed once per connection and then runs in one round trip.
+      // Unprepared, postgres.js asks the server for parameter types first (two round trips).
+      const rows = await c.unsafe(text, values.map(toPostgresParameter) as postgres.ParameterOrJSON<never>[], { prepare: true });
+      return { rows: [...rows] };
+    },
+  });
+
+  const orm = drizzlePostgres({ client: preparingShortStatements(client) }) as unknown as Orm;
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const reserved = await client.reserve();
+    try {
+      // Session-level lock on a reserved connection: a second process waits here, then finds the
+      // work done (every migration applied, the queue schema installed) and does nothing.
+      await reserved.unsafe('select pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
+      return await fn();
+    } finally {
+      await reserved.unsafe('select pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]).catch(() => undefined);
+      reserved.release();
+    }
+  };
+  let closed = false;
+  return {
+    kind: 'postgres',
+    vectors: false,
+    orm,
+    sql: executorOf(client, true),
+    afterCommit: immediate(),
+    transaction: (fn) =>
+      runCommitted(
+        (hooks) =>
+          client.begin((tx) =>
+            fn({
+              // drizzle reads the client's parser options, which a transaction handle lacks:
+              // lend it the pool's (already set up by the drizzle instance above).
+              orm: drizzlePostgres({ client: preparingShortStatements(Object.assign(tx, { options: client.options }) as unknown as postgres.Sql) }) as unknown as Orm,
+              sql: executorOf(tx, false),
+              afterCommit: (hook) => hooks.push(hook),
+            }),
+          ) as Promise<Awaited<ReturnType<typeof fn>>>,
+      ),
+    async ping() {
+      try {
+        await client`select 1`;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.end({ timeout: 5 });
+    },
+    exclusive,
+    async migrate(log) {
+      const started = Date.now();
+      await exclusive(() => migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_DIR }));
+      log.info({ driver: 'postgres', ms: Date.now() - started }, 'db.migrated');
+    },
+  };
+}
