@@ -241,7 +241,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'sandbox page in Chromium' : `sand
     const answer = botReplyTo(desk, commandId).filter({ hasText: /drafts? waiting/ });
     await answer.waitFor();
     expect(await answer.first().innerText()).toContain(question);
-    expect(await botReplyTo(desk, commandId).getByTestId('card').filter({ hasText: question }).count()).toBe(1);
+    // The listing and each card are separate posts: the cards may arrive after the listing.
+    await expect.poll(() => botReplyTo(desk, commandId).getByTestId('card').filter({ hasText: question }).count(), LIVE).toBe(1);
   });
 
   it('keeps the typed text and shows the error when the server refuses a post', async () => {
