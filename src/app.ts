@@ -36,7 +36,8 @@ import { createOpsRoutes } from './http/ops-routes.js';
 import { createReportChartRoutes, REPORT_CHART_PATH, weekChartImage } from './http/report-chart-route.js';
 import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
 import { createKnowledgeIndexer } from './knowledge/knowledge-indexer.js';
-import { registerWorkers } from './jobs/workers.js';
+import { draftJobExpirySeconds, registerWorkers } from './jobs/workers.js';
+import { callBudgetMs } from './llm/openai/chat.js';
 import { loadNewsPrompts } from './llm/news-prompts.js';
 import { createNews, type News } from './news/news.js';
 import { labelMessage } from './llm/offline/heuristics.js';
@@ -121,7 +122,13 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       newDataDir: (dir) => installPgliteTemplate(SHIPPED_TEMPLATE_DIR, dir),
     });
     cleanups.push(() => db.close());
-    const queue = await createJobQueue({ db, log: log.child({ part: 'jobs' }), supervise: config.jobs.kinds.has('maintenance'), soleWorker: db.kind === 'pglite' });
+    const queue = await createJobQueue({
+      db,
+      log: log.child({ part: 'jobs' }),
+      supervise: config.jobs.kinds.has('maintenance'),
+      soleWorker: db.kind === 'pglite',
+      expireInSeconds: { draft: draftJobExpirySeconds(config.llm.openai ? callBudgetMs(config.llm.openai) : null, config.jobs.draftConcurrency) },
+    });
     // Stopping the queue waits for running handlers: it runs after HTTP closes, before the database does.
     cleanups.push(() => queue.stop(config.shutdownTimeoutMs));
     const people = createPeopleDirectory(config.people);
@@ -291,6 +298,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       queue,
       kinds: config.jobs.kinds,
       draftConcurrency: config.jobs.draftConcurrency,
+      draftBatchSize: provider.parallelism,
       sendConcurrency: config.jobs.sendConcurrency,
       drafting,
       delivery,

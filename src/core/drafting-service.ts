@@ -4,6 +4,7 @@
  * reply, store it as a pending draft, and put an approval card on every desk of the community —
  * all in one transaction, and only once per message (or burst) however often the job runs.
  */
+import { mapConcurrently } from './concurrency.js';
 import { deskCardPosts } from './desk-cards.js';
 import type { CommunityDirectory } from './communities.js';
 import { gatherDraftContexts, type DraftContext } from './draft-context.js';
@@ -50,6 +51,7 @@ export function createDraftingService(deps: {
 }): DraftingService {
   const { store, provider, communities, metrics, clock, log } = deps;
   const burstWindowSeconds = deps.burstWindowSeconds ?? 0;
+  const parallelism = provider.parallelism ?? 1;
 
   interface Proposal extends WrittenDraft {
     message: StoredMessage;
@@ -60,14 +62,12 @@ export function createDraftingService(deps: {
   const labelled = async (messages: StoredMessage[]): Promise<StoredMessage[]> => {
     if (!deps.reclassify) return messages;
     const recent = await store.conversation.recentBeforeMany(messages.map((m) => m.id), RECLASSIFY_CONTEXT_MESSAGES);
-    const out: StoredMessage[] = [];
-    for (const message of messages) {
+    return mapConcurrently(messages, parallelism, async (message) => {
       const community = communities.get(message.communityId);
       const labels = await provider.classify(message.text, { communityLanguage: community.language, communityId: community.id, recent: recent.get(message.id) ?? [] });
       await store.conversation.setLabels(message.id, labels);
-      out.push({ ...message, labels });
-    }
-    return out;
+      return { ...message, labels };
+    });
   };
 
   const propose = async (message: StoredMessage, labels: Labels, context: DraftContext): Promise<Proposal> => {
@@ -93,15 +93,18 @@ export function createDraftingService(deps: {
       }
       const contexts = due.length > 0 ? await gatherDraftContexts({ store, provider, log, now: clock.now(), burstWindowSeconds }, due) : new Map<number, DraftContext>();
       await deps.intakeFirst?.();
-      for (const message of due) {
+      // A model writes up to its parallelism at once; the proposals keep the messages' order.
+      const written = await mapConcurrently(due, parallelism, async (message) => {
         const context = contexts.get(message.id);
-        if (!context) continue;
+        if (!context) return null;
         try {
-          proposals.push(await propose(message, message.labels!, context));
+          return await propose(message, message.labels!, context);
         } catch (error) {
           failed.push({ messageId: message.id, error });
+          return null;
         }
-      }
+      });
+      for (const proposal of written) if (proposal) proposals.push(proposal);
       if (proposals.length === 0) return { created: [], failed };
 
       const platforms = [...deps.deskPlatforms()];

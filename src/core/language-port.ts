@@ -71,6 +71,13 @@ export interface LanguageProvider {
    * (the offline provider's templates do): drafting then does not read them. Default true.
    */
   readonly readsConversation?: boolean | undefined;
+  /**
+   * How many requests it serves at once (a model's concurrency limit). Drafting writes up to
+   * this many of a batch's drafts together, and takes batches of this size, so one batch is one
+   * round of model calls. Absent (the offline provider): one at a time, in large batches, since
+   * each is microseconds of local work.
+   */
+  readonly parallelism?: number | undefined;
   classify(text: string, hint: ClassifyHint): Promise<Labels>;
   draft(request: DraftRequest): Promise<DraftResult>;
   /** Vectors for retrieval; absent when no embeddings endpoint is configured. */

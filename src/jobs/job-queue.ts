@@ -79,8 +79,16 @@ export async function createJobQueue(deps: {
    * pid file): a job found active at start belongs to a process that is gone.
    */
   soleWorker?: boolean;
+  /**
+   * Longer expiries than RETRY_POLICIES' (a draft batch waiting on a slow model must not expire
+   * while it runs); shorter ones are ignored.
+   */
+  expireInSeconds?: Partial<Record<JobName, number>> | undefined;
 }): Promise<JobQueue> {
   const { db, log } = deps;
+  const policies = Object.fromEntries(
+    JOB_NAMES.map((name) => [name, { ...RETRY_POLICIES[name], expireInSeconds: Math.max(RETRY_POLICIES[name].expireInSeconds, deps.expireInSeconds?.[name] ?? 0) }]),
+  ) as Record<JobName, RetryPolicy>;
   // pg-boss completes and fails jobs without awaiting the query: count its queries (and our
   // handlers) so `stop` can wait for them before the database closes under them.
   let running = 0;
@@ -103,7 +111,7 @@ export async function createJobQueue(deps: {
   boss.on('error', (error) => log.error({ err: error }, 'jobs.error'));
   await db.exclusive(async () => {
     await boss.start();
-    for (const name of JOB_NAMES) await boss.createQueue(name, { name, ...RETRY_POLICIES[name] });
+    for (const name of JOB_NAMES) await boss.createQueue(name, { name, ...policies[name] });
   });
   if (deps.soleWorker) await releaseOrphans(boss, db, log);
 
@@ -130,7 +138,8 @@ export async function createJobQueue(deps: {
       return {
         async enqueue(name, payloads, options) {
           if (payloads.length === 0) return;
-          const policy = RETRY_POLICIES[name];
+          // Each job carries its policy: a queue made by an older version keeps its own defaults.
+          const policy = policies[name];
           const delay = options?.startAfterSeconds ?? 0;
           const startAfter = delay > 0 ? { startAfter: new Date(Date.now() + delay * 1000) } : {};
           await boss.insert(

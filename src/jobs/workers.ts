@@ -13,8 +13,24 @@ import type { JobKind } from '../config.js';
 import type { News } from '../news/news.js';
 import type { JobQueue } from './job-queue.js';
 
-/** Jobs one draft worker takes per fetch; drafting is idempotent, so a failed batch is safe to redo. */
-export const DRAFT_BATCH_SIZE = 50;
+/**
+ * Jobs one draft worker takes per fetch with the offline provider (microseconds of local work a
+ * draft: large batches spend fewer statements a draft). A model provider's batches are its
+ * parallelism instead: one round of model calls. Drafting is idempotent, so a failed batch is
+ * safe to redo.
+ */
+export const DRAFT_BATCH_SIZE = 100;
+
+/**
+ * How long a draft batch may run before pg-boss expires its jobs (and runs them again). With a
+ * model, a worker's batch is one round of calls (embedding, labelling, drafting, each within the
+ * call budget) that may first wait for the other workers' rounds in the shared concurrency
+ * limit, plus a minute for the database. Offline drafting keeps the queue's default.
+ */
+export function draftJobExpirySeconds(modelCallBudgetMs: number | null, draftWorkers: number): number | undefined {
+  if (modelCallBudgetMs === null) return undefined;
+  return Math.ceil((3 * modelCallBudgetMs * Math.max(1, draftWorkers)) / 1000) + 60;
+}
 export const DESK_REFRESH_BATCH_SIZE = 20;
 /** Sends one worker takes per fetch; each send is claimed on its own, so a retried batch never posts twice. */
 export const SEND_BATCH_SIZE = 25;
@@ -30,6 +46,8 @@ export async function registerWorkers(deps: {
   queue: JobQueue;
   kinds: ReadonlySet<JobKind>;
   draftConcurrency: number;
+  /** Jobs a draft worker takes at once: DRAFT_BATCH_SIZE offline, the model's parallelism otherwise. */
+  draftBatchSize?: number | undefined;
   sendConcurrency: number;
   drafting: DraftingService;
   delivery: DeliveryService;
@@ -49,7 +67,7 @@ export async function registerWorkers(deps: {
   const { queue, kinds, log } = deps;
 
   if (kinds.has('draft')) {
-    await queue.work('draft', { concurrency: deps.draftConcurrency, batchSize: DRAFT_BATCH_SIZE }, async (jobs) => {
+    await queue.work('draft', { concurrency: deps.draftConcurrency, batchSize: deps.draftBatchSize ?? DRAFT_BATCH_SIZE }, async (jobs) => {
       const outcome = await deps.drafting.draftFor(jobs.map((j) => j.data.messageId));
       const final = jobs.every((j) => j.ctx.isFinalAttempt);
       for (const { messageId, error } of outcome.failed) log[final ? 'error' : 'warn']({ err: error, messageId }, 'draft.failed');

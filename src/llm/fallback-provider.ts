@@ -186,6 +186,7 @@ export function createFallbackProvider(deps: {
   const primaryEmbed = primary.embed;
   return {
     name: primary.name,
+    parallelism: limits.concurrency,
     classify,
     draft,
     embed:

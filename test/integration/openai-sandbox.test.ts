@@ -110,4 +110,36 @@ describe('JAMII_LLM=openai on the sandbox', () => {
     expect(field(card, 'Why')).toMatch(/^Model unavailable \(HTTP 500\); offline draft\./);
     expect(field(card, 'Sources')).toBe('faq.md › Duka FAQ › How long does delivery take?');
   });
+
+  it('asks the model for a batch of drafts at once, up to JAMII_LLM_CONCURRENCY, with draft jobs that outlast a slow round', async () => {
+    fake.setLatency(150);
+    fake.onChat((body) =>
+      formatOf(body) === 'jamii_classification'
+        ? labelsJson({ language: 'en' })
+        : JSON.stringify({ reply: 'Orders arrive in 1-2 working days.', language: 'en', sources: [1], translation: null, reason: 'The FAQ answers it.' }),
+    );
+    t = await startTestJamii({
+      env: {
+        JAMII_LLM: 'openai',
+        OPENAI_BASE_URL: fake.baseURL,
+        OPENAI_API_KEY: 'sk-test-not-a-real-key',
+        JAMII_LLM_MODEL: 'duka-model',
+        JAMII_LLM_TIMEOUT_MS: '30000',
+        JAMII_LLM_MAX_RETRIES: '0',
+        JAMII_LLM_CONCURRENCY: '3',
+        // One draft worker: only drafting the batch's messages together can put three calls in flight.
+        JAMII_DRAFT_CONCURRENCY: '1',
+        // The three questions' jobs wait a second, so the worker takes them as one batch.
+        JAMII_BURST_WINDOW_SECONDS: '1',
+        JAMII_KNOWLEDGE_DIR: dir,
+      },
+    });
+    for (const member of ['ann', 'ben', 'cy']) await t.post('general', member, `${member} here: how long does delivery take?`);
+    await waitFor(async () => (await t!.messages('desk')).filter((m) => m.card).length === 3, 20_000, 'three cards');
+    expect(fake.maxInFlight).toBe(3);
+    expect(fake.chatBodies().filter((b) => formatOf(b) === 'jamii_draft')).toHaveLength(3);
+    // One round of calls within a 30 s budget each (embedding, labelling, drafting), plus a minute.
+    const { rows } = await t.jamii.db.sql.executeSql(`select distinct extract(epoch from expire_in)::int as seconds from pgboss.job where name = 'draft'`, []);
+    expect(rows).toEqual([{ seconds: 3 * 30 + 60 }]);
+  });
 });

@@ -189,3 +189,78 @@ describe('draftFor: intake first', () => {
     expect(waits).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('draftFor: a provider that serves several requests at once', () => {
+  /** A provider whose calls wait until the test lets them go, counting how many run at once. */
+  function gatedProvider(parallelism: number | undefined) {
+    const real = createOfflineProvider({ prompts });
+    const gate = { inFlight: 0, maxInFlight: 0, started: [] as string[], waiting: [] as Array<() => void> };
+    const gated = async <T>(text: string, work: () => Promise<T>): Promise<T> => {
+      gate.inFlight++;
+      gate.maxInFlight = Math.max(gate.maxInFlight, gate.inFlight);
+      gate.started.push(text);
+      await new Promise<void>((resolve) => gate.waiting.push(resolve));
+      gate.inFlight--;
+      return work();
+    };
+    const wrapped: LanguageProvider = {
+      name: 'gated',
+      parallelism,
+      classify: (text, hint) => gated(`classify:${text}`, () => real.classify(text, hint)),
+      draft: (req) => (req.message.text === 'poison' ? gated('draft:poison', () => Promise.reject(new Error('model down'))) : gated(`draft:${req.message.text}`, () => real.draft(req))),
+    };
+    return { provider: wrapped, gate };
+  }
+
+  /** Lets every waiting call go, again and again, until `done` settles. */
+  async function releaseUntil<T>(gate: { waiting: Array<() => void> }, done: Promise<T>): Promise<T> {
+    let settled = false;
+    void done.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (!settled) {
+      await new Promise((r) => setTimeout(r, 1));
+      for (const go of gate.waiting.splice(0)) go();
+    }
+    return done;
+  }
+
+  const seedQuestions = (texts: string[]) => texts.map((text) => core.store.seedMessage({ text, labels: labels({ isQuestion: true }) }));
+
+  it('writes up to its parallelism of the batch at once, and stores them in the messages’ order', async () => {
+    const { provider: gatedOne, gate } = gatedProvider(3);
+    provider = gatedOne;
+    build();
+    const messages = seedQuestions(['q1?', 'q2?', 'q3?', 'q4?', 'poison', 'q6?', 'q7?']);
+    const pending = drafting.draftFor(messages.map((m) => m.id));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(gate.inFlight).toBe(3); // three calls started before any finished
+    const outcome = await releaseUntil(gate, pending);
+    expect(gate.maxInFlight).toBe(3);
+    expect(outcome.failed.map((f) => f.messageId)).toEqual([messages[4]!.id]);
+    const drafted = [...core.store.state.drafts.values()].map((d) => d.messageId);
+    expect(drafted).toEqual(messages.filter((m) => m.text !== 'poison').map((m) => m.id));
+  });
+
+  it('labels again at the same parallelism when it reclassifies', async () => {
+    const { provider: gatedOne, gate } = gatedProvider(2);
+    provider = gatedOne;
+    drafting = createDraftingService({ store: core.store, provider, communities: core.communities, deskPlatforms: () => deskPlatforms, metrics: core.metrics, clock: core.clock, log: core.log, reclassify: true });
+    const messages = seedQuestions(['Where is my order?', 'How do I pay?', 'Can I return it?']);
+    const outcome = await releaseUntil(gate, drafting.draftFor(messages.map((m) => m.id)));
+    expect(outcome.created).toHaveLength(3);
+    expect(gate.maxInFlight).toBe(2);
+    expect(gate.started.filter((s) => s.startsWith('classify:'))).toHaveLength(3);
+  });
+
+  it('calls one at a time when it names no parallelism (the offline provider)', async () => {
+    const { provider: gatedOne, gate } = gatedProvider(undefined);
+    provider = gatedOne;
+    build();
+    const messages = seedQuestions(['a?', 'b?', 'c?']);
+    const outcome = await releaseUntil(gate, drafting.draftFor(messages.map((m) => m.id)));
+    expect(outcome.created).toHaveLength(3);
+    expect(gate.maxInFlight).toBe(1);
+  });
+});
