@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DATABASES } from '../support/databases.js';
 import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
 
 describe('sandbox connector', () => {
@@ -89,5 +90,33 @@ describe('sandbox connector', () => {
     const health = await fetch(`${app.url}/healthz`);
     expect(health.status).toBe(503);
     // The stop below must cope with the database already closed.
+  });
+});
+
+describe.each(DATABASES)('sandbox bot posts (%s)', (database) => {
+  let app: TestJamii | undefined;
+  afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+  });
+
+  const card = { draftId: 7, status: 'pending', quote: 'Where is my order?', body: 'It ships "today" — ¡sí!', fields: [{ label: 'Why', value: 'a question' }], actions: [] } as never;
+
+  it('posts an outbox row once however often it is sent, keeps its card as JSON, and posts replies without one each time', async () => {
+    app = await startTestJamii({ database });
+    const platform = app.jamii.sandbox!.platform;
+    const first = await platform.postFromBot({ chat: 'desk', text: 'card text', replyTo: null, card, outboxId: 41 });
+    const again = await platform.postFromBot({ chat: 'desk', text: 'card text', replyTo: null, card, outboxId: 41 });
+    expect(again).toEqual(first);
+    const [a, b] = await Promise.all([
+      platform.postFromBot({ chat: 'desk', text: 'reply', replyTo: null, card: null, outboxId: null }),
+      platform.postFromBot({ chat: 'desk', text: 'reply', replyTo: null, card: null, outboxId: null }),
+    ]);
+    expect(a.id).not.toBe(b.id);
+    const desk = await app.messages('desk');
+    expect(desk.map((m) => m.text)).toEqual(['card text', 'reply', 'reply']);
+    expect(desk[0]!.card).toEqual(card);
+    const { rows } = await app.jamii.db.sql.executeSql(`select jsonb_typeof(card) as type from sandbox_messages where outbox_id = 41`, []);
+    expect(rows).toEqual([{ type: 'object' }]);
   });
 });

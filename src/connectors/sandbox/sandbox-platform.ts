@@ -48,7 +48,7 @@ export function toSandboxMessage(r: Row): SandboxMessage {
 export interface SandboxPlatform {
   postFromMember(chat: string, user: string, text: string, replyTo?: number | null): Promise<Row>;
   /** Bot post; with `outboxId`, a repeat returns the first post instead of posting again. */
-  postFromBot(input: { chat: string; text: string; replyTo: number | null; card: CardView | null; outboxId: number | null }): Promise<Row>;
+  postFromBot(input: { chat: string; text: string; replyTo: number | null; card: CardView | null; outboxId: number | null }): Promise<{ id: number }>;
   updateBotPost(id: number, text: string, card: CardView | null): Promise<void>;
   /** Updates every copy of a draft's card (the desk card and those shown by /pending or /show). */
   updateCardCopies(draftId: number, text: string, card: CardView): Promise<void>;
@@ -72,17 +72,28 @@ export function createSandboxPlatform(db: Database): SandboxPlatform {
       return row!;
     },
     async postFromBot({ chat, text, replyTo, card, outboxId }) {
-      const inserted = await db.orm
-        .insert(sandboxMessages)
-        .values({ chat, userName: SANDBOX_BOT_NAME, text, replyTo, card, fromBot: true, outboxId, delivered: true })
-        .onConflictDoNothing({ target: sandboxMessages.outboxId })
-        .returning();
-      if (inserted[0]) {
-        emit(chat, inserted[0].id, 'created');
-        return inserted[0];
+      // Every card and reply goes through here: one prepared statement, only the id read back.
+      const { rows } = await db.sql.executeSql(
+        `with posted as (
+           insert into sandbox_messages (chat, user_name, text, reply_to, card, from_bot, outbox_id, delivered)
+           values ($1, $2, $3, $4, $5::text::jsonb, true, $6, true)
+           on conflict (outbox_id) do nothing
+           returning id, true as created
+         )
+         select id, created from posted
+         union all
+         select id, false from sandbox_messages where outbox_id = $6 and not exists (select 1 from posted)`,
+        [chat, SANDBOX_BOT_NAME, text, replyTo, card === null ? null : JSON.stringify(card), outboxId],
+      );
+      const row = rows[0] as { id: string | number; created: boolean } | undefined;
+      if (row) {
+        if (row.created) emit(chat, Number(row.id), 'created');
+        return { id: Number(row.id) };
       }
-      const [existing] = await db.orm.select().from(sandboxMessages).where(eq(sandboxMessages.outboxId, outboxId!));
-      return existing!;
+      // The same outbox row posted at once by another send, committed after this statement began.
+      const [existing] = await db.orm.select({ id: sandboxMessages.id }).from(sandboxMessages).where(eq(sandboxMessages.outboxId, outboxId!));
+      if (!existing) throw new Error(`sandbox post for outbox row ${outboxId} was neither made nor found`);
+      return existing;
     },
     async updateBotPost(id, text, card) {
       const [row] = await db.orm
