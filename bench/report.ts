@@ -24,6 +24,31 @@ export interface DatabaseRun {
   raw: BaselineResult;
   burst: JamiiLoadResult;
   sequential: JamiiLoadResult;
+  /** Every run of each Jamii row when BENCH_REPEAT > 1 (the rows show the median by msgs/s). */
+  repeats?: { burst: JamiiLoadResult[]; sequential: JamiiLoadResult[] } | undefined;
+}
+
+export interface RepeatedLoad {
+  median: JamiiLoadResult;
+  all: JamiiLoadResult[];
+}
+
+/** "a–b" of `values` formatted, or the one value when they agree. */
+function span(values: number[], format: (n: number) => string): string {
+  const lo = format(Math.min(...values));
+  const hi = format(Math.max(...values));
+  return lo === hi ? lo : `${lo}–${hi}`;
+}
+
+/** The line under a database's table that shows how far repeated Jamii runs spread. */
+export function repeatLine(run: DatabaseRun): string | undefined {
+  const repeats = run.repeats;
+  if (!repeats || repeats.burst.length < 2) return undefined;
+  const naive = run.naive.perSecond;
+  const describe = (what: string, all: JamiiLoadResult[]) =>
+    `${what} ${span(all.map((r) => r.perSecond), formatRate)} msgs/s (${span(all.map((r) => r.perSecond / naive), formatRatio)}), ` +
+    `stored p99 ${span(all.map((r) => r.stored.p99), formatMs)}, draft p99 ${span(all.map((r) => r.draft.p99), formatMs)}`;
+  return `   Jamii rows: the median of ${repeats.burst.length} runs by msgs/s; over the runs, ${describe('bursts', repeats.burst)}; ${describe('sequential', repeats.sequential)}`;
 }
 
 interface TargetRow {
@@ -177,6 +202,7 @@ export function renderReport(report: Report): string {
       `   baselines ran before and after Jamii (${report.messages} messages each pass): naive ${run.naive.passRates.map(formatRate).join(' / ')} msgs/s, raw ${run.raw.passRates.map(formatRate).join(' / ')} msgs/s`,
       `   labelled: ${r.draftsDue} of ${r.messages} due a draft (${r.questions} questions + ${r.complaints} complaints generated); ` +
         `ingest only: bursts ${formatRate(run.burst.messages / run.burst.storedSeconds)}/s, sequential ${formatRate(run.sequential.messages / run.sequential.storedSeconds)}/s`,
+      ...[repeatLine(run)].filter((line): line is string => line !== undefined),
       '',
     );
   }

@@ -5,7 +5,9 @@
  * issue 2 marked PASS or MISS.
  *
  * BENCH_MESSAGES (default 2000) sets N; BENCH_BURST (default 100) the messages in flight at once;
- * BENCH_ONLY (default all) a comma list of the parts to run: pglite, postgres, start.
+ * BENCH_ONLY (default all) a comma list of the parts to run: pglite, postgres, start;
+ * BENCH_REPEAT (default 1) how many times each Jamii row runs: the row shows the median run by
+ * msgs/s, and a line under the table the range.
  */
 import { cpSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,7 +27,7 @@ import {
   type MemoryProbe,
   type StartMeasurement,
 } from './process-start.js';
-import { renderReport, type DatabaseRun } from './report.js';
+import { renderReport, type DatabaseRun, type RepeatedLoad } from './report.js';
 import { elapsedMs, now } from './stats.js';
 
 /** Postgres pool of the baselines: Jamii's default (JAMII_DB_POOL_MAX). */
@@ -37,6 +39,7 @@ type Part = (typeof PARTS)[number];
 interface BenchOptions {
   messages: number;
   burst: number;
+  repeat: number;
   databaseUrl: string | undefined;
   parts: ReadonlySet<Part>;
 }
@@ -55,6 +58,7 @@ function readOptions(env: NodeJS.ProcessEnv): BenchOptions {
   return {
     messages: positive('BENCH_MESSAGES', 2000),
     burst: positive('BENCH_BURST', 100),
+    repeat: positive('BENCH_REPEAT', 1),
     databaseUrl: env.DATABASE_URL || undefined,
     parts: new Set(only.length > 0 ? (only as Part[]) : PARTS),
   };
@@ -108,6 +112,17 @@ async function runVariant(name: string, site: JamiiSite, options: BenchOptions, 
   }
 }
 
+/**
+ * The variant `options.repeat` times, each on a fresh site: the median run by msgs/s (the lower
+ * middle for an even count), with every run kept for the range under the table.
+ */
+async function runRepeated(name: string, site: () => Promise<JamiiSite>, options: BenchOptions, variant: 'burst' | 'sequential'): Promise<RepeatedLoad> {
+  const all: JamiiLoadResult[] = [];
+  for (let i = 0; i < options.repeat; i++) all.push(await runVariant(name, await site(), options, variant));
+  const byRate = [...all].sort((a, b) => a.perSecond - b.perSecond);
+  return { median: byRate[Math.floor((byRate.length - 1) / 2)]!, all };
+}
+
 /** A PGlite data dir already through initdb: copied for each instance instead of paying initdb again. */
 function pgliteSite(template: TempDir, name: string): JamiiSite {
   const dir = tempDir(`jamii-bench-${name}`);
@@ -143,15 +158,16 @@ async function measurePglite(options: BenchOptions, template: TempDir): Promise<
     }
   };
   const before = await baselines();
-  const burst = await runVariant('PGlite', pgliteSite(template, 'burst'), options, 'burst');
-  const sequential = await runVariant('PGlite', pgliteSite(template, 'seq'), options, 'sequential');
+  const burst = await runRepeated('PGlite', async () => pgliteSite(template, 'burst'), options, 'burst');
+  const sequential = await runRepeated('PGlite', async () => pgliteSite(template, 'seq'), options, 'sequential');
   const after = await baselines();
   return {
     name: 'PGlite',
     description: `PGlite ${pgliteVersion}, embedded, data dir under ${os.tmpdir()}, shared_buffers=${PGLITE_SHARED_BUFFERS_DEFAULT} (as Jamii)`,
     ...mergeBaselinePasses(before, after),
-    burst,
-    sequential,
+    burst: burst.median,
+    sequential: sequential.median,
+    repeats: { burst: burst.all, sequential: sequential.all },
   };
 }
 
@@ -166,10 +182,10 @@ async function measurePostgres(options: BenchOptions, serverUrl: string): Promis
     }
   };
   const before = await baselines();
-  const burst = await runVariant('Postgres', await postgresSite(serverUrl), options, 'burst');
-  const sequential = await runVariant('Postgres', await postgresSite(serverUrl), options, 'sequential');
+  const burst = await runRepeated('Postgres', () => postgresSite(serverUrl), options, 'burst');
+  const sequential = await runRepeated('Postgres', () => postgresSite(serverUrl), options, 'sequential');
   const after = await baselines();
-  return { name: 'Postgres', description: `${before.description}, a fresh database per run`, ...mergeBaselinePasses(before, after), burst, sequential };
+  return { name: 'Postgres', description: `${before.description}, a fresh database per run`, ...mergeBaselinePasses(before, after), burst: burst.median, sequential: sequential.median, repeats: { burst: burst.all, sequential: sequential.all } };
 }
 
 async function measureStarts(options: BenchOptions): Promise<{ starts: StartMeasurement[]; probes: MemoryProbe[] }> {
