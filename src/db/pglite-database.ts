@@ -68,23 +68,16 @@ function yieldToEventLoop(): Promise<void> {
 type Query = <T>(text: string, params?: unknown[], options?: QueryOptions) => Promise<Results<T>>;
 
 /**
- * What drizzle sees as its PGlite client: `query` runs prepared; `exec` and `transaction` are
- * PGlite's own, behind a yield. Inside a transaction, `transaction` hands drizzle a client of
- * the same kind over the transaction.
+ * What drizzle sees as its PGlite client: PGlite (or a transaction of it) with `query` running
+ * prepared, and, at the top level, `exec` and `transaction` yielding to the event loop first.
  */
-function drizzleClient(client: PGlite | PgliteTransaction, query: Query, transaction?: PGlite['transaction']): PGlite {
+function drizzleClient(client: PGlite | PgliteTransaction, overrides: Partial<Pick<PGlite, 'query' | 'exec' | 'transaction'>>): PGlite {
   return new Proxy(client as PGlite, {
     get(target, prop) {
-      if (prop === 'query') return query;
-      if (prop === 'transaction' && transaction) return transaction;
+      const override = (overrides as Record<PropertyKey, unknown>)[prop];
+      if (override !== undefined) return override;
       const value = Reflect.get(target, prop, target) as unknown;
-      if (typeof value !== 'function') return value;
-      const bound = (value as (...args: unknown[]) => unknown).bind(target);
-      if (prop !== 'exec') return bound;
-      return async (...args: unknown[]) => {
-        await yieldToEventLoop();
-        return bound(...args);
-      };
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
 }
@@ -143,9 +136,9 @@ export async function openPglite(options: OpenDatabaseOptions): Promise<Internal
       if (tx.closed) throw new Error('Transaction is closed');
       return client._runExclusiveQuery(() => statements.run<any>(text, params ?? [], queryOptions));
     };
-  const exec = async (text: string) => {
+  const exec = async (text: string, queryOptions?: QueryOptions) => {
     await yieldToEventLoop();
-    return client.exec(text);
+    return client.exec(text, queryOptions);
   };
   const transaction = async <T>(fn: (tx: PgliteTransaction) => Promise<T>): Promise<T> => {
     await yieldToEventLoop();
@@ -165,7 +158,12 @@ export async function openPglite(options: OpenDatabaseOptions): Promise<Internal
   });
 
   const orm = drizzlePglite({
-    client: drizzleClient(client, query, (fn) => transaction((tx) => fn(drizzleClient(tx, queryIn(tx)) as unknown as PgliteTransaction))),
+    client: drizzleClient(client, {
+      query,
+      exec,
+      // drizzle's own orm.transaction: its queries run prepared inside as well.
+      transaction: (fn) => transaction((tx) => fn(drizzleClient(tx, { query: queryIn(tx) }) as unknown as PgliteTransaction)),
+    }),
   }) as unknown as Orm;
   let closed = false;
   return {
@@ -178,7 +176,7 @@ export async function openPglite(options: OpenDatabaseOptions): Promise<Internal
       runCommitted((hooks) =>
         transaction((tx) =>
           fn({
-            orm: drizzlePglite({ client: drizzleClient(tx, queryIn(tx)) }) as unknown as Orm,
+            orm: drizzlePglite({ client: drizzleClient(tx, { query: queryIn(tx) }) }) as unknown as Orm,
             sql: executor(queryIn(tx), (text) => tx.exec(text)),
             afterCommit: (hook) => hooks.push(hook),
           }),
