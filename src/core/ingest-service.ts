@@ -71,7 +71,7 @@ export function createIngestService(deps: {
   draftCandidates?: DraftCandidates | undefined;
 }): IngestService {
   const { store, communities, labeler, metrics, clock } = deps;
-  const draftDelay = { startAfterSeconds: deps.burstWindowSeconds ?? 0 };
+  const draftDelay = { draftDelaySeconds: deps.burstWindowSeconds ?? 0 };
   const isCandidate = (record: MessageToStore): boolean => {
     if (isDraftDue(record.labels)) return true;
     if (deps.draftCandidates !== 'all' || !record.labels) return false;
@@ -86,8 +86,8 @@ export function createIngestService(deps: {
     const labellable = !m.author.isBot && !m.isService && text.trim().length > 0;
     const labels = labellable ? labeler(text, { communityLanguage: communities.get(communityId).language }) : null;
     const record: MessageToStore = { inbound: { ...m, text }, communityId, labels };
-    // The labels of a message that gets a draft job are audited with the message, in its statement.
-    return isCandidate(record) ? { ...record, audit: { action: 'message.labelled', details: { labels } } } : record;
+    // A message that gets a draft job has it queued, and its labels audited, by its own insert.
+    return isCandidate(record) ? { ...record, draftJob: true, audit: { action: 'message.labelled', details: { labels } } } : record;
   };
 
   const ingestBatch = async (batch: InboundMessage[]): Promise<IngestOutcome[]> => {
@@ -96,16 +96,14 @@ export function createIngestService(deps: {
     const records = batch.map(prepare);
     // A member's reply (or a message in a thread) may answer a question that has a pending draft.
     const mayAnswer = (r: MessageToStore) => !r.inbound.author.isBot && Boolean(r.inbound.replyToMessageId || r.inbound.chat.threadId);
-    // Chatter alone (nothing to draft, nothing that could answer a question): the message's own
-    // insert is the only write that matters, so it runs as one statement with no transaction
-    // around it (a member or chat upsert before it is idempotent on its own). Saves BEGIN and
-    // COMMIT round trips on most messages.
-    const refs = !records.some((r) => isCandidate(r) || mayAnswer(r))
-      ? await store.messages.storeMany(records)
+    // Unless a message may answer a question, the messages' insert (draft jobs and audit
+    // included) is the only write that matters, so it runs as one statement with no transaction
+    // around it (a member or chat upsert before it is idempotent on its own): no BEGIN and
+    // COMMIT round trips, on questions and complaints too.
+    const refs = !records.some(mayAnswer)
+      ? await store.messages.storeMany(records, draftDelay)
       : await store.transaction(async (tx) => {
-          const stored = await tx.messages.storeMany(records);
-          const due = stored.filter((ref, i) => ref.inserted && isCandidate(records[i]!));
-          await tx.jobs.enqueue('draft', due.map((ref) => ({ messageId: ref.id })), draftDelay);
+          const stored = await tx.messages.storeMany(records, draftDelay);
           // A reply to a question with a pending draft: the card says it was answered.
           const replies = stored.filter((ref, i) => ref.inserted && mayAnswer(records[i]!));
           const answered = await tx.conversation.markAnsweredBy(replies.map((r) => r.id));
@@ -151,7 +149,7 @@ export function createIngestService(deps: {
       if (!updated) return null;
       const draftDue = isDraftDue(record.labels);
       // Drafting skips a message that already has a draft, so this never drafts twice.
-      if (draftDue) await tx.jobs.enqueue('draft', [{ messageId: updated.id }], draftDelay);
+      if (draftDue) await tx.jobs.enqueue('draft', [{ messageId: updated.id }], { startAfterSeconds: draftDelay.draftDelaySeconds });
       await tx.audit.write({ communityId: record.communityId, actor: 'jamii', action: 'message.edited', subject: `message:${updated.id}`, details: { labels: record.labels } });
       return { messageId: updated.id, stored: true, draftDue };
     });

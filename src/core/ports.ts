@@ -56,6 +56,8 @@ export interface MessageToStore {
    * jamii, subject message:<id>); nothing for a redelivery.
    */
   audit?: { action: string; details: Record<string, unknown> } | undefined;
+  /** Queue a draft job for the message when it is newly stored, in the same statement. */
+  draftJob?: boolean | undefined;
 }
 
 export interface StoredRef {
@@ -67,8 +69,12 @@ export interface StoredRef {
 }
 
 export interface MessagesRepository {
-  /** Stores each message once (unique on platform + chat + platform message id). */
-  storeMany(batch: MessageToStore[]): Promise<StoredRef[]>;
+  /**
+   * Stores each message once (unique on platform + chat + platform message id). The draft jobs
+   * of the new messages marked `draftJob` are written by the same statement: messages and jobs
+   * commit together even outside a transaction. `draftDelaySeconds` holds the jobs back.
+   */
+  storeMany(batch: MessageToStore[], options?: { draftDelaySeconds?: number | undefined }): Promise<StoredRef[]>;
   get(id: number): Promise<StoredMessage | null>;
   getMany(ids: number[]): Promise<StoredMessage[]>;
   /**

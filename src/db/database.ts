@@ -25,6 +25,17 @@ export interface DbSession {
   afterCommit(fn: () => void): void;
 }
 
+/**
+ * Jobs queued by the same statement that writes the rows they act on (the job queue's own
+ * insert, as SQL): rows and jobs commit together without a transaction around them.
+ */
+export interface InlineJobInsert {
+  /** A data-modifying statement for a CTE: one job per row of `source` (a relation with a jsonb `data` column). */
+  sql(source: string): string;
+  /** Call once the statement ran and queued at least one job: wakes the workers after commit. */
+  queued(): void;
+}
+
 export interface Database extends DbSession {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: DbSession) => Promise<T>): Promise<T>;

@@ -1,4 +1,4 @@
-import type { JobEnqueuer, Repositories, Store } from '../core/ports.js';
+import type { Repositories, Store } from '../core/ports.js';
 import type { PeopleDirectory } from '../core/people.js';
 import type { Platform } from '../core/types.js';
 import type { Database, DbSession } from './database.js';
@@ -12,7 +12,7 @@ import { createMembersRepository, type MemberCache } from './repositories/member
 import { createReactionsRepository } from './repositories/reactions-repository.js';
 import { createConversationRepository } from './repositories/conversation-repository.js';
 import { createKnowledgeRepository } from './repositories/knowledge-repository.js';
-import { createMessagesRepository } from './repositories/messages-repository.js';
+import { createMessagesRepository, type MessageJobs } from './repositories/messages-repository.js';
 import { createOutboxRepository } from './repositories/outbox-repository.js';
 import { createRolesRepository } from './repositories/roles-repository.js';
 import { createPromptEvidenceRepository } from './repositories/prompt-evidence-repository.js';
@@ -22,8 +22,12 @@ export interface StoreDeps {
   db: Database;
   /** Which community a chat first seen belongs to. */
   communityOf: (platform: Platform, chatId: string) => string;
-  /** Binds job enqueueing to a session (pg-boss's `db` option). */
-  enqueuerFor: (session: DbSession) => JobEnqueuer;
+  /**
+   * Binds job enqueueing to a session (pg-boss's `db` option). With `inline`, the message insert
+   * queues draft jobs in its own statement; without (stores of tests that run no queue), they are
+   * enqueued after it.
+   */
+  enqueuerFor: (session: DbSession) => MessageJobs;
   /** The embeddings model whose vectors retrieval uses (null: full-text alone). */
   embeddingModel?: string | null | undefined;
   /** Platform ids linked to one person: the audit log names the person. */
@@ -36,7 +40,8 @@ interface Caches {
 }
 
 function repositories(session: DbSession, deps: StoreDeps, caches: Caches): Repositories {
-  const messages = createMessagesRepository(session, deps.communityOf, caches);
+  const jobs = deps.enqueuerFor(session);
+  const messages = createMessagesRepository(session, deps.communityOf, caches, jobs);
   return {
     communities: createCommunitiesRepository(session),
     chats: createChatsRepository(session, caches.chats),
@@ -53,7 +58,7 @@ function repositories(session: DbSession, deps: StoreDeps, caches: Caches): Repo
     promptVersions: createPromptVersionsRepository(session),
     promptEvidence: createPromptEvidenceRepository(session),
     feeds: createFeedsRepository(session),
-    jobs: deps.enqueuerFor(session),
+    jobs,
   };
 }
 

@@ -7,11 +7,11 @@
  */
 import PgBoss from 'pg-boss';
 import type { JobEnqueuer, JobName, JobPayloads, Logger } from '../core/ports.js';
-import type { Database, DbSession } from '../db/database.js';
+import type { Database, DbSession, InlineJobInsert } from '../db/database.js';
 
 export const JOB_NAMES = ['draft', 'send', 'desk-refresh', 'prompt-replay'] as const satisfies readonly JobName[];
 
-interface RetryPolicy {
+export interface RetryPolicy {
   retryLimit: number;
   retryDelay: number;
   retryBackoff: boolean;
@@ -46,15 +46,44 @@ export interface JobContext {
 
 export type JobHandler<N extends JobName> = (payloads: Array<{ data: JobPayloads[N]; ctx: JobContext }>) => Promise<void>;
 
+/** An enqueuer bound to a session, which can also lend its insert to another statement. */
+export interface SessionJobEnqueuer extends JobEnqueuer {
+  inline<N extends JobName>(name: N, options?: { startAfterSeconds?: number | undefined }): InlineJobInsert;
+}
+
 export interface JobQueue {
   /** An enqueuer bound to a session: inside a transaction the jobs commit with it. */
-  enqueuerFor(session: DbSession): JobEnqueuer;
+  enqueuerFor(session: DbSession): SessionJobEnqueuer;
   work<N extends JobName>(name: N, options: { concurrency: number; batchSize: number }, handler: JobHandler<N>): Promise<void>;
   schedule(name: string, cron: string, handler: () => Promise<void>): Promise<void>;
   /** Stops fetching, waits for running handlers (up to `timeoutMs`). */
   stop(timeoutMs: number): Promise<void>;
   /** Jobs waiting or running, by queue (for /metrics and tests). */
   backlog(): Promise<Record<string, number>>;
+}
+
+/**
+ * pg-boss 10's job insert (its `insertJobs` plan) for jobs of one queue with Jamii's per-job
+ * policy, reading the jobs from `source` instead of a JSON parameter, so that another statement
+ * (ingest's message insert) can queue them in a CTE. Retention and dead letter come from the
+ * queue, as pg-boss does it. test/integration/job-inline-insert.test.ts checks that the rows
+ * match what `boss.insert` writes, so an upgrade of pg-boss that changes them fails there.
+ */
+export function inlineJobInsertSql(name: JobName, policy: RetryPolicy, startAfterSeconds: number, source: string): string {
+  if (!(JOB_NAMES as readonly string[]).includes(name)) throw new Error(`unknown job queue ${name}`);
+  const number = (n: number) => {
+    if (!Number.isFinite(n)) throw new Error(`job policy value ${n} is not a finite number`);
+    return String(n);
+  };
+  // pg-boss: with backoff the delay is at least 1 s.
+  const retryDelay = policy.retryBackoff ? Math.max(policy.retryDelay, 1) : policy.retryDelay;
+  const startAfter = `now() + ${number(startAfterSeconds)} * interval '1s'`;
+  return `insert into pgboss.job (id, name, data, priority, start_after, dead_letter, expire_in, keep_until, retry_limit, retry_delay, retry_backoff, policy)
+       select gen_random_uuid(), q.name, s.data, 0, ${startAfter}, q.dead_letter, ${number(policy.expireInSeconds)} * interval '1s',
+              ${startAfter} + cast(coalesce((q.retention_minutes * 60)::text, '14 days') as interval),
+              ${number(policy.retryLimit)}, ${number(retryDelay)}, ${policy.retryBackoff ? 'true' : 'false'}, q.policy
+         from ${source} s join pgboss.queue q on q.name = '${name}'
+       on conflict do nothing`;
 }
 
 /**
@@ -180,6 +209,9 @@ export async function createJobQueue(deps: {
             { db: session.sql as PgBoss.Db },
           );
           session.afterCommit(() => wake(name));
+        },
+        inline(name, options) {
+          return { sql: (source) => inlineJobInsertSql(name, policies[name], options?.startAfterSeconds ?? 0, source), queued: () => session.afterCommit(() => wake(name)) };
         },
       };
     },

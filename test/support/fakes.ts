@@ -231,6 +231,8 @@ export interface FakeStore extends Store {
   jobs: RecordingJobs;
   /** Transactions started (committed or not). */
   readonly transactionCount: number;
+  /** Sizes of the message batches written (each one statement on a real database), in order. */
+  readonly messageWrites: number[];
   /** Makes the next transaction (or the one after `skip` more) throw `error` after its body, and roll back. */
   failNextTransaction(error: Error, options?: { skip?: number }): void;
   grant(platform: Platform, userId: string, communityId: string, role: Role): void;
@@ -262,6 +264,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
   };
   const committedJobs = createRecordingJobs();
   let transactionCount = 0;
+  const messageWrites: number[] = [];
   let failing: { error: Error; transaction: number } | null = null;
   let lock: Promise<void> = Promise.resolve();
 
@@ -479,7 +482,8 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         for (const m of hit) m.deletedAt = at;
         return hit.map((m) => m.id);
       },
-      async storeMany(batch) {
+      async storeMany(batch, options = {}) {
+        messageWrites.push(batch.length);
         const refs = [];
         for (const b of batch) {
           const existing = [...state.messages.values()].find(
@@ -504,6 +508,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
           });
           refs.push({ id, chatRef: b.inbound.chat, platformMessageId: b.inbound.messageId, inserted: true });
           if (b.audit) state.audit.push({ communityId: b.communityId, actor: 'jamii', action: b.audit.action, subject: `message:${id}`, details: clone(b.audit.details) });
+          if (b.draftJob) await jobs.enqueue('draft', [{ messageId: id }], { startAfterSeconds: options.draftDelaySeconds });
         }
         return refs;
       },
@@ -757,6 +762,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       return state;
     },
     jobs: committedJobs,
+    messageWrites,
     get transactionCount() {
       return transactionCount;
     },

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { MessagesRepository, MessageToStore, StoredRef } from '../../core/ports.js';
+import type { JobEnqueuer, MessagesRepository, MessageToStore, StoredRef } from '../../core/ports.js';
 import type { Platform, StoredMessage } from '../../core/types.js';
-import type { DbSession } from '../database.js';
+import type { DbSession, InlineJobInsert } from '../database.js';
 import { chats, messages } from '../schema/index.js';
 import { arrayLiteral } from './array-literal.js';
 import { createChatsRepository, type ChatCache } from './chats-repository.js';
@@ -16,23 +16,35 @@ type NewMessageRow = Omit<typeof messages.$inferInsert, 'chatId' | 'platformMess
   createdAt: Date;
   /** Written to audit_log with the row (not for a redelivery). */
   audit: { communityId: string; action: string; details: Record<string, unknown> } | null;
+  draftJob: boolean;
 };
 
+/** The session's job enqueuer; `inline` lends its insert to the message statement (job-queue.ts). */
+export type MessageJobs = JobEnqueuer & { inline?: (name: 'draft', options?: { startAfterSeconds?: number | undefined }) => InlineJobInsert };
+
 /**
- * The batch as one array per column, unnested by Postgres (array-literal.ts): 18 parameters
+ * The batch as one array per column, unnested by Postgres (array-literal.ts): 19 parameters
  * whatever the batch size, so the statement runs prepared. Redelivered messages are skipped;
- * the audit entries of the rows actually inserted ride on the same statement.
+ * the audit entries and draft jobs (`jobs`) of the rows actually inserted ride on the same
+ * statement, so a question is stored with its draft job without a transaction's round trips.
  */
-async function insertRows(s: DbSession, rows: NewMessageRow[]): Promise<Array<{ id: number; chatId: number; platformMessageId: string }>> {
+async function insertRows(s: DbSession, rows: NewMessageRow[], jobs: InlineJobInsert | null): Promise<Array<{ id: number; chatId: number; platformMessageId: string }>> {
   const column = (pick: (r: NewMessageRow) => string | number | boolean | null) => arrayLiteral(rows.map(pick));
+  const queued = jobs
+    ? `, queued as (
+       ${jobs.sql(`(select jsonb_build_object('messageId', i.id) as data
+          from inserted i join r on r.chat_id = i.chat_id and r.platform_message_id = i.platform_message_id
+         where r.draft_job)`)}
+     )`
+    : '';
   const { rows: inserted } = await s.sql.executeSql(
     `with r as (
        select * from unnest($1::int8[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[], $8::text[],
                             $9::bool[], $10::bool[], $11::int2[], $12::bool[], $13::bool[], $14::bool[], $15::text[],
-                            $16::text[], $17::text[], $18::text[])
+                            $16::text[], $17::text[], $18::text[], $19::bool[])
          as r(chat_id, platform_message_id, thread_id, author_id, text, reply_to, language, labels,
               is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at,
-              audit_community_id, audit_action, audit_details)
+              audit_community_id, audit_action, audit_details, draft_job)
      ), inserted as (
        insert into messages (chat_id, platform_message_id, thread_id, author_id, text, reply_to_platform_message_id, language, labels,
                              is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at)
@@ -46,7 +58,7 @@ async function insertRows(s: DbSession, rows: NewMessageRow[]): Promise<Array<{ 
        select r.audit_community_id, 'jamii', r.audit_action, 'message:' || i.id, r.audit_details::jsonb
          from inserted i join r on r.chat_id = i.chat_id and r.platform_message_id = i.platform_message_id
         where r.audit_action is not null
-     )
+     )${queued}
      select id, chat_id, platform_message_id from inserted`,
     [
       column((r) => r.chatId),
@@ -67,6 +79,7 @@ async function insertRows(s: DbSession, rows: NewMessageRow[]): Promise<Array<{ 
       column((r) => r.audit?.communityId ?? null),
       column((r) => r.audit?.action ?? null),
       column((r) => (r.audit ? JSON.stringify(r.audit.details) : null)),
+      column((r) => r.draftJob),
     ],
   );
   return (inserted as Array<{ id: number | string; chat_id: number | string; platform_message_id: string }>).map((r) => ({
@@ -98,7 +111,8 @@ interface MessageRow {
 export function createMessagesRepository(
   s: DbSession,
   communityOf: (platform: Platform, chatId: string) => string,
-  caches: { chats?: ChatCache; members?: MemberCache } = {},
+  caches: { chats?: ChatCache; members?: MemberCache },
+  jobs: MessageJobs,
 ): MessagesRepository {
   const chatsRepo = createChatsRepository(s, caches.chats);
   const membersRepo = createMembersRepository(s, caches.members);
@@ -134,7 +148,7 @@ export function createMessagesRepository(
   };
 
   return {
-    async storeMany(batch: MessageToStore[]): Promise<StoredRef[]> {
+    async storeMany(batch: MessageToStore[], options = {}): Promise<StoredRef[]> {
       if (batch.length === 0) return [];
       const chatMap = await chatsRepo.ensure(
         batch.map((b) => ({ ref: b.inbound.chat, title: b.inbound.chatTitle })),
@@ -170,10 +184,18 @@ export function createMessagesRepository(
           needsDraft: Boolean(labels && (labels.isQuestion || labels.isNegative)),
           createdAt: b.inbound.sentAt,
           audit: b.audit ? { communityId: b.communityId, ...b.audit } : null,
+          draftJob: b.draftJob ?? false,
         });
       }
-      const inserted = await insertRows(s, rows);
+      const delay = { startAfterSeconds: options.draftDelaySeconds };
+      const inline = rows.some((r) => r.draftJob) ? (jobs.inline?.('draft', delay) ?? null) : null;
+      const inserted = await insertRows(s, rows, inline);
       const insertedKeys = new Map(inserted.map((r) => [`${r.chatId}\u0000${r.platformMessageId}`, r.id]));
+      const drafted = rows.filter((r) => r.draftJob).flatMap((r) => insertedKeys.get(`${r.chatId}\u0000${r.platformMessageId}`) ?? []);
+      if (drafted.length > 0) {
+        if (inline) inline.queued();
+        else await jobs.enqueue('draft', drafted.map((messageId) => ({ messageId })), delay);
+      }
       const missing = rows.filter((r) => !insertedKeys.has(`${r.chatId}\u0000${r.platformMessageId}`));
       const existing = new Map<string, number>();
       if (missing.length > 0) {
