@@ -194,6 +194,13 @@ export async function createJobQueue(deps: {
   };
 
   const scheduled = new Set<string>();
+  /**
+   * After commit, a wake for jobs due now. Jobs held back (a burst window) are not due yet: a
+   * fetch now could not see them, so the workers' poll picks them up once they are.
+   */
+  const wakeWhenDue = (session: DbSession, name: JobName, startAfterSeconds: number | undefined) => {
+    if ((startAfterSeconds ?? 0) <= 0) session.afterCommit(() => wake(name));
+  };
 
   return {
     enqueuerFor(session) {
@@ -208,10 +215,11 @@ export async function createJobQueue(deps: {
             payloads.map((data) => ({ name, data, ...policy, ...startAfter })),
             { db: session.sql as PgBoss.Db },
           );
-          session.afterCommit(() => wake(name));
+          wakeWhenDue(session, name, delay);
         },
         inline(name, options) {
-          return { sql: (source) => inlineJobInsertSql(name, policies[name], options?.startAfterSeconds ?? 0, source), queued: () => session.afterCommit(() => wake(name)) };
+          const delay = options?.startAfterSeconds ?? 0;
+          return { sql: (source) => inlineJobInsertSql(name, policies[name], delay, source), queued: () => wakeWhenDue(session, name, delay) };
         },
       };
     },

@@ -68,6 +68,25 @@ describe('in-process job wakes', () => {
     expect(batches.at(-1)).toContain(8);
   });
 
+  it('does not wake a worker for jobs held back by a delay: a fetch could not see them yet', async () => {
+    const { batches } = await draftQueue(0);
+    const database = db!;
+    let fetches = 0;
+    const executeSql = database.sql.executeSql.bind(database.sql);
+    database.sql.executeSql = (text, values) => {
+      if (/FOR UPDATE SKIP LOCKED/i.test(text)) fetches++;
+      return executeSql(text, values);
+    };
+    await database.transaction((tx) => queue!.enqueuerFor(tx).enqueue('draft', [{ messageId: 1 }], { startAfterSeconds: 30 }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fetches).toBe(0);
+    // A job due now still wakes one at once.
+    await database.transaction((tx) => queue!.enqueuerFor(tx).enqueue('draft', [{ messageId: 2 }]));
+    await until(() => batches.length === 1, 'the job due now');
+    expect(batches).toEqual([[2]]);
+    expect(fetches).toBeGreaterThanOrEqual(1);
+  });
+
   it('wakes at every commit when the throttle is off', async () => {
     const { batches, enqueue } = await draftQueue(0);
     await enqueue(1);
