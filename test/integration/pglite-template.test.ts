@@ -73,6 +73,8 @@ describe('the PGlite template', () => {
       expect(lines).toContain('db.new_data_dir_from_template');
       expect(lines).not.toContain('db.new_data_dir_initdb');
       expect(await appliedMigrations(db)).toBe(migrationCount());
+      // initdb's template databases are not copied: Jamii never creates a database.
+      expect((await db.sql.executeSql('select datname from pg_database order by datname', [])).rows).toEqual([{ datname: 'postgres' }]);
       await db.sql.executeSql(`insert into communities (id, name, language) values ('c1', 'C1', 'en')`, []);
     } finally {
       await db.close();
