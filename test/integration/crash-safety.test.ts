@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DATABASES } from '../support/databases.js';
-import { freshPostgresUrl, waitFor } from '../support/harness.js';
+import { dropPostgresDatabase, freshPostgresUrl, waitFor } from '../support/harness.js';
 import { api, runJamiiProcess, type JamiiProcess } from '../support/process.js';
 
 // A child process on PGlite starts slowly on a loaded 2-core CI machine: liveness limits, not timings.
@@ -12,16 +12,22 @@ vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 describe.each(DATABASES)('crash safety with SIGKILL on %s', (database) => {
   const running: JamiiProcess[] = [];
   const dirs: string[] = [];
+  const urls: string[] = [];
   afterEach(async () => {
     for (const p of running.splice(0)) {
       p.child.kill('SIGKILL');
       await p.exited;
     }
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    for (const url of urls.splice(0)) await dropPostgresDatabase(url);
   });
 
   const storage = async (): Promise<Record<string, string>> => {
-    if (database === 'postgres') return { DATABASE_URL: await freshPostgresUrl() };
+    if (database === 'postgres') {
+      const url = await freshPostgresUrl();
+      urls.push(url);
+      return { DATABASE_URL: url };
+    }
     const dir = mkdtempSync(path.join(tmpdir(), 'jamii-crash-'));
     dirs.push(dir);
     return { JAMII_DATA_DIR: dir };

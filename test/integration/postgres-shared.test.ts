@@ -1,11 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { freshPostgresUrl, startTestJamii, TEST_DATABASE_URL, waitFor, type TestJamii } from '../support/harness.js';
+import { dropPostgresDatabase, freshPostgresUrl as newDatabase, startTestJamii, TEST_DATABASE_URL, waitFor, type TestJamii } from '../support/harness.js';
 
 describe.skipIf(!TEST_DATABASE_URL)('several processes on one Postgres (TEST_DATABASE_URL)', () => {
   const apps: TestJamii[] = [];
+  const urls: string[] = [];
   afterEach(async () => {
     for (const a of apps.splice(0)) await a.stop();
+    for (const url of urls.splice(0)) await dropPostgresDatabase(url);
   });
+  /** A fresh database the processes of one test share, dropped after it. */
+  const freshPostgresUrl = async () => {
+    const url = await newDatabase();
+    urls.push(url);
+    return url;
+  };
 
   it('migrates once when two instances start at the same moment on an empty database', async () => {
     const url = await freshPostgresUrl();
