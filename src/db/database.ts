@@ -5,7 +5,7 @@
  * from migrating at once.
  */
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type { Logger } from '../core/ports.js';
+import type { JobEnqueuer, JobName, Logger } from '../core/ports.js';
 import { openPglite } from './pglite-database.js';
 import { openPostgres } from './postgres-database.js';
 
@@ -34,6 +34,11 @@ export interface InlineJobInsert {
   sql(source: string): string;
   /** Call once the statement ran and queued at least one job: wakes the workers after commit. */
   queued(): void;
+}
+
+/** A session's job enqueuer that can also lend its insert to another statement (job-queue.ts). */
+export interface InlineJobEnqueuer extends JobEnqueuer {
+  inline(name: JobName, options?: { startAfterSeconds?: number | undefined }): InlineJobInsert;
 }
 
 export interface Database extends DbSession {

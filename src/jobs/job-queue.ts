@@ -6,8 +6,8 @@
  * waiting for the next poll.
  */
 import PgBoss from 'pg-boss';
-import type { JobEnqueuer, JobName, JobPayloads, Logger } from '../core/ports.js';
-import type { Database, DbSession, InlineJobInsert } from '../db/database.js';
+import type { JobName, JobPayloads, Logger } from '../core/ports.js';
+import type { Database, DbSession, InlineJobEnqueuer } from '../db/database.js';
 
 export const JOB_NAMES = ['draft', 'send', 'desk-refresh', 'prompt-replay'] as const satisfies readonly JobName[];
 
@@ -46,14 +46,9 @@ export interface JobContext {
 
 export type JobHandler<N extends JobName> = (payloads: Array<{ data: JobPayloads[N]; ctx: JobContext }>) => Promise<void>;
 
-/** An enqueuer bound to a session, which can also lend its insert to another statement. */
-export interface SessionJobEnqueuer extends JobEnqueuer {
-  inline<N extends JobName>(name: N, options?: { startAfterSeconds?: number | undefined }): InlineJobInsert;
-}
-
 export interface JobQueue {
   /** An enqueuer bound to a session: inside a transaction the jobs commit with it. */
-  enqueuerFor(session: DbSession): SessionJobEnqueuer;
+  enqueuerFor(session: DbSession): InlineJobEnqueuer;
   work<N extends JobName>(name: N, options: { concurrency: number; batchSize: number }, handler: JobHandler<N>): Promise<void>;
   schedule(name: string, cron: string, handler: () => Promise<void>): Promise<void>;
   /** Stops fetching, waits for running handlers (up to `timeoutMs`). */

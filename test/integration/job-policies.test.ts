@@ -2,27 +2,16 @@
  * Job expiries: RETRY_POLICIES' by default; a longer one for draft jobs when a slow model may
  * keep a batch running (draftJobExpirySeconds), never a shorter one.
  */
-import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/database.js';
-import { createJobQueue, RETRY_POLICIES, type JobQueue } from '../../src/jobs/job-queue.js';
+import { describe, expect, it } from 'vitest';
+import { RETRY_POLICIES, type createJobQueue } from '../../src/jobs/job-queue.js';
 import { draftJobExpirySeconds } from '../../src/jobs/workers.js';
 import { callBudgetMs } from '../../src/llm/openai/chat.js';
+import { useMemoryJobQueue } from '../support/memory-job-queue.js';
 
-const log = pino({ level: 'silent' });
-let db: Database | undefined;
-let queue: JobQueue | undefined;
-
-afterEach(async () => {
-  await queue?.stop(5_000);
-  await db?.close();
-  queue = undefined;
-  db = undefined;
-});
+const jobQueue = useMemoryJobQueue();
 
 async function expiries(expireInSeconds: Parameters<typeof createJobQueue>[0]['expireInSeconds']): Promise<Record<string, number>> {
-  db = await openDatabase({ databaseUrl: undefined, dataDir: '/nonexistent', memory: true, log });
-  queue = await createJobQueue({ db, log, supervise: false, expireInSeconds });
+  const { db, queue } = await jobQueue.open({ expireInSeconds });
   const jobs = queue.enqueuerFor(db);
   await jobs.enqueue('draft', [{ messageId: 1 }]);
   await jobs.enqueue('send', [{ outboxId: 1 }]);

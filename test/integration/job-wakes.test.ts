@@ -4,26 +4,18 @@
  * time are fetched in batches. The workers here poll every 60 s: a job that runs within the test's
  * time was woken.
  */
-import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/database.js';
-import { createJobQueue, type JobQueue } from '../../src/jobs/job-queue.js';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import type { JobQueue } from '../../src/jobs/job-queue.js';
+import { useMemoryJobQueue } from '../support/memory-job-queue.js';
 
-const log = pino({ level: 'silent' });
 const POLL_SECONDS = 60;
+const memory = useMemoryJobQueue();
 let db: Database | undefined;
 let queue: JobQueue | undefined;
 
-afterEach(async () => {
-  await queue?.stop(5_000);
-  await db?.close();
-  queue = undefined;
-  db = undefined;
-});
-
 async function draftQueue(wakeThrottleMs: number): Promise<{ batches: number[][]; enqueue: (messageId: number) => Promise<void> }> {
-  db = await openDatabase({ databaseUrl: undefined, dataDir: '/nonexistent', memory: true, log });
-  queue = await createJobQueue({ db, log, supervise: false, pollingIntervalSeconds: POLL_SECONDS, wakeThrottleMs });
+  ({ db, queue } = await memory.open({ pollingIntervalSeconds: POLL_SECONDS, wakeThrottleMs }));
   const batches: number[][] = [];
   await queue.work('draft', { concurrency: 1, batchSize: 100 }, async (jobs) => {
     batches.push(jobs.map((j) => j.data.messageId).sort((a, b) => a - b));

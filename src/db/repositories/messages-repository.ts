@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { JobEnqueuer, MessagesRepository, MessageToStore, StoredRef } from '../../core/ports.js';
 import type { Platform, StoredMessage } from '../../core/types.js';
-import type { DbSession, InlineJobInsert } from '../database.js';
+import type { DbSession, InlineJobEnqueuer, InlineJobInsert } from '../database.js';
 import { chats, messages } from '../schema/index.js';
 import { arrayLiteral } from './array-literal.js';
 import { createChatsRepository, type ChatCache } from './chats-repository.js';
@@ -19,8 +19,8 @@ type NewMessageRow = Omit<typeof messages.$inferInsert, 'chatId' | 'platformMess
   draftJob: boolean;
 };
 
-/** The session's job enqueuer; `inline` lends its insert to the message statement (job-queue.ts). */
-export type MessageJobs = JobEnqueuer & { inline?: (name: 'draft', options?: { startAfterSeconds?: number | undefined }) => InlineJobInsert };
+/** The session's job enqueuer; with `inline`, the message statement queues the draft jobs itself. */
+export type MessageJobs = JobEnqueuer & Partial<Pick<InlineJobEnqueuer, 'inline'>>;
 
 /**
  * The batch as one array per column, unnested by Postgres (array-literal.ts): 19 parameters
