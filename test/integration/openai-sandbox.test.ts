@@ -70,7 +70,12 @@ describe('JAMII_LLM=openai on the sandbox', () => {
     await t.post('general', 'Wanjiru', 'Karibuni wote kwenye kundi la Duka');
     // No question mark and no question word the rules know: only the model sees it as a question.
     await t.post('general', 'Juma', 'nataka kujua delivery ya Nairobi inachukua siku ngapi');
-    const card = await waitFor(async () => (await t!.messages('desk')).find((m) => m.card)?.card, 20_000, 'card');
+    // The fake labels every message a question, the greeting too: wait for Juma's own card, not the first one.
+    const card = await waitFor(
+      async () => (await t!.messages('desk')).find((m) => m.card?.quote === 'nataka kujua delivery ya Nairobi inachukua siku ngapi')?.card,
+      20_000,
+      'Juma’s card',
+    );
     expect(card.body).toBe('Habari Juma! Oda za Nairobi hufika ndani ya siku 1-2 za kazi. Fuatilia hapa: https://duka.example/track');
     expect(field(card, 'Sources')).toBe('faq.md › Duka FAQ › How long does delivery take?');
     expect(field(card, 'Translation')).toBe('Hi Juma! Nairobi orders arrive within 1-2 working days. Track here: https://duka.example/track');
