@@ -8,6 +8,7 @@ import { formatTime, memberWords } from './desk-cards.js';
 import { JamiiError } from './errors.js';
 import type { Clock, CoreMetrics, Logger, Repositories, Store } from './ports.js';
 import { principalKey, type Draft, type DraftWithMessage, type Invoker } from './types.js';
+import { sendJobs } from './send-jobs.js';
 
 /** The longest reply a manager can type in /edit; Telegram's limit, the tightest we post to. */
 export const EDIT_TEXT_MAX_CHARS = 4096;
@@ -44,7 +45,7 @@ export async function queueApproved(tx: Repositories, draft: DraftWithMessage, t
       ? { kind: 'reply', target: draft.message.chat, replyToMessageId: draft.message.platformMessageId, text, card: null, draftId: draft.id, dedupeKey: `reply:${draft.id}` }
       : { kind: 'post', target: draft.target, replyToMessageId: null, text, card: null, poll: draft.poll, draftId: draft.id, dedupeKey: `post:${draft.id}` },
   );
-  if (post) await tx.jobs.enqueue('send', [{ outboxId: post.id }]);
+  if (post) await tx.jobs.enqueue('send', sendJobs([post.id]));
 }
 
 export function createApprovalService(deps: { store: Store; access: Access; metrics: CoreMetrics; clock: Clock; log: Logger }): ApprovalService {
@@ -126,7 +127,7 @@ export function createApprovalService(deps: { store: Store; access: Access; metr
       await store.transaction(async (tx) => {
         const requeued = await tx.outbox.requeue(reply.id);
         if (!requeued) throw new JamiiError('post_not_retryable', `Draft #${draftId} has no unconfirmed or failed reply to retry.`);
-        await tx.jobs.enqueue('send', [{ outboxId: reply.id }]);
+        await tx.jobs.enqueue('send', sendJobs([reply.id]));
         await tx.jobs.enqueue('desk-refresh', [{ draftId }]);
         await tx.audit.write({ communityId: draft.communityId, actor: principalKey(invoker), action: 'post.retry', subject: `draft:${draftId}`, details: { outboxId: reply.id, previous: reply.status } });
       });

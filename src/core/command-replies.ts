@@ -6,6 +6,7 @@
 import { cardText } from './desk-cards.js';
 import type { Store } from './ports.js';
 import type { ChatRef, CommandReply } from './types.js';
+import { sendJobs } from './send-jobs.js';
 
 export interface QueuedReply {
   target: ChatRef;
@@ -32,7 +33,7 @@ export async function queueCommandReply(store: Store, input: QueuedReply): Promi
         dedupeKey: `${dedupeKey}:card:${i}`,
       })),
     ]);
-    await tx.jobs.enqueue('send', rows.map((r) => ({ outboxId: r.id })));
+    await tx.jobs.enqueue('send', sendJobs(rows.map((r) => r.id)));
     return rows.length;
   });
 }

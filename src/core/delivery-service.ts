@@ -9,6 +9,7 @@ import { cardText, cardView } from './desk-cards.js';
 import { DeliveryError, JamiiError } from './errors.js';
 import type { ClaimedPost, Clock, CoreMetrics, Logger, PlatformSender, Store } from './ports.js';
 import type { DraftStatus, OutboundPost, Platform } from './types.js';
+import { sendJobs } from './send-jobs.js';
 
 /** A claimed row the platform took, with the draft status it shows (cards). */
 interface SentPost {
@@ -78,7 +79,7 @@ export function createDeliveryService(deps: {
         });
         if (notice) ids.push(notice.id);
       }
-      await tx.jobs.enqueue('send', ids.map((outboxId) => ({ outboxId })));
+      await tx.jobs.enqueue('send', sendJobs(ids));
       await tx.jobs.enqueue('desk-refresh', [{ draftId: draft.id }]);
       await tx.audit.write({ communityId: draft.communityId, actor: 'jamii', action: `post.${status}`, subject: `draft:${draft.id}`, details: { outboxId: post.id, why } });
     });
@@ -89,6 +90,40 @@ export function createDeliveryService(deps: {
     else await store.outbox.markFailed(post.id, why);
     log.warn({ outboxId: post.id, kind: post.kind, draftId: post.draftId, status, why }, 'post.not_delivered');
     await noticeDesks(post, status, why);
+  };
+
+  /**
+   * What a claimed row posts, and the draft status a card shows. A card as queued shows its
+   * draft pending; one sent after its draft was decided shows the draft as it is now.
+   */
+  const asSent = async (post: ClaimedPost): Promise<{ outgoing: OutboundPost; shown: DraftStatus | null }> => {
+    if (post.kind !== 'card' || post.draftId === null) return { outgoing: post, shown: null };
+    if (post.draftStatus === 'pending') return { outgoing: post, shown: 'pending' };
+    const draft = await store.drafts.get(post.draftId);
+    if (!draft) return { outgoing: post, shown: 'pending' };
+    const view = cardView(draft, await store.outbox.findReplyForDraft(post.draftId));
+    return { outgoing: { ...post, card: view, text: cardText(view) }, shown: draft.status };
+  };
+
+  /**
+   * Claimed cards of one platform in one call, where its sender takes several at once and is
+   * idempotent. Resolves the ids of the cards it sent; none when the call failed (they are then
+   * sent one at a time, and the platform does not post one twice).
+   */
+  const sendCardBatch = async (platform: Platform, cards: ClaimedPost[], sent: SentPost[]): Promise<Set<number>> => {
+    const sender = senders.get(platform);
+    if (!sender?.sendBatch || !sender.idempotentSend || cards.length < 2) return new Set();
+    try {
+      const prepared: Array<{ outgoing: OutboundPost; shown: DraftStatus | null }> = [];
+      for (const card of cards) prepared.push(await asSent(card));
+      const results = await sender.sendBatch(prepared.map((p) => p.outgoing));
+      if (results.length !== cards.length) throw new Error(`${platform} took ${results.length} of ${cards.length} cards`);
+      results.forEach((result, i) => sent.push({ post: cards[i]!, messageId: result.messageId, shown: prepared[i]!.shown }));
+      return new Set(cards.map((c) => c.id));
+    } catch (error) {
+      log.warn({ err: error, platform, cards: cards.length }, 'send.batch_failed: sending the cards one at a time');
+      return new Set();
+    }
   };
 
   /**
@@ -107,18 +142,7 @@ export function createDeliveryService(deps: {
       await store.outbox.release(post.id, why);
       throw new JamiiError('connector_unavailable', why);
     }
-    let outgoing: OutboundPost = post;
-    // A card as queued shows its draft pending.
-    let shown: DraftStatus | null = post.kind === 'card' && post.draftId !== null ? 'pending' : null;
-    if (post.kind === 'card' && post.draftId !== null && post.draftStatus !== 'pending') {
-      // A card sent after its draft was decided shows the draft as it is now, not as queued.
-      const draft = await store.drafts.get(post.draftId);
-      if (draft) {
-        const view = cardView(draft, await store.outbox.findReplyForDraft(post.draftId));
-        outgoing = { ...post, card: view, text: cardText(view) };
-        shown = draft.status;
-      }
-    }
+    const { outgoing, shown } = await asSent(post);
     try {
       return { messageId: (await sender.send(outgoing)).messageId, shown };
     } catch (error) {
@@ -225,8 +249,17 @@ export function createDeliveryService(deps: {
       // again), so they may share a claim; replies, posts and notices go one at a time.
       const byId = new Map((await store.outbox.claimPendingCards(items.map((i) => i.outboxId))).map((p) => [p.id, p]));
       const sent: SentPost[] = [];
+      const byPlatform = new Map<Platform, ClaimedPost[]>();
+      for (const card of byId.values()) {
+        const group = byPlatform.get(card.target.platform) ?? [];
+        group.push(card);
+        byPlatform.set(card.target.platform, group);
+      }
+      const batched = new Set<number>();
+      for (const [platform, cards] of byPlatform) for (const id of await sendCardBatch(platform, cards, sent)) batched.add(id);
       let failure: unknown = null;
       for (const { outboxId, ctx } of items) {
+        if (batched.has(outboxId)) continue;
         try {
           const card = byId.get(outboxId);
           if (!card) {

@@ -13,6 +13,7 @@ import { JamiiError } from './errors.js';
 import { isDraftDue } from './ingest-service.js';
 import type { Clock, CoreMetrics, LanguageProvider, Logger, Store } from './ports.js';
 import type { Labels, Platform, StoredMessage } from './types.js';
+import { sendJobs } from './send-jobs.js';
 
 export { DRAFT_TEXT_MAX_CHARS } from './draft-writer.js';
 /** Messages before one that a model sees when it labels it again. */
@@ -147,7 +148,7 @@ export function createDraftingService(deps: {
             return deskCardPosts({ ...draft, message, burst, target: message.chat, targetTitle: message.chatTitle }, communities.desksOf(message.communityId, platforms));
           }),
         );
-        await tx.jobs.enqueue('send', cards.map((card) => ({ outboxId: card.id })));
+        await tx.jobs.enqueue('send', sendJobs(cards.map((card) => card.id)));
         await tx.audit.writeMany(
           made.map(({ draft, message, kind, result, flags, context }) => ({
             communityId: message.communityId,

@@ -329,7 +329,8 @@ export type JobName = 'draft' | 'send' | 'desk-refresh' | 'prompt-replay';
 
 export interface JobPayloads {
   draft: { messageId: number };
-  send: { outboxId: number };
+  /** Outbox rows to send (send-jobs.ts); `outboxId` is a job queued by an earlier version. */
+  send: { outboxIds: number[] } | { outboxId: number };
   'desk-refresh': { draftId: number };
   'prompt-replay': ReplayJob;
 }
@@ -376,6 +377,12 @@ export interface PlatformSender {
    */
   readonly idempotentSend: boolean;
   send(post: OutboundPost): Promise<{ messageId: string }>;
+  /**
+   * Several posts in one call, where the platform can take them so (the sandbox: one statement).
+   * Resolves each post's message id, in order. Only an idempotent sender offers it: when it
+   * throws, the posts are sent again one at a time, and a post it did make is not made twice.
+   */
+  sendBatch?(posts: OutboundPost[]): Promise<Array<{ messageId: string }>>;
   updateCard(target: ChatRef, messageId: string, card: CardView, text: string): Promise<void>;
 }
 

@@ -10,6 +10,7 @@ import { deskCardPosts } from './desk-cards.js';
 import { JamiiError } from './errors.js';
 import type { Clock, CoreMetrics, Logger, Repositories, Store } from './ports.js';
 import { POLL_MAX_OPTIONS, POLL_MIN_OPTIONS, type Draft, type Platform, type PollSpec, type PostDraftKind, type SourceRef } from './types.js';
+import { sendJobs } from './send-jobs.js';
 
 /** Who approves a post in auto mode, as the audit log and the cards name it. */
 export const AUTO_ACTOR = 'jamii:auto';
@@ -114,7 +115,7 @@ export function createPostService(deps: {
     }
     // The desk sees every post, auto ones too (as approved cards): the manager can tell what went out.
     const cards = await tx.outbox.insertMany(deskCardPosts({ ...current, message: null, target: chat.ref, targetTitle: chat.title }, communities.desksOf(p.communityId, deps.deskPlatforms())));
-    await tx.jobs.enqueue('send', cards.map((card) => ({ outboxId: card.id })));
+    await tx.jobs.enqueue('send', sendJobs(cards.map((card) => card.id)));
     return current;
   };
 

@@ -10,6 +10,7 @@ import type { Clock, Logger } from '../core/ports.js';
 import type { PromptReplayService } from '../core/prompts/prompt-replay.js';
 import type { SparkService } from '../core/sparks/spark-service.js';
 import type { JobKind } from '../config.js';
+import { outboxIdsOf } from '../core/send-jobs.js';
 import type { News } from '../news/news.js';
 import type { JobQueue } from './job-queue.js';
 
@@ -32,8 +33,12 @@ export function draftJobExpirySeconds(modelCallBudgetMs: number | null, draftWor
   return Math.ceil((3 * modelCallBudgetMs * Math.max(1, draftWorkers)) / 1000) + 60;
 }
 export const DESK_REFRESH_BATCH_SIZE = 20;
-/** Sends one worker takes per fetch; each send is claimed on its own, so a retried batch never posts twice. */
-export const SEND_BATCH_SIZE = 25;
+/**
+ * Send jobs one worker takes per fetch: one job, up to SEND_JOB_ROWS outbox rows, as many as
+ * the job's expiry leaves time to send. Each row is claimed before it is sent, so a retried
+ * batch never posts twice.
+ */
+export const SEND_BATCH_SIZE = 1;
 export const MAINTENANCE_CRON = '*/5 * * * *';
 /** How often due weekly reports are looked for; each is posted once per community and week. */
 export const WEEKLY_REPORT_CRON = '*/10 * * * *';
@@ -86,7 +91,9 @@ export async function registerWorkers(deps: {
   if (kinds.has('send')) {
     await queue.work('send', { concurrency: deps.sendConcurrency, batchSize: SEND_BATCH_SIZE }, async (jobs) => {
       // One failure does not hold back the rest of the batch; a retry of the batch skips what was sent.
-      await deps.delivery.deliverMany(jobs.map(({ data, ctx }) => ({ outboxId: data.outboxId, ctx: { isFinalAttempt: ctx.isFinalAttempt, retryCount: ctx.retryCount } })));
+      await deps.delivery.deliverMany(
+        jobs.flatMap(({ data, ctx }) => outboxIdsOf(data).map((outboxId) => ({ outboxId, ctx: { isFinalAttempt: ctx.isFinalAttempt, retryCount: ctx.retryCount } }))),
+      );
     });
   }
 

@@ -14,6 +14,7 @@ import { MANAGER, startFakeTelegram, SUPERGROUP, type FakeTelegram } from '../su
 import { createRecordingLogger } from '../support/fakes.js';
 import { waitFor, type TestJamii } from '../support/harness.js';
 import { useDiscordJamii, useTelegramJamii } from '../support/platform-jamii.js';
+import { sendJobs } from '../../src/core/send-jobs.js';
 
 /** A 1×1 transparent PNG. */
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -135,7 +136,7 @@ describe('Discord renders polls and attachments', () => {
 async function queueImageNotice(app: TestJamii, target: OutboundPost['target']): Promise<number> {
   return app.jamii.store.transaction(async (tx) => {
     const row = await tx.outbox.insert({ kind: 'notice', target, replyToMessageId: null, text: '🗓 Weekly report — Community', card: null, image: IMAGE, draftId: null, dedupeKey: `test:image:${target.platform}` });
-    await tx.jobs.enqueue('send', [{ outboxId: row!.id }]);
+    await tx.jobs.enqueue('send', sendJobs([row!.id]));
     return row!.id;
   });
 }

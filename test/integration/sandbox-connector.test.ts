@@ -119,4 +119,47 @@ describe.each(DATABASES)('sandbox bot posts (%s)', (database) => {
     const { rows } = await app.jamii.db.sql.executeSql(`select jsonb_typeof(card) as type from sandbox_messages where outbox_id = 41`, []);
     expect(rows).toEqual([{ type: 'object' }]);
   });
+
+  it('posts a batch of outbox rows in one call, in order, and a row posted before keeps its first post', async () => {
+    app = await startTestJamii({ database });
+    const platform = app.jamii.sandbox!.platform;
+    const member = await platform.postFromMember('general', 'alice', 'Where is my order?');
+    const earlier = await platform.postFromBot({ chat: 'desk', text: 'card 2', replyTo: null, card, outboxId: 52 });
+    const created: string[] = [];
+    platform.changes.on('change', (c) => c.kind === 'created' && created.push(c.id));
+
+    const posted = await platform.postManyFromBot([
+      { chat: 'desk', text: 'card 1', replyTo: null, card, outboxId: 51 },
+      { chat: 'desk', text: 'card 2', replyTo: null, card, outboxId: 52 },
+      { chat: 'general', text: 'a reply', replyTo: member.id, card: null, outboxId: 53 },
+    ]);
+    expect(posted[1]).toEqual(earlier);
+    expect(posted[0]!.id).toBeGreaterThan(earlier.id);
+    expect(posted[2]!.id).toBeGreaterThan(posted[0]!.id);
+    expect(created).toEqual([String(posted[0]!.id), String(posted[2]!.id)]);
+
+    // The whole batch again (a retried job): the same posts, nothing new.
+    expect(await platform.postManyFromBot([
+      { chat: 'desk', text: 'card 1', replyTo: null, card, outboxId: 51 },
+      { chat: 'general', text: 'a reply', replyTo: member.id, card: null, outboxId: 53 },
+    ])).toEqual([posted[0], posted[2]]);
+    expect(created).toHaveLength(2);
+    expect((await app.messages('desk')).map((m) => m.text)).toEqual(['card 2', 'card 1']);
+    const general = await app.messages('general');
+    expect(general.map((m) => [m.text, m.replyTo, m.fromBot])).toEqual([['Where is my order?', null, false], ['a reply', String(member.id), true]]);
+    expect((await app.messages('desk'))[1]!.card).toEqual(card);
+  });
+
+  it('sends a send job queued by an earlier version, which named one outbox row', async () => {
+    app = await startTestJamii({ database });
+    await app.jamii.store.transaction(async (tx) => {
+      const row = await tx.outbox.insert({ kind: 'notice', target: { platform: 'sandbox', chatId: 'desk' }, replyToMessageId: null, text: 'queued before the upgrade', card: null, draftId: null, dedupeKey: 'test:legacy-send-job' });
+      await tx.jobs.enqueue('send', [{ outboxId: row!.id }]);
+    });
+    const desk = await waitFor(async () => {
+      const m = await app!.messages('desk');
+      return m.length > 0 ? m : null;
+    }, 10_000, 'the notice');
+    expect(desk.map((m) => m.text)).toEqual(['queued before the upgrade']);
+  });
 });

@@ -159,19 +159,38 @@ export interface FakeSender extends PlatformSender {
   updates: Array<{ target: ChatRef; messageId: string; card: CardView; text: string }>;
   /** The next call to `send` runs `behaviour` instead of succeeding. */
   nextSend(behaviour: (post: OutboundPost) => Promise<{ messageId: string }>): void;
+  /** With `batches`: every list of posts handed to `sendBatch`. */
+  batches: OutboundPost[][];
+  /** The next call to `sendBatch` throws `error` instead of succeeding. */
+  failNextBatch(error: Error): void;
 }
 
-export function createFakeSender(options: { platform?: Platform; idempotentSend?: boolean } = {}): FakeSender {
+export function createFakeSender(options: { platform?: Platform; idempotentSend?: boolean; batches?: boolean } = {}): FakeSender {
   const queued: Array<(post: OutboundPost) => Promise<{ messageId: string }>> = [];
+  const batchFailures: Error[] = [];
   let n = 0;
   const sender: FakeSender = {
     platform: options.platform ?? 'sandbox',
     idempotentSend: options.idempotentSend ?? false,
     attempts: [],
     updates: [],
+    batches: [],
     nextSend(behaviour) {
       queued.push(behaviour);
     },
+    failNextBatch(error) {
+      batchFailures.push(error);
+    },
+    ...(options.batches
+      ? {
+          async sendBatch(posts: OutboundPost[]) {
+            sender.batches.push(structuredClone(posts));
+            const failure = batchFailures.shift();
+            if (failure) throw failure;
+            return posts.map(() => ({ messageId: `pm-${++n}` }));
+          },
+        }
+      : {}),
     async send(post) {
       sender.attempts.push(structuredClone(post));
       const behaviour = queued.shift();

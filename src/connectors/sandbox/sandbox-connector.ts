@@ -11,7 +11,7 @@ import { cardText, pollText } from '../../core/desk-cards.js';
 import { JamiiError } from '../../core/errors.js';
 import type { IngestService } from '../../core/ingest-service.js';
 import type { Logger, PlatformSender } from '../../core/ports.js';
-import type { CommandReply, Invoker } from '../../core/types.js';
+import type { CommandReply, Invoker, OutboundPost } from '../../core/types.js';
 import type { Database } from '../../db/database.js';
 import { sandboxPageFile } from '../../install-paths.js';
 import { readJson, sendError, sendJson, type Route } from '../../http/http-server.js';
@@ -63,15 +63,23 @@ export function createSandboxConnector(deps: {
     await platform.markDelivered(row.id);
   };
 
+  const botPost = (post: OutboundPost) => {
+    const replyTo = post.replyToMessageId === null ? null : Number(post.replyToMessageId);
+    // The sandbox has no polls or pictures: a poll is its numbered text, a picture its description.
+    const text = [post.text, post.poll ? pollText(post.poll) : '', post.image ? `[image: ${post.image.alt}]` : ''].filter((t) => t.trim() !== '').join('\n\n');
+    return { chat: post.target.chatId, text, replyTo: Number.isFinite(replyTo) ? replyTo : null, card: post.card, outboxId: post.id };
+  };
+
   const sender: PlatformSender = {
     platform: 'sandbox',
     idempotentSend: true,
     async send(post) {
-      const replyTo = post.replyToMessageId === null ? null : Number(post.replyToMessageId);
-      // The sandbox has no polls or pictures: a poll is its numbered text, a picture its description.
-      const text = [post.text, post.poll ? pollText(post.poll) : '', post.image ? `[image: ${post.image.alt}]` : ''].filter((t) => t.trim() !== '').join('\n\n');
-      const row = await platform.postFromBot({ chat: post.target.chatId, text, replyTo: Number.isFinite(replyTo) ? replyTo : null, card: post.card, outboxId: post.id });
+      const row = await platform.postFromBot(botPost(post));
       return { messageId: String(row.id) };
+    },
+    async sendBatch(posts) {
+      const rows = await platform.postManyFromBot(posts.map(botPost));
+      return rows.map((row) => ({ messageId: String(row.id) }));
     },
     async updateCard(_target, _messageId, card, text) {
       await platform.updateCardCopies(card.draftId, text, card);

@@ -49,6 +49,11 @@ export interface SandboxPlatform {
   postFromMember(chat: string, user: string, text: string, replyTo?: number | null): Promise<Row>;
   /** Bot post; with `outboxId`, a repeat returns the first post instead of posting again. */
   postFromBot(input: { chat: string; text: string; replyTo: number | null; card: CardView | null; outboxId: number | null }): Promise<{ id: number }>;
+  /**
+   * Several outbox rows' bot posts in one statement, ids in order. A row already posted (a
+   * repeat) returns its first post, as `postFromBot` does.
+   */
+  postManyFromBot(inputs: Array<{ chat: string; text: string; replyTo: number | null; card: CardView | null; outboxId: number }>): Promise<Array<{ id: number }>>;
   updateBotPost(id: number, text: string, card: CardView | null): Promise<void>;
   /** Updates every copy of a draft's card (the desk card and those shown by /pending or /show). */
   updateCardCopies(draftId: number, text: string, card: CardView): Promise<void>;
@@ -94,6 +99,40 @@ export function createSandboxPlatform(db: Database): SandboxPlatform {
       const [existing] = await db.orm.select({ id: sandboxMessages.id }).from(sandboxMessages).where(eq(sandboxMessages.outboxId, outboxId!));
       if (!existing) throw new Error(`sandbox post for outbox row ${outboxId} was neither made nor found`);
       return existing;
+    },
+    async postManyFromBot(inputs) {
+      if (inputs.length === 0) return [];
+      // The posted rows, else (a repeat) the row posted before: the outer select's snapshot
+      // does not see what `posted` inserts, so it finds only the earlier post.
+      const { rows } = await db.sql.executeSql(
+        `with v as (
+           select * from unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::int8[]) with ordinality as v(chat, text, reply_to, card, outbox_id, ord)
+         ), posted as (
+           insert into sandbox_messages (chat, user_name, text, reply_to, card, from_bot, outbox_id, delivered)
+           select chat, $6, text, reply_to, card::jsonb, true, outbox_id, true from v order by ord
+           on conflict (outbox_id) do nothing
+           returning id, outbox_id
+         )
+         select v.chat, coalesce(p.id, s.id) as id, p.id is not null as created
+           from v left join posted p on p.outbox_id = v.outbox_id
+                  left join sandbox_messages s on p.id is null and s.outbox_id = v.outbox_id
+          order by v.ord`,
+        [
+          inputs.map((i) => i.chat),
+          inputs.map((i) => i.text),
+          inputs.map((i) => i.replyTo),
+          inputs.map((i) => (i.card === null ? null : JSON.stringify(i.card))),
+          inputs.map((i) => i.outboxId),
+          SANDBOX_BOT_NAME,
+        ],
+      );
+      const posts = rows as Array<{ chat: string; id: string | number | null; created: boolean }>;
+      if (posts.length !== inputs.length || posts.some((p) => p.id === null)) {
+        // A repeat of a post committed after this statement began: neither made nor seen here.
+        throw new Error(`sandbox batch post of ${inputs.length} outbox rows found ${posts.filter((p) => p.id !== null).length}`);
+      }
+      for (const p of posts) if (p.created) emit(p.chat, Number(p.id), 'created');
+      return posts.map((p) => ({ id: Number(p.id) }));
     },
     async updateBotPost(id, text, card) {
       const [row] = await db.orm

@@ -15,6 +15,7 @@ import { reportEngagementLines } from './engagement-format.js';
 import { formatStats } from './stats-format.js';
 import { collectStats, type StatsSnapshot } from './stats-service.js';
 import { change, formatChange, formatDuration } from './stats-math.js';
+import { sendJobs } from '../send-jobs.js';
 
 export const REPORT_WEEKDAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
@@ -170,7 +171,7 @@ export function createWeeklyReports(deps: WeeklyReportDeps): WeeklyReports {
             if (row) ids.push(row.id);
           }
           if (ids.length === 0) return false;
-          await tx.jobs.enqueue('send', ids.map((outboxId) => ({ outboxId })));
+          await tx.jobs.enqueue('send', sendJobs(ids));
           await tx.audit.write({ communityId: community.id, actor: 'jamii', action: 'report.posted', subject: key, details: { desks: ids.length, narrator: deps.narrator.name, chart: image !== null } });
           return true;
         });

@@ -11,6 +11,7 @@ import { DAY_MS, HOUR_MS } from '../time.js';
 import type { Platform } from '../types.js';
 import { FeedError, type CommunityNewsSettings, type FeedFetcher, type FeedRecord, type FetchOutcome, type NewsWriter, type NewItem } from './news-types.js';
 import { canonicalUrl, sameStory, titleKey } from './news-text.js';
+import { sendJobs } from '../send-jobs.js';
 
 export const FEED_BROKEN_AFTER_FAILURES = 3;
 /** The longest a failing feed waits between attempts. */
@@ -82,7 +83,7 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
     const rows = await tx.outbox.insertMany(
       desks.map((desk) => ({ kind: 'notice' as const, target: desk, replyToMessageId: null, text, card: null, draftId: null, dedupeKey: `${key}:${desk.platform}:${desk.chatId}` })),
     );
-    await tx.jobs.enqueue('send', rows.map((r) => ({ outboxId: r.id })));
+    await tx.jobs.enqueue('send', sendJobs(rows.map((r) => r.id)));
   }
 
   async function failed(feed: FeedRecord, error: unknown, now: Date): Promise<FeedPollResult> {

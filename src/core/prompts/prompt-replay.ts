@@ -11,6 +11,7 @@ import type { PromptCatalog, PromptVersionRecord, ReplayCandidate, ReplayJob } f
 import { distance } from './prompt-quality.js';
 import { normalizedEditDistance } from './text-distance.js';
 import { DAY_MS } from '../time.js';
+import { sendJobs } from '../send-jobs.js';
 
 export const REPLAY_DEFAULT_DAYS = 7;
 export const REPLAY_MAX_DAYS = 90;
@@ -150,7 +151,7 @@ export function createPromptReplayService(
           dedupeKey: `prompt-replay:${job.replayId}:${step}:${target.platform}:${target.chatId}`,
         })),
       );
-      await tx.jobs.enqueue('send', rows.map((r) => ({ outboxId: r.id })));
+      await tx.jobs.enqueue('send', sendJobs(rows.map((r) => r.id)));
     });
   };
 

@@ -51,7 +51,7 @@ describe('approve', () => {
       draftId: draft.id,
       dedupeKey: `reply:${draft.id}`,
     });
-    expect(core.store.jobs.of('send')).toEqual([{ outboxId: outbox[0]!.id }]);
+    expect(core.store.jobs.of('send')).toEqual([{ outboxIds: [outbox[0]!.id] }]);
     expect(core.store.jobs.of('desk-refresh')).toEqual([{ draftId: draft.id }]);
     expect(core.store.auditOf('draft.approved')).toEqual([
       { communityId: 'alpha', actor: 'sandbox:alice', action: 'draft.approved', subject: `draft:${draft.id}`, details: { displayName: 'Alice' } },
@@ -194,7 +194,7 @@ describe('retry', () => {
     const { draft, reply } = await approvedWithReply(status);
     await approvals.retry(bea, draft.id);
     expect(core.store.state.outbox.get(reply.id)!.status).toBe('pending');
-    expect(core.store.jobs.of('send')).toEqual([{ outboxId: reply.id }]);
+    expect(core.store.jobs.of('send')).toEqual([{ outboxIds: [reply.id] }]);
     expect(core.store.auditOf('post.retry')).toEqual([
       { communityId: 'alpha', actor: 'sandbox:bea', action: 'post.retry', subject: `draft:${draft.id}`, details: { outboxId: reply.id, previous: status } },
     ]);

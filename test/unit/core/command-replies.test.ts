@@ -16,7 +16,7 @@ describe('queueCommandReply', () => {
       expect.objectContaining({ kind: 'notice', target, replyToMessageId: '7', text: '1 draft waiting.', draftId: null }),
       expect.objectContaining({ kind: 'card', target, replyToMessageId: null, card, draftId: card.draftId }),
     ]);
-    expect(store.jobs.of('send')).toEqual(rows.map((r) => ({ outboxId: r.id })));
+    expect(store.jobs.of('send')).toEqual([{ outboxIds: rows.map((r) => r.id) }]);
   });
 
   it('posts nothing twice for the same dedupe key (a redelivered command)', async () => {

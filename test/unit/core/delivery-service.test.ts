@@ -14,7 +14,7 @@ let delivery: DeliveryService;
 const NOT_FINAL = { isFinalAttempt: false };
 const FINAL = { isFinalAttempt: true };
 
-function build(options: { idempotentSend?: boolean } = {}) {
+function build(options: { idempotentSend?: boolean; batches?: boolean } = {}) {
   sender = createFakeSender({ platform: 'sandbox', ...options });
   senders = new Map<Platform, PlatformSender>([['sandbox', sender]]);
   delivery = createDeliveryService({ store: core.store, senders, communities: core.communities, metrics: core.metrics, clock: core.clock, log: core.log });
@@ -98,7 +98,7 @@ describe('a row claimed by an attempt that never finished', () => {
       }),
     ]);
     expect(notices()[0]!.text).toContain('did not confirm');
-    expect(core.store.jobs.of('send')).toEqual([{ outboxId: notices()[0]!.id }]);
+    expect(core.store.jobs.of('send')).toEqual([{ outboxIds: [notices()[0]!.id] }]);
     expect(core.store.jobs.of('desk-refresh')).toEqual([{ draftId: draft.id }]);
     expect(core.store.auditOf('post.unconfirmed')).toEqual([expect.objectContaining({ communityId: 'alpha', subject: `draft:${draft.id}` })]);
   });
@@ -338,6 +338,73 @@ describe('a batch of send jobs (deliverMany)', () => {
     await delivery.deliverMany([job(reply.id)]);
     expect(row(reply.id).status).toBe('unconfirmed');
     expect(sender.attempts).toHaveLength(0);
+  });
+});
+
+describe('cards to a platform that takes several at once (sendBatch)', () => {
+  const seedCard = (draftStatus: 'pending' | 'rejected' = 'pending') => {
+    const draft = core.store.seedDraft(draftStatus === 'pending' ? {} : { status: draftStatus, decidedBy: 'sandbox:alice', decidedByName: 'Alice', decidedAt: core.clock.now() });
+    // Queued while the draft was pending: the card as queued shows it pending.
+    return core.store.seedOutbox({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, card: cardView({ ...draft, status: 'pending' }), text: 'card' });
+  };
+  const job = (outboxId: number) => ({ outboxId, ctx: NOT_FINAL });
+
+  it('posts the cards of a batch in one call, the reply on its own, and records each once', async () => {
+    build({ idempotentSend: true, batches: true });
+    const cards = [seedCard(), seedCard(), seedCard()];
+    const { reply } = approvedReply();
+    await delivery.deliverMany([job(cards[0]!.id), job(reply.id), job(cards[1]!.id), job(cards[2]!.id)]);
+
+    expect(sender.batches.map((b) => b.map((p) => p.id))).toEqual([cards.map((c) => c.id)]);
+    expect(sender.attempts.map((a) => a.id)).toEqual([reply.id]);
+    for (const c of [...cards, reply]) expect(row(c.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(cards.map((c) => row(c.id).platformMessageId)).toEqual(['pm-1', 'pm-2', 'pm-3']);
+    expect(core.store.auditOf('post.sent').map((a) => a.details!.outboxId).sort()).toEqual([...cards, reply].map((c) => c.id).sort());
+    expect(core.metrics.posts.sort()).toEqual(['card', 'card', 'card', 'reply']);
+
+    // A retry of the same jobs sends nothing again.
+    await delivery.deliverMany([job(cards[0]!.id), job(reply.id), job(cards[1]!.id), job(cards[2]!.id)]);
+    expect(sender.batches).toHaveLength(1);
+    expect(sender.attempts).toHaveLength(1);
+  });
+
+  it('shows the draft as it is now on a card whose draft was decided before it went out', async () => {
+    build({ idempotentSend: true, batches: true });
+    const cards = [seedCard(), seedCard('rejected')];
+    await delivery.deliverMany(cards.map((c) => job(c.id)));
+    expect(sender.batches[0]!.map((p) => p.card?.status)).toEqual(['pending', 'rejected']);
+    expect(sender.batches[0]![1]!.text).toContain('Rejected by Alice');
+    // Recorded as showing the decision: no refresh needed.
+    expect(sender.updates).toHaveLength(0);
+  });
+
+  it('sends the cards one at a time when the batch call fails, each once', async () => {
+    build({ idempotentSend: true, batches: true });
+    const cards = [seedCard(), seedCard(), seedCard()];
+    sender.failNextBatch(new Error('connection reset'));
+    await delivery.deliverMany(cards.map((c) => job(c.id)));
+
+    expect(sender.batches).toHaveLength(1);
+    expect(sender.attempts.map((a) => a.id)).toEqual(cards.map((c) => c.id));
+    for (const c of cards) expect(row(c.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(core.store.auditOf('post.sent')).toHaveLength(3);
+    expect(core.log.entries.some((e) => e.msg?.startsWith('send.batch_failed'))).toBe(true);
+  });
+
+  it('never batches for a platform that could post a repeated send twice', async () => {
+    build({ idempotentSend: false, batches: true });
+    const cards = [seedCard(), seedCard()];
+    await delivery.deliverMany(cards.map((c) => job(c.id)));
+    expect(sender.batches).toHaveLength(0);
+    expect(sender.attempts.map((a) => a.id)).toEqual(cards.map((c) => c.id));
+  });
+
+  it('sends a lone card with send, not a batch of one', async () => {
+    build({ idempotentSend: true, batches: true });
+    const card = seedCard();
+    await delivery.deliverMany([job(card.id)]);
+    expect(sender.batches).toHaveLength(0);
+    expect(sender.attempts.map((a) => a.id)).toEqual([card.id]);
   });
 });
 

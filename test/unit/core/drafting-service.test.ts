@@ -51,7 +51,7 @@ describe('draftFor', () => {
     const cards = [...core.store.state.outbox.values()];
     expect(cards).toEqual([expect.objectContaining({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, dedupeKey: `card:${draft.id}:sandbox:desk` })]);
     expect(cards[0]!.card).toMatchObject({ draftId: draft.id, body: draft.text, status: 'pending' });
-    expect(core.store.jobs.of('send')).toEqual([{ outboxId: cards[0]!.id }]);
+    expect(core.store.jobs.of('send')).toEqual([{ outboxIds: [cards[0]!.id] }]);
     expect(core.store.auditOf('draft.created')[0]).toMatchObject({ communityId: 'alpha', subject: `draft:${draft.id}`, details: { kind: 'question', provider: 'offline' } });
     expect(core.metrics.drafts).toEqual(['question']);
     expect(core.metrics.latencies).toEqual([{ stage: 'draft_pending', seconds: 2 }]);
