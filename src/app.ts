@@ -36,7 +36,7 @@ import { createOpsRoutes } from './http/ops-routes.js';
 import { createReportChartRoutes, REPORT_CHART_PATH, weekChartImage } from './http/report-chart-route.js';
 import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
 import { createKnowledgeIndexer } from './knowledge/knowledge-indexer.js';
-import { draftJobExpirySeconds, registerWorkers } from './jobs/workers.js';
+import { draftJobExpirySeconds, messagesPerDraftJob, registerWorkers } from './jobs/workers.js';
 import { callBudgetMs } from './llm/openai/chat.js';
 import { loadNewsPrompts } from './llm/news-prompts.js';
 import { createNews, type News } from './news/news.js';
@@ -171,6 +171,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       log,
       burstWindowSeconds: config.drafts.burstWindowSeconds,
       draftCandidates: config.drafts.candidates,
+      messagesPerDraftJob: messagesPerDraftJob(provider.parallelism),
     });
     const drafting = createDraftingService({
       store,

@@ -8,7 +8,7 @@ import { formatTime, memberWords } from './desk-cards.js';
 import { JamiiError } from './errors.js';
 import type { Clock, CoreMetrics, Logger, Repositories, Store } from './ports.js';
 import { principalKey, type Draft, type DraftWithMessage, type Invoker } from './types.js';
-import { sendJobs } from './send-jobs.js';
+import { sendJobs } from './job-batches.js';
 
 /** The longest reply a manager can type in /edit; Telegram's limit, the tightest we post to. */
 export const EDIT_TEXT_MAX_CHARS = 4096;

@@ -6,7 +6,7 @@
 import { cardText } from './desk-cards.js';
 import type { Store } from './ports.js';
 import type { ChatRef, CommandReply } from './types.js';
-import { sendJobs } from './send-jobs.js';
+import { sendJobs } from './job-batches.js';
 
 export interface QueuedReply {
   target: ChatRef;

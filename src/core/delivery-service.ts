@@ -9,7 +9,7 @@ import { cardText, cardView } from './desk-cards.js';
 import { DeliveryError, JamiiError } from './errors.js';
 import type { ClaimedPost, Clock, CoreMetrics, Logger, PlatformSender, Store } from './ports.js';
 import type { DraftStatus, OutboundPost, Platform } from './types.js';
-import { sendJobs } from './send-jobs.js';
+import { sendJobs } from './job-batches.js';
 
 /** A claimed row the platform took, with the draft status it shows (cards). */
 interface SentPost {

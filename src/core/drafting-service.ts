@@ -13,7 +13,7 @@ import { JamiiError } from './errors.js';
 import { isDraftDue } from './ingest-service.js';
 import type { Clock, CoreMetrics, LanguageProvider, Logger, Store } from './ports.js';
 import type { Labels, Platform, StoredMessage } from './types.js';
-import { sendJobs } from './send-jobs.js';
+import { sendJobs } from './job-batches.js';
 
 export { DRAFT_TEXT_MAX_CHARS } from './draft-writer.js';
 /** Messages before one that a model sees when it labels it again. */

@@ -3,6 +3,7 @@
  * negative feedback — given a draft job in the same transaction. Nothing else happens first.
  */
 import type { CommunityDirectory } from './communities.js';
+import { draftJobs } from './job-batches.js';
 import type { Clock, CoreMetrics, Logger, MessageToStore, Store } from './ports.js';
 import { stripInvisible } from './safety/invisible.js';
 import type { ChatRef, InboundMessage, Labels } from './types.js';
@@ -69,9 +70,14 @@ export function createIngestService(deps: {
   /** Draft jobs wait this long, so a member's burst of messages is answered once. */
   burstWindowSeconds?: number | undefined;
   draftCandidates?: DraftCandidates | undefined;
+  /**
+   * Messages one draft job carries at most (default 1): many for offline drafting, where a
+   * batch's drafts are one transaction; one for a model, whose worker batch is a round of calls.
+   */
+  messagesPerDraftJob?: number | undefined;
 }): IngestService {
   const { store, communities, labeler, metrics, clock } = deps;
-  const draftDelay = { draftDelaySeconds: deps.burstWindowSeconds ?? 0 };
+  const storeOptions = { draftDelaySeconds: deps.burstWindowSeconds ?? 0, messagesPerDraftJob: deps.messagesPerDraftJob ?? 1 };
   const isCandidate = (record: MessageToStore): boolean => {
     if (isDraftDue(record.labels)) return true;
     if (deps.draftCandidates !== 'all' || !record.labels) return false;
@@ -101,9 +107,9 @@ export function createIngestService(deps: {
     // around it (a member or chat upsert before it is idempotent on its own): no BEGIN and
     // COMMIT round trips, on questions and complaints too.
     const refs = !records.some(mayAnswer)
-      ? await store.messages.storeMany(records, draftDelay)
+      ? await store.messages.storeMany(records, storeOptions)
       : await store.transaction(async (tx) => {
-          const stored = await tx.messages.storeMany(records, draftDelay);
+          const stored = await tx.messages.storeMany(records, storeOptions);
           // A reply to a question with a pending draft: the card says it was answered.
           const replies = stored.filter((ref, i) => ref.inserted && mayAnswer(records[i]!));
           const answered = await tx.conversation.markAnsweredBy(replies.map((r) => r.id));
@@ -149,7 +155,7 @@ export function createIngestService(deps: {
       if (!updated) return null;
       const draftDue = isDraftDue(record.labels);
       // Drafting skips a message that already has a draft, so this never drafts twice.
-      if (draftDue) await tx.jobs.enqueue('draft', [{ messageId: updated.id }], { startAfterSeconds: draftDelay.draftDelaySeconds });
+      if (draftDue) await tx.jobs.enqueue('draft', draftJobs([updated.id], 1), { startAfterSeconds: storeOptions.draftDelaySeconds });
       await tx.audit.write({ communityId: record.communityId, actor: 'jamii', action: 'message.edited', subject: `message:${updated.id}`, details: { labels: record.labels } });
       return { messageId: updated.id, stored: true, draftDue };
     });

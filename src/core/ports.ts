@@ -72,9 +72,10 @@ export interface MessagesRepository {
   /**
    * Stores each message once (unique on platform + chat + platform message id). The draft jobs
    * of the new messages marked `draftJob` are written by the same statement: messages and jobs
-   * commit together even outside a transaction. `draftDelaySeconds` holds the jobs back.
+   * commit together even outside a transaction. `draftDelaySeconds` holds the jobs back;
+   * `messagesPerDraftJob` (default 1) is how many messages one job carries at most.
    */
-  storeMany(batch: MessageToStore[], options?: { draftDelaySeconds?: number | undefined }): Promise<StoredRef[]>;
+  storeMany(batch: MessageToStore[], options?: { draftDelaySeconds?: number | undefined; messagesPerDraftJob?: number | undefined }): Promise<StoredRef[]>;
   get(id: number): Promise<StoredMessage | null>;
   getMany(ids: number[]): Promise<StoredMessage[]>;
   /**
@@ -328,8 +329,9 @@ export interface MembersRepository {
 export type JobName = 'draft' | 'send' | 'desk-refresh' | 'prompt-replay';
 
 export interface JobPayloads {
-  draft: { messageId: number };
-  /** Outbox rows to send (send-jobs.ts); `outboxId` is a job queued by an earlier version. */
+  /** Messages to draft (job-batches.ts); `messageId` is a job queued by an earlier version. */
+  draft: { messageIds: number[] } | { messageId: number };
+  /** Outbox rows to send (job-batches.ts); `outboxId` is a job queued by an earlier version. */
   send: { outboxIds: number[] } | { outboxId: number };
   'desk-refresh': { draftId: number };
   'prompt-replay': ReplayJob;

@@ -10,7 +10,7 @@ import { deskCardPosts } from './desk-cards.js';
 import { JamiiError } from './errors.js';
 import type { Clock, CoreMetrics, Logger, Repositories, Store } from './ports.js';
 import { POLL_MAX_OPTIONS, POLL_MIN_OPTIONS, type Draft, type Platform, type PollSpec, type PostDraftKind, type SourceRef } from './types.js';
-import { sendJobs } from './send-jobs.js';
+import { sendJobs } from './job-batches.js';
 
 /** Who approves a post in auto mode, as the audit log and the cards name it. */
 export const AUTO_ACTOR = 'jamii:auto';

@@ -10,7 +10,7 @@ import type { Clock, Logger } from '../core/ports.js';
 import type { PromptReplayService } from '../core/prompts/prompt-replay.js';
 import type { SparkService } from '../core/sparks/spark-service.js';
 import type { JobKind } from '../config.js';
-import { outboxIdsOf } from '../core/send-jobs.js';
+import { messageIdsOf, outboxIdsOf } from '../core/job-batches.js';
 import type { News } from '../news/news.js';
 import type { JobQueue } from './job-queue.js';
 
@@ -21,6 +21,16 @@ import type { JobQueue } from './job-queue.js';
  * safe to redo.
  */
 export const DRAFT_BATCH_SIZE = 100;
+
+/**
+ * Messages one draft job carries: offline, an ingest batch's questions and complaints are a
+ * job or two (DRAFT_BATCH_SIZE each) instead of a job each, so pg-boss writes, fetches and
+ * completes a few rows, not hundreds. A model provider drafts a worker's batch of jobs as one
+ * round of calls (its parallelism), so there a job is one message.
+ */
+export function messagesPerDraftJob(providerParallelism: number | undefined): number {
+  return providerParallelism === undefined ? DRAFT_BATCH_SIZE : 1;
+}
 
 /**
  * How long a draft batch may run before pg-boss expires its jobs (and runs them again). With a
@@ -73,7 +83,7 @@ export async function registerWorkers(deps: {
 
   if (kinds.has('draft')) {
     await queue.work('draft', { concurrency: deps.draftConcurrency, batchSize: deps.draftBatchSize ?? DRAFT_BATCH_SIZE }, async (jobs) => {
-      const outcome = await deps.drafting.draftFor(jobs.map((j) => j.data.messageId));
+      const outcome = await deps.drafting.draftFor(jobs.flatMap((j) => messageIdsOf(j.data)));
       const final = jobs.every((j) => j.ctx.isFinalAttempt);
       for (const { messageId, error } of outcome.failed) log[final ? 'error' : 'warn']({ err: error, messageId }, 'draft.failed');
       // Drafted messages are skipped on the retry; only the failed ones do work again.

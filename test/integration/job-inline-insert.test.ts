@@ -13,6 +13,7 @@ import { createJobQueue, JOB_POLL_INTERVAL_SECONDS, type JobQueue } from '../../
 import { inbound } from '../support/fakes.js';
 import { DATABASES } from '../support/databases.js';
 import { dropPostgresDatabase, freshPostgresUrl, pgliteTemplate } from '../support/harness.js';
+import { messageIdsOf } from '../../src/core/job-batches.js';
 
 const log = pino({ level: 'silent' });
 const COMMUNITY = { id: 'duka', name: 'Duka', language: 'en' };
@@ -55,7 +56,8 @@ describe.each(DATABASES)('draft jobs queued by the message insert (%s)', (databa
   });
 
   const draftJobs = async (sql: Database['sql']) => {
-    const { rows } = await sql.executeSql(`select data from pgboss.job where name = 'draft' order by created_on, id`, []);
+    // Jobs of one statement share created_on: their first message orders them.
+    const { rows } = await sql.executeSql(`select data from pgboss.job where name = 'draft' order by created_on, (data->'messageIds'->>0)::int8`, []);
     return rows.map((r: { data: unknown }) => r.data);
   };
 
@@ -67,7 +69,7 @@ describe.each(DATABASES)('draft jobs queued by the message insert (%s)', (databa
     expect(rows).toHaveLength(2);
     const [byBoss, inline] = rows as Array<Record<string, unknown>>;
     expect(byBoss!.data).toEqual({ messageId: -1 });
-    expect(inline!.data).toEqual({ messageId: ref!.id });
+    expect(inline!.data).toEqual({ messageIds: [ref!.id] });
     const { data: _a, starts_in_seconds: bossStart, ...bossPolicy } = byBoss!;
     const { data: _b, starts_in_seconds: inlineStart, ...inlinePolicy } = inline!;
     expect(inlinePolicy).toEqual(bossPolicy);
@@ -82,7 +84,17 @@ describe.each(DATABASES)('draft jobs queued by the message insert (%s)', (databa
     const first = await store.messages.storeMany([record('m-1', 'Where is my order?', true), record('m-2', 'hello all', false)]);
     const again = await store.messages.storeMany([record('m-1', 'Where is my order?', true), record('m-3', 'Why is it late?', true)]);
     expect(again.map((r) => r.inserted)).toEqual([false, true]);
-    expect(await draftJobs(db.sql)).toEqual([{ messageId: first[0]!.id }, { messageId: again[1]!.id }]);
+    expect(await draftJobs(db.sql)).toEqual([{ messageIds: [first[0]!.id] }, { messageIds: [again[1]!.id] }]);
+  });
+
+  it('puts up to messagesPerDraftJob new messages in one job, in id order, and leaves a redelivery out', async () => {
+    const { store, db } = await open();
+    const [old] = await store.messages.storeMany([record('m-0', 'Any news?', true)], { messagesPerDraftJob: 2 });
+    const texts = ['How do I pay?', 'hello all', 'Where is my order?', 'Why is it late?', 'Can I return it?', 'Is there a discount?'];
+    const refs = await store.messages.storeMany([record('m-0', 'Any news?', true), ...texts.map((text, i) => record(`m-${i + 1}`, text, text !== 'hello all'))], { messagesPerDraftJob: 2 });
+    const due = refs.filter((r, i) => r.inserted && i !== 2).map((r) => r.id);
+    expect(due).toHaveLength(5);
+    expect(await draftJobs(db.sql)).toEqual([{ messageIds: [old!.id] }, { messageIds: due.slice(0, 2) }, { messageIds: due.slice(2, 4) }, { messageIds: due.slice(4) }]);
   });
 
   it('rolls the jobs back with the messages when the transaction around them fails', async () => {
@@ -104,7 +116,10 @@ describe.each(DATABASES)('draft jobs queued by the message insert (%s)', (databa
     const plain = createStore({ db, communityOf: () => COMMUNITY.id, enqueuerFor: () => ({ enqueue: async (name, payloads, options) => void calls.push({ name, payloads, options }) }) });
     const refs = await plain.messages.storeMany([record('p-1', 'How do I pay?', true), record('p-2', 'hello', false), record('p-3', 'Why so slow?', true)], { draftDelaySeconds: 5 });
     await plain.messages.storeMany([record('p-1', 'How do I pay?', true)]);
-    expect(calls).toEqual([{ name: 'draft', payloads: [{ messageId: refs[0]!.id }, { messageId: refs[2]!.id }], options: { startAfterSeconds: 5 } }]);
+    expect(calls).toEqual([{ name: 'draft', payloads: [{ messageIds: [refs[0]!.id] }, { messageIds: [refs[2]!.id] }], options: { startAfterSeconds: 5 } }]);
+    calls.length = 0;
+    const more = await plain.messages.storeMany([record('p-4', 'Can I pay later?', true), record('p-5', 'Is it in stock?', true), record('p-6', 'What sizes?', true)], { messagesPerDraftJob: 2 });
+    expect(calls.map((c) => c.payloads)).toEqual([[{ messageIds: [more[0]!.id, more[1]!.id] }, { messageIds: [more[2]!.id] }]]);
     expect(await draftJobs(db.sql)).toEqual([]);
   });
 
@@ -112,7 +127,7 @@ describe.each(DATABASES)('draft jobs queued by the message insert (%s)', (databa
     const { store, queue } = await open();
     const seen: number[] = [];
     await queue.work('draft', { concurrency: 1, batchSize: 10 }, async (jobs) => {
-      seen.push(...jobs.map((j) => j.data.messageId));
+      seen.push(...jobs.flatMap((j) => messageIdsOf(j.data)));
     });
     const [ref] = await store.messages.storeMany([record('m-1', 'Is the shop open on Sunday?', true)]);
     const deadline = Date.now() + 20_000;

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { createJobQueue, type JobQueue } from '../../src/jobs/job-queue.js';
 import { waitFor } from '../support/harness.js';
+import { messageIdsOf } from '../../src/core/job-batches.js';
 
 const log = pino({ level: 'silent' });
 let dir = '';
@@ -55,7 +56,7 @@ describe('jobs left active by a stopped process', () => {
     expect(await stateOfDraftJob(second.db)).toBe('retry');
     const seen: number[] = [];
     await second.queue.work('draft', { concurrency: 1, batchSize: 1 }, async (jobs) => {
-      for (const j of jobs) seen.push(j.data.messageId);
+      for (const j of jobs) seen.push(...messageIdsOf(j.data));
     });
     await waitFor(async () => seen.length > 0, 20_000, 'the orphaned draft job to run again');
     expect(seen).toEqual([7]);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import type { JobQueue } from '../../src/jobs/job-queue.js';
 import { useMemoryJobQueue } from '../support/memory-job-queue.js';
+import { messageIdsOf } from '../../src/core/job-batches.js';
 
 const POLL_SECONDS = 60;
 const memory = useMemoryJobQueue();
@@ -18,7 +19,7 @@ async function draftQueue(wakeThrottleMs: number): Promise<{ batches: number[][]
   ({ db, queue } = await memory.open({ pollingIntervalSeconds: POLL_SECONDS, wakeThrottleMs }));
   const batches: number[][] = [];
   await queue.work('draft', { concurrency: 1, batchSize: 100 }, async (jobs) => {
-    batches.push(jobs.map((j) => j.data.messageId).sort((a, b) => a - b));
+    batches.push(jobs.flatMap((j) => messageIdsOf(j.data)).sort((a, b) => a - b));
   });
   const database = db;
   const jobQueue = queue;

@@ -14,7 +14,7 @@ import { MANAGER, startFakeTelegram, SUPERGROUP, type FakeTelegram } from '../su
 import { createRecordingLogger } from '../support/fakes.js';
 import { waitFor, type TestJamii } from '../support/harness.js';
 import { useDiscordJamii, useTelegramJamii } from '../support/platform-jamii.js';
-import { sendJobs } from '../../src/core/send-jobs.js';
+import { sendJobs } from '../../src/core/job-batches.js';
 
 /** A 1×1 transparent PNG. */
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';

@@ -149,17 +149,4 @@ describe.each(DATABASES)('sandbox bot posts (%s)', (database) => {
     expect(general.map((m) => [m.text, m.replyTo, m.fromBot])).toEqual([['Where is my order?', null, false], ['a reply', String(member.id), true]]);
     expect((await app.messages('desk'))[1]!.card).toEqual(card);
   });
-
-  it('sends a send job queued by an earlier version, which named one outbox row', async () => {
-    app = await startTestJamii({ database });
-    await app.jamii.store.transaction(async (tx) => {
-      const row = await tx.outbox.insert({ kind: 'notice', target: { platform: 'sandbox', chatId: 'desk' }, replyToMessageId: null, text: 'queued before the upgrade', card: null, draftId: null, dedupeKey: 'test:legacy-send-job' });
-      await tx.jobs.enqueue('send', [{ outboxId: row!.id }]);
-    });
-    const desk = await waitFor(async () => {
-      const m = await app!.messages('desk');
-      return m.length > 0 ? m : null;
-    }, 10_000, 'the notice');
-    expect(desk.map((m) => m.text)).toEqual(['queued before the upgrade']);
-  });
 });

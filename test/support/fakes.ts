@@ -46,6 +46,7 @@ import type {
   StoredMessage,
 } from '../../src/core/types.js';
 import { UNDECIDED } from '../../src/core/types.js';
+import { draftJobs } from '../../src/core/job-batches.js';
 
 // ---------------------------------------------------------------- clock
 
@@ -504,6 +505,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       async storeMany(batch, options = {}) {
         messageWrites.push(batch.length);
         const refs = [];
+        const drafted: number[] = [];
         for (const b of batch) {
           const existing = [...state.messages.values()].find(
             (m) => chatKey(m.chat) === chatKey(b.inbound.chat) && m.platformMessageId === b.inbound.messageId,
@@ -527,8 +529,9 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
           });
           refs.push({ id, chatRef: b.inbound.chat, platformMessageId: b.inbound.messageId, inserted: true });
           if (b.audit) state.audit.push({ communityId: b.communityId, actor: 'jamii', action: b.audit.action, subject: `message:${id}`, details: clone(b.audit.details) });
-          if (b.draftJob) await jobs.enqueue('draft', [{ messageId: id }], { startAfterSeconds: options.draftDelaySeconds });
+          if (b.draftJob) drafted.push(id);
         }
+        if (drafted.length > 0) await jobs.enqueue('draft', draftJobs(drafted, options.messagesPerDraftJob ?? 1), { startAfterSeconds: options.draftDelaySeconds });
         return refs;
       },
       async get(id) {

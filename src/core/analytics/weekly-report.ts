@@ -15,7 +15,7 @@ import { reportEngagementLines } from './engagement-format.js';
 import { formatStats } from './stats-format.js';
 import { collectStats, type StatsSnapshot } from './stats-service.js';
 import { change, formatChange, formatDuration } from './stats-math.js';
-import { sendJobs } from '../send-jobs.js';
+import { sendJobs } from '../job-batches.js';
 
 export const REPORT_WEEKDAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 

@@ -11,7 +11,7 @@ import { DAY_MS, HOUR_MS } from '../time.js';
 import type { Platform } from '../types.js';
 import { FeedError, type CommunityNewsSettings, type FeedFetcher, type FeedRecord, type FetchOutcome, type NewsWriter, type NewItem } from './news-types.js';
 import { canonicalUrl, sameStory, titleKey } from './news-text.js';
-import { sendJobs } from '../send-jobs.js';
+import { sendJobs } from '../job-batches.js';
 
 export const FEED_BROKEN_AFTER_FAILURES = 3;
 /** The longest a failing feed waits between attempts. */

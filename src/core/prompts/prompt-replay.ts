@@ -11,7 +11,7 @@ import type { PromptCatalog, PromptVersionRecord, ReplayCandidate, ReplayJob } f
 import { distance } from './prompt-quality.js';
 import { normalizedEditDistance } from './text-distance.js';
 import { DAY_MS } from '../time.js';
-import { sendJobs } from '../send-jobs.js';
+import { sendJobs } from '../job-batches.js';
 
 export const REPLAY_DEFAULT_DAYS = 7;
 export const REPLAY_MAX_DAYS = 90;

@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { draftJobs } from '../../core/job-batches.js';
 import type { JobEnqueuer, MessagesRepository, MessageToStore, StoredRef } from '../../core/ports.js';
 import type { Platform, StoredMessage } from '../../core/types.js';
 import type { DbSession, InlineJobEnqueuer, InlineJobInsert } from '../database.js';
@@ -28,13 +29,20 @@ export type MessageJobs = JobEnqueuer & Partial<Pick<InlineJobEnqueuer, 'inline'
  * the audit entries and draft jobs (`jobs`) of the rows actually inserted ride on the same
  * statement, so a question is stored with its draft job without a transaction's round trips.
  */
-async function insertRows(s: DbSession, rows: NewMessageRow[], jobs: InlineJobInsert | null): Promise<Array<{ id: number; chatId: number; platformMessageId: string }>> {
+async function insertRows(
+  s: DbSession,
+  rows: NewMessageRow[],
+  jobs: { insert: InlineJobInsert; messagesPerJob: number } | null,
+): Promise<Array<{ id: number; chatId: number; platformMessageId: string }>> {
   const column = (pick: (r: NewMessageRow) => string | number | boolean | null) => arrayLiteral(rows.map(pick));
+  // The new messages marked for a draft, in id order, `messagesPerJob` to a job.
   const queued = jobs
     ? `, queued as (
-       ${jobs.sql(`(select jsonb_build_object('messageId', i.id) as data
-          from inserted i join r on r.chat_id = i.chat_id and r.platform_message_id = i.platform_message_id
-         where r.draft_job)`)}
+       ${jobs.insert.sql(`(select jsonb_build_object('messageIds', jsonb_agg(d.id order by d.id)) as data
+          from (select i.id, (row_number() over (order by i.id) - 1) / ${positiveInteger(jobs.messagesPerJob)} as job
+                  from inserted i join r on r.chat_id = i.chat_id and r.platform_message_id = i.platform_message_id
+                 where r.draft_job) d
+         group by d.job)`)}
      )`
     : '';
   const { rows: inserted } = await s.sql.executeSql(
@@ -87,6 +95,12 @@ async function insertRows(s: DbSession, rows: NewMessageRow[], jobs: InlineJobIn
     chatId: Number(r.chat_id),
     platformMessageId: r.platform_message_id,
   }));
+}
+
+/** A number written into SQL text: only ever a positive integer. */
+function positiveInteger(n: number): string {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`messages per draft job must be a positive integer, got ${n}`);
+  return String(n);
 }
 
 /** A row of selectByIds, as either driver returns it. */
@@ -188,13 +202,14 @@ export function createMessagesRepository(
         });
       }
       const delay = { startAfterSeconds: options.draftDelaySeconds };
+      const messagesPerJob = options.messagesPerDraftJob ?? 1;
       const inline = rows.some((r) => r.draftJob) ? (jobs.inline?.('draft', delay) ?? null) : null;
-      const inserted = await insertRows(s, rows, inline);
+      const inserted = await insertRows(s, rows, inline ? { insert: inline, messagesPerJob } : null);
       const insertedKeys = new Map(inserted.map((r) => [`${r.chatId}\u0000${r.platformMessageId}`, r.id]));
       const drafted = rows.filter((r) => r.draftJob).flatMap((r) => insertedKeys.get(`${r.chatId}\u0000${r.platformMessageId}`) ?? []);
       if (drafted.length > 0) {
         if (inline) inline.queued();
-        else await jobs.enqueue('draft', drafted.map((messageId) => ({ messageId })), delay);
+        else await jobs.enqueue('draft', draftJobs(drafted, messagesPerJob), delay);
       }
       const missing = rows.filter((r) => !insertedKeys.has(`${r.chatId}\u0000${r.platformMessageId}`));
       const existing = new Map<string, number>();

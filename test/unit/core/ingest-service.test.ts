@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIngestService, INGEST_BATCH_MAX, MESSAGE_TEXT_MAX_CHARS, type IngestService, type Labeler } from '../../../src/core/ingest-service.js';
 import { labelMessage } from '../../../src/llm/offline/heuristics.js';
 import { createFakeCore, inbound, type FakeCore } from '../../support/fakes.js';
+import { messageIdsOf } from '../../../src/core/job-batches.js';
 
 let core: FakeCore;
 let ingest: IngestService;
@@ -29,7 +30,7 @@ describe('ingest', () => {
     expect(stored()).toEqual([
       expect.objectContaining({ id: outcome.messageId, communityId: 'alpha', platformMessageId: 'tg-1', labels: expect.objectContaining({ language: 'en', isQuestion: true }) }),
     ]);
-    expect(core.store.jobs.of('draft')).toEqual([{ messageId: outcome.messageId }]);
+    expect(core.store.jobs.of('draft')).toEqual([{ messageIds: [outcome.messageId] }]);
     expect(core.store.auditOf('message.labelled')).toEqual([
       { communityId: 'alpha', actor: 'jamii', action: 'message.labelled', subject: `message:${outcome.messageId}`, details: { labels: expect.objectContaining({ isQuestion: true }) } },
     ]);
@@ -47,7 +48,7 @@ describe('ingest', () => {
 
     expect(again).toEqual({ messageId: first.messageId, stored: false, draftDue: false });
     expect(stored()).toHaveLength(1);
-    expect(core.store.jobs.of('draft')).toEqual([{ messageId: first.messageId }]);
+    expect(core.store.jobs.of('draft')).toEqual([{ messageIds: [first.messageId] }]);
     expect(core.store.auditOf('message.labelled')).toHaveLength(1);
     expect(core.metrics.ingested).toBe(1);
   });
@@ -101,7 +102,15 @@ describe('ingestBatch', () => {
     const outcomes = await ingest.ingestBatch([inbound('Hello everyone!'), inbound('¿Dónde está la tienda?'), inbound('Это ужасно, приложение не работает')]);
     expect(outcomes.map((o) => o.draftDue)).toEqual([false, true, true]);
     expect(core.store.messageWrites).toEqual([3]);
-    expect(core.store.jobs.of('draft').map((j) => j.messageId)).toEqual([outcomes[1]!.messageId, outcomes[2]!.messageId]);
+    expect(core.store.jobs.of('draft').flatMap(messageIdsOf)).toEqual([outcomes[1]!.messageId, outcomes[2]!.messageId]);
+  });
+
+  it('puts up to messagesPerDraftJob due messages of a batch in one draft job, in order', async () => {
+    ingest = createIngestService({ store: core.store, communities: core.communities, labeler: offlineLabeler, metrics: core.metrics, clock: core.clock, log: core.log, messagesPerDraftJob: 3 });
+    const outcomes = await ingest.ingestBatch(Array.from({ length: 8 }, (_, i) => inbound(i === 4 ? 'Hello everyone!' : `Question number ${i}?`)));
+    const due = outcomes.filter((o) => o.draftDue).map((o) => o.messageId);
+    expect(due).toHaveLength(7);
+    expect(core.store.jobs.of('draft')).toEqual([{ messageIds: due.slice(0, 3) }, { messageIds: due.slice(3, 6) }, { messageIds: due.slice(6) }]);
   });
 
   it('stores a message repeated inside one batch once', async () => {
@@ -214,7 +223,7 @@ describe('ingest: edits', () => {
     const edited = await ingest.applyEdit(inbound('hello all, how do I pay?', { messageId: 'tg-9' }), EDITED_AT);
     expect(edited).toEqual({ messageId: first.messageId, stored: true, draftDue: true });
     expect(stored()).toEqual([expect.objectContaining({ text: 'hello all, how do I pay?', labels: expect.objectContaining({ isQuestion: true }) })]);
-    expect(core.store.jobs.of('draft')).toEqual([{ messageId: first.messageId }]);
+    expect(core.store.jobs.of('draft')).toEqual([{ messageIds: [first.messageId] }]);
     expect(core.store.auditOf('message.edited')).toHaveLength(1);
   });
 
