@@ -90,6 +90,31 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     expect(await store.outbox.insertMany([posts[1]!])).toEqual([]);
   });
 
+  it('claims the pending cards of a batch once, returning each row as stored with its draft status', async () => {
+    const ids = await storeMessages(2);
+    const drafts = await store.drafts.insertMany(ids.map((id, i) => newDraft(id, i)));
+    const card = { draftId: drafts[0]!.id, status: 'pending', quote: 'Où est "ma" commande ?', body: 'Bientôt — ¡sí!', fields: [{ label: 'Why', value: 'a, question' }], actions: [] } as never;
+    const [c0, c1, notice] = await store.outbox.insertMany([
+      { kind: 'card', target: { platform: 'sandbox', chatId: 'desk', threadId: 't 1' }, replyToMessageId: null, text: 'card 0', card, draftId: drafts[0]!.id, dedupeKey: 'claim:c0' },
+      { kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, replyToMessageId: null, text: 'card 1', card: null, draftId: drafts[1]!.id, dedupeKey: 'claim:c1' },
+      { kind: 'notice', target: { platform: 'sandbox', chatId: 'desk' }, replyToMessageId: null, text: 'a notice', card: null, draftId: null, dedupeKey: 'claim:n' },
+    ]);
+    await db.sql.executeSql(`update drafts set status = 'rejected' where id = $1`, [drafts[1]!.id]);
+
+    const claimed = await store.outbox.claimPendingCards([c0!.id, c1!.id, notice!.id]);
+    expect(claimed.map((c) => c.id).sort((a, b) => a - b)).toEqual([c0!.id, c1!.id].sort((a, b) => a - b));
+    for (const c of claimed) {
+      const stored = (await store.outbox.get(c.id))!;
+      expect(stored).toMatchObject({ status: 'sending', attempts: 1 });
+      expect(stored.claimedAt).toBeInstanceOf(Date);
+      expect(c).toEqual({ ...stored, draftStatus: c.id === c0!.id ? 'pending' : 'rejected' });
+    }
+    expect(claimed.find((c) => c.id === c0!.id)!.card).toEqual(card);
+    // Claimed already: a second claim (another worker, a retry) gets nothing.
+    expect(await store.outbox.claimPendingCards([c0!.id, c1!.id])).toEqual([]);
+    expect((await store.outbox.get(notice!.id))!.status).toBe('pending');
+  });
+
   it('reports a sent card whose draft moved past the status it showed, and no other', async () => {
     const ids = await storeMessages(3);
     const drafts = await store.drafts.insertMany(ids.map((id, i) => newDraft(id, i)));

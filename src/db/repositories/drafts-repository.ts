@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, asc, count, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { DraftsRepository, NewDraft, NewPostDraft } from '../../core/ports.js';
 import type { Draft, DraftWithMessage, MessagesRepositoryLike } from './types.js';
 import type { DbSession } from '../database.js';
@@ -175,12 +175,18 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
     async draftedMessageIds(messageIds) {
       if (messageIds.length === 0) return new Set();
       // A message is drafted when it has its own draft or was folded into another one's burst.
-      const rows = await s.orm
-        .select({ messageId: drafts.messageId, merged: drafts.mergedMessageIds })
-        .from(drafts)
-        .where(or(inArray(drafts.messageId, messageIds), arrayOverlaps(drafts.mergedMessageIds, messageIds)));
+      // Raw, with the ids as one array: the text never changes, so it runs prepared.
+      const { rows } = await s.sql.executeSql(
+        `select message_id, merged_message_ids from drafts where message_id = any($1::int8[]) or merged_message_ids && $1::int8[]`,
+        [arrayLiteral(messageIds)],
+      );
       const wanted = new Set(messageIds);
-      return new Set(rows.flatMap((r) => [...(r.messageId === null ? [] : [r.messageId]), ...r.merged]).filter((id) => wanted.has(id)));
+      return new Set(
+        (rows as Array<{ message_id: number | string | null; merged_message_ids: Array<number | string> }>)
+          .flatMap((r) => [...(r.message_id === null ? [] : [r.message_id]), ...r.merged_message_ids])
+          .map(Number)
+          .filter((id) => wanted.has(id)),
+      );
     },
 
     async listPending(communityIds, limit) {

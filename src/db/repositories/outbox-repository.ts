@@ -24,6 +24,43 @@ const toPost = (r: Row): OutboundPost => ({
   claimedAt: r.claimedAt,
 });
 
+/** A claimed row as either driver returns it from raw SQL. */
+interface ClaimedRow {
+  id: number | string;
+  kind: OutboundPost['kind'];
+  platform: string;
+  platform_chat_id: string;
+  thread_id: string | null;
+  reply_to_platform_message_id: string | null;
+  text: string;
+  card: OutboundPost['card'];
+  poll: OutboundPost['poll'];
+  image: OutboundPost['image'];
+  draft_id: number | string | null;
+  status: OutboundPost['status'];
+  attempts: number | string;
+  platform_message_id: string | null;
+  claimed_at: Date | string | null;
+  draft_status: DraftStatus | null;
+}
+
+const fromClaimedRow = (r: ClaimedRow): ClaimedPost => ({
+  id: Number(r.id),
+  kind: r.kind,
+  target: { platform: r.platform as Platform, chatId: r.platform_chat_id, threadId: r.thread_id ?? undefined },
+  replyToMessageId: r.reply_to_platform_message_id,
+  text: r.text,
+  card: r.card ?? null,
+  poll: r.poll ?? null,
+  image: r.image ?? null,
+  draftId: r.draft_id === null ? null : Number(r.draft_id),
+  status: r.status,
+  attempts: Number(r.attempts),
+  platformMessageId: r.platform_message_id,
+  claimedAt: r.claimed_at === null ? null : new Date(r.claimed_at),
+  draftStatus: r.draft_status ?? null,
+});
+
 const MAX_ERROR_CHARS = 500;
 
 /** What a claim returns: the row, and its draft's status (the card of a decided draft shows the decision). */
@@ -145,12 +182,17 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
     },
     async claimPendingCards(ids) {
       if (ids.length === 0) return [];
-      const rows = await s.orm
-        .update(outbox)
-        .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1`, claimedAt: sql`now()` })
-        .where(and(inArray(outbox.id, ids), eq(outbox.kind, 'card'), eq(outbox.status, 'pending')))
-        .returning(claimedColumns);
-      return rows.map((row) => ({ ...toPost(row), draftStatus: row.draftStatus ?? null }));
+      // Raw, with the ids as one array: a send batch's claim runs prepared whatever its size,
+      // and no query builder runs on it.
+      const { rows } = await s.sql.executeSql(
+        `update outbox o set status = 'sending', attempts = o.attempts + 1, claimed_at = now()
+          where o.id = any($1::int8[]) and o.kind = 'card' and o.status = 'pending'
+          returning o.id, o.kind, o.platform, o.platform_chat_id, o.thread_id, o.reply_to_platform_message_id, o.text, o.card, o.poll,
+                    o.image, o.draft_id, o.status, o.attempts, o.platform_message_id, o.claimed_at,
+                    (select d.status from drafts d where d.id = o.draft_id) as draft_status`,
+        [arrayLiteral(ids)],
+      );
+      return (rows as ClaimedRow[]).map(fromClaimedRow);
     },
     markSentMany,
     async release(id, error) {
