@@ -7,7 +7,7 @@ import type { Transformer } from 'grammy';
 import { TELEGRAM_GROUP_MESSAGES_PER_MINUTE, TELEGRAM_MESSAGES_PER_SECOND } from './limits.js';
 
 /** Methods that post a new message into a chat. */
-const POSTING_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'sendMediaGroup', 'copyMessage', 'forwardMessage']);
+const POSTING_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'sendMediaGroup', 'sendPoll', 'copyMessage', 'forwardMessage']);
 
 export interface OutboundLimiter {
   /** Waits until a message to `chatId` may go out, and reserves that slot. */

@@ -46,4 +46,23 @@ describe('outbound limiter', () => {
     advance(61_000);
     expect(await sendAt('-1')).toBe(61_000);
   });
+
+  it('counts every posting method against the group, polls included, and lets other calls through', async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const limiter = createOutboundLimiter({ groupPerMinute: 2, now: () => now, sleep: async (ms) => void waits.push(ms) });
+    // A second apart, so only the group's limit can make a call wait.
+    const call = async (method: string) => {
+      now += 1000;
+      await limiter.transformer(async () => ({ ok: true, result: true }) as never, method as never, { chat_id: -100123 } as never);
+    };
+    await call('sendMessage');
+    await call('sendPoll');
+    await call('editMessageText');
+    await call('answerCallbackQuery');
+    expect(waits).toEqual([]);
+    await call('sendPoll');
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(60_000 - 5000);
+  });
 });
