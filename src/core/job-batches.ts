@@ -35,8 +35,14 @@ export function messageIdsOf(job: JobPayloads['draft']): number[] {
   return 'messageIds' in job ? job.messageIds : [job.messageId];
 }
 
+/** A count of rows per job, checked: a positive integer (it may be written into SQL text). */
+export function rowsPerJob(n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`rows per job must be a positive integer, got ${n}`);
+  return n;
+}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
-  if (!Number.isInteger(size) || size < 1) throw new Error(`rows per job must be a positive integer, got ${size}`);
+  rowsPerJob(size);
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;

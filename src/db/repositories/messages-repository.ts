@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { draftJobs } from '../../core/job-batches.js';
+import { draftJobs, rowsPerJob } from '../../core/job-batches.js';
 import type { JobEnqueuer, MessagesRepository, MessageToStore, StoredRef } from '../../core/ports.js';
 import type { Platform, StoredMessage } from '../../core/types.js';
 import type { DbSession, InlineJobEnqueuer, InlineJobInsert } from '../database.js';
@@ -39,7 +39,7 @@ async function insertRows(
   const queued = jobs
     ? `, queued as (
        ${jobs.insert.sql(`(select jsonb_build_object('messageIds', jsonb_agg(d.id order by d.id)) as data
-          from (select i.id, (row_number() over (order by i.id) - 1) / ${positiveInteger(jobs.messagesPerJob)} as job
+          from (select i.id, (row_number() over (order by i.id) - 1) / ${rowsPerJob(jobs.messagesPerJob)} as job
                   from inserted i join r on r.chat_id = i.chat_id and r.platform_message_id = i.platform_message_id
                  where r.draft_job) d
          group by d.job)`)}
@@ -95,12 +95,6 @@ async function insertRows(
     chatId: Number(r.chat_id),
     platformMessageId: r.platform_message_id,
   }));
-}
-
-/** A number written into SQL text: only ever a positive integer. */
-function positiveInteger(n: number): string {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`messages per draft job must be a positive integer, got ${n}`);
-  return String(n);
 }
 
 /** A row of selectByIds, as either driver returns it. */

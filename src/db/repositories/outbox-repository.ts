@@ -8,7 +8,13 @@ import { drafts, outbox } from '../schema/index.js';
 
 type Row = typeof outbox.$inferSelect;
 
-const toPost = (r: Row): OutboundPost => ({
+/** The columns a post is made of. */
+type PostColumns = Pick<
+  Row,
+  'id' | 'kind' | 'platform' | 'platformChatId' | 'threadId' | 'replyToPlatformMessageId' | 'text' | 'card' | 'poll' | 'image' | 'draftId' | 'status' | 'attempts' | 'platformMessageId' | 'claimedAt'
+>;
+
+const toPost = (r: PostColumns): OutboundPost => ({
   id: r.id,
   kind: r.kind,
   target: { platform: r.platform as Platform, chatId: r.platformChatId, threadId: r.threadId ?? undefined },
@@ -24,41 +30,27 @@ const toPost = (r: Row): OutboundPost => ({
   claimedAt: r.claimedAt,
 });
 
-/** A claimed row as either driver returns it from raw SQL. */
-interface ClaimedRow {
+/**
+ * A claimed row from raw SQL (columns aliased to PostColumns' names): numbers and timestamps
+ * arrive as text or as values depending on the driver.
+ */
+type ClaimedRow = Omit<PostColumns, 'id' | 'draftId' | 'attempts' | 'claimedAt'> & {
   id: number | string;
-  kind: OutboundPost['kind'];
-  platform: string;
-  platform_chat_id: string;
-  thread_id: string | null;
-  reply_to_platform_message_id: string | null;
-  text: string;
-  card: OutboundPost['card'];
-  poll: OutboundPost['poll'];
-  image: OutboundPost['image'];
-  draft_id: number | string | null;
-  status: OutboundPost['status'];
+  draftId: number | string | null;
   attempts: number | string;
-  platform_message_id: string | null;
-  claimed_at: Date | string | null;
-  draft_status: DraftStatus | null;
-}
+  claimedAt: Date | string | null;
+  draftStatus: DraftStatus | null;
+};
 
-const fromClaimedRow = (r: ClaimedRow): ClaimedPost => ({
-  id: Number(r.id),
-  kind: r.kind,
-  target: { platform: r.platform as Platform, chatId: r.platform_chat_id, threadId: r.thread_id ?? undefined },
-  replyToMessageId: r.reply_to_platform_message_id,
-  text: r.text,
-  card: r.card ?? null,
-  poll: r.poll ?? null,
-  image: r.image ?? null,
-  draftId: r.draft_id === null ? null : Number(r.draft_id),
-  status: r.status,
-  attempts: Number(r.attempts),
-  platformMessageId: r.platform_message_id,
-  claimedAt: r.claimed_at === null ? null : new Date(r.claimed_at),
-  draftStatus: r.draft_status ?? null,
+const fromClaimedRow = ({ draftStatus, ...r }: ClaimedRow): ClaimedPost => ({
+  ...toPost({
+    ...r,
+    id: Number(r.id),
+    draftId: r.draftId === null ? null : Number(r.draftId),
+    attempts: Number(r.attempts),
+    claimedAt: r.claimedAt === null ? null : new Date(r.claimedAt),
+  }),
+  draftStatus: draftStatus ?? null,
 });
 
 const MAX_ERROR_CHARS = 500;
@@ -187,9 +179,10 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
       const { rows } = await s.sql.executeSql(
         `update outbox o set status = 'sending', attempts = o.attempts + 1, claimed_at = now()
           where o.id = any($1::int8[]) and o.kind = 'card' and o.status = 'pending'
-          returning o.id, o.kind, o.platform, o.platform_chat_id, o.thread_id, o.reply_to_platform_message_id, o.text, o.card, o.poll,
-                    o.image, o.draft_id, o.status, o.attempts, o.platform_message_id, o.claimed_at,
-                    (select d.status from drafts d where d.id = o.draft_id) as draft_status`,
+          returning o.id, o.kind, o.platform, o.platform_chat_id as "platformChatId", o.thread_id as "threadId",
+                    o.reply_to_platform_message_id as "replyToPlatformMessageId", o.text, o.card, o.poll, o.image,
+                    o.draft_id as "draftId", o.status, o.attempts, o.platform_message_id as "platformMessageId",
+                    o.claimed_at as "claimedAt", (select d.status from drafts d where d.id = o.draft_id) as "draftStatus"`,
         [arrayLiteral(ids)],
       );
       return (rows as ClaimedRow[]).map(fromClaimedRow);
