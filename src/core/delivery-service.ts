@@ -24,6 +24,14 @@ interface SentPost {
  */
 export const SEND_CLAIM_STALE_AFTER_MS = 90_000;
 
+/**
+ * How long one send job goes on sending before it hands its remaining rows to a new job: well
+ * inside the job's 60 s expiry. A batch to a slow platform or a busy chat then never expires
+ * mid-send, where its retry would meet claims still in flight and, once they looked stale,
+ * post cards twice or mark replies unconfirmed that were about to go out.
+ */
+export const SEND_JOB_BUDGET_MS = 30_000;
+
 export interface DeliveryContext {
   /** No retry follows this attempt. */
   isFinalAttempt: boolean;
@@ -35,7 +43,9 @@ export interface DeliveryService {
   deliver(outboxId: number, ctx: DeliveryContext): Promise<void>;
   /**
    * A batch of send jobs: every row is tried even when one fails; the first failure is thrown
-   * at the end (so the job retries, and what was sent is skipped then).
+   * at the end (so the job retries, and what was sent is skipped then). A row whose chat is busy
+   * (DeliveryError.retryAfterMs), or one the job has no time left for (SEND_JOB_BUDGET_MS), goes
+   * to a new job that starts when it can be sent: not a failure, no retry used up.
    */
   deliverMany(items: Array<{ outboxId: number; ctx: DeliveryContext }>): Promise<void>;
   /** Re-renders every card of a draft in place (after a decision or a send outcome). */
@@ -148,7 +158,8 @@ export function createDeliveryService(deps: {
     } catch (error) {
       const why = errorText(error);
       if (error instanceof DeliveryError && error.outcome === 'not_sent') {
-        if (error.retryable && !ctx.isFinalAttempt) {
+        // A busy chat (retryAfterMs) is waited out on any attempt: waiting is not failing.
+        if (error.retryable && (error.retryAfterMs !== null || !ctx.isFinalAttempt)) {
           await store.outbox.release(post.id, why);
           throw error;
         }
@@ -240,10 +251,19 @@ export function createDeliveryService(deps: {
     }
   };
 
+  /** Queues rows again for a later job: by seconds to wait, the rows to send then. */
+  const handOn = async (later: Map<number, number[]>) => {
+    for (const [seconds, ids] of later) {
+      await store.jobs.enqueue('send', sendJobs(ids), { startAfterSeconds: seconds > 0 ? seconds : undefined });
+      log.info({ rows: ids.length, afterSeconds: seconds }, 'send.handed_on');
+    }
+  };
+
   return {
     deliver,
 
     async deliverMany(items) {
+      const started = clock.now().getTime();
       // Cards are claimed together and recorded together: two statements for the batch instead
       // of two per card. Cards are at least once (a crash mid-batch sends the unrecorded ones
       // again), so they may share a claim; replies, posts and notices go one at a time.
@@ -258,10 +278,21 @@ export function createDeliveryService(deps: {
       const batched = new Set<number>();
       for (const [platform, cards] of byPlatform) for (const id of await sendCardBatch(platform, cards, sent)) batched.add(id);
       let failure: unknown = null;
+      /** Rows for a later job, by the seconds it waits: out of time here, or their chat is busy. */
+      const later = new Map<number, number[]>();
+      const defer = (outboxId: number, afterMs: number) => {
+        const seconds = Math.ceil(afterMs / 1000);
+        later.set(seconds, [...(later.get(seconds) ?? []), outboxId]);
+      };
       for (const { outboxId, ctx } of items) {
         if (batched.has(outboxId)) continue;
+        const card = byId.get(outboxId);
+        if (clock.now().getTime() - started >= SEND_JOB_BUDGET_MS) {
+          if (card) await store.outbox.release(card.id, 'handed on to a later send job');
+          defer(outboxId, 0);
+          continue;
+        }
         try {
-          const card = byId.get(outboxId);
           if (!card) {
             await deliver(outboxId, ctx);
             continue;
@@ -269,11 +300,17 @@ export function createDeliveryService(deps: {
           const result = await sendClaimed(card, ctx);
           if (result !== null) sent.push({ post: card, ...result });
         } catch (error) {
+          // Released by sendClaimed: it goes out once its chat takes posts again.
+          if (error instanceof DeliveryError && error.retryAfterMs !== null) {
+            defer(outboxId, error.retryAfterMs);
+            continue;
+          }
           failure ??= error;
           log.warn({ err: error, outboxId, attempt: (ctx.retryCount ?? 0) + 1 }, 'send.retrying');
         }
       }
       await recordSent(sent, clock.now());
+      await handOn(later);
       if (failure) throw failure;
     },
 

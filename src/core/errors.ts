@@ -55,16 +55,21 @@ export class JamiiError extends Error {
 /**
  * A post did not go out. `outcome` says whether the platform may have received it anyway:
  * `not_sent` is safe to retry; `unknown` (timeout after the request left) must not be retried blindly.
+ * `retryAfterMs` (not_sent only) says the chat is busy and when it takes posts again: the post
+ * waits that long, and the wait does not count as a failed attempt.
  */
 export class DeliveryError extends JamiiError {
+  readonly retryAfterMs: number | null;
+
   constructor(
     readonly outcome: 'not_sent' | 'unknown',
     readonly retryable: boolean,
     message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+    options: { cause?: unknown; details?: Record<string, unknown>; retryAfterMs?: number | null } = {},
   ) {
     super(outcome === 'unknown' ? 'delivery_unconfirmed' : 'delivery_failed', message, options);
     this.name = 'DeliveryError';
+    this.retryAfterMs = outcome === 'not_sent' && retryable && options.retryAfterMs != null ? Math.max(0, options.retryAfterMs) : null;
   }
 }
 

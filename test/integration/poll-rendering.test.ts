@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundPost } from '../../src/core/types.js';
 import { createDiscordSender } from '../../src/connectors/discord/discord-sender.js';
 import { createTelegramSender } from '../../src/connectors/telegram/telegram-sender.js';
+import { createOutboundLimiter } from '../../src/connectors/telegram/rate-limiter.js';
 import { FAKE_DISCORD, startFakeDiscord, type FakeDiscord } from '../support/fake-discord-server.js';
 import { MANAGER, startFakeTelegram, SUPERGROUP, type FakeTelegram } from '../support/fake-telegram-server.js';
 import { createRecordingLogger } from '../support/fakes.js';
@@ -45,7 +46,7 @@ function post(target: OutboundPost['target'], extra: Record<string, unknown>): O
 describe('Telegram renders polls and photos', () => {
   let fake: FakeTelegram;
   const sender = () =>
-    createTelegramSender({ api: new Api(fake.token, { apiRoot: fake.apiRoot }), log: createRecordingLogger(), onChatGone: async () => undefined, onChatMigrated: async () => undefined });
+    createTelegramSender({ api: new Api(fake.token, { apiRoot: fake.apiRoot }), limiter: createOutboundLimiter(), log: createRecordingLogger(), onChatGone: async () => undefined, onChatMigrated: async () => undefined });
   const group = { platform: 'telegram' as const, chatId: String(SUPERGROUP.id) };
 
   beforeEach(async () => {

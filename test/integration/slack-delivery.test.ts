@@ -7,7 +7,7 @@ import { webApi } from '@slack/bolt';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createChannelLimiter } from '../../src/connectors/slack/rate-limiter.js';
-import { createSlackSender } from '../../src/connectors/slack/slack-sender.js';
+import { SLACK_SEND_MAX_WAIT_MS, createSlackSender } from '../../src/connectors/slack/slack-sender.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import type { PlatformSender } from '../../src/core/ports.js';
 import type { ChatRef, OutboundPost } from '../../src/core/types.js';
@@ -101,8 +101,21 @@ describe('Slack sender', () => {
     fake.failNext('chat.postMessage', { retryAfter: 600 });
     const error = await sender.send(outbound({})).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryError);
-    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true });
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true, retryAfterMs: 600_000 });
     expect(fake.posts()).toHaveLength(0);
+  });
+
+  it('refuses a post its channel cannot take within the wait a send job allows, without calling Slack', async () => {
+    // The limiter's clock is real and its sleeps are skipped: eleven posts book the next eleven seconds.
+    for (let i = 0; i < 11; i++) await sender.send(outbound({ text: `card ${i}` }));
+    const error = await sender.send(outbound({ text: 'one too many' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true });
+    expect((error as DeliveryError).retryAfterMs).toBeGreaterThan(SLACK_SEND_MAX_WAIT_MS);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(11);
+    // Another channel is not held up by it.
+    await sender.send(outbound({ target: { platform: 'slack', chatId: 'C0OTHER001' }, text: 'elsewhere' }));
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(12);
   });
 
   it('reports a channel that is gone or closed to the bot, so the chat is marked inactive', async () => {

@@ -34,6 +34,27 @@ describe('Telegram delivery under pressure', () => {
     expect(fake.postsTo(SUPERGROUP.id)).toHaveLength(1);
   });
 
+  it('hands a reply Telegram asks to hold off for longer than it waits in place back to the queue for that long', async () => {
+    fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 45', parameters: { retry_after: 45 } }, { when: toGroup });
+    const { draftId } = await approveQuestion('Is the Eldoret depot open on Sunday?');
+    const reply = await waitFor(async () => {
+      const { rows } = await app.jamii.db.sql.executeSql(`select id::int as id, status, last_error as "lastError" from outbox where kind = 'reply' and draft_id = ${draftId}`);
+      const row = rows[0] as { id: number; status: string; lastError: string | null } | undefined;
+      return row?.lastError?.includes('429') ? row : undefined;
+    }, 15_000, 'the reply back in the queue');
+    expect(reply.status).toBe('pending');
+    const { rows: jobs } = await app.jamii.db.sql.executeSql(
+      `select extract(epoch from start_after - now())::float8 as "startsIn", retry_count::int as "retryCount" from pgboss.job
+        where name = 'send' and state = 'created' and data->'outboxIds' @> '[${reply.id}]'::jsonb`,
+    );
+    expect(jobs).toHaveLength(1);
+    expect((jobs[0] as { startsIn: number }).startsIn).toBeGreaterThan(35);
+    expect((jobs[0] as { retryCount: number }).retryCount).toBe(0);
+    // Not a failure: the desk is not told, and the group got nothing yet.
+    expect(fake.postsTo(MANAGER.id).filter((p) => p.text.includes(`Draft #${draftId}:`))).toHaveLength(0);
+    expect(fake.postsTo(SUPERGROUP.id)).toHaveLength(0);
+  });
+
   it('marks the chat inactive on 403 and hands the draft back to the desk instead of retrying', async () => {
     fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat' }, { when: toGroup, times: 10 });
     const { card, draftId } = await approveQuestion('Why was my order cancelled?');

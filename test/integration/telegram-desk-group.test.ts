@@ -41,3 +41,32 @@ describe('Telegram desk group', () => {
     expect(fake.callsOf('setMyCommands').map((c) => c.payload.scope.chat_id).sort()).toEqual([DESK.id, MANAGER.id].sort());
   });
 });
+
+describe('a desk group at Telegram’s 20 messages a minute', () => {
+  it('sends 20 cards and queues the rest for when the group frees up, not in a send job that would expire', async () => {
+    const members = Array.from({ length: 23 }, (_, i) => ({ id: 5000 + i, first_name: `Mkulima${i}` }));
+    for (const [i, m] of members.entries()) fake.push(groupMessage(m, `Where can I buy maize seed for plot ${i + 1}?`));
+    // The private desk has no per-minute limit: every card reaches it.
+    await waitFor(async () => (fake.postsTo(MANAGER.id).length >= members.length ? true : undefined), 30_000, 'every card in the private desk');
+    const handedOn = await waitFor(async () => {
+      const { rows } = await app.jamii.db.sql.executeSql(
+        `select o.id::int as id from outbox o
+          where o.kind = 'card' and o.platform_chat_id = '${DESK.id}' and o.status = 'pending' and o.last_error like '%posting limit%'`,
+      );
+      return rows.length === members.length - 20 ? (rows as Array<{ id: number }>).map((r) => r.id) : undefined;
+    }, 15_000, 'the cards past the limit back in the queue');
+
+    expect(fake.postsTo(DESK.id)).toHaveLength(20);
+    const { rows: jobs } = await app.jamii.db.sql.executeSql(
+      `select data, state, retry_count::int as "retryCount", extract(epoch from start_after - now())::float8 as "startsIn" from pgboss.job where name = 'send'`,
+    );
+    const byNumber = (a: number, b: number) => a - b;
+    const waiting = (jobs as Array<{ data: { outboxIds?: number[] }; state: string; retryCount: number; startsIn: number }>).filter((j) => j.state === 'created');
+    expect(waiting.flatMap((j) => j.data.outboxIds ?? []).sort(byNumber)).toEqual([...handedOn].sort(byNumber));
+    for (const job of waiting) expect(job.startsIn).toBeGreaterThan(30);
+    // Waiting is not failing: no send job used up a retry on it.
+    expect((jobs as Array<{ retryCount: number }>).every((j) => j.retryCount === 0)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(fake.postsTo(DESK.id)).toHaveLength(20);
+  }, 60_000);
+});

@@ -132,6 +132,8 @@ export function createRecordingMetrics(): RecordingMetrics {
 export interface RecordedJob<N extends JobName = JobName> {
   name: N;
   payload: JobPayloads[N];
+  /** Seconds the job is held back, when it is. */
+  startAfterSeconds?: number;
 }
 
 export interface RecordingJobs extends JobEnqueuer {
@@ -143,8 +145,9 @@ export interface RecordingJobs extends JobEnqueuer {
 export function createRecordingJobs(jobs: RecordedJob[] = []): RecordingJobs {
   return {
     jobs,
-    async enqueue(name, payloads) {
-      for (const payload of payloads) jobs.push({ name, payload } as RecordedJob);
+    async enqueue(name, payloads, options) {
+      const held = options?.startAfterSeconds !== undefined ? { startAfterSeconds: options.startAfterSeconds } : {};
+      for (const payload of payloads) jobs.push({ name, payload, ...held } as RecordedJob);
     },
     of<N extends JobName>(name: N) {
       return jobs.filter((j) => j.name === name).map((j) => j.payload as JobPayloads[N]);

@@ -6,6 +6,7 @@
  */
 import { webApi } from '@slack/bolt';
 import { DeliveryError, errorCauseCodes, neverConnected } from '../../core/errors.js';
+import { PostingLimitReached } from '../posting-limit.js';
 
 /** Why a channel can no longer be posted to: the bot lost access, or the channel is gone. */
 export type ChannelGoneReason = 'forbidden' | 'unknown_channel';
@@ -56,7 +57,10 @@ export function classifySlackError(error: unknown): SlackFailure {
     if (gone) return { channelGone: gone, error: new DeliveryError('not_sent', false, why, { cause: error, details: { chatGone: true } }) };
     return { channelGone: null, error: new DeliveryError('not_sent', platform === 'ratelimited', why, { cause: error }) };
   }
-  if (error instanceof webApi.WebAPIRateLimitedError) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error }) };
+  if (error instanceof PostingLimitReached) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error, retryAfterMs: error.retryAfterMs }) };
+  if (error instanceof webApi.WebAPIRateLimitedError) {
+    return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error, retryAfterMs: error.retryAfter * 1000 }) };
+  }
   if (error instanceof webApi.WebAPIHTTPError) {
     return { channelGone: null, error: new DeliveryError(error.statusCode >= 500 ? 'unknown' : 'not_sent', false, why, { cause: error }) };
   }

@@ -24,6 +24,12 @@ import { renderCard, renderText, type SlackMessagePart } from './render.js';
 /** 429s one call sits out before the send goes back to the queue. */
 const RATE_LIMIT_RETRIES = 3;
 
+/**
+ * The longest a post waits for its channel's slots inside a send job. A channel further behind
+ * hands the post back to the queue until then, so a send job never outlives its expiry.
+ */
+export const SLACK_SEND_MAX_WAIT_MS = 10_000;
+
 export interface SlackSenderDeps {
   client: webApi.WebClient;
   limiter: ChannelLimiter;
@@ -51,8 +57,9 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
     }
   }
 
-  const post = async (channel: string, part: SlackMessagePart, threadTs: string | undefined): Promise<string> => {
-    await limiter.acquire(channel);
+  /** Posts one part in its reserved slot (`turn`). */
+  const post = async (channel: string, part: SlackMessagePart, threadTs: string | undefined, turn: () => Promise<void>): Promise<string> => {
+    await turn();
     const sent = await withRetryAfter('chat.postMessage', () =>
       client.chat.postMessage({
         channel,
@@ -70,8 +77,8 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
   };
 
   /** Uploads the picture and shares it into the channel with `text`; returns the share's ts (or the file id). */
-  const upload = async (channel: string, image: ImageAttachment, text: string, threadTs: string | undefined): Promise<string> => {
-    await limiter.acquire(channel);
+  const upload = async (channel: string, image: ImageAttachment, text: string, threadTs: string | undefined, turn: () => Promise<void>): Promise<string> => {
+    await turn();
     const result = await withRetryAfter('files.uploadV2', () =>
       client.filesUploadV2({
         channel_id: channel,
@@ -98,10 +105,14 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
       const parts = outbound.card ? [renderCard(outbound.card)] : renderText(postBody(outbound));
       // A reply (or a command's answer) threads under the message it answers; a post stands on its own.
       const thread = outbound.kind === 'post' ? undefined : (threadTs ?? outbound.replyToMessageId ?? undefined);
+      let turns: Array<() => Promise<void>> | undefined;
       let first: string | null = null;
       for (const [i, part] of parts.entries()) {
         try {
-          const ts = i === 0 && outbound.image ? await upload(channel, outbound.image, part.text, thread) : await post(channel, part, thread);
+          // Every part's slot is reserved before the first goes: a busy channel refuses the whole post.
+          turns ??= limiter.reserve(channel, parts.length, SLACK_SEND_MAX_WAIT_MS);
+          const turn = turns[i]!;
+          const ts = i === 0 && outbound.image ? await upload(channel, outbound.image, part.text, thread, turn) : await post(channel, part, thread, turn);
           first ??= ts;
         } catch (error) {
           const why = describeSlackError(error);

@@ -5,6 +5,7 @@
  */
 import { GrammyError, HttpError } from 'grammy';
 import { DeliveryError, errorCauseCodes, neverConnected } from '../../core/errors.js';
+import { PostingLimitReached } from '../posting-limit.js';
 
 /** Why a chat can no longer be posted to: the bot was kicked or blocked, or the chat is gone. */
 export type ChatGoneReason = 'forbidden' | 'chat_not_found';
@@ -33,12 +34,18 @@ export function describeTelegramError(error: unknown): string {
 export function classifyTelegramError(error: unknown): TelegramFailure {
   const why = describeTelegramError(error);
   const base = { chatGone: null, migrateToChatId: null, retryAfterSeconds: null };
+  if (error instanceof PostingLimitReached) {
+    // Refused before any request: the chat's slots are taken for a while; the post waits in the queue.
+    const retryAfterSeconds = Math.ceil(error.retryAfterMs / 1000);
+    return { ...base, retryAfterSeconds, error: new DeliveryError('not_sent', true, why, { cause: error, retryAfterMs: error.retryAfterMs }) };
+  }
   if (error instanceof GrammyError) {
     const code = error.error_code;
     const description = error.description.toLowerCase();
     if (code === 429) {
       const retryAfterSeconds = error.parameters.retry_after ?? null;
-      return { ...base, retryAfterSeconds, error: new DeliveryError('not_sent', true, why, { cause: error, details: { retryAfterSeconds } }) };
+      const retryAfterMs = retryAfterSeconds === null ? null : retryAfterSeconds * 1000;
+      return { ...base, retryAfterSeconds, error: new DeliveryError('not_sent', true, why, { cause: error, details: { retryAfterSeconds }, retryAfterMs }) };
     }
     if (code === 403) {
       return { ...base, chatGone: 'forbidden', error: new DeliveryError('not_sent', false, why, { cause: error, details: { chatGone: true } }) };

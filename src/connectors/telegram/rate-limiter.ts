@@ -2,8 +2,15 @@
  * Keeps outbound posts within Telegram's limits before Telegram has to say 429: at most
  * 20 messages a minute to one group, about 30 a second overall. Installed as a grammY API
  * transformer, so every send (workers, prompts, answers) goes through it.
+ *
+ * Outbox sends reserve their slots up front (`withSlots`): every part of a split post at once,
+ * and only when the last part can go within a bounded wait. A chat further behind than that is
+ * refused with the time its slots free up, so the post waits in the queue, not in a send job
+ * that would outlive its expiry.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Transformer } from 'grammy';
+import { PostingLimitReached } from '../posting-limit.js';
 import { TELEGRAM_GROUP_MESSAGES_PER_MINUTE, TELEGRAM_MESSAGES_PER_SECOND } from './limits.js';
 
 /** Methods that post a new message into a chat. */
@@ -12,7 +19,21 @@ const POSTING_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'se
 export interface OutboundLimiter {
   /** Waits until a message to `chatId` may go out, and reserves that slot. */
   acquire(chatId: string): Promise<void>;
+  /**
+   * Reserves `parts` messages to `chatId` and runs `post`, whose posting calls to that chat take
+   * the reserved slots in order. Throws PostingLimitReached, reserving nothing, when the last
+   * slot is more than `maxWaitMs` away (unless `parts` exceeds a minute's quota and can never fit).
+   */
+  withSlots<T>(chatId: string, parts: number, maxWaitMs: number, post: () => Promise<T>): Promise<T>;
   transformer: Transformer;
+}
+
+interface Plan {
+  at: number;
+  /** Send times of the planned messages, ascending. */
+  slots: number[];
+  group: number[] | null;
+  overall: number[];
 }
 
 export function createOutboundLimiter(options: {
@@ -25,42 +46,71 @@ export function createOutboundLimiter(options: {
   const spacingMs = 1000 / (options.perSecond ?? TELEGRAM_MESSAGES_PER_SECOND);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  /** Reserved send times per group (ascending), and overall. */
+  /** Reserved send times per group (ascending), and overall (ascending). */
   const groups = new Map<string, number[]>();
   let reserved: number[] = [];
+  /** Slots a `withSlots` post holds for its chat, for the transformer to take. */
+  const held = new AsyncLocalStorage<{ chatId: string; slots: number[] }>();
 
-  const reserve = (chatId: string): number => {
+  /** The next `count` free send times for `chatId`, on copies of the reservations. */
+  const plan = (chatId: string, count: number): Plan => {
     const t = now();
-    let at = t;
-    if (chatId.startsWith('-')) {
-      const times = (groups.get(chatId) ?? []).filter((x) => x > t - 60_000);
-      const last = times.at(-1);
-      if (last !== undefined) at = Math.max(at, last);
-      if (times.length >= groupPerMinute) at = Math.max(at, times[times.length - groupPerMinute]! + 60_000);
-      times.push(at);
-      groups.set(chatId, times);
+    const group = chatId.startsWith('-') ? (groups.get(chatId) ?? []).filter((x) => x > t - 60_000) : null;
+    const overall = reserved.filter((x) => x > t - 1_000);
+    const slots: number[] = [];
+    for (let i = 0; i < count; i++) {
+      let at = t;
+      if (group) {
+        const last = group.at(-1);
+        if (last !== undefined) at = Math.max(at, last);
+        if (group.length >= groupPerMinute) at = Math.max(at, group[group.length - groupPerMinute]! + 60_000);
+      }
+      // The first free slot at or after `at`, `spacingMs` from every other reservation.
+      for (const r of overall) if (Math.abs(r - at) < spacingMs) at = r + spacingMs;
+      const index = overall.findIndex((r) => r > at);
+      overall.splice(index === -1 ? overall.length : index, 0, at);
+      group?.push(at);
+      slots.push(at);
     }
-    reserved = reserved.filter((x) => x > t - 1_000).sort((a, b) => a - b);
-    // The first free slot at or after `at`, `spacingMs` from every other reservation.
-    for (const r of reserved) if (Math.abs(r - at) < spacingMs) at = r + spacingMs;
-    reserved.push(at);
-    if (chatId.startsWith('-')) {
-      const times = groups.get(chatId)!;
-      times[times.length - 1] = at;
-    }
-    return at - t;
+    return { at: t, slots, group, overall };
+  };
+
+  const commit = (chatId: string, p: Plan) => {
+    if (p.group) groups.set(chatId, p.group);
+    reserved = p.overall;
+  };
+
+  const waitUntil = async (slot: number) => {
+    const wait = slot - now();
+    if (wait > 0) await sleep(wait);
   };
 
   const acquire = async (chatId: string) => {
-    const wait = reserve(chatId);
-    if (wait > 0) await sleep(wait);
+    const p = plan(chatId, 1);
+    commit(chatId, p);
+    await waitUntil(p.slots[0]!);
+  };
+
+  const withSlots = async <T>(chatId: string, parts: number, maxWaitMs: number, post: () => Promise<T>): Promise<T> => {
+    const count = Math.max(1, Math.floor(parts));
+    const p = plan(chatId, count);
+    const lastWait = p.slots.at(-1)! - p.at;
+    if (lastWait > maxWaitMs && count <= groupPerMinute) throw new PostingLimitReached(chatId, lastWait);
+    commit(chatId, p);
+    return held.run({ chatId, slots: [...p.slots] }, post);
   };
 
   const transformer: Transformer = async (prev, method, payload, signal) => {
     const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
-    if (POSTING_METHODS.has(method) && (typeof chatId === 'number' || typeof chatId === 'string')) await acquire(String(chatId));
+    if (POSTING_METHODS.has(method) && (typeof chatId === 'number' || typeof chatId === 'string')) {
+      const mine = held.getStore();
+      const slot = mine?.chatId === String(chatId) ? mine.slots.shift() : undefined;
+      // A call beyond the reserved parts (a retry after a 429) queues like any other.
+      if (slot !== undefined) await waitUntil(slot);
+      else await acquire(String(chatId));
+    }
     return prev(method, payload, signal);
   };
 
-  return { acquire, transformer };
+  return { acquire, withSlots, transformer };
 }

@@ -100,6 +100,7 @@ export function createTelegramConnector(deps: {
 
   const sender = createTelegramSender({
     api: bot.api,
+    limiter,
     log,
     async onChatGone(chat: ChatRef, reason, why) {
       const ref = { platform: chat.platform, chatId: chat.chatId };

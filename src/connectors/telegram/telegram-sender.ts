@@ -11,14 +11,23 @@ import type { Logger, PlatformSender } from '../../core/ports.js';
 import type { ChatRef, ImageAttachment, OutboundPost } from '../../core/types.js';
 import { classifyTelegramError, describeTelegramError, isNotModified, type ChatGoneReason } from './errors.js';
 import { apiTarget, chatRefOf, idFromString, idToString } from './ids.js';
+import type { OutboundLimiter } from './rate-limiter.js';
 import { renderCard, renderPhoto, renderPoll, renderText, type TelegramMessagePart, type TelegramPollPart } from './render.js';
 
 /** One message of a post, sent to `target` in answer to `replyTo`. */
 type SendStep = (target: ChatRef, replyTo: string | null) => Promise<{ message_id: number }>;
 
+/**
+ * The longest a post waits for its chat's slots inside a send job. A chat further behind (a
+ * desk that got more than 20 cards this minute) hands the post back to the queue until then,
+ * so a send job never outlives its expiry waiting on the limiter.
+ */
+export const TELEGRAM_SEND_MAX_WAIT_MS = 10_000;
 
 export interface TelegramSenderDeps {
   api: Api<RawApi>;
+  /** The limiter installed on `api`: a post reserves all its parts' slots before the first goes. */
+  limiter: Pick<OutboundLimiter, 'withSlots'>;
   log: Logger;
   /** The chat refused the bot: mark it inactive. */
   onChatGone(chat: ChatRef, reason: ChatGoneReason, why: string): Promise<void>;
@@ -103,7 +112,9 @@ export function createTelegramSender(deps: TelegramSenderDeps): PlatformSender {
       let target = outbound.target;
       for (let attempt = 0; ; attempt++) {
         try {
-          return { messageId: await postAll(target, steps, outbound.replyToMessageId) };
+          const chatId = String(apiTarget(target).chat_id);
+          const messageId = await deps.limiter.withSlots(chatId, steps.length, TELEGRAM_SEND_MAX_WAIT_MS, () => postAll(target, steps, outbound.replyToMessageId));
+          return { messageId };
         } catch (error) {
           if (error instanceof DeliveryError) throw error;
           const failure = classifyTelegramError(error);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cardView } from '../../../src/core/desk-cards.js';
-import { SEND_CLAIM_STALE_AFTER_MS, createDeliveryService, type DeliveryService } from '../../../src/core/delivery-service.js';
+import { SEND_CLAIM_STALE_AFTER_MS, SEND_JOB_BUDGET_MS, createDeliveryService, type DeliveryService } from '../../../src/core/delivery-service.js';
 import { DeliveryError, JamiiError } from '../../../src/core/errors.js';
 import type { PlatformSender } from '../../../src/core/ports.js';
 import type { Platform } from '../../../src/core/types.js';
@@ -330,6 +330,51 @@ describe('a batch of send jobs (deliverMany)', () => {
     expect(row(card.id)).toMatchObject({ status: 'sent', attempts: 2 });
     expect(sender.attempts).toHaveLength(1);
     expect(notices()).toHaveLength(0);
+  });
+
+  it('hands rows whose chat is busy to a job that starts when the chat frees up, without failing the job', async () => {
+    const cards = [seedCard(), seedCard(), seedCard()];
+    const { reply } = approvedReply();
+    const busy = () => {
+      throw new DeliveryError('not_sent', true, 'desk at its posting limit', { retryAfterMs: 41_500 });
+    };
+    sender.nextSend(async () => ({ messageId: 'first' }));
+    sender.nextSend(async () => busy());
+    sender.nextSend(async () => busy());
+    sender.nextSend(async () => busy());
+    // On the job's final attempt too: waiting for a busy chat is not a failure.
+    await delivery.deliverMany([cards[0]!, reply, cards[1]!, cards[2]!].map((r) => ({ outboxId: r.id, ctx: FINAL })));
+
+    expect(cards.map((c) => row(c.id).status)).toEqual(['sent', 'pending', 'pending']);
+    expect(row(reply.id).status).toBe('pending');
+    expect(core.store.jobs.jobs.filter((j) => j.name === 'send')).toEqual([{ name: 'send', payload: { outboxIds: [reply.id, cards[1]!.id, cards[2]!.id] }, startAfterSeconds: 42 }]);
+    expect(notices()).toHaveLength(0);
+
+    // The handed-on job sends them, once each.
+    await delivery.deliverMany([reply, cards[1]!, cards[2]!].map((r) => job(r.id)));
+    expect([...cards, reply].map((c) => row(c.id).status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect(sender.attempts.map((a) => a.id)).toEqual([cards[0]!.id, reply.id, cards[1]!.id, cards[2]!.id, reply.id, cards[1]!.id, cards[2]!.id]);
+  });
+
+  it('hands what it has no time left for to a new job, releasing the cards it claimed', async () => {
+    const cards = [seedCard(), seedCard(), seedCard(), seedCard()];
+    const { reply } = approvedReply();
+    // Each send takes a third of the job's budget: the fourth row starts past it.
+    for (let i = 0; i < 5; i++) {
+      sender.nextSend(async () => {
+        core.clock.advance(SEND_JOB_BUDGET_MS / 3 + 1);
+        return { messageId: `slow-${i}` };
+      });
+    }
+    await delivery.deliverMany([cards[0]!, cards[1]!, cards[2]!, reply, cards[3]!].map((r) => job(r.id)));
+
+    expect(sender.attempts).toHaveLength(3);
+    expect([...cards, reply].map((c) => row(c.id).status)).toEqual(['sent', 'sent', 'sent', 'pending', 'pending']);
+    expect(core.store.jobs.jobs.filter((j) => j.name === 'send')).toEqual([{ name: 'send', payload: { outboxIds: [reply.id, cards[3]!.id] } }]);
+
+    await delivery.deliverMany([reply, cards[3]!].map((r) => job(r.id)));
+    expect([...cards, reply].map((c) => row(c.id).status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
+    expect(sender.attempts).toHaveLength(5);
   });
 
   it('still marks a reply unconfirmed, never resent, when an earlier attempt died holding its claim', async () => {

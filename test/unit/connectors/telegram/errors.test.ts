@@ -1,6 +1,7 @@
 import { GrammyError, HttpError } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { classifyTelegramError, describeTelegramError, isNotModified } from '../../../../src/connectors/telegram/errors.js';
+import { PostingLimitReached } from '../../../../src/connectors/posting-limit.js';
 
 const apiError = (error_code: number, description: string, parameters?: Record<string, number>) =>
   new GrammyError(`Call to 'sendMessage' failed!`, { ok: false, error_code, description, ...(parameters ? { parameters } : {}) }, 'sendMessage', { chat_id: -100, text: 'x' });
@@ -10,8 +11,15 @@ const networkError = (code: string) =>
 describe('classifyTelegramError', () => {
   it('treats a 429 as not sent and retryable, with the wait Telegram asked for', () => {
     const f = classifyTelegramError(apiError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }));
-    expect(f.error).toMatchObject({ outcome: 'not_sent', retryable: true });
+    expect(f.error).toMatchObject({ outcome: 'not_sent', retryable: true, retryAfterMs: 7000 });
     expect(f.retryAfterSeconds).toBe(7);
+  });
+
+  it('treats a post the limiter refused as not sent, to be sent once the chat frees up', () => {
+    const f = classifyTelegramError(new PostingLimitReached('-100123', 41_200));
+    expect(f.error).toMatchObject({ outcome: 'not_sent', retryable: true, retryAfterMs: 41_200 });
+    expect(f.error.message).toContain('free again in 42 s');
+    expect(f.chatGone).toBeNull();
   });
 
   it('treats 403 (kicked, blocked) as a gone chat that must not be retried', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PostingLimitReached } from '../../../../src/connectors/posting-limit.js';
 import { createOutboundLimiter } from '../../../../src/connectors/telegram/rate-limiter.js';
 
 /** A limiter on a fake clock: `acquire` records when each send would go out. */
@@ -64,5 +65,86 @@ describe('outbound limiter', () => {
     await call('sendPoll');
     expect(waits).toHaveLength(1);
     expect(waits[0]).toBeGreaterThanOrEqual(60_000 - 5000);
+  });
+
+  describe('a post that reserves its slots (withSlots)', () => {
+    /** A limiter on a fake clock whose posting calls record when they would go out. */
+    const reserving = (options: { groupPerMinute?: number } = {}) => {
+      let now = 0;
+      const sentAt: Array<[string, number]> = [];
+      let slept = 0;
+      const limiter = createOutboundLimiter({ ...options, now: () => now + slept, sleep: async (ms) => void (slept += ms) });
+      const call = (chatId: string, method = 'sendMessage') =>
+        limiter.transformer(
+          async () => {
+            sentAt.push([chatId, now + slept]);
+            return { ok: true, result: true } as never;
+          },
+          method as never,
+          { chat_id: Number(chatId) } as never,
+        );
+      return { limiter, call, sentAt, advance: (ms: number) => void (now += ms) };
+    };
+
+    it('reserves every part at once, and the parts take those slots instead of queueing again', async () => {
+      const { limiter, call, sentAt } = reserving({ groupPerMinute: 3 });
+      await limiter.withSlots('-100', 3, 10_000, async () => {
+        for (let i = 0; i < 3; i++) await call('-100');
+      });
+      expect(sentAt).toHaveLength(3);
+      expect(sentAt.every(([, t]) => t < 1000)).toBe(true);
+      // The group's minute is used up by those three: a fourth message waits for it.
+      await call('-100');
+      expect(sentAt[3]![1]).toBeGreaterThanOrEqual(60_000);
+    });
+
+    it('refuses a post whose last part is further away than the wait it allows, and reserves nothing', async () => {
+      const { limiter, call, sentAt, advance } = reserving({ groupPerMinute: 3 });
+      await call('-100');
+      await call('-100');
+      let ran = false;
+      const refused = await limiter
+        .withSlots('-100', 2, 10_000, async () => {
+          ran = true;
+        })
+        .catch((e: unknown) => e);
+      expect(ran).toBe(false);
+      expect(refused).toBeInstanceOf(PostingLimitReached);
+      expect((refused as PostingLimitReached).retryAfterMs).toBeGreaterThan(50_000);
+      // Nothing was held for the refused post: a one-part post still fits in the minute.
+      await limiter.withSlots('-100', 1, 10_000, () => call('-100'));
+      expect(sentAt).toHaveLength(3);
+      expect(sentAt[2]![1]).toBeLessThan(1000);
+      // Once the minute has passed, the two-part post goes.
+      advance(61_000);
+      await limiter.withSlots('-100', 2, 10_000, async () => {
+        await call('-100');
+        await call('-100');
+      });
+      expect(sentAt).toHaveLength(5);
+    });
+
+    it('holds slots for its own chat only: a call to another chat inside it queues as usual', async () => {
+      const { limiter, call, sentAt } = reserving({ groupPerMinute: 2 });
+      await limiter.withSlots('-100', 1, 10_000, async () => {
+        await call('-200');
+        await call('-100');
+      });
+      // '-100' used one slot of its two (not one held and one queued): one more goes at once.
+      await call('-100');
+      await call('-100');
+      expect(sentAt.map(([chat]) => chat)).toEqual(['-200', '-100', '-100', '-100']);
+      expect(sentAt[2]![1]).toBeLessThan(1000);
+      expect(sentAt[3]![1]).toBeGreaterThanOrEqual(60_000);
+    });
+
+    it('lets a post longer than a minute’s quota go as its slots come, rather than never', async () => {
+      const { limiter, call, sentAt } = reserving({ groupPerMinute: 2 });
+      await limiter.withSlots('-100', 3, 10_000, async () => {
+        for (let i = 0; i < 3; i++) await call('-100');
+      });
+      expect(sentAt).toHaveLength(3);
+      expect(sentAt[2]![1]).toBeGreaterThanOrEqual(60_000);
+    });
   });
 });
