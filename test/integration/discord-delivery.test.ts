@@ -50,6 +50,32 @@ describe('Discord delivery', () => {
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(400);
   });
 
+  it('hands a reply Discord holds off for longer than a send job waits back to the queue for that long', async () => {
+    await start();
+    fake.failNext('POST', new RegExp(`^/channels/${FAKE_DISCORD.channelId}/messages$`), {
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: 45, global: false },
+      headers: { 'retry-after': '45', 'x-ratelimit-scope': 'user' },
+    });
+    const draftId = await askAndApprove('Can I change my delivery address after ordering?');
+    const [reply] = await waitFor(async () => {
+      const rows = (await sql(`select id::int as id, status, last_error as "lastError" from outbox where kind = 'reply' and draft_id = $1`, [draftId])) as Array<{ id: number; status: string; lastError: string | null }>;
+      return rows[0]?.lastError?.includes('rate limited') ? rows : undefined;
+    }, 15_000, 'the reply back in the queue');
+    expect(reply!.status).toBe('pending');
+    const jobs = (await sql(
+      `select extract(epoch from start_after - now())::float8 as "startsIn", retry_count::int as "retryCount" from pgboss.job
+        where name = 'send' and state = 'created' and data->'outboxIds' @> $1::jsonb`,
+      [JSON.stringify([reply!.id])],
+    )) as Array<{ startsIn: number; retryCount: number }>;
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.startsIn).toBeGreaterThan(30);
+    expect(jobs[0]!.retryCount).toBe(0);
+    // One request reached Discord (the 429); nothing was retried in place or posted.
+    expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
+    expect(fake.posts(FAKE_DISCORD.deskChannelId).filter((p) => JSON.stringify(p.body).includes(`Draft #${draftId}:`))).toHaveLength(0);
+  });
+
   it('deactivates the channel on 403 Missing Access and tells the desk', async () => {
     await start();
     fake.failNext('POST', new RegExp(`^/channels/${FAKE_DISCORD.channelId}/messages$`), { status: 403, body: { message: 'Missing Access', code: 50001 } });

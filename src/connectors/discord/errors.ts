@@ -2,9 +2,10 @@
  * Discord REST failures → Jamii's error taxonomy. An answer from Discord (DiscordAPIError,
  * HTTPError) means the message was not posted, except a 5xx, after which it may have been; a
  * network failure before the request left means it was not; anything else is `unknown`.
- * discord.js' REST queue waits out 429s itself; one that still surfaces is retryable.
+ * discord.js' REST queue waits out 429s itself; a message post it would hold longer than a send
+ * job may wait is refused instead (`rejectLongPostWaits`), and waits in Jamii's queue.
  */
-import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
+import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes, type RateLimitData } from 'discord.js';
 import { DeliveryError, errorCauseCodes, neverConnected } from '../../core/errors.js';
 
 /** Why a channel can no longer be posted to: the bot lost access, or the channel is gone. */
@@ -49,9 +50,29 @@ export function classifyDiscordError(error: unknown): DiscordFailure {
     if (error.status >= 500) return { channelGone: null, error: new DeliveryError('unknown', false, why, { cause: error }) };
     return { channelGone: null, error: new DeliveryError('not_sent', false, why, { cause: error }) };
   }
-  if (error instanceof RateLimitError) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error }) };
+  // A post discord.js would have held past the wait a send job allows: it waits in the queue instead.
+  if (error instanceof RateLimitError) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error, retryAfterMs: waitOf(error) }) };
   if (neverConnected(error)) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error }) };
   return { channelGone: null, error: new DeliveryError('unknown', false, why, { cause: error }) };
+}
+
+/**
+ * The longest a message post waits in discord.js' rate-limit queue inside a send job. A channel
+ * further behind hands the post back to Jamii's queue until then, so a send job never outlives
+ * its expiry.
+ */
+export const DISCORD_SEND_MAX_WAIT_MS = 10_000;
+
+type RateLimitWait = Pick<RateLimitData, 'timeToReset' | 'retryAfter' | 'sublimitTimeout'>;
+
+/** How long discord.js would hold the request: the bucket's reset, a 429's Retry-After or a sublimit. */
+function waitOf(data: RateLimitWait): number {
+  return Math.max(data.timeToReset, data.retryAfter, data.sublimitTimeout);
+}
+
+/** discord.js' `rejectOnRateLimit`: message posts refuse a long wait; other calls wait as usual. */
+export function rejectLongPostWaits(data: RateLimitWait & Pick<RateLimitData, 'method' | 'route'>): boolean {
+  return data.method.toUpperCase() === 'POST' && /\/messages$/.test(data.route) && waitOf(data) > DISCORD_SEND_MAX_WAIT_MS;
 }
 
 /** The message to edit no longer exists (deleted card). */
