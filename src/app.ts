@@ -38,13 +38,12 @@ import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
 import { createKnowledgeIndexer } from './knowledge/knowledge-indexer.js';
 import { draftJobExpirySeconds, messagesPerDraftJob, registerWorkers } from './jobs/workers.js';
 import { callBudgetMs } from './llm/openai/chat.js';
-import { loadNewsPrompts } from './llm/news-prompts.js';
 import { createNews, type News } from './news/news.js';
 import { labelMessage } from './llm/offline/heuristics.js';
 import { createDryRunProviders } from './llm/dry-run-providers.js';
 import { createPromptLibrary } from './llm/prompt-library.js';
-import { createModelReportNarrator, loadReportNarrativePrompt } from './llm/openai/report-narrator.js';
-import { createModelSparkWriter, loadSparkPrompt } from './llm/openai/spark-writer.js';
+import { createModelReportNarrator } from './llm/openai/report-narrator.js';
+import { createModelSparkWriter } from './llm/openai/spark-writer.js';
 import { loadPromptRegistry } from './llm/prompt-registry.js';
 import { createLanguageProvider } from './llm/provider-factory.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -103,9 +102,6 @@ export async function startJamii(config: Config, options: StartOptions): Promise
   try {
     // 1. Things that can fail fast without side effects.
     const prompts = loadPromptRegistry();
-    const reportNarrativePrompt = loadReportNarrativePrompt();
-    const newsPrompts = loadNewsPrompts();
-    const sparkPrompt = loadSparkPrompt();
     const communities = createCommunityDirectory(config.communities);
     const metrics = createMetrics();
 
@@ -206,7 +202,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       deskPlatforms: () => senders.keys(),
       scheduleOf: (id) => config.communities.find((c) => c.id === id)?.reports ?? DEFAULT_REPORT_SETTINGS,
       narrator: config.llm.openai
-        ? createModelReportNarrator({ options: config.llm.openai, template: reportNarrativePrompt, log: log.child({ part: 'llm' }) })
+        ? createModelReportNarrator({ options: config.llm.openai, prompts: promptLibrary, log: log.child({ part: 'llm' }) })
         : templateNarrator,
       chartUrl: (communityId, week) => (chartBase ? `${chartBase}${REPORT_CHART_PATH}?community=${encodeURIComponent(communityId)}&week=${week}` : null),
       chartImage: (communityId, week) => weekChartImage(chartDeps, communityId, week),
@@ -214,7 +210,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       clock,
       log: log.child({ part: 'reports' }),
     });
-    const news = createNews(config, { prompts: newsPrompts, store, posts, communities, deskPlatforms: () => senders.keys(), clock, log: log.child({ part: 'news' }) });
+    const news = createNews(config, { prompts: promptLibrary, store, posts, communities, deskPlatforms: () => senders.keys(), clock, log: log.child({ part: 'news' }) });
     await news.poller.syncConfigured();
     const sparks = createSparkService({
       repository: createSparksRepository(db),
@@ -223,7 +219,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       platforms: () => senders.keys(),
       settingsOf: (id) => config.communities.find((c) => c.id === id)?.sparks ?? DEFAULT_SPARK_SETTINGS,
       timeZoneOf,
-      writer: config.llm.openai ? createModelSparkWriter({ options: config.llm.openai, template: sparkPrompt, log: log.child({ part: 'llm' }) }) : undefined,
+      writer: config.llm.openai ? createModelSparkWriter({ options: config.llm.openai, prompts: promptLibrary, log: log.child({ part: 'llm' }) }) : undefined,
       clock,
       log: log.child({ part: 'sparks' }),
     });
@@ -232,7 +228,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
         store,
         approvals,
         posts,
-        prompts: { catalog: promptLibrary, dryRun, communities },
+        prompts: { catalog: promptLibrary, dryRun, communities, newsOf: (id) => config.communities.find((c) => c.id === id)?.news ?? null, reports },
         analytics: { repository: analytics, communities, clock, timeZoneOf, engagement },
         news: news.commandServices,
         sparks: { service: sparks, communities },

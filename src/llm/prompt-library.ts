@@ -18,7 +18,7 @@ import {
   type PromptVersionsRepository,
   type PromptView,
 } from '../core/prompts/prompt-ports.js';
-import { parseSections, REQUIRED_PROMPTS, usedVariables, type PromptName, type PromptRegistry, type PromptSource, type PromptTemplate } from './prompt-registry.js';
+import { parseSections, PROMPT_ROLES, REQUIRED_PROMPTS, usedVariables, type PromptName, type PromptRegistry, type PromptSource, type PromptTemplate } from './prompt-registry.js';
 
 /** How often overrides made by other processes are picked up. */
 export const PROMPT_REFRESH_INTERVAL_MS = 30_000;
@@ -150,7 +150,8 @@ export function createPromptLibrary(deps: { files: PromptRegistry; versions: Pic
   return {
     get,
     names: () => [...REQUIRED_PROMPTS],
-    usedBy: (name) => (name.startsWith('model-') ? 'model' : 'offline'),
+    usedBy: (name) => PROMPT_ROLES[fileOf(name).name as PromptName].usedBy,
+    purposeOf: (name) => PROMPT_ROLES[fileOf(name).name as PromptName].purpose,
     fileDefault,
     inForce(name, communityId) {
       fileOf(name);

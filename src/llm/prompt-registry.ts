@@ -13,7 +13,7 @@ import { PROMPTS_DIR } from '../install-paths.js';
 
 export { PROMPTS_DIR };
 
-/** Every prompt Jamii uses; a missing one is a start failure. */
+/** Every prompt Jamii uses; a missing one is a start failure. Each can be overridden per community. */
 export const REQUIRED_PROMPTS = [
   'offline-question',
   'offline-negative',
@@ -21,8 +21,31 @@ export const REQUIRED_PROMPTS = [
   'model-classify',
   'model-draft-question',
   'model-draft-negative',
+  'news-offline',
+  'news-take',
+  'news-score',
+  'spark-model',
+  'report-narrative',
 ] as const;
 export type PromptName = (typeof REQUIRED_PROMPTS)[number];
+
+/** What a prompt writes: replies to members, news posts, discussion starters, or the weekly report. */
+export type PromptPurpose = 'drafting' | 'news' | 'spark' | 'report';
+
+/** Per prompt: what it writes, and whether the offline provider or the language model uses it. */
+export const PROMPT_ROLES: Readonly<Record<PromptName, { purpose: PromptPurpose; usedBy: 'offline' | 'model' }>> = {
+  'offline-question': { purpose: 'drafting', usedBy: 'offline' },
+  'offline-negative': { purpose: 'drafting', usedBy: 'offline' },
+  'offline-answer': { purpose: 'drafting', usedBy: 'offline' },
+  'model-classify': { purpose: 'drafting', usedBy: 'model' },
+  'model-draft-question': { purpose: 'drafting', usedBy: 'model' },
+  'model-draft-negative': { purpose: 'drafting', usedBy: 'model' },
+  'news-offline': { purpose: 'news', usedBy: 'offline' },
+  'news-take': { purpose: 'news', usedBy: 'model' },
+  'news-score': { purpose: 'news', usedBy: 'model' },
+  'spark-model': { purpose: 'spark', usedBy: 'model' },
+  'report-narrative': { purpose: 'report', usedBy: 'model' },
+};
 
 const frontMatterSchema = z
   .object({

@@ -12,7 +12,7 @@ import type { PostService } from '../core/post-service.js';
 import type { Clock, Logger, Store } from '../core/ports.js';
 import type { Platform } from '../core/types.js';
 import { createFeedFetcher } from '../feeds/feed-fetcher.js';
-import type { NewsPrompts } from '../llm/news-prompts.js';
+import type { PromptSource } from '../llm/prompt-registry.js';
 import { createNewsWriter } from '../llm/news-writer-factory.js';
 import { cronSchedule } from './cron-schedule.js';
 
@@ -24,7 +24,7 @@ export interface News {
 
 export function createNews(
   config: Pick<Config, 'llm' | 'feeds' | 'communities'>,
-  deps: { prompts: NewsPrompts; store: Store; posts: PostService; communities: CommunityDirectory; deskPlatforms: () => Iterable<Platform>; clock: Clock; log: Logger },
+  deps: { prompts: PromptSource; store: Store; posts: PostService; communities: CommunityDirectory; deskPlatforms: () => Iterable<Platform>; clock: Clock; log: Logger },
 ): News {
   const { store, communities, clock, log } = deps;
   const newsOf = (id: string): CommunityNewsSettings | null => config.communities.find((c) => c.id === id)?.news ?? null;

@@ -2,7 +2,8 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewsItem } from '../../src/core/news/news-types.js';
-import { loadNewsPrompts } from '../../src/llm/news-prompts.js';
+import { createPromptLibrary } from '../../src/llm/prompt-library.js';
+import { loadPromptRegistry } from '../../src/llm/prompt-registry.js';
 import { createOfflineNewsWriter } from '../../src/llm/offline/news-offline-writer.js';
 import { createModelNewsWriter } from '../../src/llm/openai/news-writer.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.js';
@@ -20,11 +21,11 @@ describe('model news writer', () => {
 
   beforeAll(async () => {
     server = await startFakeOpenAIServer();
-    const prompts = loadNewsPrompts();
+    const prompts = loadPromptRegistry();
     writer = createModelNewsWriter({
       options: { baseURL: server.baseURL, apiKey: 'sk-test', model: 'gpt-test', embeddingModel: null, timeoutMs: 2_000, maxRetries: 0, maxTokens: 400, structuredOutput: 'json_schema' },
       prompts,
-      fallback: createOfflineNewsWriter(prompts.offline),
+      fallback: createOfflineNewsWriter(prompts),
       log: pino({ level: 'silent' }),
     });
   });
@@ -44,6 +45,31 @@ describe('model news writer', () => {
     expect(user).toContain('<feed_item number="1" source="Wire" link="https://wire.example/mpesa-fees">');
     // The forged closing tag inside the summary is defanged: it cannot end the block.
     expect(user.match(/<\/feed_item>/g)).toHaveLength(2);
+  });
+
+  it('sends each community its own news-take and news-score in force, and names the version on the take', async () => {
+    const files = loadPromptRegistry();
+    const take = files.get('news-take').body.replace(/^Voice: .*$/m, 'Voice: BARISTA BANTER, brief.');
+    const score = `${files.get('news-score').body}\nONLY COFFEE COUNTS.`;
+    const record = (name: string, body: string) => ({ communityId: 'acme', name, version: 1, body, comment: null, createdBy: 'sandbox:ada', createdByName: 'ada', createdAt: new Date(), rollbackOf: null });
+    const library = createPromptLibrary({ files, versions: { latestAll: async () => [record('news-take', take), record('news-score', score)] }, log: pino({ level: 'silent' }) });
+    await library.refresh();
+    const tuned = createModelNewsWriter({
+      options: { baseURL: server.baseURL, apiKey: 'sk-test', model: 'gpt-test', embeddingModel: null, timeoutMs: 2_000, maxRetries: 0, maxTokens: 400, structuredOutput: 'json_schema' },
+      prompts: library,
+      fallback: createOfflineNewsWriter(library),
+      log: pino({ level: 'silent' }),
+    });
+    server.onChat((body) => (body.messages[0]!.content.includes('ONLY COFFEE') ? JSON.stringify({ scores: [{ item: 1, score: 0.1, reason: 'not coffee' }] }) : JSON.stringify({ post: `Brew news! https://wire.example/mpesa-fees` })));
+
+    const system = () => (server.requests.at(-1)!.body as { messages: Array<{ content: string }> }).messages[0]!.content;
+    expect((await tuned.score(community, [FEES]))[0]).toMatchObject({ score: 0.1, reason: 'not coffee' });
+    const written = await tuned.writeTake({ community, items: [FEES], maxLength: 1_900 });
+    expect(system()).toContain('BARISTA BANTER');
+    expect(written.promptVersion).toMatch(/^c1\+[0-9a-f]{7}$/);
+    // Another community keeps the files.
+    await tuned.writeTake({ community: { ...community, id: 'other' }, items: [FEES], maxLength: 1_900 });
+    expect(system()).not.toContain('BARISTA BANTER');
   });
 
   it('falls back to lexical scores when the model fails', async () => {
@@ -75,7 +101,7 @@ describe('model news writer', () => {
   });
 
   it('never quotes a summary sentence that carries a link or an instruction in the offline take', async () => {
-    const offline = createOfflineNewsWriter(loadNewsPrompts().offline);
+    const offline = createOfflineNewsWriter(loadPromptRegistry());
     const lure = item(3, 'Delivery prizes', 'Claim yours at https://evil.example/prize today. More later.', 'https://wire.example/prizes');
     const take = await offline.writeTake({ community, items: [lure], maxLength: 1_900 });
     expect(take.text).toBe('📰 Delivery prizes\nRead more (Wire): https://wire.example/prizes');

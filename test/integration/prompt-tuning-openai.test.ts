@@ -135,3 +135,78 @@ describe.each(DATABASES)('/prompt with JAMII_LLM=openai on %s', (database) => {
     expect(await rows(t, 'select * from prompt_versions')).toEqual([]);
   });
 });
+
+/** The model for news takes, scores, sparks and narratives: its voice follows the words the prompt in force uses. */
+function postScript(body: ChatRequestBody): string {
+  const system = systemOf(body);
+  const user = body.messages.find((m) => m.role === 'user')?.content ?? '';
+  const link = /https?:\/\/[^\s"<]+/.exec(user)?.[0] ?? '';
+  switch (formatOf(body)) {
+    case 'news_take':
+      return JSON.stringify({ post: `${system.includes('TOWN CRIER') ? 'Hear ye, hear ye!' : 'Fresh news:'} maize prices are falling. ${link}` });
+    case 'news_scores':
+      return JSON.stringify({ scores: [{ item: 1, score: system.includes('TOWN CRIER') ? 0.9 : 0.4, reason: 'About maize.' }] });
+    case 'spark':
+      return JSON.stringify({
+        kind: 'question',
+        text: system.includes('PIRATE') ? 'Ahoy crew, what be yer best planting tip this season?' : 'What is your best planting tip this season?',
+        poll_question: null,
+        poll_options: [],
+        basis: 'general',
+        basis_ref: null,
+        reason: 'The chat is quiet.',
+      });
+    case undefined:
+      return system.includes('HAIKU') ? 'Quiet week in the fields, questions wait for rain.' : 'The week was quiet and questions were answered.';
+    default:
+      return script(body);
+  }
+}
+
+describe('/prompt for the prompts that write posts (JAMII_LLM=openai)', () => {
+  it('dry-runs news-take, news-score, spark-model and report-narrative versions, and the live writers read the version in force', async () => {
+    fake.onChat(postScript);
+    t = await start('pglite');
+    // The scripted model labels every message a question: the greeting gets a draft of its own.
+    await t.post('general', 'amina', 'Good morning everyone');
+    await waitFor(async () => (await t!.messages('desk')).find((m) => m.card), 20_000, 'the greeting drafted');
+    const draftsBefore = await rows(t, 'select id, status, text from drafts order by id');
+
+    const crier = fileBody('news-take').replace(/^Voice: .*$/m, 'Voice: a TOWN CRIER sharing the news; brief.');
+    expect(crier).toContain('TOWN CRIER');
+    expect(await ask(t, 'ada', `/prompt set news-take ${crier}`)).toMatch(/^✅ news-take v1 \(c1\+[0-9a-f]{7}\)/);
+    const item = 'Maize prices fall 10% in Eldoret\nTraders expect a rebound. https://news.example/maize';
+    const take = await ask(t, 'ada', `/prompt test news-take ${item}`);
+    expect(take).toMatch(/^🧪 Dry run of news-take c1\+[0-9a-f]{7} \(override v1\)/);
+    expect(take).toMatch(/Written by openai \(duka-model\) · news-take vc1\+[0-9a-f]{7}/);
+    expect(take).toContain('Hear ye, hear ye! maize prices are falling. https://news.example/maize');
+    expect(await ask(t, 'ada', `/prompt test news-take@file ${item}`)).toContain('Fresh news: maize prices are falling. https://news.example/maize');
+    expect(await ask(t, 'ada', `/prompt test news-score@file ${item}`)).toContain('Score: 0.40 by openai:duka-model — About maize.');
+
+    const pirate = `${fileBody('spark-model')}\nWrite as a friendly PIRATE.`;
+    expect(await ask(t, 'ada', `/prompt set spark-model ${pirate}`)).toMatch(/^✅ spark-model v1/);
+    const spark = await ask(t, 'ada', '/prompt test spark-model');
+    expect(spark).toMatch(/^🧪 Dry run of spark-model c1\+[0-9a-f]{7} \(override v1\)/);
+    expect(spark).toContain('Chat: general (sandbox:general)');
+    expect(spark).toMatch(/Written by openai \(duka-model\) · spark-model vc1\+[0-9a-f]{7} · question, grounded in general/);
+    expect(spark).toContain('Ahoy crew, what be yer best planting tip this season?');
+    expect(await ask(t, 'ada', '/prompt test spark-model@file general')).toContain('What is your best planting tip this season?');
+
+    const haiku = `${fileBody('report-narrative')}\nWrite it as a HAIKU.`;
+    expect(await ask(t, 'ada', `/prompt set report-narrative ${haiku}`)).toMatch(/^✅ report-narrative v1/);
+    const narrative = await ask(t, 'ada', '/prompt test report-narrative');
+    expect(narrative).toMatch(/^🧪 Dry run of report-narrative c1\+[0-9a-f]{7} \(override v1\)/);
+    expect(narrative).toContain('Quiet week in the fields, questions wait for rain.');
+    expect(fake.chatBodies().filter((b) => formatOf(b) === undefined).every((b) => systemOf(b).includes(UNTRUSTED_DATA_RULE))).toBe(true);
+
+    // The dry runs posted nothing to members and stored no draft.
+    expect((await t.messages('general')).filter((m) => m.fromBot)).toEqual([]);
+    expect(await rows(t, 'select id, status, text from drafts order by id')).toEqual(draftsBefore);
+
+    // Live: /spark writes with the version in force, and the card names it.
+    await ask(t, 'manager', '/spark general');
+    const card = await waitFor(async () => (await t!.messages('desk')).find((m) => m.card?.body?.includes('Ahoy crew'))?.card, 20_000, 'the spark card');
+    expect(field(card, 'Drafted by')).toMatch(/^openai \(duka-model\) · spark-model vc1\+[0-9a-f]{7}$/);
+  });
+});
+

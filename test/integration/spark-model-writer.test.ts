@@ -9,7 +9,8 @@ import type { ProposedPost } from '../../src/core/post-service.js';
 import { createSparkService } from '../../src/core/sparks/spark-service.js';
 import type { SparkChat, SparkMaterial, SparksRepository } from '../../src/core/sparks/spark-types.js';
 import { createCommunityDirectory } from '../../src/core/communities.js';
-import { createModelSparkWriter, loadSparkPrompt } from '../../src/llm/openai/spark-writer.js';
+import { createModelSparkWriter } from '../../src/llm/openai/spark-writer.js';
+import { loadPromptRegistry } from '../../src/llm/prompt-registry.js';
 import { startFakeOpenAIServer, strictSchemaProblem, type FakeOpenAIServer } from '../support/fake-openai-server.js';
 import { createRecordingLogger } from '../support/fakes.js';
 
@@ -25,11 +26,12 @@ afterEach(() => fake.reset());
 const writer = () =>
   createModelSparkWriter({
     options: { baseURL: fake.baseURL, apiKey: 'sk-test-not-a-real-key', model: 'spark-model', embeddingModel: null, timeoutMs: 5000, maxRetries: 0, maxTokens: 800, structuredOutput: 'json_schema' },
-    template: loadSparkPrompt(),
+    prompts: loadPromptRegistry(),
     log: createRecordingLogger(),
   });
 
 const material: SparkMaterial = {
+  communityId: 'kilimo',
   communityName: 'Kilimo Hub',
   language: 'en',
   chatTitle: 'General',
@@ -52,6 +54,8 @@ describe('model spark writer', () => {
       poll: { question: 'Where do you buy seed?', options: ['Agro-dealer', 'Co-op', 'Online'] },
       basis: { kind: 'news', ref: 'https://news.example/maize' },
       reason: 'Fresh news about maize prices.',
+      // The file's version: the material's community has no override.
+      promptVersion: loadPromptRegistry().get('spark-model').version,
     });
     const [body] = fake.chatBodies();
     expect(body!.model).toBe('spark-model');

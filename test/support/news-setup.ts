@@ -11,7 +11,7 @@ import type { Store } from '../../src/core/ports.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { createStore } from '../../src/db/store.js';
 import { createFeedFetcher } from '../../src/feeds/feed-fetcher.js';
-import { loadNewsPrompts } from '../../src/llm/news-prompts.js';
+import { loadPromptRegistry } from '../../src/llm/prompt-registry.js';
 import { createOfflineNewsWriter } from '../../src/llm/offline/news-offline-writer.js';
 import { dropPostgresDatabase, freshPostgresUrl, pgliteTemplate } from './harness.js';
 
@@ -46,7 +46,7 @@ export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: Comm
   const clock = { now: () => now, set: (iso: string) => void (now = new Date(iso)), advance: (ms: number) => void (now = new Date(now.getTime() + ms)) };
   const log = pino({ level: 'silent' });
   const communities = createCommunityDirectory([NEWS_COMMUNITY]);
-  const writer = createOfflineNewsWriter(loadNewsPrompts().offline);
+  const writer = createOfflineNewsWriter(loadPromptRegistry());
   const deskPlatforms = () => ['sandbox' as const];
   const poller = createFeedPoller({
     store,

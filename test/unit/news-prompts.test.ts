@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UNTRUSTED_DATA_RULE } from '../../src/core/safety/untrusted.js';
-import { loadNewsPrompts } from '../../src/llm/news-prompts.js';
-import { renderPrompt } from '../../src/llm/prompt-registry.js';
+import { loadPromptRegistry, renderPrompt } from '../../src/llm/prompt-registry.js';
 
 describe('news prompts', () => {
-  const prompts = loadNewsPrompts();
+  const files = loadPromptRegistry();
+  const prompts = { take: files.get('news-take'), score: files.get('news-score'), offline: files.get('news-offline') };
 
   it('render the model prompts with the data rule and the limits (snapshot: a prompt change shows as a diff)', () => {
     const take = renderPrompt(prompts.take, { community: 'Acme', language: 'sw', topics: 'coffee delivery (keywords: M-Pesa)', maxLength: '1900', dataRule: UNTRUSTED_DATA_RULE }, 'sw');

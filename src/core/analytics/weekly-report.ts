@@ -57,6 +57,7 @@ export function latestReportWeek(schedule: WeeklyReportSchedule, now: Date): Rep
 
 /** What the narrative is written from. */
 export interface NarrativeInput {
+  communityId: string;
   communityName: string;
   language: string;
   current: StatsSnapshot;
@@ -95,6 +96,8 @@ export const templateNarrator: ReportNarrator = { name: 'template', narrate: asy
 export interface WeeklyReports {
   /** Posts every report that is due and not yet posted; returns how many communities got one. */
   postDue(): Promise<number>;
+  /** What the narrative of the community's latest report week is written from (for /prompt test report-narrative). */
+  narrativeInput(communityId: string): Promise<NarrativeInput>;
 }
 
 export interface WeeklyReportDeps {
@@ -128,6 +131,14 @@ export function createWeeklyReports(deps: WeeklyReportDeps): WeeklyReports {
     }
   };
 
+  /** A week's figures and the week before's, as the narrative is written from them. */
+  const inputFor = async (community: { id: string; name: string; language: string }, period: { from: Date; to: Date; label: string }, timeZone: string): Promise<NarrativeInput> => {
+    const scope = { communityIds: [community.id] };
+    const previousPeriod = { from: new Date(period.from.getTime() - 7 * DAY_MS), to: period.from, label: 'week before' };
+    const [current, previous] = await Promise.all([collectStats(repository, scope, period, timeZone), collectStats(repository, scope, previousPeriod, timeZone)]);
+    return { communityId: community.id, communityName: community.name, language: community.language, current, previous };
+  };
+
   /** A report without its picture is still a report: a failed render is logged, not fatal. */
   const chartImage = async (communityId: string, weekKey: string): Promise<ImageAttachment | null> => {
     if (!deps.chartImage) return null;
@@ -140,6 +151,12 @@ export function createWeeklyReports(deps: WeeklyReportDeps): WeeklyReports {
   };
 
   return {
+    async narrativeInput(communityId) {
+      const schedule = deps.scheduleOf(communityId);
+      const week = latestReportWeek(schedule, clock.now());
+      return inputFor(communities.get(communityId), week.period, schedule.timeZone);
+    },
+
     async postDue() {
       const now = clock.now();
       let posted = 0;
@@ -153,12 +170,9 @@ export function createWeeklyReports(deps: WeeklyReportDeps): WeeklyReports {
         if (desks.length === 0 || (await repository.anyPosted(desks.map(deskKey)))) continue;
 
         const scope = { communityIds: [community.id] };
-        const previousPeriod = { from: new Date(week.period.from.getTime() - 7 * DAY_MS), to: week.period.from, label: 'week before' };
-        const [current, previous] = await Promise.all([
-          collectStats(repository, scope, week.period, schedule.timeZone),
-          collectStats(repository, scope, previousPeriod, schedule.timeZone),
-        ]);
-        const story = await narrative({ communityName: community.name, language: community.language, current, previous });
+        const input = await inputFor(community, week.period, schedule.timeZone);
+        const { current, previous } = input;
+        const story = await narrative(input);
         const chart = deps.chartUrl?.(community.id, week.weekKey) ?? null;
         const posts = deps.engagement ? summarizeEngagement(await deps.engagement.posts(scope, week.period, ENGAGEMENT_WINDOW_HOURS, ENGAGEMENT_BASELINE_WEEKS), now) : [];
         const text = [`🗓 Weekly report — ${community.name}`, formatStats(current, scope, previous), ...reportEngagementLines(posts), '', story, ...(chart ? [`Chart: ${chart}`] : [])].join('\n');

@@ -8,13 +8,17 @@ import type { CommunityDirectory } from '../communities.js';
 import { JamiiError } from '../errors.js';
 import { parsePromptArgs, PROMPT_USAGE, type PromptArgs, type VersionRef } from '../prompts/prompt-arguments.js';
 import { choiceOf, dryDraft, labelSummary, sampleMessage, type DryRunDeps } from '../prompts/prompt-dry-run.js';
-import type { PromptCatalog, PromptVersionRecord, PromptView } from '../prompts/prompt-ports.js';
+import type { PromptCatalog, PromptChoice, PromptVersionRecord, PromptView } from '../prompts/prompt-ports.js';
 import { PROMPT_COMMENT_MAX_CHARS } from '../prompts/prompt-ports.js';
 import { formatQuality, qualityByVersion } from '../prompts/prompt-quality.js';
 import { REPLAY_MAX_MESSAGES } from '../prompts/prompt-replay.js';
 import { unifiedDiff } from '../prompts/line-diff.js';
 import { principalKey, type CommandReply } from '../types.js';
 import type { CommandContext, CommandServices, CommandSpec } from './command-registry.js';
+import type { WeeklyReports } from '../analytics/weekly-report.js';
+import type { CommunityNewsSettings } from '../news/news-types.js';
+import { dryRunNarrative, dryRunNews, dryRunSpark, offlineOnlyNote } from '../prompts/post-prompt-dry-run.js';
+import { pickChat } from './spark-commands.js';
 import { DAY_MS } from '../time.js';
 
 /** Drafts read to compute the quality figures of a prompt's versions. */
@@ -27,6 +31,10 @@ export interface PromptCommandServices {
   catalog: PromptCatalog;
   dryRun: DryRunDeps;
   communities: CommunityDirectory;
+  /** A community's news settings (news prompts' dry runs); null when it has none. */
+  newsOf?: ((communityId: string) => CommunityNewsSettings | null) | undefined;
+  /** The latest report week's figures (report-narrative's dry runs). */
+  reports?: Pick<WeeklyReports, 'narrativeInput'> | undefined;
 }
 
 interface Scope {
@@ -172,6 +180,9 @@ function unusedNote(s: Scope, name: string): string {
 async function test(s: Scope, name: string, ref: VersionRef | null, sample: string): Promise<CommandReply> {
   const view = await viewOf(s, name, ref);
   const record = view.overrideVersion === null ? null : await recordOf(s, name, view.overrideVersion);
+  const purpose = s.prompts.catalog.purposeOf(name);
+  if (purpose !== 'drafting') return testPost(s, name, view, choiceOf(s.communityId, name, record), purpose, sample);
+  if (sample === '') throw new JamiiError('bad_arguments', `The sample message is missing: /prompt test ${name} <a message a member might write>.`);
   const provider = s.prompts.dryRun.providers.providerWith(choiceOf(s.communityId, name, record));
   const outcome = await dryDraft(s.prompts.dryRun, provider, sampleMessage(s.communityId, sample, s.ctx.invoker.displayName));
   await audit(s, 'test', name, { version: view.version, sample: sample.slice(0, 200) });
@@ -191,7 +202,38 @@ async function test(s: Scope, name: string, ref: VersionRef | null, sample: stri
   return { text: lines.join('\n') + unusedNote(s, name) };
 }
 
+/** `/prompt test` of a prompt that writes posts: news (a sample item), sparks (a chat), the report narrative. */
+async function testPost(s: Scope, name: string, view: PromptView, choice: PromptChoice, purpose: 'news' | 'spark' | 'report', sample: string): Promise<CommandReply> {
+  const { providers, clock } = s.prompts.dryRun;
+  const community = s.prompts.communities.get(s.communityId);
+  let lines: string[];
+  if (purpose === 'news') {
+    if (sample === '') throw new JamiiError('bad_arguments', `The sample item is missing: /prompt test ${name} <headline>, then its summary on the next lines and its link.`);
+    const news = s.prompts.newsOf?.(s.communityId) ?? null;
+    lines = await dryRunNews(providers, choice, { community, topics: news?.topics ?? null, platforms: (news?.chats ?? []).map((c) => c.chat.platform), sample, now: clock.now() });
+  } else if (providers.kind === 'offline') {
+    // Only the model reads spark-model and report-narrative: nothing to gather for a dry run.
+    lines = [offlineOnlyNote(name, purpose === 'spark' ? 'sparks' : 'the report narrative')];
+  } else if (purpose === 'spark') {
+    if (!s.services.sparks) throw new JamiiError('bad_arguments', 'Sparks are not available in this process.');
+    const chats = await s.services.sparks.service.chats([s.communityId]);
+    if (chats.length === 0) throw new JamiiError('chat_not_found', `${s.communityId} has no chat a spark could go to.`);
+    // Any chat shows the voice; a named one (title or platform:id) shows what its own material gives.
+    const chat = sample === '' ? chats[0]! : pickChat(chats, sample, s.ctx.origin);
+    lines = await dryRunSpark(providers, choice, await s.services.sparks.service.material(chat), `${chat.title ?? chat.ref.chatId} (${chat.ref.platform}:${chat.ref.chatId})`);
+  } else {
+    if (!s.prompts.reports) throw new JamiiError('bad_arguments', 'Weekly reports are not available in this process.');
+    lines = await dryRunNarrative(providers, choice, await s.prompts.reports.narrativeInput(s.communityId));
+  }
+  await audit(s, 'test', name, { version: view.version, sample: sample.slice(0, 200) });
+  const note = purpose === 'news' ? unusedNote(s, name) : '';
+  return { text: [`🧪 Dry run of ${name} ${describe(view)} — nothing was posted or stored.`, ...lines].join('\n') + note };
+}
+
 async function replay(s: Scope, name: string, ref: VersionRef | null, days: number): Promise<CommandReply> {
+  if (s.prompts.catalog.purposeOf(name) !== 'drafting') {
+    throw new JamiiError('bad_arguments', `A replay re-drafts the community's recent questions and complaints, which ${name} does not write. Try a version of it with /prompt test ${name}.`);
+  }
   const history = await s.services.store.promptVersions.history(s.communityId, name);
   const inForce = history.at(-1) ?? null;
   const inForceRef: number | null = inForce && inForce.body !== null ? inForce.version : null;

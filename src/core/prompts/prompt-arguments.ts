@@ -12,7 +12,7 @@ export const PROMPT_USAGE = [
   '/prompt set NAME <new text> (first line "# comment: why" is kept as the comment)',
   '/prompt diff NAME [V1] [V2]',
   '/prompt rollback NAME VERSION|file',
-  '/prompt test NAME[@VERSION] <sample message>',
+  '/prompt test NAME[@VERSION] <sample>  (a member\'s message; a news item for news-*; a chat or nothing for spark-model; nothing for report-narrative)',
   '/prompt replay NAME [VERSION] [days]',
 ].join('\n');
 
@@ -104,7 +104,7 @@ export function parsePromptArgs(args: string): PromptArgs {
       return { sub: 'rollback', name, version: versionArg(words[0]!, 'version') };
     case 'test': {
       const [base, at] = name.split('@') as [string, string | undefined];
-      if (rest === '') throw usage(`The sample message is missing: /prompt test ${base} <a message a member might write>.`);
+      // What the sample is depends on the prompt (a member's message, a news item, a chat, none): /prompt test checks it.
       return { sub: 'test', name: base, version: at === undefined ? null : versionArg(at, 'version'), sample: rest };
     }
     case 'replay':

@@ -3,7 +3,10 @@
  * (decisions, recent questions), the catalogue of prompts in force, and providers that draft
  * with a chosen version for dry runs. The llm and db adapters implement them.
  */
+import type { ReportNarrator } from '../analytics/weekly-report.js';
+import type { NewsWriter } from '../news/news-types.js';
 import type { LanguageProvider } from '../ports.js';
+import type { SparkWriter } from '../sparks/spark-types.js';
 import type { ChatRef, DraftKind, DraftStatus } from '../types.js';
 
 /** Longest override body accepted, in characters. */
@@ -83,6 +86,8 @@ export interface PromptCatalog {
   names(): string[];
   /** Which provider uses the prompt. */
   usedBy(name: string): 'offline' | 'model';
+  /** What the prompt writes: replies to members, news posts, sparks, or the weekly report's narrative. */
+  purposeOf(name: string): 'drafting' | 'news' | 'spark' | 'report';
   fileDefault(name: string): PromptView;
   inForce(name: string, communityId: string): PromptView;
   /** How a stored version reads (a reset to the file reads as the file). */
@@ -110,6 +115,12 @@ export interface DryRunProviders {
   /** The live provider's kind: model prompts are only used when it is `model`. */
   readonly kind: 'offline' | 'model';
   providerWith(choice: PromptChoice): LanguageProvider;
+  /** The news writer as live (the model with the offline writer behind it, or offline alone), reading `choice`'s version. */
+  newsWriterWith(choice: PromptChoice): NewsWriter;
+  /** The model's spark writer reading `choice`'s version; null when Jamii runs offline. */
+  sparkWriterWith(choice: PromptChoice): SparkWriter | null;
+  /** The model's report narrator reading `choice`'s version; null when Jamii runs offline. */
+  narratorWith(choice: PromptChoice): ReportNarrator | null;
 }
 
 

@@ -57,6 +57,8 @@ export interface SparkOutcome {
 export interface SparkService {
   /** The chats sparks may go to in these communities: active, and not a desk. */
   chats(communityIds: string[]): Promise<SparkChat[]>;
+  /** What a spark for `chat` would be written from now (for /prompt test spark-model). */
+  material(chat: SparkChat): Promise<SparkMaterial>;
   /** Checks every chat of every community with sparks on; proposes a spark in each lull. */
   checkLulls(): Promise<SparkOutcome[]>;
   /** A spark for `chat` now (a manager's /spark): no lull needed, always to the desk. */
@@ -92,6 +94,7 @@ export function createSparkService(deps: SparkServiceDeps): SparkService {
       repository.recentSparks(chat.id, new Date(now.getTime() - TOPIC_LOOKBACK_DAYS * DAY_MS)),
     ]);
     return {
+      communityId: chat.communityId,
       communityName: community.name,
       language: community.language,
       chatTitle: chat.title,
@@ -125,7 +128,7 @@ export function createSparkService(deps: SparkServiceDeps): SparkService {
         ...(verdict ? { expected: Math.round(verdict.expected * 10) / 10, actual: verdict.actual } : {}),
       },
       promptName: writer.promptName,
-      promptVersion: writer.promptVersion,
+      promptVersion: idea.promptVersion ?? writer.promptVersion,
       provider: writer.name,
       model: writer.model,
       mode,
@@ -168,6 +171,7 @@ export function createSparkService(deps: SparkServiceDeps): SparkService {
 
   return {
     chats,
+    material: (chat) => materialFor(chat, clock.now()),
 
     async checkLulls() {
       const communityIds = deps.communities.list().map((c) => c.id).filter((id) => deps.settingsOf(id).enabled);

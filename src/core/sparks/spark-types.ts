@@ -58,6 +58,7 @@ export interface RecentNews {
 
 /** Everything a writer may ground a spark in; all of it untrusted text from the chat or feeds. */
 export interface SparkMaterial {
+  communityId: string;
   communityName: string;
   language: string;
   chatTitle: string | null;
@@ -80,6 +81,8 @@ export interface SparkIdea {
   basis: SparkBasis;
   /** Why this starter: shown on the desk card. */
   reason: string;
+  /** The prompt version that wrote it, where the community's version in force differs from the writer's default. */
+  promptVersion?: string | undefined;
 }
 
 /** Writes a spark from the material: a language model, or the offline templates. */

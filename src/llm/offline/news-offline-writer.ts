@@ -1,6 +1,6 @@
 /**
  * The offline news writer: lexical relevance scores and a template take
- * (`prompts/news-offline.md`): headline, first sentence, link. It never fails, so it is also
+ * (`prompts/news-offline.md`, or the community's override): headline, first sentence, link. It never fails, so it is also
  * what the model writer falls back to.
  */
 import { lexicalScore } from '../../core/news/lexical-score.js';
@@ -8,7 +8,7 @@ import { firstSentence, truncate } from '../../core/news/news-text.js';
 import type { NewsItem, NewsWriter } from '../../core/news/news-types.js';
 import { injectionMarkers } from '../../core/safety/injection-markers.js';
 import { linksIn } from '../../core/safety/output-checks.js';
-import { renderPrompt, type PromptTemplate } from '../prompt-registry.js';
+import { renderPrompt, type PromptSource } from '../prompt-registry.js';
 
 export const OFFLINE_NEWS_WRITER = 'offline';
 const SUMMARY_SENTENCE_MAX_CHARS = 280;
@@ -23,13 +23,15 @@ function quotableSentence(item: NewsItem): string {
   return linksIn(sentence).length > 0 || injectionMarkers(sentence).length > 0 ? '' : sentence;
 }
 
-export function createOfflineNewsWriter(template: PromptTemplate): NewsWriter {
+/** `prompts` resolves each community's news-offline in force (an override, else the file). */
+export function createOfflineNewsWriter(prompts: PromptSource): NewsWriter {
   return {
     name: OFFLINE_NEWS_WRITER,
     async score(community, items) {
       return items.map((item) => lexicalScore(community.topics, item));
     },
     async writeTake({ community, items, maxLength }) {
+      const template = prompts.get('news-offline', community.id);
       const rendered = items.map((item) =>
         renderPrompt(
           template,

@@ -12,8 +12,7 @@ import type { Logger } from '../../core/ports.js';
 import { checkDraftText } from '../../core/safety/output-checks.js';
 import { UNTRUSTED_DATA_RULE, untrustedBlock } from '../../core/safety/untrusted.js';
 import { fallbackNote, type FallbackCause } from '../fallback-provider.js';
-import type { NewsPrompts } from '../news-prompts.js';
-import { renderPrompt } from '../prompt-registry.js';
+import { renderPrompt, type PromptSource } from '../prompt-registry.js';
 import { completeJson } from './chat.js';
 import { chatCallOptions, createOpenAIClient, type OpenAIProviderOptions } from './openai-provider.js';
 
@@ -42,7 +41,7 @@ function causeOf(error: unknown): FallbackCause {
   return error.code === 'llm_timeout' ? 'timeout' : error.code === 'rate_limited' ? 'rate_limited' : error.code === 'llm_invalid_output' ? 'invalid_output' : 'unavailable';
 }
 
-export function createModelNewsWriter(deps: { options: OpenAIProviderOptions; prompts: NewsPrompts; fallback: NewsWriter; log: Logger; client?: OpenAI | undefined }): NewsWriter {
+export function createModelNewsWriter(deps: { options: OpenAIProviderOptions; prompts: PromptSource; fallback: NewsWriter; log: Logger; client?: OpenAI | undefined }): NewsWriter {
   const { options, prompts, fallback } = deps;
   const log = deps.log.child({ component: 'news-writer' });
   const client = deps.client ?? createOpenAIClient(options, deps.log);
@@ -52,7 +51,7 @@ export function createModelNewsWriter(deps: { options: OpenAIProviderOptions; pr
   return {
     name,
     async score(community, items) {
-      const system = renderPrompt(prompts.score, { community: community.name, topics: topicsText(community), dataRule: UNTRUSTED_DATA_RULE }, 'en');
+      const system = renderPrompt(prompts.get('news-score', community.id), { community: community.name, topics: topicsText(community), dataRule: UNTRUSTED_DATA_RULE }, 'en');
       try {
         const answer = await completeJson(client, call, {
           operation: 'news score',
@@ -80,7 +79,7 @@ export function createModelNewsWriter(deps: { options: OpenAIProviderOptions; pr
     async writeTake(request) {
       const { community, items, maxLength } = request;
       const system = renderPrompt(
-        prompts.take,
+        prompts.get('news-take', community.id),
         { community: community.name, language: community.language, topics: topicsText(community), maxLength: String(maxLength), dataRule: UNTRUSTED_DATA_RULE },
         community.language,
       );

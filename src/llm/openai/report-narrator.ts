@@ -1,17 +1,16 @@
 /**
  * The weekly report's narrative from an OpenAI-compatible model, written from
- * `prompts/report-narrative.md` (loaded and validated at start like every prompt file). The
+ * `prompts/report-narrative.md` (loaded and validated at start like every prompt file) or the
+ * community's override of it. The
  * figures go in as JSON; topic words, which come from members' messages, as a data block. The
  * answer is checked before it is used: a failed call or a failed check leaves the template.
  */
 import type OpenAI from 'openai';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { NarrativeInput, ReportNarrator } from '../../core/analytics/weekly-report.js';
 import { JamiiError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports.js';
 import { UNTRUSTED_DATA_RULE, untrustedBlock } from '../../core/safety/untrusted.js';
-import { parsePrompt, PROMPTS_DIR, renderPrompt, type PromptTemplate } from '../prompt-registry.js';
+import { renderPrompt, type PromptSource } from '../prompt-registry.js';
 import { callBudgetMs, withDeadline } from './chat.js';
 import { createOpenAIClient, type OpenAIProviderOptions } from './openai-provider.js';
 
@@ -22,12 +21,6 @@ const NARRATIVE_MAX_TOKENS = 300;
 const NARRATIVE_TEMPERATURE = 0.3;
 /** What a narrative must not contain: links and mass mentions. */
 const FORBIDDEN = /https?:\/\/|www\.|@everyone|@here|@channel|<@/i;
-
-/** Reads and validates the prompt file; throws naming the file when it is missing or bad. */
-export function loadReportNarrativePrompt(dir: string = PROMPTS_DIR): PromptTemplate {
-  const file = path.join(dir, `${REPORT_NARRATIVE_PROMPT}.md`);
-  return parsePrompt(readFileSync(file, 'utf8'), file);
-}
 
 /** The figures the model is given (no member text). */
 export function narrativeFigures({ current: c, previous: p }: NarrativeInput): Record<string, unknown> {
@@ -52,14 +45,15 @@ export function narrativeFigures({ current: c, previous: p }: NarrativeInput): R
   return { this_week: figures(c), last_week: figures(p) };
 }
 
-export function createModelReportNarrator(deps: { options: OpenAIProviderOptions; template: PromptTemplate; log: Logger; client?: OpenAI | undefined }): ReportNarrator {
-  const { options, template } = deps;
+/** `prompts` resolves each community's report-narrative in force (an override, else the file). */
+export function createModelReportNarrator(deps: { options: OpenAIProviderOptions; prompts: PromptSource; log: Logger; client?: OpenAI | undefined }): ReportNarrator {
+  const { options, prompts } = deps;
   const client = deps.client ?? createOpenAIClient(options, deps.log);
   const tokenLimitParam = new URL(options.baseURL).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens';
   return {
     name: `openai:${options.model}`,
     async narrate(input) {
-      const system = renderPrompt(template, { communityName: input.communityName, language: input.language, dataRule: UNTRUSTED_DATA_RULE }, input.language);
+      const system = renderPrompt(prompts.get(REPORT_NARRATIVE_PROMPT, input.communityId), { communityName: input.communityName, language: input.language, dataRule: UNTRUSTED_DATA_RULE }, input.language);
       const topics = input.current.topics.map((t) => `${t.topic} (${t.count})`).join(', ') || 'none';
       const user = `${JSON.stringify(narrativeFigures(input))}\n\nMost discussed topics:\n${untrustedBlock('member_context', topics, { source: 'topics' })}`;
       const completion = await withDeadline(callBudgetMs(options), 'report narrative', (signal) =>

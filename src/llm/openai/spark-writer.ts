@@ -1,13 +1,11 @@
 /**
  * Sparks from an OpenAI-compatible model, written from `prompts/spark-model.md` (loaded and
- * validated at start). Topics, unanswered questions and news go in as data blocks; the JSON
+ * validated at start) or the community's override of it. Topics, unanswered questions and news go in as data blocks; the JSON
  * answer is checked like a draft (length, mass mentions, links other than the news links, a
  * leaked prompt) and against the poll limits. A failed call or check throws, and the spark
  * service falls back to the offline writer.
  */
 import type OpenAI from 'openai';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { JamiiError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports.js';
@@ -15,7 +13,7 @@ import { checkDraftText } from '../../core/safety/output-checks.js';
 import { UNTRUSTED_DATA_RULE, untrustedBlock } from '../../core/safety/untrusted.js';
 import { POLL_OPTION_MAX_CHARS, POLL_OPTIONS_MAX, POLL_OPTIONS_MIN, POLL_QUESTION_MAX_CHARS } from '../../core/sparks/spark-limits.js';
 import { SPARK_BASES, SPARK_KINDS, type SparkIdea, type SparkMaterial, type SparkWriter } from '../../core/sparks/spark-types.js';
-import { parsePrompt, PROMPTS_DIR, renderPrompt, type PromptTemplate } from '../prompt-registry.js';
+import { renderPrompt, type PromptSource } from '../prompt-registry.js';
 import { completeJson } from './chat.js';
 import { createOpenAIClient, type OpenAIProviderOptions } from './openai-provider.js';
 
@@ -37,12 +35,6 @@ const sparkOutputSchema = z
   })
   .strict();
 
-/** Reads and validates the prompt file; throws naming the file when it is missing or bad. */
-export function loadSparkPrompt(dir: string = PROMPTS_DIR): PromptTemplate {
-  const file = path.join(dir, `${SPARK_MODEL_PROMPT}.md`);
-  return parsePrompt(readFileSync(file, 'utf8'), file);
-}
-
 /** The user message: every piece of material as a data block. */
 export function sparkUserMessage(m: SparkMaterial): string {
   const sections = [
@@ -58,16 +50,19 @@ export function sparkUserMessage(m: SparkMaterial): string {
   return sections.join('\n');
 }
 
-export function createModelSparkWriter(deps: { options: OpenAIProviderOptions; template: PromptTemplate; log: Logger; client?: OpenAI | undefined }): SparkWriter {
-  const { options, template } = deps;
+/** `prompts` resolves each community's spark-model in force (an override, else the file). */
+export function createModelSparkWriter(deps: { options: OpenAIProviderOptions; prompts: PromptSource; log: Logger; client?: OpenAI | undefined }): SparkWriter {
+  const { options, prompts } = deps;
   const client = deps.client ?? createOpenAIClient(options, deps.log);
   const tokenLimitParam = new URL(options.baseURL).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens';
   return {
-    name: `openai:${options.model}`,
+    // The provider, as drafts record it; the model is its own field.
+    name: 'openai',
     model: options.model,
-    promptName: template.name,
-    promptVersion: template.version,
+    promptName: SPARK_MODEL_PROMPT,
+    promptVersion: prompts.get(SPARK_MODEL_PROMPT).version,
     async write(material) {
+      const template = prompts.get(SPARK_MODEL_PROMPT, material.communityId);
       const system = renderPrompt(
         template,
         { communityName: material.communityName, chatTitle: material.chatTitle ?? material.communityName, language: material.language, dataRule: UNTRUSTED_DATA_RULE },
@@ -104,7 +99,7 @@ export function createModelSparkWriter(deps: { options: OpenAIProviderOptions; t
       } else if (text === '') {
         throw new JamiiError('llm_invalid_output', 'The spark question is empty.');
       }
-      return { kind: out.kind, text, poll, basis: { kind: out.basis, ref: out.basis_ref }, reason: out.reason.trim().slice(0, 200) || 'Written by the model.' };
+      return { kind: out.kind, text, poll, basis: { kind: out.basis, ref: out.basis_ref }, reason: out.reason.trim().slice(0, 200) || 'Written by the model.', promptVersion: template.version };
     },
   };
 }

@@ -86,7 +86,7 @@ describe('validating an override', () => {
     }
     expect(isJamiiError(error) && error.code).toBe('prompt_invalid');
     expect((error as Error).message).toMatch(/^Not saved: the new offline-question is refused\.\n• it is \d+ characters long; the limit is 20000\n• it uses \{\{order\}\}/);
-    expect(() => library.validate('brand-voice', 'Hi')).toThrow(/^There is no prompt "brand-voice"\. Prompts: offline-question, offline-negative, offline-answer, model-classify, model-draft-question, model-draft-negative\.$/);
+    expect(() => library.validate('brand-voice', 'Hi')).toThrow(/^There is no prompt "brand-voice"\. Prompts: offline-question, offline-negative, offline-answer, model-classify, model-draft-question, model-draft-negative, news-offline, news-take, news-score, spark-model, report-narrative\.$/);
   });
 });
 

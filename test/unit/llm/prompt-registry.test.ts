@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadPromptRegistry, parsePrompt, PromptError, PROMPTS_DIR, renderPrompt, REQUIRED_PROMPTS } from '../../../src/llm/prompt-registry.js';
+import { loadPromptRegistry, parsePrompt, PROMPT_ROLES, PromptError, PROMPTS_DIR, renderPrompt, REQUIRED_PROMPTS, type PromptName } from '../../../src/llm/prompt-registry.js';
 
 const LANGUAGES = ['en', 'ru', 'sw', 'es'] as const;
 
@@ -17,9 +17,16 @@ const SAMPLE_VALUES: Record<string, string> = {
   maxLength: '1900',
   memberContext: 'They joined the community recently.',
   dataRule: '<the untrusted data rule>',
+  topics: 'smallholder farming (keywords: maize, seed)',
+  communityName: 'Jamii Testers',
+  chatTitle: 'General',
+  headline: 'Maize prices fall 10% in Eldoret',
+  summary: 'Traders expect prices to recover after the harvest.',
+  link: 'https://news.example/maize',
+  source: 'Kilimo Wire',
 };
 
-const isOfflinePrompt = (name: string) => name.startsWith('offline-');
+const isOfflinePrompt = (name: string) => PROMPT_ROLES[name as PromptName].usedBy === 'offline';
 
 function promptSource(options: { name?: string; frontMatter?: string; body?: string } = {}): string {
   const frontMatter =
@@ -52,7 +59,7 @@ describe('the real prompt files', () => {
 
   it('keeps each model prompt as one language-neutral body (the reply language is a variable)', () => {
     const modelPrompts = registry.list().filter((p) => !isOfflinePrompt(p.name));
-    expect(modelPrompts.map((p) => p.name).sort()).toEqual(['model-classify', 'model-draft-negative', 'model-draft-question']);
+    expect(modelPrompts.map((p) => p.name).sort()).toEqual(['model-classify', 'model-draft-negative', 'model-draft-question', 'news-score', 'news-take', 'report-narrative', 'spark-model']);
     for (const t of modelPrompts) {
       expect(Object.keys(t.sections)).toEqual(['default']);
       expect(t.variables.dataRule?.required).toBe(true);

@@ -64,12 +64,12 @@ function snapshot(over: { messages: number; net: number; asked?: number; answere
 
 describe('templateNarrative', () => {
   it('says how the week compares, how questions fared and what is open', () => {
-    const text = templateNarrative({ communityName: 'Acme', language: 'en', current: snapshot({ messages: 8, net: -2, asked: 4, answered: 3, medianSeconds: 900 }), previous: snapshot({ messages: 10, net: 0 }) });
+    const text = templateNarrative({ communityId: 'acme', communityName: 'Acme', language: 'en', current: snapshot({ messages: 8, net: -2, asked: 4, answered: 3, medianSeconds: 900 }), previous: snapshot({ messages: 10, net: 0 }) });
     expect(text).toBe('The week was quieter than the week before (−2 (−20%) messages) and the community shrank by 2. 3 of 4 questions got an answer, typically within 15m.');
   });
 
   it('handles a week with nothing in it', () => {
-    expect(templateNarrative({ communityName: 'Acme', language: 'en', current: snapshot({ messages: 0, net: 0 }), previous: snapshot({ messages: 0, net: 0 }) })).toBe(
+    expect(templateNarrative({ communityId: 'acme', communityName: 'Acme', language: 'en', current: snapshot({ messages: 0, net: 0 }), previous: snapshot({ messages: 0, net: 0 }) })).toBe(
       'The week was about as busy as the week before (±0 messages) and membership held steady.',
     );
   });

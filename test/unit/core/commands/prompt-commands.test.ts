@@ -5,6 +5,8 @@ import type { DryRunDeps } from '../../../../src/core/prompts/prompt-dry-run.js'
 import type { ReplayJob } from '../../../../src/core/prompts/prompt-ports.js';
 import { createPromptReplayService, REPLAY_PROGRESS_EVERY } from '../../../../src/core/prompts/prompt-replay.js';
 import type { ChatRef } from '../../../../src/core/types.js';
+import { createOfflineNewsWriter } from '../../../../src/llm/offline/news-offline-writer.js';
+import { sampleItem } from '../../../../src/core/prompts/post-prompt-dry-run.js';
 import { createOfflineProvider } from '../../../../src/llm/offline/offline-provider.js';
 import { createPromptLibrary, type PromptLibrary } from '../../../../src/llm/prompt-library.js';
 import { loadPromptRegistry } from '../../../../src/llm/prompt-registry.js';
@@ -27,7 +29,13 @@ beforeEach(async () => {
   dryRun = {
     store: core.store,
     communities: core.communities,
-    providers: { kind: 'offline', providerWith: (choice) => createOfflineProvider({ prompts: library.withChoice(choice) }) },
+    providers: {
+      kind: 'offline',
+      providerWith: (choice) => createOfflineProvider({ prompts: library.withChoice(choice) }),
+      newsWriterWith: (choice) => createOfflineNewsWriter(library.withChoice(choice)),
+      sparkWriterWith: () => null,
+      narratorWith: () => null,
+    },
     clock: core.clock,
     log: core.log,
   };
@@ -85,6 +93,56 @@ describe('/prompt', () => {
   it('has nothing to compare when the prompt reads as its file default', async () => {
     core.store.seedMessage({ text: 'How do I reset my password?' });
     expect(await say(ada, '/prompt replay offline-question')).toMatch(/^Nothing to compare: offline-question reads as its file default in alpha/);
+  });
+});
+
+describe('/prompt for the prompts that write posts', () => {
+  const TOWN_CRIER = '## en\n📣 Hear ye: {{headline}}! {{summary}}\nMore from {{source}}: {{link}}';
+
+  it('lists news, spark and report prompts, marking the ones only the model reads as unused offline', async () => {
+    const list = await say(ada, '/prompt list');
+    expect(list).toMatch(/• news-offline: 1\+[0-9a-f]{7} \(file default\)\n/);
+    for (const name of ['news-take', 'news-score', 'spark-model', 'report-narrative']) expect(list).toMatch(new RegExp(`• ${name}: 1\\+[0-9a-f]{7} \\(file default\\) — unused: Jamii runs offline`));
+  });
+
+  it('tests a news-offline version on a sample item, and the live news writer uses the version in force for that community only', async () => {
+    expect(await say(ada, `/prompt set news-offline ${TOWN_CRIER}`)).toMatch(/^✅ news-offline v1 \(c1\+[0-9a-f]{7}\) saved and in force for alpha/);
+    const test = await say(ada, '/prompt test news-offline Maize prices fall 10% in Eldoret\nTraders expect a rebound after the harvest. Prices were high.\nhttps://news.example/maize');
+    expect(test).toMatch(/^🧪 Dry run of news-offline c1\+[0-9a-f]{7} \(override v1\) — nothing was posted or stored\./);
+    expect(test).toContain('Item: "Maize prices fall 10% in Eldoret" — Traders expect a rebound after the harvest. Prices were high. (https://news.example/maize)');
+    expect(test).toContain('📣 Hear ye: Maize prices fall 10% in Eldoret! Traders expect a rebound after the harvest.\nMore from prompt test: https://news.example/maize');
+    const file = await say(ada, '/prompt test news-offline@file Maize prices fall');
+    expect(file).toContain('📰 Maize prices fall');
+    expect(file).toContain('https://example.org/jamii-prompt-test');
+    expect(core.store.auditOf('prompt.test').map((a) => a.subject)).toEqual(['prompt:alpha:news-offline', 'prompt:alpha:news-offline']);
+
+    const writer = createOfflineNewsWriter(library);
+    const item = { ...sampleItem('alpha', 'Seed fair on Saturday', core.clock.now()), link: 'https://news.example/fair', feedLabel: 'Kilimo Wire' };
+    const topics = { keywords: [], description: 'farming' };
+    const alpha = await writer.writeTake({ community: { id: 'alpha', name: 'Alpha', language: 'en', topics }, items: [item], maxLength: 1900 });
+    expect(alpha).toMatchObject({ text: '📣 Hear ye: Seed fair on Saturday! \nMore from Kilimo Wire: https://news.example/fair', promptName: 'news-offline' });
+    expect(alpha.promptVersion).toMatch(/^c1\+/);
+    const beta = await writer.writeTake({ community: { id: 'beta', name: 'Beta', language: 'en', topics }, items: [item], maxLength: 1900 });
+    expect(beta.text).toMatch(/^📰 Seed fair on Saturday/);
+  });
+
+  it('refuses a news-offline version without the item\'s link, and saves nothing', async () => {
+    const reply = await say(ada, '/prompt set news-offline ## en\n📰 {{headline}}');
+    expect(reply).toMatch(/^Not saved: the new news-offline is refused\./);
+    expect(reply).toContain('{{link}}');
+    expect(core.store.state.promptVersions).toEqual([]);
+  });
+
+  it('asks for the sample item a news prompt needs, and explains that a replay is for the drafting prompts', async () => {
+    expect(await say(ada, '/prompt test news-take')).toBe('The sample item is missing: /prompt test news-take <headline>, then its summary on the next lines and its link.');
+    expect(await say(ada, '/prompt test model-draft-question')).toBe('The sample message is missing: /prompt test model-draft-question <a message a member might write>.');
+    expect(await say(ada, '/prompt replay news-take')).toBe("A replay re-drafts the community's recent questions and complaints, which news-take does not write. Try a version of it with /prompt test news-take.");
+    expect(core.store.jobs.of('prompt-replay')).toEqual([]);
+  });
+
+  it('says offline that spark-model and report-narrative have nothing to try', async () => {
+    expect(await say(ada, '/prompt test spark-model')).toMatch(/spark-model is only used with the language model, and offline templates write sparks\. Nothing to try\.$/);
+    expect(await say(ada, '/prompt test report-narrative')).toMatch(/report-narrative is only used with the language model, and offline templates write the report narrative\. Nothing to try\.$/);
   });
 });
 

@@ -3,6 +3,7 @@ import { writeOfflineSpark } from '../../../../src/core/sparks/offline-spark-wri
 import type { SparkMaterial } from '../../../../src/core/sparks/spark-types.js';
 
 const base: SparkMaterial = {
+  communityId: 'kilimo',
   communityName: 'Kilimo Hub',
   language: 'en',
   chatTitle: 'General',
