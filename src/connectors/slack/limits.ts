@@ -44,7 +44,10 @@ export const SLACK_SIGNATURE_MAX_AGE_SECONDS = 5 * 60;
 export const SLACK_TRIGGER_TTL_MS = 3000;
 /** Roughly one message per second per channel (chat.postMessage's special tier). */
 export const SLACK_CHANNEL_MESSAGES_PER_SECOND = 1;
-/** Retry-After waits Jamii sits out inside one send; a longer one hands the send back to the queue. */
-export const SLACK_RETRY_AFTER_MAX_SECONDS = 30;
+/**
+ * Retry-After waits Jamii sits out inside one send; a longer one hands the send back to the queue
+ * for that long, so a send job finishes well inside its 60 s expiry.
+ */
+export const SLACK_RETRY_AFTER_MAX_SECONDS = 10;
 /** Options of a poll rendered as text (Jamii's own ceiling, as other platforms' native polls). */
 export const SLACK_POLL_OPTIONS_MAX = 10;

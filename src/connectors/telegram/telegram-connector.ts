@@ -25,8 +25,11 @@ import { createTelegramSender } from './telegram-sender.js';
 import { createDocumentReader } from './documents.js';
 import { createUpdateHandler } from './update-handler.js';
 
-/** Longest 429 wait the auto-retry plugin sits out inside one call; longer ones fail the send job, which retries later. */
-export const TELEGRAM_RETRY_AFTER_MAX_SECONDS = 30;
+/**
+ * Longest 429 wait the auto-retry plugin sits out inside one call. A longer one hands a post back
+ * to the queue for that long (errors.ts): a send job must finish well inside its 60 s expiry.
+ */
+export const TELEGRAM_RETRY_AFTER_MAX_SECONDS = 10;
 export const TELEGRAM_RETRY_MAX_ATTEMPTS = 3;
 /** Longest one Bot API request may take (getUpdates long polls for 30 s of it). */
 export const TELEGRAM_REQUEST_TIMEOUT_SECONDS = 45;

@@ -108,14 +108,17 @@ async function show(s: Scope, name: string, ref: VersionRef | null): Promise<Com
   const inForce = s.prompts.catalog.inForce(name, s.communityId);
   const history = await s.services.store.promptVersions.history(s.communityId, name);
   const record = view.overrideVersion === null ? null : history.find((r) => r.version === view.overrideVersion);
-  const quality = qualityByVersion(await s.services.store.promptEvidence.draftOutcomes(s.communityId, name, QUALITY_DRAFTS_MAX));
+  // Scores and report narratives are not drafts a manager decides: they have no quality figures.
+  const decided = !['news-score', 'report-narrative'].includes(name);
+  const quality = decided ? qualityByVersion(await s.services.store.promptEvidence.draftOutcomes(s.communityId, name, QUALITY_DRAFTS_MAX)) : [];
   const shown = ref === null ? quality.slice(0, QUALITY_VERSIONS_SHOWN) : quality.filter((q) => q.version === view.version);
   const lines = [
     `${name} ${describe(view)}${view.version === inForce.version ? ' — in force' : ` — in force: ${inForce.version}`}`,
     ...(record ? [`Saved by ${record.createdByName} at ${record.createdAt.toISOString()}${record.comment ? ` — "${record.comment}"` : ''}${record.rollbackOf ? ` (rollback to ${record.rollbackOf})` : ''}`] : []),
     `History: ${history.length === 0 ? 'no overrides' : history.map((r) => `v${r.version}${r.body === null ? '=file' : ''}`).join(', ')}`,
-    'Quality per version (from this community’s drafts, newest version first):',
-    ...(shown.length === 0 ? ['  no drafts yet'] : shown.map((q) => `  ${formatQuality(q)}`)),
+    ...(decided
+      ? ['Quality per version (from this community’s drafts, newest version first):', ...(shown.length === 0 ? ['  no drafts yet'] : shown.map((q) => `  ${formatQuality(q)}`))]
+      : [`Quality per version: none (what ${name} writes is not a draft managers approve or reject).`]),
     '',
     view.body,
   ];

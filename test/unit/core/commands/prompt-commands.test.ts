@@ -140,6 +140,13 @@ describe('/prompt for the prompts that write posts', () => {
     expect(core.store.jobs.of('prompt-replay')).toEqual([]);
   });
 
+  it('shows a news post prompt with its drafts\' quality, and a report narrative without any', async () => {
+    expect(await say(ada, '/prompt show news-offline')).toContain('Quality per version (from this community’s drafts, newest version first):\n  no drafts yet');
+    const report = await say(ada, '/prompt show report-narrative');
+    expect(report).toContain('Quality per version: none (what report-narrative writes is not a draft managers approve or reject).');
+    expect(report).toContain('{{dataRule}}');
+  });
+
   it('says offline that spark-model and report-narrative have nothing to try', async () => {
     expect(await say(ada, '/prompt test spark-model')).toMatch(/spark-model is only used with the language model, and offline templates write sparks\. Nothing to try\.$/);
     expect(await say(ada, '/prompt test report-narrative')).toMatch(/report-narrative is only used with the language model, and offline templates write the report narrative\. Nothing to try\.$/);
