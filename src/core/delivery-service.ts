@@ -1,8 +1,9 @@
 /**
  * Sending: each outbox row is claimed (pending -> sending) before the platform is called and
  * marked sent after, so a post goes out at most once. A send that may have reached the platform
- * without confirmation (timeout, crash mid-send) is never retried blindly: it is marked
- * unconfirmed and the desk is told — unless the platform itself dedupes our sends.
+ * without confirmation (timeout, crash mid-send) is never retried blindly: it is recorded as
+ * sent when the platform shows it in the chat (findPosted), else marked unconfirmed and the desk
+ * is told — unless the platform itself dedupes our sends.
  */
 import type { CommunityDirectory } from './communities.js';
 import { cardText, cardView } from './desk-cards.js';
@@ -137,6 +138,22 @@ export function createDeliveryService(deps: {
   };
 
   /**
+   * Asks the platform whether a post whose outcome is unknown is in the chat after all: its
+   * message id when it is, null when the platform cannot tell (or the look fails).
+   */
+  const lookFor = async (sender: PlatformSender | undefined, post: OutboundPost): Promise<string | null> => {
+    if (!sender?.findPosted) return null;
+    try {
+      const found = await sender.findPosted(post);
+      if (found) log.info({ outboxId: post.id, kind: post.kind, platformMessageId: found.messageId }, 'post.found_after_unknown_outcome');
+      return found?.messageId ?? null;
+    } catch (error) {
+      log.warn({ err: error, outboxId: post.id }, 'post.lookup_failed');
+      return null;
+    }
+  };
+
+  /**
    * Sends a claimed row. Resolves with the platform's message id (and, for a card, the status of
    * its draft the card shows); resolves null when the row was given up (failed or unconfirmed,
    * desks told); throws (after releasing the row) when a retry should try again.
@@ -167,6 +184,9 @@ export function createDeliveryService(deps: {
         return null;
       }
       // A timeout after the request left, or an error we cannot classify: the post may exist.
+      // Where the platform can show it, it is recorded as sent; otherwise a human checks.
+      const found = await lookFor(sender, outgoing);
+      if (found !== null) return { messageId: found, shown };
       await giveUp(post, 'unconfirmed', why);
       return null;
     }
@@ -225,16 +245,26 @@ export function createDeliveryService(deps: {
       }
       // Claimed by an attempt that never finished (crash, expiry): its request may have left.
       // A card is sent again all the same: a second copy on the desk is harmless, a missing one is not.
-      if (current.kind === 'card' || senders.get(current.target.platform)?.idempotentSend) {
-        post = await store.outbox.reclaim(outboxId);
-        if (!post) return;
-      } else {
-        await giveUp(current, 'unconfirmed', 'an earlier attempt stopped mid-send');
+      post = await store.outbox.reclaim(outboxId);
+      if (!post) return;
+      if (current.kind !== 'card' && !senders.get(current.target.platform)?.idempotentSend) {
+        // Sending it again could post it twice: record it if the platform shows it, else ask a human.
+        const found = await lookFor(senders.get(post.target.platform), post);
+        if (found === null) {
+          await giveUp(post, 'unconfirmed', 'an earlier attempt stopped mid-send');
+          return;
+        }
+        await recordOne(post, { messageId: found, shown: null });
         return;
       }
     }
     const result = await sendClaimed(post, ctx);
     if (result === null) return;
+    await recordOne(post, result);
+  };
+
+  /** Records a row the platform took: a card or notice in one statement; a reply or post with its draft. */
+  const recordOne = async (post: ClaimedPost, result: { messageId: string; shown: DraftStatus | null }): Promise<void> => {
     const { messageId, shown } = result;
     const at = clock.now();
     const draftId = post.kind === 'reply' || post.kind === 'post' ? post.draftId : null;

@@ -385,6 +385,13 @@ export interface PlatformSender {
    * throws, the posts are sent again one at a time, and a post it did make is not made twice.
    */
   sendBatch?(posts: OutboundPost[]): Promise<Array<{ messageId: string }>>;
+  /**
+   * Looks in the chat for a post whose send may have reached the platform without confirmation
+   * (a timeout or a 5xx, or an attempt that died holding its claim): its message id when every
+   * part of it is there, null when the platform does not show it. Null is no proof the post is
+   * missing, so the post still goes to a human then; a platform that cannot look leaves it out.
+   */
+  findPosted?(post: OutboundPost): Promise<{ messageId: string } | null>;
   updateCard(target: ChatRef, messageId: string, card: CardView, text: string): Promise<void>;
 }
 

@@ -125,6 +125,39 @@ describe('Slack sender', () => {
     expect(gone).toEqual([{ chat: general, reason: 'forbidden' }]);
   });
 
+  it('marks every part it posts with its outbox row, and finds a post whose answer was lost (5xx after it landed)', async () => {
+    const reply = outbound({ claimedAt: new Date() });
+    fake.failNext('chat.postMessage', { status: 503, landed: true });
+    const error = await sender.send(reply).catch((e: unknown) => e);
+    expect(error).toMatchObject({ outcome: 'unknown', retryable: false });
+    const [landed] = fake.posts(FAKE_SLACK.channelId);
+    expect(landed!.args.metadata).toEqual({ event_type: 'jamii_post', event_payload: { outbox_id: reply.id, part: 0, parts: 1 } });
+    // The reply is in the member's thread: the lookup reads the thread, with metadata.
+    expect(await sender.findPosted!(reply)).toEqual({ messageId: landed!.ts });
+    expect(fake.callsTo('conversations.replies')[0]!.args).toMatchObject({ channel: FAKE_SLACK.channelId, ts: '1790000000.000100', include_all_metadata: 'true' });
+    expect(fake.posts(FAKE_SLACK.channelId)).toHaveLength(1);
+  });
+
+  it('finds a top-level post in the channel history, and nothing for a post that never landed or landed only in part', async () => {
+    const news = outbound({ kind: 'post', replyToMessageId: null, text: 'Maize prices fall', claimedAt: new Date() });
+    await sender.send(news);
+    expect(await sender.findPosted!(news)).toEqual({ messageId: fake.posts()[0]!.ts });
+    expect(fake.callsTo('conversations.history')).toHaveLength(1);
+
+    const lost = outbound({ claimedAt: new Date() });
+    fake.failNext('chat.postMessage', { status: 503 });
+    await sender.send(lost).catch(() => undefined);
+    expect(await sender.findPosted!(lost)).toBeNull();
+
+    const long = outbound({ text: Array.from({ length: 900 }, (_, i) => `word${i}`).join(' '), claimedAt: new Date() });
+    const before = fake.posts().length;
+    fake.failNext('chat.postMessage', { status: 503, landed: true });
+    await sender.send(long).catch(() => undefined);
+    expect(fake.posts().length).toBe(before + 1);
+    // Only the first part is in the thread: the post is not all there, so a human checks.
+    expect(await sender.findPosted!(long)).toBeNull();
+  });
+
   it('never retries blindly after an answer that may have posted (5xx)', async () => {
     fake.failNext('chat.postMessage', { status: 503 });
     const error = await sender.send(outbound({})).catch((e: unknown) => e);

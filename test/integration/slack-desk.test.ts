@@ -69,6 +69,22 @@ describe('Slack manager desk', () => {
     expect(JSON.stringify(update.args.blocks)).toContain(MANAGER.name);
   });
 
+  it('records an approved reply whose answer Slack lost as sent once it finds it in the thread, with no desk notice', async () => {
+    const { card, draftId } = await ask('Which branch is open late on Fridays?');
+    fake.failNext('chat.postMessage', { status: 503, landed: true });
+    await sendSigned(app.url, blockAction(MANAGER, `approve:${draftId}`, { messageTs: card.ts! }));
+    const [row] = await waitFor(async () => {
+      const { rows } = await app.jamii.db.sql.executeSql(`select status, platform_message_id as "messageId" from outbox where kind = 'reply' and draft_id = ${draftId}`);
+      return (rows[0] as { status: string } | undefined)?.status === 'sent' ? (rows as Array<{ status: string; messageId: string }>) : undefined;
+    }, 15_000, 'the reply recorded as sent');
+    const replies = repliesIn(FAKE_SLACK.channelId);
+    expect(replies).toHaveLength(1);
+    expect(row!.messageId).toBe(replies[0]!.ts);
+    await settle();
+    expect(fake.posts(FAKE_SLACK.deskChannelId).filter((p) => /did not confirm/.test(p.args.text ?? ''))).toHaveLength(0);
+    expect(repliesIn(FAKE_SLACK.channelId)).toHaveLength(1);
+  });
+
   it('opens the Edit modal prefilled with the draft (views.open with the trigger) and posts the submitted text', async () => {
     const { draftId, card } = await ask('Where can I find the delivery schedule?');
     await sendSigned(app.url, blockAction(MANAGER, `edit:${draftId}`, { messageTs: card.ts!, triggerId: 'trigger-edit-1' }));

@@ -1,7 +1,7 @@
 /**
  * A loopback fake of Slack for tests, spoken to by the real Bolt App and WebClient: the Web API
  * under /api/<method> (auth.test, chat.postMessage, chat.update, chat.postEphemeral, views.open,
- * conversations.info, users.info, usergroups.users.list, files.getUploadURLExternal and
+ * conversations.info, conversations.history and .replies (the bot's posts, with metadata), users.info, usergroups.users.list, files.getUploadURLExternal and
  * files.completeUploadExternal, apps.connections.open), the file upload URL it hands out, a
  * response_url endpoint, and a Socket Mode WebSocket (hello, events_api envelopes, acks).
  * Every call is recorded; failures (429 with Retry-After, `ok: false` errors) can be injected.
@@ -46,6 +46,8 @@ export interface SlackFailure {
   retryAfter?: number;
   /** An HTTP error status (a 5xx: the call may have been carried out). */
   status?: number;
+  /** With `status`: the call was carried out (the post is in the channel) before the error answer. */
+  landed?: boolean;
   /** `ok: false` with this error code. */
   error?: string;
 }
@@ -118,6 +120,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const responses: Array<{ id: string; body: any }> = [];
   const uploads = new Map<string, Buffer>();
   const rules: Array<{ method: string; times: number; failure: SlackFailure }> = [];
+  /** Messages the bot posted, oldest first (conversations.history and .replies read them). */
+  // The fake's ts count up from a fixed point, so `oldest` is compared with when each was posted.
+  const history: Array<{ channel: string; ts: string; thread_ts?: string; text: string; metadata?: unknown; at: number }> = [];
   const groups = new Map<string, string[]>();
   let socket: WebSocket | null = null;
   let connected: Array<() => void> = [];
@@ -149,6 +154,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return { body: { ok: true, url: 'https://kilimo.slack.com/', team: 'Kilimo', user: 'jamii', team_id: FAKE_SLACK.teamId, user_id: FAKE_SLACK.botUserId, bot_id: FAKE_SLACK.botId } };
       case 'chat.postMessage': {
         const ts = nextTs();
+        history.push({ channel: args.channel, ts, thread_ts: args.thread_ts, text: args.text, metadata: args.metadata, at: Date.now() });
         return { ts, body: { ok: true, channel: args.channel, ts, message: { type: 'message', text: args.text, user: FAKE_SLACK.botUserId, bot_id: FAKE_SLACK.botId, ts, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}) } } };
       }
       case 'chat.update':
@@ -157,6 +163,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return { body: { ok: true, message_ts: nextTs() } };
       case 'views.open':
         return { body: { ok: true, view: { id: 'V0FAKE0001', ...args.view } } };
+      case 'conversations.history':
+      case 'conversations.replies': {
+        const oldest = Number(args.oldest ?? 0);
+        const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+        const messages = history
+          .filter((m) => m.channel === args.channel && m.at / 1000 >= oldest)
+          .filter((m) => (method === 'conversations.history' ? !m.thread_ts : m.thread_ts === args.ts || m.ts === args.ts))
+          .reverse()
+          .map((m) => ({ type: 'message', user: FAKE_SLACK.botUserId, bot_id: FAKE_SLACK.botId, text: m.text, ts: m.ts, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}), ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) }));
+        return { body: { ok: true, messages, has_more: false } };
+      }
       case 'conversations.info':
         return { body: { ok: true, channel: { id: args.channel, name: args.channel === FAKE_SLACK.deskChannelId ? 'jamii-desk' : 'general', is_channel: true } } };
       case 'users.info': {
@@ -204,6 +221,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return;
       }
       if (rule.failure.status !== undefined) {
+        if (rule.failure.landed) call.ts = answer(method, args).ts;
         json(res, rule.failure.status, { ok: false, error: 'service_unavailable' });
         return;
       }

@@ -160,6 +160,10 @@ export function createRecordingJobs(jobs: RecordedJob[] = []): RecordingJobs {
 export interface FakeSender extends PlatformSender {
   /** Every post handed to `send`, successful or not. */
   attempts: OutboundPost[];
+  /** With `looks`: what findPosted finds per outbox id (a message id, or an error it throws). */
+  posted: Map<number, string | Error>;
+  /** Outbox ids findPosted was asked about. */
+  lookups: number[];
   updates: Array<{ target: ChatRef; messageId: string; card: CardView; text: string }>;
   /** The next call to `send` runs `behaviour` instead of succeeding. */
   nextSend(behaviour: (post: OutboundPost) => Promise<{ messageId: string }>): void;
@@ -169,7 +173,7 @@ export interface FakeSender extends PlatformSender {
   failNextBatch(error: Error): void;
 }
 
-export function createFakeSender(options: { platform?: Platform; idempotentSend?: boolean; batches?: boolean } = {}): FakeSender {
+export function createFakeSender(options: { platform?: Platform; idempotentSend?: boolean; batches?: boolean; looks?: boolean } = {}): FakeSender {
   const queued: Array<(post: OutboundPost) => Promise<{ messageId: string }>> = [];
   const batchFailures: Error[] = [];
   let n = 0;
@@ -185,6 +189,18 @@ export function createFakeSender(options: { platform?: Platform; idempotentSend?
     failNextBatch(error) {
       batchFailures.push(error);
     },
+    posted: new Map(),
+    lookups: [],
+    ...(options.looks
+      ? {
+          async findPosted(post: OutboundPost) {
+            sender.lookups.push(post.id);
+            const found = sender.posted.get(post.id);
+            if (found instanceof Error) throw found;
+            return found === undefined ? null : { messageId: found };
+          },
+        }
+      : {}),
     ...(options.batches
       ? {
           async sendBatch(posts: OutboundPost[]) {

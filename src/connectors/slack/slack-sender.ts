@@ -30,6 +30,32 @@ const RATE_LIMIT_RETRIES = 3;
  */
 export const SLACK_SEND_MAX_WAIT_MS = 10_000;
 
+/**
+ * Message metadata on every part Jamii posts: which outbox row and which part it is. A send whose
+ * outcome is unknown is looked up by it in the channel's history (findPosted).
+ */
+export const SLACK_POST_EVENT_TYPE = 'jamii_post';
+/** How far before the claim the history is read, and how many messages at most. */
+const LOOKUP_SLACK_MS = 60_000;
+const LOOKUP_LIMIT = 200;
+
+interface PartMark {
+  outboxId: number;
+  part: number;
+  parts: number;
+}
+
+/** Where a post goes: the channel, its parts, and the thread it answers in (a post stands on its own). */
+function placementOf(outbound: OutboundPost): { channel: string; parts: SlackMessagePart[]; thread: string | undefined } {
+  const { channel, threadTs } = destinationOf(outbound.target);
+  const parts = outbound.card ? [renderCard(outbound.card)] : renderText(postBody(outbound));
+  const thread = outbound.kind === 'post' ? undefined : (threadTs ?? outbound.replyToMessageId ?? undefined);
+  return { channel, parts, thread };
+}
+
+/** A Slack ts (seconds.micros) for a time. */
+const slackTs = (ms: number) => (ms / 1000).toFixed(6);
+
 export interface SlackSenderDeps {
   client: webApi.WebClient;
   limiter: ChannelLimiter;
@@ -57,8 +83,8 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
     }
   }
 
-  /** Posts one part in its reserved slot (`turn`). */
-  const post = async (channel: string, part: SlackMessagePart, threadTs: string | undefined, turn: () => Promise<void>): Promise<string> => {
+  /** Posts one part in its reserved slot (`turn`), marked with its outbox row and place. */
+  const post = async (channel: string, part: SlackMessagePart, threadTs: string | undefined, turn: () => Promise<void>, mark: PartMark): Promise<string> => {
     await turn();
     const sent = await withRetryAfter('chat.postMessage', () =>
       client.chat.postMessage({
@@ -67,6 +93,7 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
         ...(part.blocks ? { blocks: part.blocks } : {}),
         ...(threadTs ? { thread_ts: threadTs } : {}),
         mrkdwn: true,
+        metadata: { event_type: SLACK_POST_EVENT_TYPE, event_payload: { outbox_id: mark.outboxId, part: mark.part, parts: mark.parts } },
         link_names: false,
         unfurl_links: false,
         unfurl_media: false,
@@ -101,10 +128,8 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
     idempotentSend: false,
 
     async send(outbound: OutboundPost) {
-      const { channel, threadTs } = destinationOf(outbound.target);
-      const parts = outbound.card ? [renderCard(outbound.card)] : renderText(postBody(outbound));
       // A reply (or a command's answer) threads under the message it answers; a post stands on its own.
-      const thread = outbound.kind === 'post' ? undefined : (threadTs ?? outbound.replyToMessageId ?? undefined);
+      const { channel, parts, thread } = placementOf(outbound);
       let turns: Array<() => Promise<void>> | undefined;
       let first: string | null = null;
       for (const [i, part] of parts.entries()) {
@@ -112,7 +137,7 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
           // Every part's slot is reserved before the first goes: a busy channel refuses the whole post.
           turns ??= limiter.reserve(channel, parts.length, SLACK_SEND_MAX_WAIT_MS);
           const turn = turns[i]!;
-          const ts = i === 0 && outbound.image ? await upload(channel, outbound.image, part.text, thread, turn) : await post(channel, part, thread, turn);
+          const ts = i === 0 && outbound.image ? await upload(channel, outbound.image, part.text, thread, turn) : await post(channel, part, thread, turn, { outboxId: outbound.id, part: i, parts: parts.length });
           first ??= ts;
         } catch (error) {
           const why = describeSlackError(error);
@@ -123,6 +148,23 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
         }
       }
       return { messageId: first! };
+    },
+
+    async findPosted(outbound) {
+      // A picture is shared by the upload flow, which carries no metadata to find it by.
+      if (outbound.image) return null;
+      const { channel, parts, thread } = placementOf(outbound);
+      const oldest = slackTs((outbound.claimedAt?.getTime() ?? Date.now() - 3_600_000) - LOOKUP_SLACK_MS);
+      const args = { channel, oldest, limit: LOOKUP_LIMIT, include_all_metadata: true };
+      const found = await withRetryAfter('conversations lookup', () => (thread ? client.conversations.replies({ ...args, ts: thread }) : client.conversations.history(args)));
+      const byPart = new Map<number, string>();
+      for (const m of found.messages ?? []) {
+        const payload = m.metadata?.event_type === SLACK_POST_EVENT_TYPE ? (m.metadata.event_payload as Record<string, unknown> | undefined) : undefined;
+        if (payload && Number(payload.outbox_id) === outbound.id && m.ts) byPart.set(Number(payload.part), m.ts);
+      }
+      // Every part, or it is not (all) there: a human checks.
+      if (parts.some((_, i) => !byPart.has(i))) return null;
+      return { messageId: byPart.get(0)! };
     },
 
     async updateCard(target, messageId, card) {

@@ -14,7 +14,7 @@ let delivery: DeliveryService;
 const NOT_FINAL = { isFinalAttempt: false };
 const FINAL = { isFinalAttempt: true };
 
-function build(options: { idempotentSend?: boolean; batches?: boolean } = {}) {
+function build(options: { idempotentSend?: boolean; batches?: boolean; looks?: boolean } = {}) {
   sender = createFakeSender({ platform: 'sandbox', ...options });
   senders = new Map<Platform, PlatformSender>([['sandbox', sender]]);
   delivery = createDeliveryService({ store: core.store, senders, communities: core.communities, metrics: core.metrics, clock: core.clock, log: core.log });
@@ -232,6 +232,64 @@ describe('when the platform refuses or does not answer', () => {
     }
     expect([row(card.id).status, row(notice.id).status]).toEqual(['unconfirmed', 'unconfirmed']);
     expect(notices().map((n) => n.id)).toEqual([notice.id]);
+  });
+});
+
+describe('a platform that can show whether a post is in the chat (findPosted)', () => {
+  beforeEach(() => build({ looks: true }));
+
+  it('records a reply whose send timed out as sent when the platform shows it, without a desk notice', async () => {
+    const { draft, reply } = approvedReply();
+    sender.posted.set(reply.id, 'pm-landed');
+    sender.nextSend(async () => {
+      throw new DeliveryError('unknown', false, 'timeout after the request left');
+    });
+    await delivery.deliver(reply.id, NOT_FINAL);
+    expect(row(reply.id)).toMatchObject({ status: 'sent', platformMessageId: 'pm-landed' });
+    expect(core.store.state.drafts.get(draft.id)!.status).toBe('sent');
+    expect(sender.lookups).toEqual([reply.id]);
+    expect(notices()).toHaveLength(0);
+    expect(core.store.auditOf('post.sent')).toHaveLength(1);
+  });
+
+  it('still marks it unconfirmed for a human when the platform does not show it, or the look fails', async () => {
+    const first = approvedReply().reply;
+    sender.nextSend(async () => {
+      throw new DeliveryError('unknown', false, 'timeout after the request left');
+    });
+    await delivery.deliver(first.id, NOT_FINAL);
+    expect(row(first.id).status).toBe('unconfirmed');
+
+    const second = approvedReply().reply;
+    sender.posted.set(second.id, new Error('history unavailable'));
+    sender.nextSend(async () => {
+      throw new DeliveryError('unknown', false, 'timeout after the request left');
+    });
+    await delivery.deliver(second.id, NOT_FINAL);
+    expect(row(second.id).status).toBe('unconfirmed');
+    expect(sender.lookups).toEqual([first.id, second.id]);
+    expect(notices()).toHaveLength(2);
+    expect(sender.attempts).toHaveLength(2);
+  });
+
+  it('records a reply an attempt died sending when the platform shows it, and never sends it again', async () => {
+    const { draft, reply } = approvedReply('sending', 1);
+    Object.assign(row(reply.id), { claimedAt: new Date(core.clock.now().getTime() - SEND_CLAIM_STALE_AFTER_MS - 1) });
+    sender.posted.set(reply.id, 'pm-from-the-dead-attempt');
+    await delivery.deliverMany([{ outboxId: reply.id, ctx: NOT_FINAL }]);
+    expect(row(reply.id)).toMatchObject({ status: 'sent', platformMessageId: 'pm-from-the-dead-attempt' });
+    expect(core.store.state.drafts.get(draft.id)!.status).toBe('sent');
+    expect(sender.attempts).toHaveLength(0);
+    expect(notices()).toHaveLength(0);
+  });
+
+  it('marks that reply unconfirmed when the platform does not show it', async () => {
+    const { reply } = approvedReply('sending', 1);
+    Object.assign(row(reply.id), { claimedAt: new Date(core.clock.now().getTime() - SEND_CLAIM_STALE_AFTER_MS - 1) });
+    await delivery.deliverMany([{ outboxId: reply.id, ctx: NOT_FINAL }]);
+    expect(row(reply.id).status).toBe('unconfirmed');
+    expect(sender.attempts).toHaveLength(0);
+    expect(notices()).toHaveLength(1);
   });
 });
 
