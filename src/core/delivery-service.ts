@@ -176,6 +176,7 @@ export function createDeliveryService(deps: {
       const why = errorText(error);
       if (error instanceof DeliveryError && error.outcome === 'not_sent') {
         // A busy chat (retryAfterMs) is waited out on any attempt: waiting is not failing.
+        if (error.retryAfterMs !== null) metrics.postDeferred(post.target.platform, 'busy');
         if (error.retryable && (error.retryAfterMs !== null || !ctx.isFinalAttempt)) {
           await store.outbox.release(post.id, why);
           throw error;
@@ -319,6 +320,8 @@ export function createDeliveryService(deps: {
         const card = byId.get(outboxId);
         if (clock.now().getTime() - started >= SEND_JOB_BUDGET_MS) {
           if (card) await store.outbox.release(card.id, 'handed on to a later send job');
+          const platform = card?.target.platform ?? (await store.outbox.get(outboxId))?.target.platform;
+          if (platform) metrics.postDeferred(platform, 'out_of_time');
           defer(outboxId, 0);
           continue;
         }

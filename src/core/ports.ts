@@ -401,5 +401,7 @@ export interface CoreMetrics {
   draftCreated(kind: DraftKind): void;
   decision(outcome: string): void;
   postSent(kind: OutboxKind): void;
+  /** A post handed back to the queue: its chat was busy (rate limits), or its send job ran out of time. */
+  postDeferred(platform: Platform, reason: 'busy' | 'out_of_time'): void;
   pipelineLatency(stage: 'stored' | 'draft_pending' | 'sent', seconds: number): void;
 }

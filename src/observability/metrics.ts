@@ -26,6 +26,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const drafts = new Counter({ name: 'jamii_drafts_created_total', help: 'Drafts created, by kind.', labelNames: ['kind'], registers: [registry] });
   const decisions = new Counter({ name: 'jamii_decisions_total', help: 'Manager decisions on drafts, by outcome.', labelNames: ['outcome'], registers: [registry] });
   const posts = new Counter({ name: 'jamii_posts_sent_total', help: 'Posts confirmed sent, by kind (reply, card, notice).', labelNames: ['kind'], registers: [registry] });
+  const deferred = new Counter({
+    name: 'jamii_posts_deferred_total',
+    help: 'Posts handed back to the queue to go later, by platform and reason: busy (the chat is at its rate limit) or out_of_time (the send job used its time).',
+    labelNames: ['platform', 'reason'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'jamii_pipeline_latency_seconds',
     help: 'Time from a message arriving to a pipeline stage: stored (and labelled), draft_pending.',
@@ -105,6 +111,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     draftCreated: (kind) => drafts.labels(kind).inc(),
     decision: (outcome) => decisions.labels(outcome).inc(),
     postSent: (kind) => posts.labels(kind).inc(),
+    postDeferred: (platform, reason) => deferred.labels(platform, reason).inc(),
     pipelineLatency: (stage, seconds) => latency.labels(stage).observe(seconds),
   };
 }

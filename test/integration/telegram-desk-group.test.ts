@@ -66,6 +66,8 @@ describe('a desk group at Telegram’s 20 messages a minute', () => {
     for (const job of waiting) expect(job.startsIn).toBeGreaterThan(30);
     // Waiting is not failing: no send job used up a retry on it.
     expect((jobs as Array<{ retryCount: number }>).every((j) => j.retryCount === 0)).toBe(true);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toContain(`jamii_posts_deferred_total{platform="telegram",reason="busy"} ${members.length - 20}`);
     await new Promise((r) => setTimeout(r, 1000));
     expect(fake.postsTo(DESK.id)).toHaveLength(20);
   }, 60_000);

@@ -106,6 +106,7 @@ export interface RecordingMetrics extends CoreMetrics {
   drafts: DraftKind[];
   decisions: string[];
   posts: OutboxKind[];
+  deferred: string[];
   latencies: Array<{ stage: string; seconds: number }>;
 }
 
@@ -115,6 +116,7 @@ export function createRecordingMetrics(): RecordingMetrics {
     drafts: [],
     decisions: [],
     posts: [],
+    deferred: [],
     latencies: [],
     messageIngested: (count) => {
       m.ingested += count;
@@ -122,6 +124,7 @@ export function createRecordingMetrics(): RecordingMetrics {
     draftCreated: (kind) => m.drafts.push(kind),
     decision: (outcome) => m.decisions.push(outcome),
     postSent: (kind) => m.posts.push(kind),
+    postDeferred: (platform, reason) => m.deferred.push(`${platform}:${reason}`),
     pipelineLatency: (stage, seconds) => m.latencies.push({ stage, seconds }),
   };
   return m;

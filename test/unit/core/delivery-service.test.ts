@@ -407,6 +407,7 @@ describe('a batch of send jobs (deliverMany)', () => {
     expect(row(reply.id).status).toBe('pending');
     expect(core.store.jobs.jobs.filter((j) => j.name === 'send')).toEqual([{ name: 'send', payload: { outboxIds: [reply.id, cards[1]!.id, cards[2]!.id] }, startAfterSeconds: 42 }]);
     expect(notices()).toHaveLength(0);
+    expect(core.metrics.deferred).toEqual(['sandbox:busy', 'sandbox:busy', 'sandbox:busy']);
 
     // The handed-on job sends them, once each.
     await delivery.deliverMany([reply, cards[1]!, cards[2]!].map((r) => job(r.id)));
@@ -429,6 +430,7 @@ describe('a batch of send jobs (deliverMany)', () => {
     expect(sender.attempts).toHaveLength(3);
     expect([...cards, reply].map((c) => row(c.id).status)).toEqual(['sent', 'sent', 'sent', 'pending', 'pending']);
     expect(core.store.jobs.jobs.filter((j) => j.name === 'send')).toEqual([{ name: 'send', payload: { outboxIds: [reply.id, cards[3]!.id] } }]);
+    expect(core.metrics.deferred).toEqual(['sandbox:out_of_time', 'sandbox:out_of_time']);
 
     await delivery.deliverMany([reply, cards[3]!].map((r) => job(r.id)));
     expect([...cards, reply].map((c) => row(c.id).status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
