@@ -246,18 +246,20 @@ export function createDeliveryService(deps: {
       }
       // Claimed by an attempt that never finished (crash, expiry): its request may have left.
       // A card is sent again all the same: a second copy on the desk is harmless, a missing one is not.
-      post = await store.outbox.reclaim(outboxId);
-      if (!post) return;
-      if (current.kind !== 'card' && !senders.get(current.target.platform)?.idempotentSend) {
+      const sender = senders.get(current.target.platform);
+      if (current.kind !== 'card' && !sender?.idempotentSend) {
         // Sending it again could post it twice: record it if the platform shows it, else ask a human.
-        const found = await lookFor(senders.get(post.target.platform), post);
+        const found = await lookFor(sender, current);
         if (found === null) {
-          await giveUp(post, 'unconfirmed', 'an earlier attempt stopped mid-send');
+          await giveUp(current, 'unconfirmed', 'an earlier attempt stopped mid-send');
           return;
         }
-        await recordOne(post, { messageId: found, shown: null });
+        const claimed = await store.outbox.reclaim(outboxId);
+        if (claimed) await recordOne(claimed, { messageId: found, shown: null });
         return;
       }
+      post = await store.outbox.reclaim(outboxId);
+      if (!post) return;
     }
     const result = await sendClaimed(post, ctx);
     if (result === null) return;
