@@ -33,6 +33,13 @@ export const SEND_CLAIM_STALE_AFTER_MS = 90_000;
  */
 export const SEND_JOB_BUDGET_MS = 30_000;
 
+/**
+ * A batch's cards are claimed together when it starts; one sent later than this into the batch
+ * is claimed afresh first, so its claim's age says how long its own send has taken (and a retry
+ * does not judge it stale while it is still on its way).
+ */
+export const SEND_CLAIM_REFRESH_AFTER_MS = 20_000;
+
 export interface DeliveryContext {
   /** No retry follows this attempt. */
   isFinalAttempt: boolean;
@@ -332,8 +339,10 @@ export function createDeliveryService(deps: {
             await deliver(outboxId, ctx);
             continue;
           }
-          const result = await sendClaimed(card, ctx);
-          if (result !== null) sent.push({ post: card, ...result });
+          const claimed = clock.now().getTime() - started >= SEND_CLAIM_REFRESH_AFTER_MS ? await store.outbox.reclaim(card.id) : card;
+          if (!claimed) continue;
+          const result = await sendClaimed(claimed, ctx);
+          if (result !== null) sent.push({ post: claimed, ...result });
         } catch (error) {
           // Released by sendClaimed: it goes out once its chat takes posts again.
           if (error instanceof DeliveryError && error.retryAfterMs !== null) {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cardView } from '../../../src/core/desk-cards.js';
-import { SEND_CLAIM_STALE_AFTER_MS, SEND_JOB_BUDGET_MS, createDeliveryService, type DeliveryService } from '../../../src/core/delivery-service.js';
+import { SEND_CLAIM_REFRESH_AFTER_MS, SEND_CLAIM_STALE_AFTER_MS, SEND_JOB_BUDGET_MS, createDeliveryService, type DeliveryService } from '../../../src/core/delivery-service.js';
 import { DeliveryError, JamiiError } from '../../../src/core/errors.js';
 import type { PlatformSender } from '../../../src/core/ports.js';
 import type { Platform } from '../../../src/core/types.js';
@@ -435,6 +435,24 @@ describe('a batch of send jobs (deliverMany)', () => {
     await delivery.deliverMany([reply, cards[3]!].map((r) => job(r.id)));
     expect([...cards, reply].map((c) => row(c.id).status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
     expect(sender.attempts).toHaveLength(5);
+  });
+
+  it('claims a card afresh before sending it late in a slow batch, so its claim does not look stale while it is sent', async () => {
+    const cards = [seedCard(), seedCard(), seedCard()];
+    const claimedAt: Array<number | undefined> = [];
+    for (let i = 0; i < 3; i++) {
+      sender.nextSend(async (post) => {
+        claimedAt.push(post.claimedAt?.getTime());
+        core.clock.advance(SEND_CLAIM_REFRESH_AFTER_MS / 2 + 1);
+        return { messageId: `slow-${i}` };
+      });
+    }
+    const start = core.clock.now().getTime();
+    await delivery.deliverMany(cards.map((c) => job(c.id)));
+    expect(cards.map((c) => row(c.id).status)).toEqual(['sent', 'sent', 'sent']);
+    // The first two went within the refresh window on the batch's claim; the third was claimed again.
+    expect(claimedAt.map((t) => t! - start)).toEqual([0, 0, SEND_CLAIM_REFRESH_AFTER_MS + 2]);
+    expect(cards.map((c) => row(c.id).attempts)).toEqual([1, 1, 2]);
   });
 
   it('still marks a reply unconfirmed, never resent, when an earlier attempt died holding its claim', async () => {
