@@ -92,14 +92,19 @@ async function audit(s: Scope, action: string, name: string, details: Record<str
   });
 }
 
+/** How /prompt list heads each group of prompts. */
+const PURPOSE_HEADINGS = { drafting: 'Replies to members', news: 'News posts', spark: 'Discussion starters', report: 'Weekly report' } as const;
+
 async function list(s: Scope): Promise<CommandReply> {
   const { catalog } = s.prompts;
   const kind = s.prompts.dryRun.providers.kind;
-  const lines = catalog.names().map((name) => {
+  const line = (name: string) => {
     const view = catalog.inForce(name, s.communityId);
     const unused = catalog.usedBy(name) === 'model' && kind === 'offline' ? ' — unused: Jamii runs offline' : '';
     return `• ${name}: ${describe(view)}${unused}`;
-  });
+  };
+  const groups = (['drafting', 'news', 'spark', 'report'] as const).map((purpose) => ({ purpose, names: catalog.names().filter((n) => catalog.purposeOf(n) === purpose) }));
+  const lines = groups.filter((g) => g.names.length > 0).flatMap((g) => [`${PURPOSE_HEADINGS[g.purpose]}:`, ...g.names.map(line)]);
   return { text: [`Prompts in force for ${s.communityId}:`, ...lines, 'See one with /prompt show NAME; change it with /prompt set NAME <text>.'].join('\n') };
 }
 

@@ -101,7 +101,15 @@ describe('/prompt for the prompts that write posts', () => {
 
   it('lists news, spark and report prompts, marking the ones only the model reads as unused offline', async () => {
     const list = await say(ada, '/prompt list');
-    expect(list).toMatch(/• news-offline: 1\+[0-9a-f]{7} \(file default\)\n/);
+    expect(list.split('\n').filter((l) => !l.startsWith('•'))).toEqual([
+      'Prompts in force for alpha:',
+      'Replies to members:',
+      'News posts:',
+      'Discussion starters:',
+      'Weekly report:',
+      'See one with /prompt show NAME; change it with /prompt set NAME <text>.',
+    ]);
+    expect(list).toMatch(/News posts:\n• news-offline: 1\+[0-9a-f]{7} \(file default\)\n/);
     for (const name of ['news-take', 'news-score', 'spark-model', 'report-narrative']) expect(list).toMatch(new RegExp(`• ${name}: 1\\+[0-9a-f]{7} \\(file default\\) — unused: Jamii runs offline`));
   });
 
