@@ -55,6 +55,16 @@ describe('Telegram delivery under pressure', () => {
     expect(fake.postsTo(SUPERGROUP.id)).toHaveLength(0);
   });
 
+  it('gives a reply whose request stalls to a human as unconfirmed within the send timeout, not the long poll\'s', async () => {
+    fake.stallNext('sendMessage', { when: toGroup });
+    const { draftId } = await approveQuestion('Do you sell drip irrigation kits?');
+    // The send Api gives up after TELEGRAM_SEND_TIMEOUT_SECONDS (15 s); the Bot's own 45 s would miss this wait.
+    const notice = await waitFor(async () => fake.postsTo(MANAGER.id).find((p) => p.text.includes(`Draft #${draftId}:`) && /did not confirm/.test(p.text)), 35_000, 'the unconfirmed notice');
+    expect(notice.text).toContain(`/retry ${draftId}`);
+    const { rows } = await app.jamii.db.sql.executeSql(`select status from outbox where kind = 'reply' and draft_id = ${draftId}`);
+    expect(rows).toEqual([{ status: 'unconfirmed' }]);
+  }, 60_000);
+
   it('marks the chat inactive on 403 and hands the draft back to the desk instead of retrying', async () => {
     fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat' }, { when: toGroup, times: 10 });
     const { card, draftId } = await approveQuestion('Why was my order cancelled?');

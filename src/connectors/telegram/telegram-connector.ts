@@ -6,7 +6,7 @@
  * retried blindly, since a send may have arrived.
  */
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, webhookCallback } from 'grammy';
+import { Api, Bot, webhookCallback } from 'grammy';
 import type { BotCommand } from 'grammy/types';
 import { COMMANDS, type CommandDispatcher } from '../../core/commands/command-registry.js';
 import { deskChatIds, type CommunityDirectory } from '../../core/communities.js';
@@ -33,6 +33,12 @@ export const TELEGRAM_RETRY_AFTER_MAX_SECONDS = 10;
 export const TELEGRAM_RETRY_MAX_ATTEMPTS = 3;
 /** Longest one Bot API request may take (getUpdates long polls for 30 s of it). */
 export const TELEGRAM_REQUEST_TIMEOUT_SECONDS = 45;
+/**
+ * Longest one post or card edit may take. Posts go through an Api of their own, without the long
+ * poll's allowance: a stalled post becomes an unknown outcome for a human within a send job's
+ * time, instead of holding its claim for most of the job's expiry.
+ */
+export const TELEGRAM_SEND_TIMEOUT_SECONDS = 15;
 /** Telegram gives up on a webhook after 60 s; answer (or fail, so it redelivers) well before. */
 export const TELEGRAM_WEBHOOK_TIMEOUT_MS = 50_000;
 
@@ -68,11 +74,17 @@ export function createTelegramConnector(deps: {
   const { settings, store, log } = deps;
   const bot = new Bot(settings.token, { client: { apiRoot: settings.apiRoot, timeoutSeconds: TELEGRAM_REQUEST_TIMEOUT_SECONDS } });
   const limiter = createOutboundLimiter();
-  // Transformers run last-installed first: auto-retry wraps the limiter, so a retried call queues again.
-  bot.api.config.use(limiter.transformer);
-  bot.api.config.use(
-    autoRetry({ maxDelaySeconds: TELEGRAM_RETRY_AFTER_MAX_SECONDS, maxRetryAttempts: TELEGRAM_RETRY_MAX_ATTEMPTS, rethrowHttpErrors: true, rethrowInternalServerErrors: true }),
-  );
+  const outbound = (api: Api) => {
+    // Transformers run last-installed first: auto-retry wraps the limiter, so a retried call queues again.
+    api.config.use(limiter.transformer);
+    api.config.use(
+      autoRetry({ maxDelaySeconds: TELEGRAM_RETRY_AFTER_MAX_SECONDS, maxRetryAttempts: TELEGRAM_RETRY_MAX_ATTEMPTS, rethrowHttpErrors: true, rethrowInternalServerErrors: true }),
+    );
+    return api;
+  };
+  outbound(bot.api);
+  // One limiter for both: a group's 20 messages a minute count every post, whichever Api sends it.
+  const sendApi = outbound(new Api(settings.token, { apiRoot: settings.apiRoot, timeoutSeconds: TELEGRAM_SEND_TIMEOUT_SECONDS }));
 
   const me = () => ({ id: idToString(bot.botInfo.id), username: bot.botInfo.username });
   const groupAdmins = settings.groupAdminsAreManagers ? createGroupAdminSync({ api: bot.api, store, log }) : null;
@@ -102,7 +114,7 @@ export function createTelegramConnector(deps: {
   });
 
   const sender = createTelegramSender({
-    api: bot.api,
+    api: sendApi,
     limiter,
     log,
     async onChatGone(chat: ChatRef, reason, why) {
