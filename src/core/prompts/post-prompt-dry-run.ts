@@ -26,7 +26,7 @@ export function sampleItem(communityId: string, sample: string, now: Date): News
   const link = linksIn(sample)[0] ?? SAMPLE_ITEM_LINK;
   const text = sample.replace(link, '').trim();
   const [headline = '', ...rest] = text.split('\n');
-  const title = headline.trim() || 'Sample headline';
+  const title = headline.replace(/\s+/g, ' ').trim() || 'Sample headline';
   return {
     id: 0,
     feedId: 0,

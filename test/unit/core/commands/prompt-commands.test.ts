@@ -155,6 +155,24 @@ describe('/prompt for the prompts that write posts', () => {
     expect(report).toContain('{{dataRule}}');
   });
 
+  it('scores a sample item against the community\'s news topics, or its name when it has none', async () => {
+    const without = await say(ada, '/prompt test news-score Maize prices fall in Eldoret');
+    expect(without).toContain('(alpha has no news topics configured: scored against its name alone.)');
+    expect(without).toMatch(/Score: 0\.00 by lexical/);
+
+    const topics = { keywords: ['maize', 'seed'], description: 'Smallholder farming' };
+    const scoped = createCommandDispatcher({
+      services: { store: core.store, approvals: createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log }), prompts: { catalog: library, dryRun, communities: core.communities, newsOf: () => ({ topics, feeds: [], chats: [] }) } },
+      access: core.access,
+      audit: core.store.audit,
+      log: core.log,
+    });
+    const withTopics = (await scoped.dispatchText(ada, '/prompt test news-score Maize prices fall in Eldoret', DESK))!.text;
+    expect(withTopics).not.toContain('no news topics configured');
+    expect(withTopics).toMatch(/Score: 0\.\d\d by lexical — matches: maize/);
+    expect(withTopics).not.toMatch(/Score: 0\.00/);
+  });
+
   it('says offline that spark-model and report-narrative have nothing to try', async () => {
     expect(await say(ada, '/prompt test spark-model')).toMatch(/spark-model is only used with the language model, and offline templates write sparks\. Nothing to try\.$/);
     expect(await say(ada, '/prompt test report-narrative')).toMatch(/report-narrative is only used with the language model, and offline templates write the report narrative\. Nothing to try\.$/);
