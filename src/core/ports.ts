@@ -30,6 +30,7 @@ import type { FeedsRepository } from './news/news-types.js';
 import type { KnowledgeRepository } from './knowledge/knowledge-ports.js';
 export type { KnowledgeRepository, KnowledgeSearch, LearnedEntry, NewKnowledgeChunk } from './knowledge/knowledge-ports.js';
 export type { ClassifyHint, ContextMessage, DraftRequest, DraftResult, LanguageProvider, MemberContext } from './language-port.js';
+export type { PlatformSender } from './platform-port.js';
 
 /** Structured logger (pino-compatible subset). */
 export interface Logger {
@@ -368,32 +369,7 @@ export interface Store extends Repositories {
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
 }
 
-// ---------------------------------------------------------------- platforms
-
-/** The outbound half of a connector, as the core uses it. */
-export interface PlatformSender {
-  readonly platform: Platform;
-  /**
-   * True when a repeated send of the same outbox row cannot post twice (the platform dedupes
-   * on our key). Only then may a send interrupted mid-flight be retried without asking a human.
-   */
-  readonly idempotentSend: boolean;
-  send(post: OutboundPost): Promise<{ messageId: string }>;
-  /**
-   * Several posts in one call, where the platform can take them so (the sandbox: one statement).
-   * Resolves each post's message id, in order. Only an idempotent sender offers it: when it
-   * throws, the posts are sent again one at a time, and a post it did make is not made twice.
-   */
-  sendBatch?(posts: OutboundPost[]): Promise<Array<{ messageId: string }>>;
-  /**
-   * Looks in the chat for a post whose send may have reached the platform without confirmation
-   * (a timeout or a 5xx, or an attempt that died holding its claim): its message id when every
-   * part of it is there, null when the platform does not show it. Null is no proof the post is
-   * missing, so the post still goes to a human then; a platform that cannot look leaves it out.
-   */
-  findPosted?(post: OutboundPost): Promise<{ messageId: string } | null>;
-  updateCard(target: ChatRef, messageId: string, card: CardView, text: string): Promise<void>;
-}
+// ---------------------------------------------------------------- metrics
 
 /** Metrics the core reports; the adapter is prom-client. */
 export interface CoreMetrics {
