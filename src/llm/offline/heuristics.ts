@@ -7,6 +7,7 @@
  * them: sentences and clauses, negation scope, rhetorical questions and sarcasm.
  */
 import type { Labels } from '../../core/types.js';
+import { compilePhrase, compiledRules, mayContain, negativeCandidates, phraseIndex, startsWithPhrase, type CompiledRules, type Phrase } from './compiled-rules.js';
 import { RULES, type LanguageCode, type LanguageRules } from './rules/index.js';
 
 export type { LanguageCode } from './rules/index.js';
@@ -45,41 +46,6 @@ function padded(tokens: readonly string[]): string {
   return ` ${tokens.join(' ')} `;
 }
 
-/** A phrase split into words once: `*` at the end of a word matches any ending. */
-const PHRASE_WORDS = new Map<string, string[]>();
-
-function phraseWords(phrase: string): string[] {
-  let words = PHRASE_WORDS.get(phrase);
-  if (!words) {
-    words = phrase.split(' ');
-    PHRASE_WORDS.set(phrase, words);
-  }
-  return words;
-}
-
-/** Whether a phrase's first word (`*` = any ending) is among `tokens`: phraseIndex can match only then. */
-function mayContain(tokens: ReadonlySet<string>, phrase: string): boolean {
-  const first = phraseWords(phrase)[0]!;
-  if (!first.endsWith('*')) return tokens.has(first);
-  const stem = first.slice(0, -1);
-  for (const t of tokens) if (t.startsWith(stem)) return true;
-  return false;
-}
-
-/** Where `phrase` (words, `*` = any ending) starts in `tokens`, or -1. */
-function phraseIndex(tokens: readonly string[], phrase: string): number {
-  const words = phraseWords(phrase);
-  outer: for (let i = 0; i + words.length <= tokens.length; i++) {
-    for (let j = 0; j < words.length; j++) {
-      const w = words[j]!;
-      const t = tokens[i + j]!;
-      if (w.endsWith('*') ? !t.startsWith(w.slice(0, -1)) : t !== w) continue outer;
-    }
-    return i;
-  }
-  return -1;
-}
-
 const SPANISH_MARKS = /[ñ¿¡]|[áéíóú]/iu;
 /** Swahili verb shapes: negative (hai-, hawa-, sija-), subject + tense (ni-na-, a-me-, tu-li-), -eje/-iwe endings. */
 const SWAHILI_VERB = /^((hai|hau|haku|hatu|ham|hawa|haz|hay|sija|siku|sita)\p{L}{3,}|(ni|u|a|tu|m|wa|i|ki|vi|zi|li|ku|mna|tuna)(na|li|ta|me|ja|ki)\p{L}{3,}|\p{L}{3,}(eje|iwe|ewe|aje))$/u;
@@ -91,7 +57,8 @@ const SWAHILI_VERB = /^((hai|hau|haku|hatu|ham|hawa|haz|hay|sija|siku|sita)\p{L}
 interface Vocabulary {
   exact: Set<string>;
   prefixes: Map<string, string[]>;
-  phrases: RegExp[];
+  /** Phrases, each with its words: a phrase is tried only on a text holding its first word. */
+  phrases: Array<{ pattern: RegExp; phrase: Phrase }>;
 }
 
 function compileVocabulary(terms: readonly string[]): Vocabulary {
@@ -99,7 +66,7 @@ function compileVocabulary(terms: readonly string[]): Vocabulary {
   for (const term of terms) {
     if (term.includes(' ')) {
       const words = term.split(' ').map((w) => (w.endsWith('*') ? `${escapeRegExp(w.slice(0, -1))}\\S*` : escapeRegExp(w)));
-      vocabulary.phrases.push(new RegExp(` ${words.join(' ')} `, 'u'));
+      vocabulary.phrases.push({ pattern: new RegExp(` ${words.join(' ')} `, 'u'), phrase: compilePhrase(term) });
     } else if (term.endsWith('*')) {
       const stem = term.slice(0, -1);
       vocabulary.prefixes.set(stem[0]!, [...(vocabulary.prefixes.get(stem[0]!) ?? []), stem]);
@@ -112,10 +79,10 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function vocabularyHits(vocabulary: Vocabulary, tokens: readonly string[], text: string): number {
+function vocabularyHits(vocabulary: Vocabulary, tokens: readonly string[], tokenSet: ReadonlySet<string>, text: string): number {
   let hits = 0;
   for (const t of tokens) if (vocabulary.exact.has(t) || (vocabulary.prefixes.get(t[0]!)?.some((p) => t.startsWith(p)) ?? false)) hits += 1;
-  for (const phrase of vocabulary.phrases) if (phrase.test(text)) hits += 1;
+  for (const { pattern, phrase } of vocabulary.phrases) if (mayContain(tokenSet, phrase) && pattern.test(text)) hits += 1;
   return hits;
 }
 
@@ -136,11 +103,12 @@ export function detectLanguage(text: string, fallback: string): string {
   const tokens = tokenize(text);
   if (tokens.length === 0) return fallback;
   const joined = padded(tokens);
+  const tokenSet = new Set(tokens);
   const scores: Record<string, number> = { en: 0, sw: 0, es: 0 };
   for (const lang of ['en', 'sw', 'es'] as const) {
     const { stopwords, vocabulary } = LANGUAGE_EVIDENCE[lang];
     for (const t of tokens) if (stopwords.has(t)) scores[lang]! += 1;
-    scores[lang]! += vocabularyHits(vocabulary, tokens, joined);
+    scores[lang]! += vocabularyHits(vocabulary, tokens, tokenSet, joined);
   }
   if (SPANISH_MARKS.test(text)) scores.es! += 2;
   for (const t of tokens) if (SWAHILI_VERB.test(t)) scores.sw! += 1;
@@ -188,17 +156,18 @@ function firstMatch(patterns: readonly RegExp[], text: string): RegExp | undefin
 }
 
 /** The words after any greeting, vocative or particle that precedes the real opener. */
-function withoutLeadIns(words: readonly string[], rules: LanguageRules): string[] {
+function withoutLeadIns(words: readonly string[], compiled: CompiledRules): string[] {
   let i = 0;
-  while (i < words.length - 1 && (rules.leadIns.includes(words[i]!) || words[i]!.startsWith('@'))) i += 1;
-  return words.slice(i);
+  while (i < words.length - 1 && (compiled.leadIns.has(words[i]!) || words[i]!.startsWith('@'))) i += 1;
+  return i === 0 ? (words as string[]) : words.slice(i);
 }
 
 /** Why the sentence reads as a question without a question mark, or undefined. */
-function askingWords(words: readonly string[], rules: LanguageRules): string | undefined {
-  const starts = (q: string) => phraseIndex(words.slice(0, q.split(' ').length), q) === 0;
+function askingWords(words: readonly string[], rules: LanguageRules, compiled: CompiledRules): string | undefined {
+  const starts = (q: Phrase) => startsWithPhrase(words, q);
   const short = words.length <= WEAK_OPENER_MAX_WORDS;
-  const opener = rules.interrogatives.find(starts) ?? (short ? rules.weakInterrogatives.find(starts) : undefined) ?? rules.inversion?.exec(padded(words))?.[0].trim();
+  const opener =
+    compiled.interrogatives.find(starts)?.text ?? (short ? compiled.weakInterrogatives.find(starts)?.text : undefined) ?? rules.inversion?.exec(padded(words))?.[0].trim();
   if (opener) return `opens with "${opener}"`;
   if (!short) return undefined;
   const last = words[words.length - 1];
@@ -213,12 +182,12 @@ interface QuestionReading {
   reasons: string[];
 }
 
-function readQuestion(text: string, rules: LanguageRules): QuestionReading {
+function readQuestion(text: string, rules: LanguageRules, compiled: CompiledRules): QuestionReading {
   const reasons: string[] = [];
   let rhetorical: string | null = null;
   let isQuestion = false;
   for (const sentence of sentences(text)) {
-    const words = withoutLeadIns(sentence.words, rules);
+    const words = withoutLeadIns(sentence.words, compiled);
     const body = padded(words);
     if (firstMatch(rules.rhetorical, sentence.text)) {
       rhetorical ??= sentence.words.join(' ');
@@ -235,7 +204,7 @@ function readQuestion(text: string, rules: LanguageRules): QuestionReading {
       continue;
     }
     if (sentence.exclaims) continue;
-    const why = askingWords(words, rules);
+    const why = askingWords(words, rules, compiled);
     if (why) {
       isQuestion = true;
       reasons.push(why);
@@ -253,20 +222,24 @@ function readQuestion(text: string, rules: LanguageRules): QuestionReading {
 }
 
 /** Does `term` occur in `clause` outside the scope of a negation? -1 when absent or negated. */
-function unnegatedIndex(clause: readonly string[], term: string, rules: LanguageRules): number {
-  const at = phraseIndex(clause, term);
+function unnegatedIndex(clause: readonly string[], term: { phrase: Phrase; selfNegated: boolean }, compiled: CompiledRules): number {
+  const at = phraseIndex(clause, term.phrase);
   if (at < 0) return -1;
-  const termWords = term.split(' ');
   // A term that carries its own negation ("not working", "не работает") is never flipped.
-  if (rules.negations.some((n) => termWords.includes(n))) return at;
-  const window = clause.slice(Math.max(0, at - NEGATION_WINDOW_WORDS), at);
-  return window.some((w) => rules.negations.includes(w)) ? -1 : at;
+  if (term.selfNegated) return at;
+  return negationBefore(clause, at, compiled) ? -1 : at;
 }
 
-function negatedIndex(clause: readonly string[], term: string, rules: LanguageRules): number {
+function negatedIndex(clause: readonly string[], term: Phrase, compiled: CompiledRules): number {
   const at = phraseIndex(clause, term);
   if (at < 0) return -1;
-  return clause.slice(Math.max(0, at - NEGATION_WINDOW_WORDS), at).some((w) => rules.negations.includes(w)) ? at : -1;
+  return negationBefore(clause, at, compiled) ? at : -1;
+}
+
+/** A negation among the few words before `at`. */
+function negationBefore(clause: readonly string[], at: number, compiled: CompiledRules): boolean {
+  for (let i = Math.max(0, at - NEGATION_WINDOW_WORDS); i < at; i++) if (compiled.negations.has(clause[i]!)) return true;
+  return false;
 }
 
 interface NegativeReading {
@@ -274,37 +247,7 @@ interface NegativeReading {
   evidence: string[];
 }
 
-/** A complaint term with its weight, and its first word (or, for `word*`, that word's stem). */
-interface NegativeTerm {
-  term: string;
-  weight: number;
-  first: string;
-  stem: string | null;
-}
-
-/** Each language's complaint terms, listed and split once (not per message). */
-const NEGATIVE_TERMS = new WeakMap<LanguageRules, NegativeTerm[]>();
-
-function negativeTerms(rules: LanguageRules): NegativeTerm[] {
-  let terms = NEGATIVE_TERMS.get(rules);
-  if (!terms) {
-    terms = Object.entries(rules.negative).map(([term, weight]) => {
-      const first = phraseWords(term)[0]!;
-      return { term, weight, first, stem: first.endsWith('*') ? first.slice(0, -1) : null };
-    });
-    NEGATIVE_TERMS.set(rules, terms);
-  }
-  return terms;
-}
-
-/** {@link mayContain} for a term split beforehand. */
-function mayContainTerm(tokens: ReadonlySet<string>, stems: readonly string[], term: NegativeTerm): boolean {
-  if (term.stem === null) return tokens.has(term.first);
-  for (const t of stems) if (t.startsWith(term.stem)) return true;
-  return false;
-}
-
-function readNegative(text: string, rules: LanguageRules, question: QuestionReading): NegativeReading {
+function readNegative(text: string, rules: LanguageRules, compiled: CompiledRules, question: QuestionReading): NegativeReading {
   const clauseList = clauses(text);
   const tokens = tokenize(text);
   const all = padded(tokens);
@@ -315,18 +258,15 @@ function readNegative(text: string, rules: LanguageRules, question: QuestionRead
     if (!evidence.includes(why)) evidence.push(why);
   };
 
-  // Most terms' first word is in no clause: skip those without scanning each clause for them.
+  // Most terms' first word is in no clause: only those whose first word is are looked for.
   const clauseTokens = new Set(clauseList.flat());
-  const clauseWords = [...clauseTokens];
-  for (const candidate of negativeTerms(rules)) {
-    if (!mayContainTerm(clauseTokens, clauseWords, candidate)) continue;
-    const { term, weight } = candidate;
+  for (const term of negativeCandidates(compiled, clauseTokens)) {
     for (const clause of clauseList) {
-      const at = unnegatedIndex(clause, term, rules);
+      const at = unnegatedIndex(clause, term, compiled);
       if (at < 0) continue;
-      const end = at + term.split(' ').length;
+      const end = at + term.phrase.words.length;
       const near = [...clause.slice(Math.max(0, at - INTENSIFIER_WORDS_BEFORE), at), ...clause.slice(end, end + INTENSIFIER_WORDS_AFTER)];
-      add(weight + (near.some((w) => rules.intensifiers.includes(w)) ? 1 : 0), `"${clause.slice(at, end).join(' ')}"`);
+      add(term.weight + (near.some((w) => compiled.intensifiers.has(w)) ? 1 : 0), `"${clause.slice(at, end).join(' ')}"`);
       break;
     }
   }
@@ -336,20 +276,20 @@ function readNegative(text: string, rules: LanguageRules, question: QuestionRead
     add(g.weight, g.label);
     if (g.irony) irony += g.weight;
   }
-  const praiseHere = rules.praise.filter((term) => mayContain(clauseTokens, term));
+  const praiseHere = compiled.praise.filter((term) => mayContain(clauseTokens, term.phrase));
   for (const term of praiseHere) {
-    if (clauseList.some((c) => negatedIndex(c, term, rules) >= 0)) add(2, `"${term.replace('*', '')}" negated`);
+    if (clauseList.some((c) => negatedIndex(c, term.phrase, compiled) >= 0)) add(2, `"${term.phrase.text.replace('*', '')}" negated`);
   }
-  const persistence = rules.persistence.find((p) => phraseIndex(tokens, p) >= 0);
-  if (persistence) add(1, `"${persistence}"`);
+  const persistence = compiled.persistence.find((p) => phraseIndex(tokens, p) >= 0);
+  if (persistence) add(1, `"${persistence.text}"`);
   const emoji = (text.match(NEGATIVE_EMOJI) ?? []).length;
   if (emoji > 0) add(Math.min(2, emoji), 'angry emoji');
   if (question.rhetorical) add(2, `rhetorical question ("${question.rhetorical}")`);
 
   // Praise beside a complaint, an ironic emoji or a doubted claim in quotes reads as sarcasm.
-  const praised = praiseHere.find((term) => clauseList.some((c) => unnegatedIndex(c, term, rules) >= 0));
+  const praised = praiseHere.find((term) => clauseList.some((c) => unnegatedIndex(c, term, compiled) >= 0));
   if (praised && SCARE_QUOTES.test(text)) add(1, 'a claim in scare quotes');
-  if (praised && (score - irony >= 1 || IRONY_EMOJI.test(text))) add(2, `sarcasm ("${praised.replace('*', '')}" beside a complaint)`);
+  if (praised && (score - irony >= 1 || IRONY_EMOJI.test(text))) add(2, `sarcasm ("${praised.phrase.text.replace('*', '')}" beside a complaint)`);
   // "??" is exasperation on its own; "!!" only raises a complaint that is already there.
   if (/\?{2,}/u.test(text) || (score > 0 && /!{2,}/u.test(text))) add(1, 'repeated "!" or "?"');
   // "Why …?" around a problem asks for an explanation of a failure: a complaint as well as a question.
@@ -366,8 +306,9 @@ export interface LabelOptions {
 export function labelMessage(text: string, options: LabelOptions): Labels {
   const language = detectLanguage(text, options.fallbackLanguage);
   const rules: LanguageRules = RULES[(language in RULES ? language : 'en') as LanguageCode];
-  const question = readQuestion(text, rules);
-  const negative = readNegative(text, rules, question);
+  const compiled = compiledRules(rules);
+  const question = readQuestion(text, rules, compiled);
+  const negative = readNegative(text, rules, compiled, question);
   let { score } = negative;
   if (score > 0) {
     const letters = text.replace(/[^\p{L}]/gu, '');
