@@ -103,6 +103,23 @@ export function createDeliveryService(deps: {
     });
   };
 
+  /**
+   * Puts a row its chat refused for now back in the queue until the chat takes posts again. A
+   * reply's or a post's cards then say it is waiting, and until when, instead of "posting…".
+   */
+  const postpone = async (post: OutboundPost, why: string, afterMs: number) => {
+    const until = new Date(clock.now().getTime() + afterMs);
+    if ((post.kind !== 'reply' && post.kind !== 'post') || post.draftId === null) {
+      await store.outbox.postpone(post.id, why, until);
+      return;
+    }
+    const draftId = post.draftId;
+    await store.transaction(async (tx) => {
+      await tx.outbox.postpone(post.id, why, until);
+      await tx.jobs.enqueue('desk-refresh', [{ draftId }]);
+    });
+  };
+
   const giveUp = async (post: OutboundPost, status: 'unconfirmed' | 'failed', why: string) => {
     if (status === 'unconfirmed') await store.outbox.markUnconfirmed(post.id, why);
     else await store.outbox.markFailed(post.id, why);
@@ -184,7 +201,11 @@ export function createDeliveryService(deps: {
       if (error instanceof DeliveryError && error.outcome === 'not_sent') {
         // A busy chat (retryAfterMs) is waited out on any attempt: waiting is not failing.
         if (error.retryAfterMs !== null) metrics.postDeferred(post.target.platform, 'busy');
-        if (error.retryable && (error.retryAfterMs !== null || !ctx.isFinalAttempt)) {
+        if (error.retryable && error.retryAfterMs !== null) {
+          await postpone(post, why, error.retryAfterMs);
+          throw error;
+        }
+        if (error.retryable && !ctx.isFinalAttempt) {
           await store.outbox.release(post.id, why);
           throw error;
         }

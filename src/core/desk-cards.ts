@@ -34,7 +34,9 @@ function statusLine(draft: DraftWithMessage, delivery: OutboundPost | null): str
       const sent =
         delivery?.status === 'sent' || draft.status === 'sent'
           ? ' · posted'
-          : delivery?.status === 'unconfirmed'
+          : delivery?.status === 'pending' && delivery.waitUntil
+            ? ` · waiting: ${delivery.target.platform} takes no more posts in this chat for now; posting at about ${formatTime(delivery.waitUntil)}`
+            : delivery?.status === 'unconfirmed'
             ? ' · NOT CONFIRMED: check the chat, then /retry if it is missing'
             : delivery?.status === 'failed'
               ? ' · FAILED to post: /retry to try again'

@@ -232,6 +232,8 @@ export interface OutboxRepository {
    */
   markSentMany(sent: SentRecord[]): Promise<number[]>;
   release(id: number, error: string): Promise<void>;
+  /** sending -> pending until `until`: the chat takes no more posts before then (not a failure). */
+  postpone(id: number, error: string, until: Date): Promise<void>;
   markUnconfirmed(id: number, error: string): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;
   /** unconfirmed/failed -> pending, for a manager's /retry. Null when not in such a state. */

@@ -268,4 +268,6 @@ export interface OutboundPost {
   platformMessageId: string | null;
   /** When the current (or last) send attempt claimed the row. */
   claimedAt: Date | null;
+  /** Its chat took no more posts for now (the platform's posting limit): it goes out from then on. */
+  waitUntil: Date | null;
 }

@@ -62,13 +62,14 @@ export function coreCards(): Array<{ name: string; view: CardView }> {
   const decided = { decidedBy: 'telegram:1', decidedByName: 'Amina Manager', decidedAt: new Date('2026-05-01T10:00:00Z') };
   const delivery = (status: OutboundPost['status']): OutboundPost => ({
     id: 1, kind: 'reply', target: { platform: 'sandbox', chatId: 'general' }, replyToMessageId: '1', text: 'x', card: null, poll: null, image: null, draftId: 1,
-    status, attempts: 1, platformMessageId: null, claimedAt: null,
+    status, attempts: 1, platformMessageId: null, claimedAt: null, waitUntil: null,
   });
   const seed = (s: SeedDraft): DraftWithMessage => store.seedDraft(s);
   const cards: Array<{ name: string; view: CardView }> = [
     { name: 'pending', view: cardView(seed({})) },
     { name: 'pending negative', view: cardView(seed({ kind: 'negative', reason: 'Negative (severity 3): angry words' })) },
     { name: 'approved, posting', view: cardView(seed({ status: 'approved', ...decided }), delivery('sending')) },
+    { name: 'approved, waiting for a busy chat', view: cardView(seed({ status: 'approved', ...decided }), { ...delivery('pending'), waitUntil: new Date('2026-05-01T10:01:00Z') }) },
     { name: 'approved, unconfirmed', view: cardView(seed({ status: 'approved', ...decided }), delivery('unconfirmed')) },
     { name: 'approved, failed', view: cardView(seed({ status: 'approved', ...decided }), delivery('failed')) },
     { name: 'edited', view: cardView(seed({ status: 'edited', text: 'Edited reply.', originalText: 'Draft.', ...decided })) },

@@ -115,6 +115,31 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     expect((await store.outbox.get(notice!.id))!.status).toBe('pending');
   });
 
+  it('holds a row its chat refused until then, claims it again with the time kept, and forgets it on /retry', async () => {
+    const [messageId] = await storeMessages(1);
+    const [draft] = await store.drafts.insertMany([newDraft(messageId!, 0)]);
+    const [reply] = await store.outbox.insertMany([
+      { kind: 'reply', target: { platform: 'sandbox', chatId: 'general' }, replyToMessageId: 'm1', text: 'Soon.', card: null, draftId: draft!.id, dedupeKey: `wait:${draft!.id}` },
+    ]);
+    expect(reply!.waitUntil).toBeNull();
+    expect(await store.outbox.claim(reply!.id)).toMatchObject({ status: 'sending', waitUntil: null });
+
+    const until = new Date(Math.ceil(Date.now() / 1000) * 1000 + 45_000);
+    await store.outbox.postpone(reply!.id, 'PostingLimitReached: 20 a minute', until);
+    expect(await store.outbox.get(reply!.id)).toMatchObject({ status: 'pending', attempts: 1, waitUntil: until });
+    // Only a row being sent is held: a pending one is left as it is.
+    await store.outbox.postpone(reply!.id, 'again', new Date(until.getTime() + 60_000));
+    expect((await store.outbox.get(reply!.id))!.waitUntil).toEqual(until);
+
+    const claimed = await store.outbox.claim(reply!.id);
+    expect(claimed).toMatchObject({ status: 'sending', attempts: 2, waitUntil: until });
+    await store.outbox.markFailed(reply!.id, 'Forbidden');
+    expect(await store.outbox.requeue(reply!.id)).toMatchObject({ status: 'pending', waitUntil: null });
+    await store.outbox.claim(reply!.id);
+    await store.outbox.release(reply!.id, 'timeout before sending');
+    expect(await store.outbox.get(reply!.id)).toMatchObject({ status: 'pending', waitUntil: null });
+  });
+
   it('reports a sent card whose draft moved past the status it showed, and no other', async () => {
     const ids = await storeMessages(3);
     const drafts = await store.drafts.insertMany(ids.map((id, i) => newDraft(id, i)));

@@ -38,6 +38,7 @@ function post(target: OutboundPost['target'], extra: Record<string, unknown>): O
     status: 'sending',
     attempts: 1,
     platformMessageId: null,
+    waitUntil: null,
     claimedAt: null,
     ...extra,
   };

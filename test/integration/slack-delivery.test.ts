@@ -23,7 +23,7 @@ let nextId = 1;
 function outbound(overrides: Partial<OutboundPost>): OutboundPost {
   return {
     id: nextId++, kind: 'reply', target: general, replyToMessageId: '1790000000.000100', text: 'Hello', card: null, poll: null, image: null,
-    draftId: 1, status: 'sending', attempts: 1, platformMessageId: null, claimedAt: new Date(), ...overrides,
+    draftId: 1, status: 'sending', attempts: 1, platformMessageId: null, claimedAt: new Date(), waitUntil: null, ...overrides,
   };
 }
 

@@ -36,7 +36,7 @@ describe('Telegram delivery under pressure', () => {
 
   it('hands a reply Telegram asks to hold off for longer than it waits in place back to the queue for that long', async () => {
     fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 45', parameters: { retry_after: 45 } }, { when: toGroup });
-    const { draftId } = await approveQuestion('Is the Eldoret depot open on Sunday?');
+    const { card, draftId } = await approveQuestion('Is the Eldoret depot open on Sunday?');
     const reply = await waitFor(async () => {
       const { rows } = await app.jamii.db.sql.executeSql(`select id::int as id, status, last_error as "lastError" from outbox where kind = 'reply' and draft_id = ${draftId}`);
       const row = rows[0] as { id: number; status: string; lastError: string | null } | undefined;
@@ -53,6 +53,9 @@ describe('Telegram delivery under pressure', () => {
     // Not a failure: the desk is not told, and the group got nothing yet.
     expect(fake.postsTo(MANAGER.id).filter((p) => p.text.includes(`Draft #${draftId}:`))).toHaveLength(0);
     expect(fake.postsTo(SUPERGROUP.id)).toHaveLength(0);
+    // The manager's card says the reply waits for the chat, and until when (not just "posting…").
+    const edit = await waitFor(async () => card.edits.find((e) => e.text.includes('waiting: telegram takes no more posts in this chat for now')), 15_000, 'the card saying the reply waits');
+    expect(edit.text).toMatch(/posting at about \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
   });
 
   it('gives a reply whose request stalls to a human as unconfirmed within the send timeout, not the long poll\'s', async () => {

@@ -345,6 +345,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       attempts: 0,
       platformMessageId: null,
       claimedAt: null,
+      waitUntil: null,
       dedupeKey: p.dedupeKey,
       lastError: null,
       sentAt: null,
@@ -701,6 +702,14 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
         transition(id, ['sending'], (r) => {
           r.status = 'pending';
           r.lastError = error;
+          r.waitUntil = null;
+        });
+      },
+      async postpone(id, error, until) {
+        transition(id, ['sending'], (r) => {
+          r.status = 'pending';
+          r.lastError = error;
+          r.waitUntil = new Date(until);
         });
       },
       async markUnconfirmed(id, error) {
@@ -718,6 +727,7 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       requeue: async (id) =>
         transition(id, ['unconfirmed', 'failed'], (r) => {
           r.status = 'pending';
+          r.waitUntil = null;
         }),
       async findReplyForDraft(draftId) {
         const row = [...state.outbox.values()].find((r) => r.draftId === draftId && (r.kind === 'reply' || r.kind === 'post'));

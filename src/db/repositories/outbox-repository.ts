@@ -11,7 +11,7 @@ type Row = typeof outbox.$inferSelect;
 /** The columns a post is made of. */
 type PostColumns = Pick<
   Row,
-  'id' | 'kind' | 'platform' | 'platformChatId' | 'threadId' | 'replyToPlatformMessageId' | 'text' | 'card' | 'poll' | 'image' | 'draftId' | 'status' | 'attempts' | 'platformMessageId' | 'claimedAt'
+  'id' | 'kind' | 'platform' | 'platformChatId' | 'threadId' | 'replyToPlatformMessageId' | 'text' | 'card' | 'poll' | 'image' | 'draftId' | 'status' | 'attempts' | 'platformMessageId' | 'claimedAt' | 'waitUntil'
 >;
 
 const toPost = (r: PostColumns): OutboundPost => ({
@@ -28,17 +28,19 @@ const toPost = (r: PostColumns): OutboundPost => ({
   attempts: r.attempts,
   platformMessageId: r.platformMessageId,
   claimedAt: r.claimedAt,
+  waitUntil: r.waitUntil,
 });
 
 /**
  * A claimed row from raw SQL (columns aliased to PostColumns' names): numbers and timestamps
  * arrive as text or as values depending on the driver.
  */
-type ClaimedRow = Omit<PostColumns, 'id' | 'draftId' | 'attempts' | 'claimedAt'> & {
+type ClaimedRow = Omit<PostColumns, 'id' | 'draftId' | 'attempts' | 'claimedAt' | 'waitUntil'> & {
   id: number | string;
   draftId: number | string | null;
   attempts: number | string;
   claimedAt: Date | string | null;
+  waitUntil: Date | string | null;
   draftStatus: DraftStatus | null;
 };
 
@@ -49,6 +51,7 @@ const fromClaimedRow = ({ draftStatus, ...r }: ClaimedRow): ClaimedPost => ({
     draftId: r.draftId === null ? null : Number(r.draftId),
     attempts: Number(r.attempts),
     claimedAt: r.claimedAt === null ? null : new Date(r.claimedAt),
+    waitUntil: r.waitUntil === null ? null : new Date(r.waitUntil),
   }),
   draftStatus: draftStatus ?? null,
 });
@@ -119,6 +122,7 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
         attempts: 0,
         platformMessageId: null,
         claimedAt: null,
+        waitUntil: null,
       };
     });
   };
@@ -182,14 +186,17 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
           returning o.id, o.kind, o.platform, o.platform_chat_id as "platformChatId", o.thread_id as "threadId",
                     o.reply_to_platform_message_id as "replyToPlatformMessageId", o.text, o.card, o.poll, o.image,
                     o.draft_id as "draftId", o.status, o.attempts, o.platform_message_id as "platformMessageId",
-                    o.claimed_at as "claimedAt", (select d.status from drafts d where d.id = o.draft_id) as "draftStatus"`,
+                    o.claimed_at as "claimedAt", o.wait_until as "waitUntil", (select d.status from drafts d where d.id = o.draft_id) as "draftStatus"`,
         [arrayLiteral(ids)],
       );
       return (rows as ClaimedRow[]).map(fromClaimedRow);
     },
     markSentMany,
     async release(id, error) {
-      await move(id, ['sending'], { status: 'pending', lastError: error.slice(0, MAX_ERROR_CHARS) });
+      await move(id, ['sending'], { status: 'pending', lastError: error.slice(0, MAX_ERROR_CHARS), waitUntil: null });
+    },
+    async postpone(id, error, until) {
+      await move(id, ['sending'], { status: 'pending', lastError: error.slice(0, MAX_ERROR_CHARS), waitUntil: until });
     },
     async markUnconfirmed(id, error) {
       await move(id, ['sending', 'pending'], { status: 'unconfirmed', lastError: error.slice(0, MAX_ERROR_CHARS) });
@@ -197,7 +204,7 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
     async markFailed(id, error) {
       await move(id, ['sending', 'pending'], { status: 'failed', lastError: error.slice(0, MAX_ERROR_CHARS) });
     },
-    requeue: (id) => transition(id, ['unconfirmed', 'failed'], { status: 'pending' }),
+    requeue: (id) => transition(id, ['unconfirmed', 'failed'], { status: 'pending', waitUntil: null }),
     async findReplyForDraft(draftId) {
       const rows = await s.orm
         .select()

@@ -30,6 +30,8 @@ export const outbox = pgTable(
     platformMessageId: text('platform_message_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /** The chat took no more posts (its platform's posting limit): the row goes out from then on. */
+    waitUntil: timestamp('wait_until', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
   (t) => [

@@ -415,6 +415,42 @@ describe('a batch of send jobs (deliverMany)', () => {
     expect(sender.attempts.map((a) => a.id)).toEqual([cards[0]!.id, reply.id, cards[1]!.id, cards[2]!.id, reply.id, cards[1]!.id, cards[2]!.id]);
   });
 
+  it("shows on the reply's cards that it waits for its busy chat, and until when, then that it was posted", async () => {
+    const { draft, reply } = approvedReply();
+    core.store.seedOutbox({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, card: cardView(draft), status: 'sent', platformMessageId: 'card-msg-1' });
+    const busySince = core.clock.now().getTime();
+    sender.nextSend(async () => {
+      throw new DeliveryError('not_sent', true, 'chat at its posting limit', { retryAfterMs: 45_000 });
+    });
+    await delivery.deliverMany([job(reply.id)]);
+
+    expect(row(reply.id)).toMatchObject({ status: 'pending', lastError: expect.stringContaining('posting limit') });
+    expect(row(reply.id).waitUntil?.getTime()).toBe(busySince + 45_000);
+    expect(core.store.jobs.of('desk-refresh')).toEqual([{ draftId: draft.id }]);
+    await delivery.refreshCards(draft.id);
+    expect(sender.updates.at(-1)!.text).toContain('waiting: sandbox takes no more posts in this chat for now; posting at about');
+    expect(sender.updates.at(-1)!.text).not.toContain('posting…');
+
+    // Once it is out, the card says so.
+    core.clock.advance(45_000);
+    await delivery.deliverMany([job(reply.id)]);
+    expect(row(reply.id).status).toBe('sent');
+    await delivery.refreshCards(draft.id);
+    expect(sender.updates.at(-1)!.text).toContain('· posted');
+  });
+
+  it('puts a busy chat\'s row back in the queue without a desk refresh when it is a card', async () => {
+    const draft = core.store.seedDraft();
+    const card = core.store.seedOutbox({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, card: cardView(draft), text: 'card' });
+    sender.nextSend(async () => {
+      throw new DeliveryError('not_sent', true, 'desk at its posting limit', { retryAfterMs: 5_000 });
+    });
+    await delivery.deliverMany([job(card.id)]);
+    expect(row(card.id)).toMatchObject({ status: 'pending' });
+    expect(row(card.id).waitUntil).not.toBeNull();
+    expect(core.store.jobs.of('desk-refresh')).toEqual([]);
+  });
+
   it('hands what it has no time left for to a new job, releasing the cards it claimed', async () => {
     const cards = [seedCard(), seedCard(), seedCard(), seedCard()];
     const { reply } = approvedReply();

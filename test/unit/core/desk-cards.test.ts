@@ -20,7 +20,7 @@ function decided(status: DraftWithMessage['status'], extra: Partial<DraftWithMes
 }
 
 function reply(status: OutboxStatus): OutboundPost {
-  return { id: 1, kind: 'reply', target: { platform: 'sandbox', chatId: 'general' }, replyToMessageId: 'm-1', text: 'x', card: null, poll: null, image: null, draftId: 1, status, attempts: 1, platformMessageId: null, claimedAt: null };
+  return { id: 1, kind: 'reply', target: { platform: 'sandbox', chatId: 'general' }, replyToMessageId: 'm-1', text: 'x', card: null, poll: null, image: null, draftId: 1, status, attempts: 1, platformMessageId: null, claimedAt: null, waitUntil: null };
 }
 
 const statusField = (view: ReturnType<typeof cardView>) => view.fields.find((f) => f.label === 'Status')!.value;

@@ -1,0 +1,1 @@
+ALTER TABLE "outbox" ADD COLUMN "wait_until" timestamp with time zone;
