@@ -188,7 +188,8 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const posts = createPostService({ store, communities, deskPlatforms: () => senders.keys(), clock, metrics, log: log.child({ part: 'posts' }) });
     const delivery = createDeliveryService({ store, senders, communities, metrics, clock, log: log.child({ part: 'delivery' }) });
     const dryRun = { store, communities, providers: createDryRunProviders(config, { library: promptLibrary, log: log.child({ part: 'llm' }) }), clock, log: log.child({ part: 'prompts' }) };
-    const replays = createPromptReplayService({ ...dryRun, catalog: promptLibrary, deskPlatforms: () => senders.keys() });
+    const newsOf = (id: string) => config.communities.find((c) => c.id === id)?.news ?? null;
+    const replays = createPromptReplayService({ ...dryRun, catalog: promptLibrary, deskPlatforms: () => senders.keys(), newsOf });
     const analytics = createAnalyticsRepository(db, people);
     const timeZoneOf = (id: string) => config.communities.find((c) => c.id === id)?.reports.timeZone ?? 'UTC';
     const chartDeps = { repository: analytics, communities, timeZoneOf };
@@ -228,7 +229,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
         store,
         approvals,
         posts,
-        prompts: { catalog: promptLibrary, dryRun, communities, newsOf: (id) => config.communities.find((c) => c.id === id)?.news ?? null, reports },
+        prompts: { catalog: promptLibrary, dryRun, communities, newsOf, reports },
         analytics: { repository: analytics, communities, clock, timeZoneOf, engagement },
         news: news.commandServices,
         sparks: { service: sparks, communities },

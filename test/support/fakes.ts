@@ -804,6 +804,10 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
             draft: d && { id: d.id, kind: d.kind, status: d.status, text: d.text, originalText: d.originalText, promptName: d.promptName, promptVersion: d.promptVersion },
           }));
       },
+      // News runs against a real database (see feeds above).
+      async newsPosts() {
+        return [];
+      },
     },
     jobs,
   });

@@ -11,6 +11,7 @@ import { choiceOf, dryDraft, labelSummary, sampleMessage, type DryRunDeps } from
 import type { PromptCatalog, PromptChoice, PromptVersionRecord, PromptView } from '../prompts/prompt-ports.js';
 import { PROMPT_COMMENT_MAX_CHARS } from '../prompts/prompt-ports.js';
 import { formatQuality, qualityByVersion } from '../prompts/prompt-quality.js';
+import { newsReplaySize } from '../prompts/news-replay.js';
 import { REPLAY_MAX_MESSAGES } from '../prompts/prompt-replay.js';
 import { unifiedDiff } from '../prompts/line-diff.js';
 import { principalKey, type CommandReply } from '../types.js';
@@ -239,8 +240,12 @@ async function testPost(s: Scope, name: string, view: PromptView, choice: Prompt
 }
 
 async function replay(s: Scope, name: string, ref: VersionRef | null, days: number): Promise<CommandReply> {
-  if (s.prompts.catalog.purposeOf(name) !== 'drafting') {
-    throw new JamiiError('bad_arguments', `A replay re-drafts the community's recent questions and complaints, which ${name} does not write. Try a version of it with /prompt test ${name}.`);
+  const purpose = s.prompts.catalog.purposeOf(name);
+  if (purpose !== 'drafting' && purpose !== 'news') {
+    throw new JamiiError(
+      'bad_arguments',
+      `A replay rewrites the community's recent replies or news posts, which ${name} does not write (it writes ${purpose === 'spark' ? 'discussion starters' : "the weekly report's narrative"}). Try a version of it with /prompt test ${name}.`,
+    );
   }
   const history = await s.services.store.promptVersions.history(s.communityId, name);
   const inForce = history.at(-1) ?? null;
@@ -255,17 +260,25 @@ async function replay(s: Scope, name: string, ref: VersionRef | null, days: numb
   if (candidate === baseline) {
     return { text: `Nothing to compare: ${name} reads as its file default in ${s.communityId}. Set a new text first (/prompt set ${name} …), or name a version: /prompt replay ${name} VERSION.` };
   }
-  const since = new Date(s.prompts.dryRun.clock.now().getTime() - days * DAY_MS);
-  const found = await s.services.store.promptEvidence.replayCandidates(s.communityId, since, REPLAY_MAX_MESSAGES);
-  if (found.length === 0) return { text: `Nothing to replay: no questions or complaints in ${s.communityId} over the last ${days} day${days === 1 ? '' : 's'}.` };
+  const now = s.prompts.dryRun.clock.now();
+  const period = `over the last ${days} day${days === 1 ? '' : 's'}`;
+  let size: { count: number; unit: string };
+  if (purpose === 'news') {
+    size = await newsReplaySize(s.services.store, { communityId: s.communityId, name, days }, now);
+    if (size.count === 0) return { text: `Nothing to replay: no ${size.unit}s in ${s.communityId} ${period}.` };
+  } else {
+    const found = await s.services.store.promptEvidence.replayCandidates(s.communityId, new Date(now.getTime() - days * DAY_MS), REPLAY_MAX_MESSAGES);
+    if (found.length === 0) return { text: `Nothing to replay: no questions or complaints in ${s.communityId} ${period}.` };
+    size = { count: found.length, unit: 'message' };
+  }
   const replayId = `${s.prompts.dryRun.clock.now().getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   await s.services.store.jobs.enqueue('prompt-replay', [
     { replayId, communityId: s.communityId, name, candidate, baseline, days, origin: s.ctx.origin ?? null, requestedBy: principalKey(s.ctx.invoker) },
   ]);
   const label = (v: number | null) => (v === null ? 'the file default' : `v${v}`);
-  await audit(s, 'replay', name, { replayId, candidate, baseline, days, messages: found.length });
+  await audit(s, 'replay', name, { replayId, candidate, baseline, days, [`${size.unit.replace(' ', '_')}s`]: size.count });
   return {
-    text: `🔁 Replaying ${name}: ${label(candidate)} (candidate) against ${label(baseline)} (baseline) on ${found.length} message${found.length === 1 ? '' : 's'} from the last ${days} day${days === 1 ? '' : 's'}. Progress and the report will be posted here; nothing is posted to members and no draft is stored.`,
+    text: `🔁 Replaying ${name}: ${label(candidate)} (candidate) against ${label(baseline)} (baseline) on ${size.count} ${size.unit}${size.count === 1 ? '' : 's'} from the last ${days} day${days === 1 ? '' : 's'}. Progress and the report will be posted here; nothing is posted to members and nothing is stored.`,
   };
 }
 

@@ -183,6 +183,10 @@ export interface FeedsRepository {
   /** Items without a score yet (not duplicates), newest first. */
   unscored(communityId: string, limit: number): Promise<NewsItem[]>;
   setScores(scores: Array<{ itemId: number; score: number; reason: string; scoredBy: string }>): Promise<void>;
+  /** Items by id (any state), for a replay; missing ids are left out. */
+  itemsById(ids: number[]): Promise<NewsItem[]>;
+  /** Items fetched since `since` (not duplicates), newest first, each with whether a chat was offered it. */
+  recentItems(communityId: string, since: Date, limit: number): Promise<Array<{ item: NewsItem; proposed: boolean }>>;
   /**
    * The best items for a chat: scored at least `minScore`, published (else fetched) since `since`, not a duplicate,
    * and neither the item nor another copy of its story already proposed in that chat. Best first.

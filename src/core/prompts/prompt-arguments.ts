@@ -13,7 +13,7 @@ export const PROMPT_USAGE = [
   '/prompt diff NAME [V1] [V2]',
   '/prompt rollback NAME VERSION|file',
   '/prompt test NAME[@VERSION] <sample>  (a member\'s message; a news item for news-*; a chat or nothing for spark-model; nothing for report-narrative)',
-  '/prompt replay NAME [VERSION] [days]',
+  '/prompt replay NAME [VERSION] [days]  (recent questions and complaints; recent news posts or feed items for news-*)',
 ].join('\n');
 
 /** A version as typed: an override number, or the file default. */

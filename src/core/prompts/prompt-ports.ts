@@ -7,7 +7,7 @@ import type { ReportNarrator } from '../analytics/weekly-report.js';
 import type { NewsWriter } from '../news/news-types.js';
 import type { LanguageProvider } from '../ports.js';
 import type { SparkWriter } from '../sparks/spark-types.js';
-import type { ChatRef, DraftKind, DraftStatus } from '../types.js';
+import type { ChatRef, DraftKind, DraftStatus, Platform } from '../types.js';
 
 /** Longest override body accepted, in characters. */
 export const PROMPT_OVERRIDE_MAX_CHARS = 20_000;
@@ -59,6 +59,19 @@ export interface ReplayCandidate {
   draft: { id: number; kind: DraftKind; status: DraftStatus; text: string; originalText: string; promptName: string; promptVersion: string } | null;
 }
 
+/** A recent news post (its draft) and the feed items it was written from, for a replay of a news writer. */
+export interface NewsPostEvidence {
+  draftId: number;
+  status: DraftStatus;
+  /** As decided (edited, approved), else as written. */
+  text: string;
+  promptName: string;
+  promptVersion: string;
+  /** The platform of the chat it was for: the post's length limit. */
+  platform: Platform;
+  itemIds: number[];
+}
+
 export interface PromptEvidenceRepository {
   /** Drafts of a community written with the prompt, newest first. */
   draftOutcomes(communityId: string, promptName: string, limit: number): Promise<DraftOutcome[]>;
@@ -67,6 +80,8 @@ export interface PromptEvidenceRepository {
    * feedback, or got a draft; newest first.
    */
   replayCandidates(communityId: string, since: Date, limit: number): Promise<ReplayCandidate[]>;
+  /** News post drafts of a community since `since`, newest first. */
+  newsPosts(communityId: string, since: Date, limit: number): Promise<NewsPostEvidence[]>;
 }
 
 /** A prompt as it reads for a community: the file's default or an override version. */

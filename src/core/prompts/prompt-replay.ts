@@ -5,11 +5,12 @@
  * the replay, so a retried job never posts the same notice twice.
  */
 import type { CommunityDirectory } from '../communities.js';
+import type { CommunityNewsSettings } from '../news/news-types.js';
 import type { ChatRef, Labels, Platform, StoredMessage } from '../types.js';
+import { runNewsReplay, type NewsReplayOutcome } from './news-replay.js';
 import { choiceOf, dryDraft, labelSummary, type DryDraft, type DryRunDeps } from './prompt-dry-run.js';
 import type { PromptCatalog, PromptVersionRecord, ReplayCandidate, ReplayJob } from './prompt-ports.js';
-import { distance } from './prompt-quality.js';
-import { normalizedEditDistance } from './text-distance.js';
+import { clipSample, closeness, closenessLine, type Closeness } from './replay-figures.js';
 import { DAY_MS } from '../time.js';
 import { sendJobs } from '../job-batches.js';
 
@@ -21,7 +22,6 @@ export const REPLAY_MAX_MESSAGES = 200;
 export const REPLAY_PROGRESS_EVERY = 25;
 /** Differing drafts shown in the report. */
 export const REPLAY_SAMPLES = 3;
-const SAMPLE_CHARS = 160;
 
 export interface ReplayComparison {
   message: StoredMessage;
@@ -31,7 +31,7 @@ export interface ReplayComparison {
   sent: string | null;
 }
 
-export interface ReplayReport {
+export interface ReplayReport extends Closeness {
   total: number;
   failed: number;
   differ: number;
@@ -39,34 +39,17 @@ export interface ReplayReport {
   baselineDrafts: number;
   /** Candidate drafts written by the replayed prompt itself (others come from sibling prompts). */
   candidateUsed: number;
-  decided: number;
-  meanDistance: { candidate: number | null; baseline: number | null };
-  closer: number;
-  farther: number;
   labelChanges: Array<{ from: string; to: string; count: number }>;
   samples: ReplayComparison[];
 }
 
 const textOf = (d: DryDraft) => d.draft?.text ?? null;
 const sentText = (c: ReplayCandidate) => (c.draft && ['approved', 'edited', 'sent'].includes(c.draft.status) ? c.draft.text : null);
-const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
 
 /** The figures a report shows, from the comparisons (pure: unit-tested). */
 export function summarizeReplay(name: string, comparisons: readonly ReplayComparison[], failed: number): ReplayReport {
   const differing = comparisons.filter((c) => textOf(c.baseline) !== textOf(c.candidate));
-  const decided = comparisons.filter((c) => c.sent !== null);
-  const candidateDistances: number[] = [];
-  const baselineDistances: number[] = [];
-  let closer = 0;
-  let farther = 0;
-  for (const c of decided) {
-    const dc = normalizedEditDistance(textOf(c.candidate) ?? '', c.sent!);
-    const db = normalizedEditDistance(textOf(c.baseline) ?? '', c.sent!);
-    candidateDistances.push(dc);
-    baselineDistances.push(db);
-    if (dc < db) closer++;
-    else if (dc > db) farther++;
-  }
+  const near = closeness(comparisons.map((c) => ({ candidate: textOf(c.candidate), baseline: textOf(c.baseline), sent: c.sent })));
   const changes = new Map<string, { from: string; to: string; count: number }>();
   for (const c of comparisons) {
     const from = labelSummary(c.baseline.labels);
@@ -82,20 +65,13 @@ export function summarizeReplay(name: string, comparisons: readonly ReplayCompar
     candidateDrafts: comparisons.filter((c) => c.candidate.draft).length,
     baselineDrafts: comparisons.filter((c) => c.baseline.draft).length,
     candidateUsed: comparisons.filter((c) => c.candidate.draft?.result.promptName === name).length,
-    decided: decided.length,
-    meanDistance: { candidate: mean(candidateDistances), baseline: mean(baselineDistances) },
-    closer,
-    farther,
+    ...near,
     labelChanges: [...changes.values()].sort((a, b) => b.count - a.count),
     samples: differing.slice(0, REPLAY_SAMPLES),
   };
 }
 
-const clip = (text: string | null) => {
-  if (text === null) return '(no draft)';
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= SAMPLE_CHARS ? flat : `${flat.slice(0, SAMPLE_CHARS - 1)}…`;
-};
+const clip = (text: string | null) => clipSample(text, '(no draft)');
 
 export function formatReplayReport(heading: string, name: string, report: ReplayReport): string {
   const lines = [heading];
@@ -104,13 +80,7 @@ export function formatReplayReport(heading: string, name: string, report: Replay
   if (name !== 'model-classify' && report.candidateUsed < report.candidateDrafts) {
     lines.push(`${name} itself wrote ${report.candidateUsed} of the candidate's drafts; the others came from its sibling prompts.`);
   }
-  if (report.decided > 0) {
-    lines.push(
-      `Closeness to what managers sent (${report.decided} decided; mean normalised edit distance, 0 = identical): candidate ${distance(report.meanDistance.candidate)}, baseline ${distance(report.meanDistance.baseline)}; candidate closer on ${report.closer}, farther on ${report.farther}.`,
-    );
-  } else {
-    lines.push('No manager has decided on these messages yet, so there is nothing to measure closeness against.');
-  }
+  lines.push(closenessLine(report, 'messages'));
   lines.push(
     report.labelChanges.length === 0
       ? 'Labels: none would change.'
@@ -129,11 +99,17 @@ export function formatReplayReport(heading: string, name: string, report: Replay
 
 export interface PromptReplayService {
   /** Replays a queued request and posts progress and the report to the desk it was asked from. */
-  run(job: ReplayJob): Promise<ReplayReport>;
+  run(job: ReplayJob): Promise<ReplayReport | NewsReplayOutcome>;
 }
 
 export function createPromptReplayService(
-  deps: DryRunDeps & { catalog: PromptCatalog; communities: CommunityDirectory; deskPlatforms: () => Iterable<Platform> },
+  deps: DryRunDeps & {
+    catalog: PromptCatalog;
+    communities: CommunityDirectory;
+    deskPlatforms: () => Iterable<Platform>;
+    /** A community's news settings (topics, chats), for a replay of a news prompt. */
+    newsOf?: ((communityId: string) => CommunityNewsSettings | null) | undefined;
+  },
 ): PromptReplayService {
   const { store, catalog, log } = deps;
 
@@ -158,11 +134,27 @@ export function createPromptReplayService(
   const record = async (job: ReplayJob, version: number | null): Promise<PromptVersionRecord | null> =>
     version === null ? null : store.promptVersions.get(job.communityId, job.name, version);
 
+  const headingOf = (job: ReplayJob, total: number, unit: string, versions: { candidate: string; baseline: string }) =>
+    `🔁 Replay of ${job.name} over the last ${job.days} day${job.days === 1 ? '' : 's'} (${total} ${unit}${total === 1 ? '' : 's'}): candidate ${versions.candidate} vs baseline ${versions.baseline}.`;
+  const modelNote = (job: ReplayJob) =>
+    catalog.usedBy(job.name) === 'model' && deps.providers.kind === 'offline' ? '\nNote: Jamii runs the offline provider (JAMII_LLM=offline), which never uses model prompts.' : '';
+
   return {
     async run(job) {
       const [candidateRecord, baselineRecord] = await Promise.all([record(job, job.candidate), record(job, job.baseline)]);
       const candidateView = candidateRecord ? catalog.viewOf(candidateRecord) : catalog.fileDefault(job.name);
       const baselineView = baselineRecord ? catalog.viewOf(baselineRecord) : catalog.fileDefault(job.name);
+      const versions = { candidate: candidateView.version, baseline: baselineView.version };
+      if (catalog.purposeOf(job.name) === 'news') {
+        const choices = { candidate: choiceOf(job.communityId, job.name, candidateRecord), baseline: choiceOf(job.communityId, job.name, baselineRecord) };
+        const outcome = await runNewsReplay(deps, job, choices, async (done, of) => {
+          if (done % REPLAY_PROGRESS_EVERY === 0 && done < of) await post(job, `progress-${done}`, `⏳ Replay of ${job.name}: ${done} of ${of} ${job.name === 'news-score' ? 'feed item' : 'news post'}s done…`);
+        });
+        const text = [headingOf(job, outcome.total, outcome.unit, versions), ...outcome.lines, 'Nothing was posted to members and nothing was stored.'].join('\n');
+        await post(job, 'report', text + modelNote(job));
+        log.info({ replayId: job.replayId, prompt: job.name, communityId: job.communityId, total: outcome.total, differ: outcome.differ }, 'prompt.replay.done');
+        return outcome;
+      }
       const candidate = deps.providers.providerWith(choiceOf(job.communityId, job.name, candidateRecord));
       const baseline = deps.providers.providerWith(choiceOf(job.communityId, job.name, baselineRecord));
 
@@ -190,10 +182,7 @@ export function createPromptReplayService(
         }
       }
       const report = summarizeReplay(job.name, comparisons, failed);
-      const heading = `🔁 Replay of ${job.name} over the last ${job.days} day${job.days === 1 ? '' : 's'} (${report.total} message${report.total === 1 ? '' : 's'}): candidate ${candidateView.version} vs baseline ${baselineView.version}.`;
-      const kindNote =
-        catalog.usedBy(job.name) === 'model' && deps.providers.kind === 'offline' ? '\nNote: Jamii runs the offline provider (JAMII_LLM=offline), which never uses model prompts.' : '';
-      await post(job, 'report', formatReplayReport(heading, job.name, report) + kindNote);
+      await post(job, 'report', formatReplayReport(headingOf(job, report.total, 'message', versions), job.name, report) + modelNote(job));
       log.info({ replayId: job.replayId, prompt: job.name, communityId: job.communityId, total: report.total, differ: report.differ }, 'prompt.replay.done');
       return report;
     },

@@ -189,6 +189,31 @@ export function createFeedsRepository(s: DbSession): FeedsRepository {
       }
     },
 
+    async itemsById(ids) {
+      if (ids.length === 0) return [];
+      const rows = await s.orm
+        .select({ item: feedItems, feed: feedLabelColumns })
+        .from(feedItems)
+        .innerJoin(feeds, eq(feeds.id, feedItems.feedId))
+        .where(inArray(feedItems.id, ids));
+      return rows.map((r) => toItem(r.item, r.feed));
+    },
+
+    async recentItems(communityId, since, limit) {
+      const rows = await s.orm
+        .select({
+          item: feedItems,
+          feed: feedLabelColumns,
+          proposed: sql<boolean>`exists (select 1 from ${newsPostedItems} p where p.item_id = ${feedItems.id})`,
+        })
+        .from(feedItems)
+        .innerJoin(feeds, eq(feeds.id, feedItems.feedId))
+        .where(and(eq(feedItems.communityId, communityId), isNull(feedItems.duplicateOf), gte(feedItems.fetchedAt, since)))
+        .orderBy(desc(feedItems.fetchedAt), desc(feedItems.id))
+        .limit(limit);
+      return rows.map((r) => ({ item: toItem(r.item, r.feed), proposed: Boolean(r.proposed) }));
+    },
+
     async candidates(chatId, communityId, options) {
       const rows = await s.orm
         .select({ item: feedItems, feed: feedLabelColumns })

@@ -3,7 +3,7 @@ import { createApprovalService } from '../../../../src/core/approval-service.js'
 import { createCommandDispatcher, type CommandDispatcher } from '../../../../src/core/commands/command-registry.js';
 import type { DryRunDeps } from '../../../../src/core/prompts/prompt-dry-run.js';
 import type { ReplayJob } from '../../../../src/core/prompts/prompt-ports.js';
-import { createPromptReplayService, REPLAY_PROGRESS_EVERY } from '../../../../src/core/prompts/prompt-replay.js';
+import { createPromptReplayService, REPLAY_PROGRESS_EVERY, type ReplayReport } from '../../../../src/core/prompts/prompt-replay.js';
 import type { ChatRef } from '../../../../src/core/types.js';
 import { createOfflineNewsWriter } from '../../../../src/llm/offline/news-offline-writer.js';
 import { sampleItem } from '../../../../src/core/prompts/post-prompt-dry-run.js';
@@ -141,10 +141,16 @@ describe('/prompt for the prompts that write posts', () => {
     expect(core.store.state.promptVersions).toEqual([]);
   });
 
-  it('asks for the sample item a news prompt needs, and explains that a replay is for the drafting prompts', async () => {
+  it('asks for the sample item a news prompt needs, and explains that sparks and the narrative are not replayed', async () => {
     expect(await say(ada, '/prompt test news-take')).toBe('The sample item is missing: /prompt test news-take <headline>, then its summary on the next lines and its link.');
     expect(await say(ada, '/prompt test model-draft-question')).toBe('The sample message is missing: /prompt test model-draft-question <a message a member might write>.');
-    expect(await say(ada, '/prompt replay news-take')).toBe("A replay re-drafts the community's recent questions and complaints, which news-take does not write. Try a version of it with /prompt test news-take.");
+    expect(await say(ada, '/prompt replay spark-model')).toBe(
+      "A replay rewrites the community's recent replies or news posts, which spark-model does not write (it writes discussion starters). Try a version of it with /prompt test spark-model.",
+    );
+    expect(await say(ada, '/prompt replay report-narrative')).toContain("which report-narrative does not write (it writes the weekly report's narrative)");
+    // A news prompt is replayed over the community's news posts: here there are none.
+    await say(ada, '/prompt set news-offline ## en\n📰 {{headline}} ({{source}}): {{link}}');
+    expect(await say(ada, '/prompt replay news-offline')).toBe('Nothing to replay: no news posts in alpha over the last 7 days.');
     expect(core.store.jobs.of('prompt-replay')).toEqual([]);
   });
 
@@ -222,7 +228,7 @@ describe('a replay job', () => {
     await say(ada, `/prompt set offline-question ${WARM}`);
     const sent = core.store.seedDraft({ status: 'sent', text: 'Hey Amina, on it! Reset it under Settings.', originalText: 'Thanks for your question, Amina!' });
     const replays = createPromptReplayService({ ...dryRun, catalog: library, deskPlatforms: () => ['sandbox'] });
-    const report = await replays.run(job());
+    const report = (await replays.run(job())) as ReplayReport;
     expect(sent.message!.text).toBe('How do I reset my password?');
     expect(report.decided).toBe(1);
     expect(report.closer).toBe(1);
