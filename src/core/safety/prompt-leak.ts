@@ -52,6 +52,49 @@ function quote(run: string[]): string {
 }
 
 /**
+ * What a system prompt is compared by, worked out once per prompt text (a community's drafts
+ * share a handful of prompts): its canary tokens, its folded words with every run of
+ * PROMPT_LEAK_MIN_RUN_WORDS of them, and its distinctive short lines.
+ */
+interface PromptShape {
+  canaries: string[];
+  words: string[];
+  /** Each run of PROMPT_LEAK_MIN_RUN_WORDS consecutive words, joined by spaces, by where it starts. */
+  runs: string[];
+  lines: string[][];
+}
+
+/** Prompt shapes kept (least recently used dropped first): a few prompts per community. */
+const SHAPES_KEPT = 32;
+const shapes = new Map<string, PromptShape>();
+
+function shapeOf(rendered: string): PromptShape {
+  const known = shapes.get(rendered);
+  if (known) {
+    shapes.delete(rendered);
+    shapes.set(rendered, known);
+    return known;
+  }
+  // Data blocks are what the draft may quote; only the instructions around them must not leak.
+  const prompt = withoutUntrustedBlocks(rendered);
+  const all = words(prompt);
+  const runs: string[] = [];
+  for (let i = 0; i + PROMPT_LEAK_MIN_RUN_WORDS <= all.length; i += 1) runs.push(all.slice(i, i + PROMPT_LEAK_MIN_RUN_WORDS).join(' '));
+  const lines: string[][] = [];
+  for (const line of prompt.split(/\r?\n/u)) {
+    const lineWords = words(line);
+    const letters = lineWords.join('').length;
+    if (lineWords.length < PROMPT_LEAK_MIN_LINE_WORDS || letters < PROMPT_LEAK_MIN_LINE_CHARS) continue;
+    if (lineWords.length >= PROMPT_LEAK_MIN_RUN_WORDS) continue;
+    lines.push(lineWords);
+  }
+  const shape = { canaries: distinctiveTokens(prompt), words: all, runs, lines };
+  shapes.set(rendered, shape);
+  if (shapes.size > SHAPES_KEPT) shapes.delete(shapes.keys().next().value!);
+  return shape;
+}
+
+/**
  * Fragments of any of `systemPrompts` that appear in `text` (data blocks made by `untrustedBlock`
  * inside a prompt are ignored: a draft may quote the knowledge it was given): runs of at least
  * {@link PROMPT_LEAK_MIN_RUN_WORDS} consecutive words, and distinctive whole lines (at least
@@ -60,30 +103,26 @@ function quote(run: string[]): string {
  * once, as folded words.
  */
 export function promptLeaks(text: string, systemPrompts: readonly string[]): string[] {
-  const draft = words(text).join(' ');
+  const draftWords = words(text);
+  const draft = draftWords.join(' ');
   if (draft.length === 0) return [];
   const leaks = new Set<string>();
   const draftTokens = new Set(distinctiveTokens(text));
+  // The draft's own runs: a prompt run is in the draft exactly when it is one of them.
+  const draftRuns = new Set<string>();
+  for (let i = 0; i + PROMPT_LEAK_MIN_RUN_WORDS <= draftWords.length; i += 1) draftRuns.add(draftWords.slice(i, i + PROMPT_LEAK_MIN_RUN_WORDS).join(' '));
   for (const rendered of systemPrompts) {
-    // Data blocks are what the draft may quote; only the instructions around them must not leak.
-    const prompt = withoutUntrustedBlocks(rendered);
-    for (const token of distinctiveTokens(prompt)) if (draftTokens.has(token)) leaks.add(token);
-    const all = words(prompt);
-    for (let i = 0; i + PROMPT_LEAK_MIN_RUN_WORDS <= all.length; i += 1) {
-      const run = all.slice(i, i + PROMPT_LEAK_MIN_RUN_WORDS);
-      if (!containsRun(draft, run)) continue;
+    const shape = shapeOf(rendered);
+    for (const token of shape.canaries) if (draftTokens.has(token)) leaks.add(token);
+    const all = shape.words;
+    for (let i = 0; i < shape.runs.length; i += 1) {
+      if (!draftRuns.has(shape.runs[i]!)) continue;
       let end = i + PROMPT_LEAK_MIN_RUN_WORDS;
       while (end < all.length && containsRun(draft, all.slice(i, end + 1))) end += 1;
       leaks.add(quote(all.slice(i, end)));
       i = end - 1;
     }
-    for (const line of prompt.split(/\r?\n/u)) {
-      const lineWords = words(line);
-      const letters = lineWords.join('').length;
-      if (lineWords.length < PROMPT_LEAK_MIN_LINE_WORDS || letters < PROMPT_LEAK_MIN_LINE_CHARS) continue;
-      if (lineWords.length >= PROMPT_LEAK_MIN_RUN_WORDS) continue;
-      if (containsRun(draft, lineWords)) leaks.add(quote(lineWords));
-    }
+    for (const lineWords of shape.lines) if (containsRun(draft, lineWords)) leaks.add(quote(lineWords));
   }
   return [...leaks];
 }

@@ -45,4 +45,15 @@ describe('promptLeaks', () => {
     expect(promptLeaks('anything', [])).toEqual([]);
     expect(promptLeaks('', [PROMPT])).toEqual([]);
   });
+
+  it('reads each prompt as given: a new version of a prompt is not judged by the one before it', () => {
+    const leak = 'You write replies on behalf of the team of the online community "Kahawa". Yes.';
+    expect(promptLeaks(leak, [PROMPT])).toEqual(['you write replies on behalf of the team of the online community kahawa']);
+    const next = PROMPT.replace('You write replies on behalf of the team', 'You answer members for the team');
+    expect(promptLeaks(leak, [next])).toEqual([]);
+    // The same draft and prompt, asked again (its shape cached), gives the same answer.
+    expect(promptLeaks(leak, [PROMPT])).toEqual(['you write replies on behalf of the team of the online community kahawa']);
+    // Many different prompts in turn: each still read afresh.
+    for (let i = 0; i < 40; i++) expect(promptLeaks(leak, [`${PROMPT}\nRule ${i}.`])).toHaveLength(1);
+  });
 });
