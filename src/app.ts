@@ -227,6 +227,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const commands = createCommandDispatcher({
       services: {
         store,
+        clock,
         approvals,
         posts,
         prompts: { catalog: promptLibrary, dryRun, communities, newsOf, reports },

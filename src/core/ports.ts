@@ -173,8 +173,14 @@ export interface DraftsRepository {
   /** Which of these messages already have a draft (so no provider call is spent on them again). */
   draftedMessageIds(messageIds: number[]): Promise<Set<number>>;
   /** Pending drafts of the given communities, oldest first. */
-  listPending(communityIds: string[], limit: number): Promise<DraftWithMessage[]>;
+  /**
+   * Pending drafts, most urgent first: negative feedback by severity, then questions, then posts
+   * (news, sparks); oldest first within each. `kinds` keeps only those kinds.
+   */
+  listPending(communityIds: string[], limit: number, kinds?: readonly DraftKind[]): Promise<DraftWithMessage[]>;
   countPending(communityIds: string[]): Promise<number>;
+  /** Pending drafts per kind (kinds with none are left out). */
+  countPendingByKind(communityIds: string[]): Promise<Partial<Record<DraftKind, number>>>;
   /** Atomically moves a pending draft to a decision; null when it was not pending. */
   decide(id: number, update: DecisionUpdate): Promise<Draft | null>;
   markSent(id: number): Promise<void>;

@@ -115,6 +115,33 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     expect((await store.outbox.get(notice!.id))!.status).toBe('pending');
   });
 
+  it('lists pending drafts most urgent first (complaints by severity, then questions), and counts them by kind', async () => {
+    const labelled = async (severity: number) => {
+      const [ref] = await store.messages.storeMany([
+        {
+          communityId: 'c1',
+          labels: { language: 'en', isQuestion: severity === 0, isNegative: severity > 0, severity, reasons: ['x'] },
+          inbound: { chat: { platform: 'sandbox', chatId: 'general' }, messageId: `u${++seq}`, author: { id: 'amina', displayName: 'Amina', isBot: false }, text: 'late again', sentAt: new Date() },
+        },
+      ]);
+      return ref!.id;
+    };
+    const countsBefore = await store.drafts.countPendingByKind(['c1']);
+    const [question, mild, angry] = [await labelled(0), await labelled(1), await labelled(3)];
+    const made = await store.drafts.insertMany([newDraft(question, 0), newDraft(mild, 1), newDraft(angry, 1)].map((d, i) => ({ ...d, kind: i === 0 ? 'question' : 'negative' })));
+    const ids = new Set(made.map((d) => d.id));
+    const ours = (list: Array<{ id: number }>) => list.map((d) => d.id).filter((id) => ids.has(id));
+
+    expect(ours(await store.drafts.listPending(['c1'], 1000))).toEqual([made[2]!.id, made[1]!.id, made[0]!.id]);
+    expect(ours(await store.drafts.listPending(['c1'], 1000, ['question']))).toEqual([made[0]!.id]);
+    expect(await store.drafts.listPending(['c1'], 1000, [])).toEqual([]);
+    expect(await store.drafts.listPending([], 1000)).toEqual([]);
+    const counts = await store.drafts.countPendingByKind(['c1']);
+    expect(counts.negative).toBe((countsBefore.negative ?? 0) + 2);
+    expect(counts.question).toBe((countsBefore.question ?? 0) + 1);
+    expect(await store.drafts.countPendingByKind([])).toEqual({});
+  });
+
   it('holds a row its chat refused until then, claims it again with the time kept, and forgets it on /retry', async () => {
     const [messageId] = await storeMessages(1);
     const [draft] = await store.drafts.insertMany([newDraft(messageId!, 0)]);

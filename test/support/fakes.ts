@@ -615,12 +615,19 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
       async draftedMessageIds(messageIds) {
         return new Set([...state.drafts.values()].flatMap((d) => [d.messageId ?? -1, ...d.mergedMessageIds]).filter((id) => messageIds.includes(id)));
       },
-      async listPending(communityIds, limit) {
+      async listPending(communityIds, limit, kinds) {
+        const rank = (kind: string) => (kind === 'negative' ? 0 : kind === 'question' ? 1 : 2);
+        const severity = (d: Draft) => (d.messageId === null ? 0 : (state.messages.get(d.messageId)?.labels?.severity ?? 0));
         return [...state.drafts.values()]
-          .filter((d) => d.status === 'pending' && communityIds.includes(d.communityId))
-          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id)
+          .filter((d) => d.status === 'pending' && communityIds.includes(d.communityId) && (!kinds || kinds.includes(d.kind)))
+          .sort((a, b) => rank(a.kind) - rank(b.kind) || severity(b) - severity(a) || a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id)
           .slice(0, limit)
           .flatMap((d) => withMessage(d) ?? []);
+      },
+      async countPendingByKind(communityIds) {
+        const counts: Partial<Record<DraftKind, number>> = {};
+        for (const d of state.drafts.values()) if (d.status === 'pending' && communityIds.includes(d.communityId)) counts[d.kind] = (counts[d.kind] ?? 0) + 1;
+        return counts;
       },
       async countPending(communityIds) {
         return [...state.drafts.values()].filter((d) => d.status === 'pending' && communityIds.includes(d.communityId)).length;

@@ -6,9 +6,9 @@
 import type { Access, RoleMap } from '../access.js';
 import type { ApprovalService } from '../approval-service.js';
 import type { PostService } from '../post-service.js';
-import { cardView, postBody } from '../desk-cards.js';
+import { cardView } from '../desk-cards.js';
 import { JamiiError, userMessage } from '../errors.js';
-import type { AuditRepository, Logger, Store } from '../ports.js';
+import type { AuditRepository, Clock, Logger, Store } from '../ports.js';
 import { principalKey, type ChatRef, type CommandReply, type Invoker, type Role } from '../types.js';
 import { parseCommandLine, parseDraftId, splitFirst } from './command-parser.js';
 import { complaints, exportCsv, stats, type AnalyticsCommandServices } from './analytics-commands.js';
@@ -16,9 +16,9 @@ import { forget, kb, learned } from './knowledge-commands.js';
 import { feedsCommand, newsCommand, type NewsCommandServices } from './news-commands.js';
 import { prompt, type PromptCommandServices } from './prompt-commands.js';
 import { spark, type SparkCommandServices } from './spark-commands.js';
+import { pending } from './pending-command.js';
 
-/** Cards shown by one /pending. */
-export const PENDING_LIST_MAX = 10;
+export { PENDING_LIST_MAX } from './pending-command.js';
 
 export interface CommandContext {
   invoker: Invoker;
@@ -31,6 +31,8 @@ export interface CommandContext {
 
 export interface CommandServices {
   store: Store;
+  /** What /pending measures waiting times against (the system clock when absent). */
+  clock?: Clock | undefined;
   approvals: ApprovalService;
   /** /prompt's catalogue and dry runs; /prompt says it is unavailable without them. */
   prompts?: PromptCommandServices | undefined;
@@ -76,23 +78,6 @@ const help: CommandSpec<void> = {
   parse: () => undefined,
   async run() {
     return { text: ['Jamii commands:', ...COMMANDS.map((c) => `${c.usage} — ${c.summary}`)].join('\n') };
-  },
-};
-
-const pending: CommandSpec<void> = {
-  name: 'pending',
-  summary: 'Drafts waiting for a decision, oldest first',
-  usage: '/pending',
-  role: 'manager',
-  parse: () => undefined,
-  async run(ctx, _args, { store }) {
-    const [drafts, total] = await Promise.all([store.drafts.listPending(ctx.communities, PENDING_LIST_MAX), store.drafts.countPending(ctx.communities)]);
-    if (drafts.length === 0) return { text: 'No drafts are waiting. 🎉' };
-    const more = total > drafts.length ? ` Showing the oldest ${drafts.length}.` : '';
-    return {
-      text: `${total} draft${total === 1 ? '' : 's'} waiting.${more}\n${drafts.map((d) => `#${d.id} ${d.kind} · ${d.message ? `${d.message.author.displayName}: ${d.message.text.slice(0, 80)}` : `${d.targetTitle ?? d.target.chatId}: ${postBody(d).slice(0, 80)}`}`).join('\n')}`,
-      cards: drafts.map((d) => cardView(d)),
-    };
   },
 };
 

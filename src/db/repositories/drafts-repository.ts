@@ -1,9 +1,9 @@
-import { and, asc, count, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { DraftsRepository, NewDraft, NewPostDraft } from '../../core/ports.js';
 import type { Draft, DraftWithMessage, MessagesRepositoryLike } from './types.js';
 import type { DbSession } from '../database.js';
 import { UNDECIDED, type Platform } from '../../core/types.js';
-import { chats, drafts } from '../schema/index.js';
+import { chats, drafts, messages } from '../schema/index.js';
 import { arrayLiteral } from './array-literal.js';
 
 type Row = typeof drafts.$inferSelect;
@@ -189,15 +189,31 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
       );
     },
 
-    async listPending(communityIds, limit) {
-      if (communityIds.length === 0) return [];
+    async listPending(communityIds, limit, kinds) {
+      if (communityIds.length === 0 || kinds?.length === 0) return [];
       const rows = await s.orm
-        .select()
+        .select({ draft: drafts })
+        .from(drafts)
+        .leftJoin(messages, eq(messages.id, drafts.messageId))
+        .where(and(eq(drafts.status, 'pending'), inArray(drafts.communityId, communityIds), kinds ? inArray(drafts.kind, [...kinds]) : undefined))
+        .orderBy(
+          sql`case ${drafts.kind} when 'negative' then 0 when 'question' then 1 else 2 end`,
+          desc(sql`coalesce(${messages.severity}, 0)`),
+          asc(drafts.createdAt),
+          asc(drafts.id),
+        )
+        .limit(limit);
+      return withMessages(rows.map((r) => r.draft));
+    },
+
+    async countPendingByKind(communityIds) {
+      if (communityIds.length === 0) return {};
+      const rows = await s.orm
+        .select({ kind: drafts.kind, n: count() })
         .from(drafts)
         .where(and(eq(drafts.status, 'pending'), inArray(drafts.communityId, communityIds)))
-        .orderBy(asc(drafts.createdAt), asc(drafts.id))
-        .limit(limit);
-      return withMessages(rows);
+        .groupBy(drafts.kind);
+      return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
     },
 
     async countPending(communityIds) {

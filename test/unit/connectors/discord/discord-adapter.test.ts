@@ -24,7 +24,8 @@ describe('the /jamii slash command', () => {
       for (const o of sub.options) expect(o.description.length).toBeLessThanOrEqual(DISCORD_COMMAND_DESCRIPTION_MAX_CHARS);
     }
     const byName = new Map(command!.options.map((o) => [o.name, o]));
-    expect(byName.get('pending')!.options).toEqual([]);
+    expect(byName.get('help')!.options).toEqual([]);
+    expect(byName.get('pending')!.options).toEqual([{ type: 3, name: 'input', description: '[complaints|questions|posts]', required: false }]);
     expect(byName.get('edit')!.options).toHaveLength(1);
   });
 });

@@ -14,7 +14,7 @@ const bruno = invoker('bruno', 'Bruno');
 beforeEach(() => {
   core = createFakeCore();
   const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
-  commands = createCommandDispatcher({ services: { store: core.store, approvals }, access: core.access, audit: core.store.audit, log: core.log });
+  commands = createCommandDispatcher({ services: { store: core.store, clock: core.clock, approvals }, access: core.access, audit: core.store.audit, log: core.log });
   core.store.grant('sandbox', 'alice', 'alpha', 'manager');
   core.store.grant('sandbox', 'bruno', 'beta', 'manager');
 });
@@ -124,23 +124,44 @@ describe('dispatchText', () => {
 });
 
 describe('/pending', () => {
-  it('lists the pending drafts of the invoker’s communities only, oldest first, with cards', async () => {
-    const first = core.store.seedDraft({ message: { text: 'Where is the venue?' } });
-    core.clock.advance(1000);
-    const second = core.store.seedDraft({ message: { text: 'This is terrible' }, kind: 'negative' });
+  const negative = (severity: number) => ({ language: 'en', isQuestion: false, isNegative: true, severity, reasons: ['complaint'] });
+
+  it('lists the pending drafts of the invoker’s communities only, most urgent first, with how long each has waited', async () => {
+    const question = core.store.seedDraft({ message: { text: 'Where is the venue?' } });
+    core.clock.advance(20 * 60_000);
+    const mild = core.store.seedDraft({ kind: 'negative', message: { text: 'A bit slow today', labels: negative(1) } });
+    core.clock.advance(5 * 60_000);
+    const angry = core.store.seedDraft({ kind: 'negative', message: { text: 'This is terrible, third time!!', labels: negative(3) } });
+    core.clock.advance(60_000);
     core.store.seedDraft({ communityId: 'beta', message: { text: '¿Dónde está?' } });
     core.store.seedDraft({ status: 'approved' });
 
     const reply = await commands.dispatchText(alice, '/pending');
 
-    expect(reply!.text).toBe(`2 drafts waiting.\n#${first.id} question · Amina: Where is the venue?\n#${second.id} negative · Amina: This is terrible`);
-    expect(reply!.cards!.map((c) => c.draftId)).toEqual([first.id, second.id]);
+    expect(reply!.text).toBe(
+      [
+        '3 drafts waiting: 2 complaints, 1 question. Most urgent first:',
+        `#${angry.id} complaint (severity 3) · Amina: This is terrible, third time!! · waiting 1m`,
+        `#${mild.id} complaint (severity 1) · Amina: A bit slow today · waiting 6m`,
+        `#${question.id} question · Amina: Where is the venue? · waiting 26m`,
+      ].join('\n'),
+    );
+    expect(reply!.cards!.map((c) => c.draftId)).toEqual([angry.id, mild.id, question.id]);
   });
 
-  it(`shows at most ${PENDING_LIST_MAX} and says how many there are`, async () => {
+  it('lists one kind when asked, and says when none of it is waiting', async () => {
+    const question = core.store.seedDraft({ message: { text: 'Where is the venue?' } });
+    core.store.seedDraft({ kind: 'negative', message: { text: 'So slow', labels: negative(2) } });
+    expect((await commands.dispatchText(alice, '/pending questions'))!.text).toBe(`1 question waiting.\n#${question.id} question · Amina: Where is the venue? · waiting 0s`);
+    expect((await commands.dispatchText(alice, '/pending complaint'))!.text).toMatch(/^1 complaint waiting\.\n#\d+ complaint \(severity 2\)/);
+    expect((await commands.dispatchText(alice, '/pending posts'))!.text).toBe('No posts are waiting. 🎉');
+    expect((await commands.dispatchText(alice, '/pending everything'))!.text).toBe('Usage: /pending [complaints|questions|posts]');
+  });
+
+  it(`shows the ${PENDING_LIST_MAX} most urgent and says how many there are`, async () => {
     for (let i = 0; i < PENDING_LIST_MAX + 2; i++) core.store.seedDraft();
     const reply = await commands.dispatchText(alice, '/pending');
-    expect(reply!.text).toMatch(new RegExp(`^${PENDING_LIST_MAX + 2} drafts waiting\\. Showing the oldest ${PENDING_LIST_MAX}\\.`));
+    expect(reply!.text).toMatch(new RegExp(`^${PENDING_LIST_MAX + 2} drafts waiting: ${PENDING_LIST_MAX + 2} questions\\. The ${PENDING_LIST_MAX} most urgent:`));
     expect(reply!.cards).toHaveLength(PENDING_LIST_MAX);
   });
 
