@@ -17,6 +17,7 @@ import { createPostService, type PostService } from './core/post-service.js';
 import { createSparkService, type SparkService } from './core/sparks/spark-service.js';
 import { DEFAULT_SPARK_SETTINGS } from './core/sparks/spark-types.js';
 import { createPromptReplayService } from './core/prompts/prompt-replay.js';
+import { createReminders } from './core/reminders.js';
 import type { Clock, PlatformSender, Store } from './core/ports.js';
 import type { Platform } from './core/types.js';
 import { createSandboxConnector, type SandboxConnector } from './connectors/sandbox/sandbox-connector.js';
@@ -307,6 +308,14 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       reports,
       news,
       sparks,
+      reminders: createReminders({
+        store,
+        communities,
+        deskPlatforms: () => senders.keys(),
+        clock,
+        log: log.child({ part: 'reminders' }),
+        afterMinutes: config.drafts.remindAfterMinutes,
+      }),
       clock,
       log: log.child({ part: 'workers' }),
     });

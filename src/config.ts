@@ -71,6 +71,8 @@ export interface Config {
   jobs: { kinds: ReadonlySet<JobKind>; draftConcurrency: number; sendConcurrency: number };
   drafts: {
     expireAfterHours: number;
+    /** Minutes a reply draft waits before its desks are reminded (a severity-3 complaint: a third); 0 = never. */
+    remindAfterMinutes: number;
     /** A member's messages this close together (seconds) get one draft; 0 drafts each at once. */
     burstWindowSeconds: number;
     /** `labelled`: what the rules flag; `all`: every member message, labelled again by the model. */
@@ -137,6 +139,7 @@ const envSchema = z.object({
   JAMII_DRAFT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JAMII_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JAMII_DRAFT_EXPIRE_HOURS: z.coerce.number().positive().max(24 * 365).default(72),
+  JAMII_REMIND_AFTER_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(30),
   JAMII_BURST_WINDOW_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
   JAMII_DRAFT_CANDIDATES: z.enum(['labelled', 'all']).optional(),
   JAMII_KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
@@ -287,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     drafts: {
       expireAfterHours: e.JAMII_DRAFT_EXPIRE_HOURS,
+      remindAfterMinutes: e.JAMII_REMIND_AFTER_MINUTES,
       burstWindowSeconds: e.JAMII_BURST_WINDOW_SECONDS,
       // A model labels better than the rules: by default it sees every member's message.
       candidates: e.JAMII_DRAFT_CANDIDATES ?? (e.JAMII_LLM === 'openai' ? 'all' : 'labelled'),

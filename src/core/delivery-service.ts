@@ -7,6 +7,7 @@
  */
 import type { CommunityDirectory } from './communities.js';
 import { cardText, cardView } from './desk-cards.js';
+import { queueDeskNotices } from './desk-notices.js';
 import { DeliveryError, JamiiError } from './errors.js';
 import type { ClaimedPost, Clock, CoreMetrics, Logger, PlatformSender, Store } from './ports.js';
 import type { DraftStatus, OutboundPost, Platform } from './types.js';
@@ -84,20 +85,7 @@ export function createDeliveryService(deps: {
         ? `⚠ Draft #${post.draftId}: ${post.target.platform} did not confirm the ${post.kind} (${why}). It may or may not be in the chat. Check, and send /retry ${post.draftId} if it is missing.`
         : `⚠ Draft #${post.draftId}: ${post.target.platform} refused the ${post.kind} (${why}). Send /retry ${post.draftId} to try again.`;
     await store.transaction(async (tx) => {
-      const ids: number[] = [];
-      for (const desk of communities.desksOf(draft.communityId, senders.keys())) {
-        const notice = await tx.outbox.insert({
-          kind: 'notice',
-          target: desk,
-          replyToMessageId: null,
-          text,
-          card: null,
-          draftId: post.draftId,
-          dedupeKey: `notice:${post.id}:${status}:${post.attempts}:${desk.platform}:${desk.chatId}`,
-        });
-        if (notice) ids.push(notice.id);
-      }
-      await tx.jobs.enqueue('send', sendJobs(ids));
+      await queueDeskNotices(tx, communities.desksOf(draft.communityId, senders.keys()), text, `notice:${post.id}:${status}:${post.attempts}`, post.draftId);
       await tx.jobs.enqueue('desk-refresh', [{ draftId: draft.id }]);
       await tx.audit.write({ communityId: draft.communityId, actor: 'jamii', action: `post.${status}`, subject: `draft:${draft.id}`, details: { outboxId: post.id, why } });
     });

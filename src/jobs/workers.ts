@@ -8,6 +8,7 @@ import type { DeliveryService } from '../core/delivery-service.js';
 import type { DraftingService } from '../core/drafting-service.js';
 import type { Clock, Logger } from '../core/ports.js';
 import type { PromptReplayService } from '../core/prompts/prompt-replay.js';
+import type { Reminders } from '../core/reminders.js';
 import type { SparkService } from '../core/sparks/spark-service.js';
 import type { JobKind } from '../config.js';
 import { messageIdsOf, outboxIdsOf } from '../core/job-batches.js';
@@ -56,6 +57,8 @@ export const WEEKLY_REPORT_CRON = '*/10 * * * *';
 export const NEWS_CRON = '*/5 * * * *';
 /** How often chats are checked for a lull; one spark per chat and local hour at most (keyed). */
 export const SPARK_CHECK_CRON = '*/15 * * * *';
+/** Reminders of drafts waiting too long: checked every minute (and the job polled every 30 s), so a reminder comes at most about 90 s late. */
+export const REMINDERS_CRON = '* * * * *';
 
 export async function registerWorkers(deps: {
   queue: JobQueue;
@@ -76,6 +79,8 @@ export async function registerWorkers(deps: {
   news?: Pick<News, 'poller' | 'publisher'> | undefined;
   /** Lull checks for sparks, from the maintenance process. */
   sparks?: SparkService | undefined;
+  /** Desk reminders of drafts waiting too long, from the maintenance process. */
+  reminders?: Reminders | undefined;
   clock: Clock;
   log: Logger;
 }): Promise<void> {
@@ -118,6 +123,13 @@ export async function registerWorkers(deps: {
       const before = new Date(deps.clock.now().getTime() - deps.draftExpiryHours * 3_600_000);
       const expired = await deps.approvals.expire(before);
       if (expired > 0) log.info({ expired }, 'drafts.expired');
+    });
+  }
+
+  const reminders = deps.reminders;
+  if (kinds.has('maintenance') && reminders) {
+    await queue.schedule('desk-reminders', REMINDERS_CRON, async () => {
+      await reminders.remindDue();
     });
   }
 

@@ -36,6 +36,18 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     return refs.map((r) => r.id);
   };
 
+  /** A member's message labelled a question (severity 0) or negative feedback of `severity`. */
+  const labelled = async (severity: number) => {
+    const [ref] = await store.messages.storeMany([
+      {
+        communityId: 'c1',
+        labels: { language: 'en', isQuestion: severity === 0, isNegative: severity > 0, severity, reasons: ['x'] },
+        inbound: { chat: { platform: 'sandbox', chatId: 'general' }, messageId: `l${++seq}`, author: { id: 'amina', displayName: 'Amina', isBot: false }, text: 'late again', sentAt: new Date() },
+      },
+    ]);
+    return ref!.id;
+  };
+
   const newDraft = (messageId: number, i: number, extra: Partial<NewDraft> = {}): NewDraft => ({
     messageId,
     communityId: 'c1',
@@ -116,16 +128,6 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
   });
 
   it('lists pending drafts most urgent first (complaints by severity, then questions), and counts them by kind', async () => {
-    const labelled = async (severity: number) => {
-      const [ref] = await store.messages.storeMany([
-        {
-          communityId: 'c1',
-          labels: { language: 'en', isQuestion: severity === 0, isNegative: severity > 0, severity, reasons: ['x'] },
-          inbound: { chat: { platform: 'sandbox', chatId: 'general' }, messageId: `u${++seq}`, author: { id: 'amina', displayName: 'Amina', isBot: false }, text: 'late again', sentAt: new Date() },
-        },
-      ]);
-      return ref!.id;
-    };
     const countsBefore = await store.drafts.countPendingByKind(['c1']);
     const [question, mild, angry] = [await labelled(0), await labelled(1), await labelled(3)];
     const made = await store.drafts.insertMany([newDraft(question, 0), newDraft(mild, 1), newDraft(angry, 1)].map((d, i) => ({ ...d, kind: i === 0 ? 'question' : 'negative' })));
@@ -140,6 +142,28 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     expect(counts.negative).toBe((countsBefore.negative ?? 0) + 2);
     expect(counts.question).toBe((countsBefore.question ?? 0) + 1);
     expect(await store.drafts.countPendingByKind([])).toEqual({});
+  });
+
+  it('claims overdue reply drafts for a reminder once each, a severity-3 complaint by its own cutoff', async () => {
+    const [q, angry] = [await labelled(0), await labelled(3)];
+    const [question, complaint] = await store.drafts.insertMany([{ ...newDraft(q, 0), kind: 'question' }, { ...newDraft(angry, 1), kind: 'negative' }]);
+    const mine = (list: Array<{ id: number }>) => list.map((d) => d.id).filter((id) => id === question!.id || id === complaint!.id);
+    const at = (ms: number) => new Date(Date.now() + ms);
+
+    expect(mine(await store.drafts.claimOverdue({ before: at(-3_600_000), urgentBefore: at(-3_600_000) }, new Date(), 1000))).toEqual([]);
+    const urgent = await store.drafts.claimOverdue({ before: at(-3_600_000), urgentBefore: at(60_000) }, new Date(), 1000);
+    expect(mine(urgent)).toEqual([complaint!.id]);
+    expect(urgent.find((d) => d.id === complaint!.id)!.message!.labels!.severity).toBe(3);
+    expect(mine(await store.drafts.claimOverdue({ before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000))).toEqual([question!.id]);
+    expect(mine(await store.drafts.claimOverdue({ before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000))).toEqual([]);
+
+    // Two processes at once: each draft goes to one of them.
+    const more = await Promise.all([labelled(0), labelled(0), labelled(0)]);
+    const fresh = await store.drafts.insertMany(more.map((id, i) => ({ ...newDraft(id, i), kind: 'question' as const })));
+    const claim = () => store.transaction((tx) => tx.drafts.claimOverdue({ before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000));
+    const [a, b] = await Promise.all([claim(), claim()]);
+    const got = [...a, ...b].map((d) => d.id).filter((id) => fresh.some((f) => f.id === id));
+    expect(got.sort((x, y) => x - y)).toEqual(fresh.map((f) => f.id).sort((x, y) => x - y));
   });
 
   it('holds a row its chat refused until then, claims it again with the time kept, and forgets it on /retry', async () => {

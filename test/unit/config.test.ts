@@ -142,6 +142,8 @@ describe('loadConfig: bad values', () => {
     ['JAMII_LLM', 'gpt'],
     ['JAMII_ADMINS', 'whatsapp:123'],
     ['JAMII_DRAFT_EXPIRE_HOURS', '0'],
+    ['JAMII_REMIND_AFTER_MINUTES', '-5'],
+    ['JAMII_REMIND_AFTER_MINUTES', '2.5'],
   ])('rejects %s=%s', (name, value) => {
     expect(problemsOf(() => load({ [name]: value })).map((p) => p.split(':')[0])).toEqual([name]);
   });
@@ -215,7 +217,8 @@ communities:
 
   it('reads the drafting and knowledge settings, and lets a model see every message by default', () => {
     const config = load({ JAMII_BURST_WINDOW_SECONDS: '0', JAMII_KNOWLEDGE_DIR: 'kb', JAMII_KNOWLEDGE_SYNC_SECONDS: '15' });
-    expect(config.drafts).toMatchObject({ burstWindowSeconds: 0, candidates: 'labelled' });
+    expect(config.drafts).toMatchObject({ burstWindowSeconds: 0, candidates: 'labelled', remindAfterMinutes: 30 });
+    expect(load({ JAMII_REMIND_AFTER_MINUTES: '0' }).drafts.remindAfterMinutes).toBe(0);
     expect(config.knowledge.syncIntervalSeconds).toBe(15);
     expect(config.communities[0]!.knowledgeDir).toBe(path.join(dir, 'kb'));
     const model = load({ JAMII_LLM: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', JAMII_LLM_MODEL: 'llama3.1:8b' });

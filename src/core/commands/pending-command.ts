@@ -3,22 +3,15 @@
  * then questions, then posts; oldest first within each — with how long each has waited. A kind
  * after the command (`complaints`, `questions`, `posts`) lists only those.
  */
-import { formatDuration, secondsBetween } from '../analytics/stats-math.js';
-import { cardView, postBody } from '../desk-cards.js';
+import { cardView } from '../desk-cards.js';
+import { KIND_NAMES, waitingLine } from '../draft-lines.js';
 import { JamiiError } from '../errors.js';
-import type { DraftKind, DraftWithMessage } from '../types.js';
+import type { DraftKind } from '../types.js';
 import type { CommandSpec } from './command-registry.js';
 
 /** Drafts listed (as text and cards) at most. */
 export const PENDING_LIST_MAX = 10;
 
-/** How a kind is named to a manager: one, several. */
-const KIND_NAMES: Record<DraftKind, [string, string]> = {
-  negative: ['complaint', 'complaints'],
-  question: ['question', 'questions'],
-  news: ['news post', 'news posts'],
-  spark: ['discussion starter', 'discussion starters'],
-};
 /** The order kinds are counted in, most urgent first. */
 const KIND_ORDER: DraftKind[] = ['negative', 'question', 'news', 'spark'];
 
@@ -37,12 +30,6 @@ const ALIASES: Record<string, string> = { complaint: 'complaints', negative: 'co
 const USAGE = '/pending [complaints|questions|posts]';
 
 const count = (n: number, kind: DraftKind) => `${n} ${KIND_NAMES[kind][n === 1 ? 0 : 1]}`;
-
-function line(d: DraftWithMessage, now: Date): string {
-  const severity = d.kind === 'negative' && d.message?.labels?.severity ? ` (severity ${d.message.labels.severity})` : '';
-  const what = d.message ? `${d.message.author.displayName}: ${d.message.text.slice(0, 80)}` : `${d.targetTitle ?? d.target.chatId}: ${postBody(d).slice(0, 80)}`;
-  return `#${d.id} ${KIND_NAMES[d.kind][0]}${severity} · ${what} · waiting ${formatDuration(Math.max(0, secondsBetween(d.createdAt, now)))}`;
-}
 
 export const pending: CommandSpec<PendingFilter | null> = {
   name: 'pending',
@@ -65,6 +52,6 @@ export const pending: CommandSpec<PendingFilter | null> = {
     const breakdown = kinds.map((k) => count(counts[k]!, k)).join(', ');
     const head = filter && kinds.length === 1 ? `${breakdown} waiting.` : `${total} draft${total === 1 ? '' : 's'} waiting: ${breakdown}.`;
     const shown = total > drafts.length ? ` The ${drafts.length} most urgent:` : total > 1 ? ' Most urgent first:' : '';
-    return { text: [`${head}${shown}`, ...drafts.map((d) => line(d, now))].join('\n'), cards: drafts.map((d) => cardView(d)) };
+    return { text: [`${head}${shown}`, ...drafts.map((d) => waitingLine(d, now))].join('\n'), cards: drafts.map((d) => cardView(d)) };
   },
 };

@@ -11,7 +11,7 @@ import { DAY_MS, HOUR_MS } from '../time.js';
 import type { Platform } from '../types.js';
 import { FeedError, type CommunityNewsSettings, type FeedFetcher, type FeedRecord, type FetchOutcome, type NewsWriter, type NewItem } from './news-types.js';
 import { canonicalUrl, sameStory, titleKey } from './news-text.js';
-import { sendJobs } from '../job-batches.js';
+import { queueDeskNotices } from '../desk-notices.js';
 
 export const FEED_BROKEN_AFTER_FAILURES = 3;
 /** The longest a failing feed waits between attempts. */
@@ -79,11 +79,7 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
 
   /** One notice to every desk of the community, once per key (the outbox dedupes). */
   async function noticeDesks(tx: Repositories, communityId: string, key: string, text: string): Promise<void> {
-    const desks = communities.desksOf(communityId, deps.deskPlatforms());
-    const rows = await tx.outbox.insertMany(
-      desks.map((desk) => ({ kind: 'notice' as const, target: desk, replyToMessageId: null, text, card: null, draftId: null, dedupeKey: `${key}:${desk.platform}:${desk.chatId}` })),
-    );
-    await tx.jobs.enqueue('send', sendJobs(rows.map((r) => r.id)));
+    await queueDeskNotices(tx, communities.desksOf(communityId, deps.deskPlatforms()), text, key);
   }
 
   async function failed(feed: FeedRecord, error: unknown, now: Date): Promise<FeedPollResult> {

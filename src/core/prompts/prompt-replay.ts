@@ -12,7 +12,7 @@ import { choiceOf, dryDraft, labelSummary, type DryDraft, type DryRunDeps } from
 import type { PromptCatalog, PromptVersionRecord, ReplayCandidate, ReplayJob } from './prompt-ports.js';
 import { clipSample, closeness, closenessLine, type Closeness } from './replay-figures.js';
 import { DAY_MS } from '../time.js';
-import { sendJobs } from '../job-batches.js';
+import { queueDeskNotices } from '../desk-notices.js';
 
 export const REPLAY_DEFAULT_DAYS = 7;
 export const REPLAY_MAX_DAYS = 90;
@@ -115,20 +115,7 @@ export function createPromptReplayService(
 
   const post = async (job: ReplayJob, step: string, text: string) => {
     const targets: ChatRef[] = job.origin ? [job.origin] : deps.communities.desksOf(job.communityId, deps.deskPlatforms());
-    await store.transaction(async (tx) => {
-      const rows = await tx.outbox.insertMany(
-        targets.map((target) => ({
-          kind: 'notice' as const,
-          target,
-          replyToMessageId: null,
-          text,
-          card: null,
-          draftId: null,
-          dedupeKey: `prompt-replay:${job.replayId}:${step}:${target.platform}:${target.chatId}`,
-        })),
-      );
-      await tx.jobs.enqueue('send', sendJobs(rows.map((r) => r.id)));
-    });
+    await store.transaction((tx) => queueDeskNotices(tx, targets, text, `prompt-replay:${job.replayId}:${step}`));
   };
 
   const record = async (job: ReplayJob, version: number | null): Promise<PromptVersionRecord | null> =>

@@ -50,6 +50,8 @@ export const drafts = pgTable(
     /** A post's identity (e.g. news:<chat>:<item>): never two drafts for it. */
     dedupeKey: text('dedupe_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The desks were reminded that it is still waiting (once per draft). */
+    remindedAt: timestamp('reminded_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
