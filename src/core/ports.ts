@@ -4,20 +4,16 @@
  */
 import type {
   Author,
-  CardView,
   ChatRef,
   Draft,
   DraftKind,
   DraftStatus,
-  ImageAttachment,
-  PollSpec,
   PostDraftKind,
   ReactionUpdate,
   ReplyDraftKind,
   DraftWithMessage,
   InboundMessage,
   Labels,
-  OutboundPost,
   OutboxKind,
   Platform,
   Role,
@@ -31,6 +27,8 @@ import type { KnowledgeRepository } from './knowledge/knowledge-ports.js';
 export type { KnowledgeRepository, KnowledgeSearch, LearnedEntry, NewKnowledgeChunk } from './knowledge/knowledge-ports.js';
 export type { ClassifyHint, ContextMessage, DraftRequest, DraftResult, LanguageProvider, MemberContext } from './language-port.js';
 export type { PlatformSender } from './platform-port.js';
+export type { ClaimedPost, NewOutboundPost, OutboxRepository, SentRecord } from './outbox-port.js';
+import type { OutboxRepository } from './outbox-port.js';
 
 /** Structured logger (pino-compatible subset). */
 export interface Logger {
@@ -192,69 +190,6 @@ export interface DraftsRepository {
   markSent(id: number): Promise<void>;
   /** Expires pending drafts created before `before`; returns their ids. */
   expirePendingBefore(before: Date): Promise<number[]>;
-}
-
-export interface NewOutboundPost {
-  kind: OutboxKind;
-  target: ChatRef;
-  replyToMessageId: string | null;
-  text: string;
-  card: CardView | null;
-  poll?: PollSpec | null | undefined;
-  image?: ImageAttachment | null | undefined;
-  draftId: number | null;
-  /** Unique: a second insert with the same key returns null (never two posts). */
-  dedupeKey: string;
-}
-
-/** An outbox row the platform took: recorded by markSentMany. */
-export interface SentRecord {
-  id: number;
-  platformMessageId: string;
-  at: Date;
-  audit: AuditEntry;
-  /** A card: the status of its draft that it shows. */
-  shownDraftStatus?: DraftStatus | null | undefined;
-}
-
-/** A claimed outbox row, with the status of its draft as it was at the claim (null: no draft). */
-export type ClaimedPost = OutboundPost & { draftStatus: DraftStatus | null };
-
-export interface OutboxRepository {
-  insert(post: NewOutboundPost): Promise<OutboundPost | null>;
-  /** One statement for many; rows whose dedupe key exists are skipped (not returned). */
-  insertMany(posts: NewOutboundPost[]): Promise<OutboundPost[]>;
-  get(id: number): Promise<OutboundPost | null>;
-  /** pending -> sending (attempts + 1). Null when the row was not pending. */
-  claim(id: number): Promise<ClaimedPost | null>;
-  /** sending -> sending again (an idempotent platform may retry a stale claim). */
-  reclaim(id: number): Promise<ClaimedPost | null>;
-  /**
-   * sending (or unconfirmed) -> sent, and `audit` written with it, in one statement: a send
-   * costs a claim and this. Nothing is written when the row was in neither state.
-   */
-  markSent(id: number, platformMessageId: string, at: Date, audit: AuditEntry): Promise<void>;
-  /** Of these rows, the pending cards, claimed (pending -> sending) in one statement. */
-  claimPendingCards(ids: number[]): Promise<ClaimedPost[]>;
-  /**
-   * markSent for many rows in one statement. `shownDraftStatus`: the draft status a card shows
-   * as sent. Resolves with the drafts of recorded cards whose status is no longer the one shown
-   * (decided or posted while the card was on its way, before the decision's own refresh could
-   * see the card): those cards need a refresh.
-   */
-  markSentMany(sent: SentRecord[]): Promise<number[]>;
-  release(id: number, error: string): Promise<void>;
-  /** sending -> pending until `until`: the chat takes no more posts before then (not a failure). */
-  postpone(id: number, error: string, until: Date): Promise<void>;
-  markUnconfirmed(id: number, error: string): Promise<void>;
-  markFailed(id: number, error: string): Promise<void>;
-  /** unconfirmed/failed -> pending, for a manager's /retry. Null when not in such a state. */
-  requeue(id: number): Promise<OutboundPost | null>;
-  /** The reply (or post) an approved draft made. */
-  findReplyForDraft(draftId: number): Promise<OutboundPost | null>;
-  /** Sent cards of a draft, to update them in place. */
-  listCardsForDraft(draftId: number): Promise<OutboundPost[]>;
-  countByStatus(): Promise<Record<string, number>>;
 }
 
 export interface AuditEntry {
