@@ -314,7 +314,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
         deskPlatforms: () => senders.keys(),
         clock,
         log: log.child({ part: 'reminders' }),
-        afterMinutes: config.drafts.remindAfterMinutes,
+        afterMinutesOf: (id) => config.communities.find((c) => c.id === id)?.remindAfterMinutes ?? config.drafts.remindAfterMinutes,
       }),
       clock,
       log: log.child({ part: 'workers' }),

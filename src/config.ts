@@ -50,6 +50,8 @@ export interface CommunityConfig extends Community {
   news: CommunityNewsSettings | null;
   /** `sparks:` in the community file; absent: sparks off (see DEFAULT_SPARK_SETTINGS). */
   sparks?: SparkSettings | undefined;
+  /** Minutes a reply draft waits before this community's desks are reminded (0: never). */
+  remindAfterMinutes: number;
 }
 
 
@@ -219,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       reports: c.reports ? { timeZone: c.reports.timezone, weekday: c.reports.weekday, time: c.reports.time } : { ...DEFAULT_REPORT_SETTINGS },
       news: communityNews(c, c.reports?.timezone ?? DEFAULT_REPORT_SETTINGS.timeZone),
       sparks: c.sparks ? sparkSettings(c.sparks) : undefined,
+      remindAfterMinutes: c.remind_after_minutes ?? e.JAMII_REMIND_AFTER_MINUTES,
     }));
   } else {
     communities = [
@@ -234,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         knowledgeDir: path.resolve(cwd, e.JAMII_KNOWLEDGE_DIR),
         reports: { ...DEFAULT_REPORT_SETTINGS },
         news: null,
+        remindAfterMinutes: e.JAMII_REMIND_AFTER_MINUTES,
       },
     ];
   }

@@ -99,6 +99,8 @@ export const communityFileSchema = z
             feeds: feedsSchema.optional(),
             news: newsSchema.optional(),
             sparks: sparkSettingsSchema.optional(),
+            /** Overrides JAMII_REMIND_AFTER_MINUTES for this community (0: no reminders). */
+            remind_after_minutes: z.number().int().min(0).max(7 * 24 * 60).optional(),
           })
           .strict(),
       )

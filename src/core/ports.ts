@@ -180,11 +180,12 @@ export interface DraftsRepository {
   /** Pending drafts per kind (kinds with none are left out). */
   countPendingByKind(communityIds: string[]): Promise<Partial<Record<DraftKind, number>>>;
   /**
-   * Pending replies (questions, negative feedback) created before their cutoff whose desks were
-   * not reminded yet, marked reminded at `at` by the same statement: each draft is reminded once,
-   * by one process. `urgentBefore` is the cutoff for negative feedback of severity 3; oldest first.
+   * Pending replies (questions, negative feedback) of these communities created before their
+   * cutoff whose desks were not reminded yet, marked reminded at `at` by the same statement: each
+   * draft is reminded once, by one process. `urgentBefore` is the cutoff for negative feedback of
+   * severity 3; oldest first.
    */
-  claimOverdue(cutoffs: { before: Date; urgentBefore: Date }, at: Date, limit: number): Promise<DraftWithMessage[]>;
+  claimOverdue(communityIds: string[], cutoffs: { before: Date; urgentBefore: Date }, at: Date, limit: number): Promise<DraftWithMessage[]>;
   /** Atomically moves a pending draft to a decision; null when it was not pending. */
   decide(id: number, update: DecisionUpdate): Promise<Draft | null>;
   markSent(id: number): Promise<void>;

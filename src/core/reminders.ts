@@ -1,6 +1,7 @@
 /**
- * Reminders: a member's question or complaint whose draft still waits for a decision after the
- * community's reminder time (a severity-3 complaint after a third of it) is named once in a
+ * Reminders: a member's question or complaint whose draft still waits for a decision after its
+ * community's reminder time (`remind_after_minutes`, else JAMII_REMIND_AFTER_MINUTES; a
+ * severity-3 complaint after a third of it) is named once in a
  * notice on the community's desks, most urgent first. A complaint does not sour unseen while the
  * desk is busy elsewhere, and the desk hears of each draft once, not every few minutes.
  *
@@ -41,20 +42,35 @@ export function createReminders(deps: {
   deskPlatforms: () => Iterable<Platform>;
   clock: Clock;
   log: Logger;
-  /** Minutes a reply draft waits before its desks are reminded; 0 turns reminders off. */
-  afterMinutes: number;
+  /** Minutes a community's reply drafts wait before its desks are reminded; 0 turns them off. */
+  afterMinutesOf: (communityId: string) => number;
 }): Reminders {
   const { store, communities, clock, log } = deps;
-  const afterMs = deps.afterMinutes * 60_000;
-  const urgentAfterMs = Math.max(60_000, Math.round(afterMs * URGENT_REMINDER_FRACTION));
+
+  /** The communities with reminders on, grouped by their reminder time (minutes). */
+  const byThreshold = () => {
+    const groups = new Map<number, string[]>();
+    for (const { id } of communities.list()) {
+      const minutes = deps.afterMinutesOf(id);
+      if (minutes > 0) groups.set(minutes, [...(groups.get(minutes) ?? []), id]);
+    }
+    return groups;
+  };
 
   return {
     async remindDue() {
-      if (afterMs <= 0) return 0;
+      const groups = byThreshold();
+      if (groups.size === 0) return 0;
       const now = clock.now();
-      const cutoffs = { before: new Date(now.getTime() - afterMs), urgentBefore: new Date(now.getTime() - urgentAfterMs) };
       const named = await store.transaction(async (tx) => {
-        const due = await tx.drafts.claimOverdue(cutoffs, now, REMIND_BATCH_MAX);
+        const due: DraftWithMessage[] = [];
+        for (const [minutes, communityIds] of groups) {
+          const afterMs = minutes * 60_000;
+          const urgentAfterMs = Math.max(60_000, Math.round(afterMs * URGENT_REMINDER_FRACTION));
+          const cutoffs = { before: new Date(now.getTime() - afterMs), urgentBefore: new Date(now.getTime() - urgentAfterMs) };
+          due.push(...(await tx.drafts.claimOverdue(communityIds, cutoffs, now, REMIND_BATCH_MAX - due.length)));
+          if (due.length >= REMIND_BATCH_MAX) break;
+        }
         const byCommunity = new Map<string, DraftWithMessage[]>();
         for (const d of due) byCommunity.set(d.communityId, [...(byCommunity.get(d.communityId) ?? []), d]);
         for (const [communityId, drafts] of byCommunity) {

@@ -150,17 +150,20 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     const mine = (list: Array<{ id: number }>) => list.map((d) => d.id).filter((id) => id === question!.id || id === complaint!.id);
     const at = (ms: number) => new Date(Date.now() + ms);
 
-    expect(mine(await store.drafts.claimOverdue({ before: at(-3_600_000), urgentBefore: at(-3_600_000) }, new Date(), 1000))).toEqual([]);
-    const urgent = await store.drafts.claimOverdue({ before: at(-3_600_000), urgentBefore: at(60_000) }, new Date(), 1000);
+    expect(mine(await store.drafts.claimOverdue(['c1'], { before: at(-3_600_000), urgentBefore: at(-3_600_000) }, new Date(), 1000))).toEqual([]);
+    // Another community's reminders never claim these.
+    expect(mine(await store.drafts.claimOverdue(['other'], { before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000))).toEqual([]);
+    expect(await store.drafts.claimOverdue([], { before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000)).toEqual([]);
+    const urgent = await store.drafts.claimOverdue(['c1'], { before: at(-3_600_000), urgentBefore: at(60_000) }, new Date(), 1000);
     expect(mine(urgent)).toEqual([complaint!.id]);
     expect(urgent.find((d) => d.id === complaint!.id)!.message!.labels!.severity).toBe(3);
-    expect(mine(await store.drafts.claimOverdue({ before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000))).toEqual([question!.id]);
-    expect(mine(await store.drafts.claimOverdue({ before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000))).toEqual([]);
+    expect(mine(await store.drafts.claimOverdue(['c1'], { before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000))).toEqual([question!.id]);
+    expect(mine(await store.drafts.claimOverdue(['c1'], { before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000))).toEqual([]);
 
     // Two processes at once: each draft goes to one of them.
     const more = await Promise.all([labelled(0), labelled(0), labelled(0)]);
     const fresh = await store.drafts.insertMany(more.map((id, i) => ({ ...newDraft(id, i), kind: 'question' as const })));
-    const claim = () => store.transaction((tx) => tx.drafts.claimOverdue({ before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000));
+    const claim = () => store.transaction((tx) => tx.drafts.claimOverdue(['c1'], { before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000));
     const [a, b] = await Promise.all([claim(), claim()]);
     const got = [...a, ...b].map((d) => d.id).filter((id) => fresh.some((f) => f.id === id));
     expect(got.sort((x, y) => x - y)).toEqual(fresh.map((f) => f.id).sort((x, y) => x - y));

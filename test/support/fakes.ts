@@ -624,12 +624,12 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
           .slice(0, limit)
           .flatMap((d) => withMessage(d) ?? []);
       },
-      async claimOverdue(cutoffs, at, limit) {
+      async claimOverdue(communityIds, cutoffs, at, limit) {
         const severity = (d: Draft) => (d.messageId === null ? 0 : (state.messages.get(d.messageId)?.labels?.severity ?? 0));
         // drafts.reminded_at, kept on the draft so a rolled-back transaction forgets it.
         const reminded = (d: Draft) => d as Draft & { remindedAt?: Date };
         const due = [...state.drafts.values()]
-          .filter((d) => d.status === 'pending' && (d.kind === 'question' || d.kind === 'negative') && !reminded(d).remindedAt)
+          .filter((d) => d.status === 'pending' && (d.kind === 'question' || d.kind === 'negative') && !reminded(d).remindedAt && communityIds.includes(d.communityId))
           .filter((d) => d.createdAt.getTime() <= (d.kind === 'negative' && severity(d) >= 3 ? cutoffs.urgentBefore : cutoffs.before).getTime())
           .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id)
           .slice(0, limit);

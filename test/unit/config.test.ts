@@ -64,6 +64,7 @@ describe('loadConfig: defaults', () => {
         knowledgeDir: path.join(dir, 'knowledge'),
         reports: { timeZone: 'UTC', weekday: 'mon', time: '09:00' },
         news: null,
+        remindAfterMinutes: 30,
       },
     ]);
   });
@@ -168,6 +169,7 @@ communities:
       sandbox: [kilimo]
     managers: [sandbox:amina]
     admins: [slack:U024BE7LH]
+    remind_after_minutes: 0
 `;
 
   it('reads several communities, makes the first the default, and names their sandbox desks', () => {
@@ -190,6 +192,7 @@ communities:
         knowledgeDir: path.join(dir, 'knowledge', 'acme'),
         reports: { timeZone: 'UTC', weekday: 'mon', time: '09:00' },
         news: null,
+        remindAfterMinutes: 30,
       },
       {
         id: 'kilimo-hub',
@@ -206,6 +209,7 @@ communities:
         knowledgeDir: path.join(dir, 'knowledge', 'kilimo-hub'),
         reports: { timeZone: 'UTC', weekday: 'mon', time: '09:00' },
         news: null,
+        remindAfterMinutes: 0,
       },
     ]);
   });
@@ -274,6 +278,17 @@ communities:
     ]);
   });
 
+  it('refuses a reminder time that is not a whole number of minutes from 0 to a week', () => {
+    const file = writeCommunities(`
+communities:
+  - { id: acme, name: A, remind_after_minutes: soon }
+  - { id: other, name: B, remind_after_minutes: -1 }
+  - { id: third, name: C, remind_after_minutes: 20000 }
+`);
+    const where = problemsOf(() => load({ JAMII_CONFIG: file })).map((p) => p.slice(file.length + 2).split(':')[0]);
+    expect(where).toEqual(['communities.0.remind_after_minutes', 'communities.1.remind_after_minutes', 'communities.2.remind_after_minutes']);
+  });
+
   it('reports schema problems with their path in the file', () => {
     const file = writeCommunities(`
 communities:
@@ -329,6 +344,7 @@ communities:
     const config = load({ JAMII_CONFIG: path.join(REPO_ROOT, 'jamii.config.example.yaml') });
     expect(config.communities.map((c) => c.id)).toEqual(['acme', 'kilimo-hub']);
     expect(config.communities[0]!.chats.discord).toEqual(['1098765432109876543']);
+    expect(config.communities.map((c) => c.remindAfterMinutes)).toEqual([20, 30]);
   });
 });
 

@@ -206,18 +206,19 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
       return withMessages(rows.map((r) => r.draft));
     },
 
-    async claimOverdue(cutoffs, at, limit) {
+    async claimOverdue(communityIds, cutoffs, at, limit) {
+      if (communityIds.length === 0) return [];
       const { rows } = await s.sql.executeSql(
         `update drafts d set reminded_at = $3
           where d.id in (
             select d2.id from drafts d2 join messages m on m.id = d2.message_id
-             where d2.status = 'pending' and d2.reminded_at is null and d2.kind in ('question', 'negative')
+             where d2.status = 'pending' and d2.reminded_at is null and d2.kind in ('question', 'negative') and d2.community_id = any($5::text[])
                and d2.created_at <= case when d2.kind = 'negative' and m.severity >= 3 then $2::timestamptz else $1::timestamptz end
              order by d2.created_at, d2.id
              limit $4
              for update of d2 skip locked)
           returning d.id`,
-        [cutoffs.before.toISOString(), cutoffs.urgentBefore.toISOString(), at.toISOString(), limit],
+        [cutoffs.before.toISOString(), cutoffs.urgentBefore.toISOString(), at.toISOString(), limit, arrayLiteral(communityIds)],
       );
       const ids = (rows as Array<{ id: number | string }>).map((r) => Number(r.id));
       if (ids.length === 0) return [];

@@ -9,7 +9,8 @@ const MINUTE = 60_000;
 
 const negative = (severity: number): Labels => ({ language: 'en', isQuestion: false, isNegative: true, severity, reasons: ['complaint'] });
 const notices = () => [...core.store.state.outbox.values()].filter((o) => o.kind === 'notice');
-const start = (afterMinutes: number) => createReminders({ store: core.store, communities: core.communities, deskPlatforms: () => ['sandbox'], clock: core.clock, log: core.log, afterMinutes });
+const start = (afterMinutes: number, beta = afterMinutes) =>
+  createReminders({ store: core.store, communities: core.communities, deskPlatforms: () => ['sandbox'], clock: core.clock, log: core.log, afterMinutesOf: (id) => (id === 'beta' ? beta : afterMinutes) });
 
 beforeEach(() => {
   core = createFakeCore();
@@ -64,6 +65,22 @@ describe('desk reminders', () => {
     expect(byDesk.desk).toContain('Where is the venue?');
     expect(byDesk.desk).not.toContain('¿Dónde está?');
     expect(byDesk['desk-beta']).toContain('¿Dónde está?');
+  });
+
+  it("keeps each community's own reminder time, and none where it is 0", async () => {
+    core.store.seedDraft({ message: { text: 'Where is the venue?' } });
+    core.store.seedDraft({ communityId: 'beta', message: { text: '¿Dónde está?' } });
+    const mixed = start(30, 90);
+    core.clock.advance(31 * MINUTE);
+    expect(await mixed.remindDue()).toBe(1);
+    expect(notices().map((n) => n.target.chatId)).toEqual(['desk']);
+    core.clock.advance(60 * MINUTE);
+    expect(await mixed.remindDue()).toBe(1);
+    expect(notices().map((n) => n.target.chatId)).toEqual(['desk', 'desk-beta']);
+
+    core.store.seedDraft({ communityId: 'beta', message: { text: '¿Hay alguien?' } });
+    core.clock.advance(24 * 60 * MINUTE);
+    expect(await start(30, 0).remindDue()).toBe(0);
   });
 
   it('leaves decided drafts and posts alone, and does nothing when turned off', async () => {
