@@ -107,13 +107,17 @@ export function promptLeaks(text: string, systemPrompts: readonly string[]): str
   const draft = draftWords.join(' ');
   if (draft.length === 0) return [];
   const leaks = new Set<string>();
-  const draftTokens = new Set(distinctiveTokens(text));
+  // The draft's own canary-like tokens, read only when a prompt has canaries to look for.
+  let draftTokens: Set<string> | null = null;
   // The draft's own runs: a prompt run is in the draft exactly when it is one of them.
   const draftRuns = new Set<string>();
   for (let i = 0; i + PROMPT_LEAK_MIN_RUN_WORDS <= draftWords.length; i += 1) draftRuns.add(draftWords.slice(i, i + PROMPT_LEAK_MIN_RUN_WORDS).join(' '));
   for (const rendered of systemPrompts) {
     const shape = shapeOf(rendered);
-    for (const token of shape.canaries) if (draftTokens.has(token)) leaks.add(token);
+    if (shape.canaries.length > 0) {
+      draftTokens ??= new Set(distinctiveTokens(text));
+      for (const token of shape.canaries) if (draftTokens.has(token)) leaks.add(token);
+    }
     const all = shape.words;
     for (let i = 0; i < shape.runs.length; i += 1) {
       if (!draftRuns.has(shape.runs[i]!)) continue;
