@@ -41,6 +41,9 @@ export const SEND_JOB_BUDGET_MS = 30_000;
  */
 export const SEND_CLAIM_REFRESH_AFTER_MS = 20_000;
 
+/** A card says when a held reply goes out "at about" a minute; it is edited again only if that moves. */
+export const WAIT_SHOWN_PRECISION_MS = 60_000;
+
 export interface DeliveryContext {
   /** No retry follows this attempt. */
   isFinalAttempt: boolean;
@@ -97,7 +100,9 @@ export function createDeliveryService(deps: {
    */
   const postpone = async (post: OutboundPost, why: string, afterMs: number) => {
     const until = new Date(clock.now().getTime() + afterMs);
-    if ((post.kind !== 'reply' && post.kind !== 'post') || post.draftId === null) {
+    // A card edit costs the desk chat's own posting limit: only when the time it shows moves.
+    const shownMoves = post.waitUntil === null || Math.abs(until.getTime() - post.waitUntil.getTime()) >= WAIT_SHOWN_PRECISION_MS;
+    if ((post.kind !== 'reply' && post.kind !== 'post') || post.draftId === null || !shownMoves) {
       await store.outbox.postpone(post.id, why, until);
       return;
     }

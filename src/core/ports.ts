@@ -153,6 +153,15 @@ export type NewPostDraft = Pick<Draft, 'communityId' | 'targetChatId' | 'text' |
   dedupeKey: string;
 };
 
+/** A community's drafts claimed for a reminder. */
+export interface OverdueDrafts {
+  communityId: string;
+  /** Every draft claimed for this community. */
+  total: number;
+  /** The most urgent of them, in order, with their messages. */
+  drafts: DraftWithMessage[];
+}
+
 export interface DraftsRepository {
   /** Inserts unless the message already has a draft; returns null then. */
   insert(draft: NewDraft): Promise<Draft | null>;
@@ -170,7 +179,6 @@ export interface DraftsRepository {
   lockDrafting(communityIds: string[]): Promise<void>;
   /** Which of these messages already have a draft (so no provider call is spent on them again). */
   draftedMessageIds(messageIds: number[]): Promise<Set<number>>;
-  /** Pending drafts of the given communities, oldest first. */
   /**
    * Pending drafts, most urgent first: negative feedback by severity, then questions, then posts
    * (news, sparks); oldest first within each. `kinds` keeps only those kinds.
@@ -181,11 +189,12 @@ export interface DraftsRepository {
   countPendingByKind(communityIds: string[]): Promise<Partial<Record<DraftKind, number>>>;
   /**
    * Pending replies (questions, negative feedback) of these communities created before their
-   * cutoff whose desks were not reminded yet, marked reminded at `at` by the same statement: each
-   * draft is reminded once, by one process. `urgentBefore` is the cutoff for negative feedback of
-   * severity 3; oldest first.
+   * cutoff whose desks were not reminded yet, every one marked reminded at `at` by one statement:
+   * each draft is reminded once, by one process. `urgentBefore` is the cutoff for negative
+   * feedback of severity 3. Per community: how many were claimed, and the `detailed` most urgent
+   * (negative feedback by severity, then questions; oldest first) with their messages.
    */
-  claimOverdue(communityIds: string[], cutoffs: { before: Date; urgentBefore: Date }, at: Date, limit: number): Promise<DraftWithMessage[]>;
+  claimOverdue(communityIds: string[], cutoffs: { before: Date; urgentBefore: Date }, at: Date, detailed: number): Promise<OverdueDrafts[]>;
   /** Atomically moves a pending draft to a decision; null when it was not pending. */
   decide(id: number, update: DecisionUpdate): Promise<Draft | null>;
   markSent(id: number): Promise<void>;

@@ -7,6 +7,9 @@
  *
  * Claiming the drafts (drafts.reminded_at), writing the notices and queueing their send happen
  * in one transaction: a crash leaves nothing half done, and two processes never remind twice.
+ * Every overdue draft of a community is claimed at once, so a backlog (reminders just turned
+ * on, a desk coming back) makes one notice that counts it, not a notice a minute. A community
+ * with no desk running is left alone until it has one.
  */
 import type { CommunityDirectory } from './communities.js';
 import { waitingLine } from './draft-lines.js';
@@ -14,8 +17,6 @@ import { queueDeskNotices } from './desk-notices.js';
 import type { Clock, Logger, Store } from './ports.js';
 import type { DraftWithMessage, Platform } from './types.js';
 
-/** Drafts one run claims at most; more wait for the next run. */
-export const REMIND_BATCH_MAX = 50;
 /** Drafts one notice names; the rest are counted. */
 export const REMIND_LINES_MAX = 10;
 /** A severity-3 complaint is due a reminder after this part of the reminder time (at least a minute). */
@@ -26,13 +27,11 @@ export interface Reminders {
   remindDue(): Promise<number>;
 }
 
-const urgency = (d: DraftWithMessage) => (d.kind === 'negative' ? 10 + (d.message?.labels?.severity ?? 0) : 0);
-
-export function reminderText(drafts: readonly DraftWithMessage[], now: Date): string {
-  const sorted = [...drafts].sort((a, b) => urgency(b) - urgency(a) || a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
-  const shown = sorted.slice(0, REMIND_LINES_MAX).map((d) => waitingLine(d, now));
-  const more = sorted.length - shown.length;
-  const head = sorted.length === 1 ? '⏰ A member is still waiting for an answer:' : `⏰ ${sorted.length} members are still waiting for an answer (most urgent first):`;
+/** The notice: the most urgent drafts (already in order), and how many there are in all. */
+export function reminderText(drafts: readonly DraftWithMessage[], total: number, now: Date): string {
+  const shown = drafts.slice(0, REMIND_LINES_MAX).map((d) => waitingLine(d, now));
+  const more = total - shown.length;
+  const head = total === 1 ? '⏰ A member is still waiting: this draft has no decision yet.' : `⏰ ${total} drafts answering members have no decision yet (most urgent first):`;
   return [head, ...shown, ...(more > 0 ? [`…and ${more} more.`] : []), 'Decide with the buttons on their cards, or see everything waiting with /pending.'].join('\n');
 }
 
@@ -47,40 +46,43 @@ export function createReminders(deps: {
 }): Reminders {
   const { store, communities, clock, log } = deps;
 
-  /** The communities with reminders on, grouped by their reminder time (minutes). */
+  /** The communities with reminders on and a desk to tell, grouped by their reminder time (minutes). */
   const byThreshold = () => {
     const groups = new Map<number, string[]>();
     for (const { id } of communities.list()) {
       const minutes = deps.afterMinutesOf(id);
-      if (minutes > 0) groups.set(minutes, [...(groups.get(minutes) ?? []), id]);
+      if (minutes > 0 && communities.desksOf(id, deps.deskPlatforms()).length > 0) groups.set(minutes, [...(groups.get(minutes) ?? []), id]);
     }
     return groups;
   };
 
   return {
     async remindDue() {
+      // A community whose desks are not running here keeps its drafts unclaimed until one is.
       const groups = byThreshold();
       if (groups.size === 0) return 0;
       const now = clock.now();
       const named = await store.transaction(async (tx) => {
-        const due: DraftWithMessage[] = [];
+        let count = 0;
         for (const [minutes, communityIds] of groups) {
           const afterMs = minutes * 60_000;
           const urgentAfterMs = Math.max(60_000, Math.round(afterMs * URGENT_REMINDER_FRACTION));
           const cutoffs = { before: new Date(now.getTime() - afterMs), urgentBefore: new Date(now.getTime() - urgentAfterMs) };
-          due.push(...(await tx.drafts.claimOverdue(communityIds, cutoffs, now, REMIND_BATCH_MAX - due.length)));
-          if (due.length >= REMIND_BATCH_MAX) break;
+          for (const overdue of await tx.drafts.claimOverdue(communityIds, cutoffs, now, REMIND_LINES_MAX)) {
+            const ids = overdue.drafts.map((d) => d.id);
+            const desks = communities.desksOf(overdue.communityId, deps.deskPlatforms());
+            await queueDeskNotices(tx, desks, reminderText(overdue.drafts, overdue.total, now), `remind:${ids.join(',')}`);
+            await tx.audit.write({
+              communityId: overdue.communityId,
+              actor: 'jamii',
+              action: 'drafts.reminded',
+              subject: `community:${overdue.communityId}`,
+              details: { drafts: overdue.total, named: ids, desks: desks.length },
+            });
+            count += overdue.total;
+          }
         }
-        const byCommunity = new Map<string, DraftWithMessage[]>();
-        for (const d of due) byCommunity.set(d.communityId, [...(byCommunity.get(d.communityId) ?? []), d]);
-        for (const [communityId, drafts] of byCommunity) {
-          const ids = drafts.map((d) => d.id).sort((a, b) => a - b);
-          const desks = communities.desksOf(communityId, deps.deskPlatforms());
-          await queueDeskNotices(tx, desks, reminderText(drafts, now), `remind:${ids.join(',')}`);
-          await tx.audit.write({ communityId, actor: 'jamii', action: 'drafts.reminded', subject: `community:${communityId}`, details: { draftIds: ids, desks: desks.length } });
-          if (desks.length === 0) log.warn({ communityId, drafts: ids.length }, 'drafts.reminder_without_desk');
-        }
-        return due.length;
+        return count;
       });
       if (named > 0) log.info({ drafts: named }, 'drafts.reminded');
       return named;

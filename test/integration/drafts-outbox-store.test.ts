@@ -144,28 +144,44 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     expect(await store.drafts.countPendingByKind([])).toEqual({});
   });
 
-  it('claims overdue reply drafts for a reminder once each, a severity-3 complaint by its own cutoff', async () => {
-    const [q, angry] = [await labelled(0), await labelled(3)];
-    const [question, complaint] = await store.drafts.insertMany([{ ...newDraft(q, 0), kind: 'question' }, { ...newDraft(angry, 1), kind: 'negative' }]);
-    const mine = (list: Array<{ id: number }>) => list.map((d) => d.id).filter((id) => id === question!.id || id === complaint!.id);
+  it('claims every overdue reply draft for a reminder once, a severity-3 complaint by its own cutoff, most urgent first', async () => {
+    const [q, angry, mildId] = [await labelled(0), await labelled(3), await labelled(1)];
+    const [question, complaint, mild] = await store.drafts.insertMany([
+      { ...newDraft(q, 0), kind: 'question' },
+      { ...newDraft(angry, 1), kind: 'negative' },
+      { ...newDraft(mildId, 1), kind: 'negative' },
+    ]);
+    const ours = new Set([question!.id, complaint!.id, mild!.id]);
     const at = (ms: number) => new Date(Date.now() + ms);
+    const claim = (communityIds: string[], before: number, urgentBefore: number, detailed = 1000) =>
+      store.drafts.claimOverdue(communityIds, { before: at(before), urgentBefore: at(urgentBefore) }, new Date(), detailed);
+    const mine = (claimed: Awaited<ReturnType<typeof claim>>) => claimed.flatMap((c) => c.drafts.map((d) => d.id)).filter((id) => ours.has(id));
 
-    expect(mine(await store.drafts.claimOverdue(['c1'], { before: at(-3_600_000), urgentBefore: at(-3_600_000) }, new Date(), 1000))).toEqual([]);
+    expect(mine(await claim(['c1'], -3_600_000, -3_600_000))).toEqual([]);
     // Another community's reminders never claim these.
-    expect(mine(await store.drafts.claimOverdue(['other'], { before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000))).toEqual([]);
-    expect(await store.drafts.claimOverdue([], { before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000)).toEqual([]);
-    const urgent = await store.drafts.claimOverdue(['c1'], { before: at(-3_600_000), urgentBefore: at(60_000) }, new Date(), 1000);
+    expect(await claim(['other'], 60_000, 60_000)).toEqual([]);
+    expect(await claim([], 60_000, 60_000)).toEqual([]);
+    const urgent = await claim(['c1'], -3_600_000, 60_000);
     expect(mine(urgent)).toEqual([complaint!.id]);
-    expect(urgent.find((d) => d.id === complaint!.id)!.message!.labels!.severity).toBe(3);
-    expect(mine(await store.drafts.claimOverdue(['c1'], { before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000))).toEqual([question!.id]);
-    expect(mine(await store.drafts.claimOverdue(['c1'], { before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000))).toEqual([]);
+    expect(urgent[0]!.drafts.find((d) => d.id === complaint!.id)!.message!.labels!.severity).toBe(3);
+    // The rest at once, complaints first; only the first one in detail, all counted.
+    const rest = await claim(['c1'], 60_000, 60_000, 1);
+    expect(rest).toHaveLength(1);
+    expect(rest[0]!.communityId).toBe('c1');
+    expect(rest[0]!.total).toBeGreaterThanOrEqual(2);
+    expect(rest[0]!.drafts).toHaveLength(1);
+    expect(rest[0]!.drafts[0]!.kind).toBe('negative');
+    const again = await claim(['c1'], 60_000, 60_000);
+    expect(mine(again)).toEqual([]);
+    const { rows } = await db.sql.executeSql(`select id from drafts where id = any($1::int8[]) and reminded_at is not null order by id`, [`{${[...ours].join(',')}}`]);
+    expect(rows.map((r: { id: number | string }) => Number(r.id))).toEqual([...ours].sort((a, b) => a - b));
 
     // Two processes at once: each draft goes to one of them.
     const more = await Promise.all([labelled(0), labelled(0), labelled(0)]);
     const fresh = await store.drafts.insertMany(more.map((id, i) => ({ ...newDraft(id, i), kind: 'question' as const })));
-    const claim = () => store.transaction((tx) => tx.drafts.claimOverdue(['c1'], { before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000));
-    const [a, b] = await Promise.all([claim(), claim()]);
-    const got = [...a, ...b].map((d) => d.id).filter((id) => fresh.some((f) => f.id === id));
+    const inTx = () => store.transaction((tx) => tx.drafts.claimOverdue(['c1'], { before: at(60_000), urgentBefore: at(60_000) }, new Date(), 1000));
+    const [a, b] = await Promise.all([inTx(), inTx()]);
+    const got = [...a, ...b].flatMap((c) => c.drafts.map((d) => d.id)).filter((id) => fresh.some((f) => f.id === id));
     expect(got.sort((x, y) => x - y)).toEqual(fresh.map((f) => f.id).sort((x, y) => x - y));
   });
 

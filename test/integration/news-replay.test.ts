@@ -155,4 +155,22 @@ describe.each(DATABASES)('replaying the news prompts on %s', (kind) => {
     expect(report).toContain('Posts that would differ: 1 of 1.');
     expect(report).toContain('1 post could not be rewritten: the feed items it was written from are no longer stored.');
   });
+
+  it('posts its progress while it scores many items, once per 25', async () => {
+    const { rows } = await t.db.sql.executeSql(`select id from feeds where url like '%/rss'`, []);
+    const feed = { id: Number((rows[0] as { id: number }).id), communityId: NEWS_COMMUNITY.id };
+    await t.store.feeds.insertItems(
+      feed,
+      Array.from({ length: 55 }, (_, i) => ({ guid: `bulk-${i}`, link: `https://wire.example/bulk-${i}`, title: `Delivery update ${i}`, summary: '', publishedAt: null, titleKey: `delivery update ${i}`, duplicateOf: null })),
+      t.clock.now(),
+    );
+    const version = (await t.store.promptVersions.history(NEWS_COMMUNITY.id, 'news-score')).at(-1)!.version;
+    const { rows: counted } = await t.db.sql.executeSql('select count(*)::int as n from feed_items where duplicate_of is null', []);
+    const n = (counted[0] as { n: number }).n;
+    const posted = await replay('news-score', version, null);
+    // Scored 20 at a time: past 25 at 40, past 50 at 60 (when there are more than 60).
+    const progress = posted.filter((p) => p.startsWith('⏳'));
+    expect(progress).toEqual([`⏳ Replay of news-score: 40 of ${n} feed items done…`, ...(n > 60 ? [`⏳ Replay of news-score: 60 of ${n} feed items done…`] : [])]);
+    expect(posted.at(-1)).toMatch(new RegExp(`^🔁 Replay of news-score over the last 7 days \\(${n} feed items\\)`));
+  });
 });

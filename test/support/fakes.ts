@@ -624,17 +624,25 @@ export function createFakeStore(options: { clock?: Clock } = {}): FakeStore {
           .slice(0, limit)
           .flatMap((d) => withMessage(d) ?? []);
       },
-      async claimOverdue(communityIds, cutoffs, at, limit) {
+      async claimOverdue(communityIds, cutoffs, at, detailed) {
         const severity = (d: Draft) => (d.messageId === null ? 0 : (state.messages.get(d.messageId)?.labels?.severity ?? 0));
         // drafts.reminded_at, kept on the draft so a rolled-back transaction forgets it.
         const reminded = (d: Draft) => d as Draft & { remindedAt?: Date };
         const due = [...state.drafts.values()]
           .filter((d) => d.status === 'pending' && (d.kind === 'question' || d.kind === 'negative') && !reminded(d).remindedAt && communityIds.includes(d.communityId))
           .filter((d) => d.createdAt.getTime() <= (d.kind === 'negative' && severity(d) >= 3 ? cutoffs.urgentBefore : cutoffs.before).getTime())
-          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id)
-          .slice(0, limit);
+          .sort(
+            (a, b) =>
+              a.communityId.localeCompare(b.communityId) ||
+              (a.kind === 'negative' ? 0 : 1) - (b.kind === 'negative' ? 0 : 1) ||
+              severity(b) - severity(a) ||
+              a.createdAt.getTime() - b.createdAt.getTime() ||
+              a.id - b.id,
+          );
         for (const d of due) reminded(d).remindedAt = at;
-        return due.flatMap((d) => withMessage(d) ?? []);
+        const byCommunity = new Map<string, Draft[]>();
+        for (const d of due) byCommunity.set(d.communityId, [...(byCommunity.get(d.communityId) ?? []), d]);
+        return [...byCommunity].map(([communityId, list]) => ({ communityId, total: list.length, drafts: list.slice(0, detailed).flatMap((d) => withMessage(d) ?? []) }));
       },
       async countPendingByKind(communityIds) {
         const counts: Partial<Record<DraftKind, number>> = {};

@@ -67,6 +67,8 @@ export interface NewsWriterReplayReport extends Closeness {
   /** Takes the replayed prompt itself wrote (the model's writer falls back to the offline one). */
   candidateUsed: number;
   baselineUsed: number;
+  /** The prompts that wrote the takes the replayed one did not (news-offline when a model's take fell back; news-take when the model wrote them). */
+  otherWriters: string[];
   samples: NewsTakeComparison[];
 }
 
@@ -81,6 +83,7 @@ export function summarizeNewsWriterReplay(name: string, comparisons: readonly Ne
     differ: differing.length,
     candidateUsed: comparisons.filter((c) => c.candidate.promptName === name).length,
     baselineUsed: comparisons.filter((c) => c.baseline.promptName === name).length,
+    otherWriters: [...new Set(comparisons.flatMap((c) => [c.baseline.promptName, c.candidate.promptName]).filter((p) => p !== name))].sort(),
     ...near,
     samples: differing.slice(0, NEWS_REPLAY_SAMPLES),
   };
@@ -90,7 +93,8 @@ export function formatNewsWriterReport(name: string, report: NewsWriterReplayRep
   const n = report.total - report.failed - report.missing;
   const lines = [`Posts that would differ: ${report.differ} of ${n}.`];
   if (report.candidateUsed < n || report.baselineUsed < n) {
-    lines.push(`${name} itself wrote ${report.candidateUsed} of the candidate's posts and ${report.baselineUsed} of the baseline's; the others fell back to the offline writer.`);
+    const others = report.otherWriters.length > 0 ? report.otherWriters.join(' and ') : 'other prompts';
+    lines.push(`${name} itself wrote ${report.candidateUsed} of the candidate's posts and ${report.baselineUsed} of the baseline's; ${others} wrote the others.`);
   }
   lines.push(closenessLine(report, 'posts'));
   if (report.samples.length > 0) {

@@ -134,8 +134,13 @@ export function createPromptReplayService(
       const versions = { candidate: candidateView.version, baseline: baselineView.version };
       if (catalog.purposeOf(job.name) === 'news') {
         const choices = { candidate: choiceOf(job.communityId, job.name, candidateRecord), baseline: choiceOf(job.communityId, job.name, baselineRecord) };
+        // Items are scored 20 at a time: a notice each time the count passes a multiple of REPLAY_PROGRESS_EVERY.
+        let reported = 0;
         const outcome = await runNewsReplay(deps, job, choices, async (done, of) => {
-          if (done % REPLAY_PROGRESS_EVERY === 0 && done < of) await post(job, `progress-${done}`, `⏳ Replay of ${job.name}: ${done} of ${of} ${job.name === 'news-score' ? 'feed item' : 'news post'}s done…`);
+          const step = Math.floor(done / REPLAY_PROGRESS_EVERY) * REPLAY_PROGRESS_EVERY;
+          if (step <= reported || done >= of) return;
+          reported = step;
+          await post(job, `progress-${step}`, `⏳ Replay of ${job.name}: ${done} of ${of} ${job.name === 'news-score' ? 'feed item' : 'news post'}s done…`);
         });
         const text = [headingOf(job, outcome.total, outcome.unit, versions), ...outcome.lines, 'Nothing was posted to members and nothing was stored.'].join('\n');
         await post(job, 'report', text + modelNote(job));

@@ -206,24 +206,29 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
       return withMessages(rows.map((r) => r.draft));
     },
 
-    async claimOverdue(communityIds, cutoffs, at, limit) {
+    async claimOverdue(communityIds, cutoffs, at, detailed) {
       if (communityIds.length === 0) return [];
+      // Every overdue draft in one statement (a backlog makes one reminder, not one a minute),
+      // returned most urgent first per community.
       const { rows } = await s.sql.executeSql(
-        `update drafts d set reminded_at = $3
-          where d.id in (
-            select d2.id from drafts d2 join messages m on m.id = d2.message_id
-             where d2.status = 'pending' and d2.reminded_at is null and d2.kind in ('question', 'negative') and d2.community_id = any($5::text[])
-               and d2.created_at <= case when d2.kind = 'negative' and m.severity >= 3 then $2::timestamptz else $1::timestamptz end
-             order by d2.created_at, d2.id
-             limit $4
-             for update of d2 skip locked)
-          returning d.id`,
-        [cutoffs.before.toISOString(), cutoffs.urgentBefore.toISOString(), at.toISOString(), limit, arrayLiteral(communityIds)],
+        `with claimed as (
+           update drafts d set reminded_at = $3
+            where d.id in (
+              select d2.id from drafts d2 join messages m on m.id = d2.message_id
+               where d2.status = 'pending' and d2.reminded_at is null and d2.kind in ('question', 'negative') and d2.community_id = any($4::text[])
+                 and d2.created_at <= case when d2.kind = 'negative' and m.severity >= 3 then $2::timestamptz else $1::timestamptz end
+               for update of d2 skip locked)
+            returning d.id, d.community_id, d.kind, d.created_at, d.message_id)
+         select c.id, c.community_id from claimed c left join messages m on m.id = c.message_id
+          order by c.community_id, case c.kind when 'negative' then 0 else 1 end, coalesce(m.severity, 0) desc, c.created_at, c.id`,
+        [cutoffs.before.toISOString(), cutoffs.urgentBefore.toISOString(), at.toISOString(), arrayLiteral(communityIds)],
       );
-      const ids = (rows as Array<{ id: number | string }>).map((r) => Number(r.id));
-      if (ids.length === 0) return [];
-      const claimed = await s.orm.select().from(drafts).where(inArray(drafts.id, ids)).orderBy(asc(drafts.createdAt), asc(drafts.id));
-      return withMessages(claimed);
+      const byCommunity = new Map<string, number[]>();
+      for (const r of rows as Array<{ id: number | string; community_id: string }>) byCommunity.set(r.community_id, [...(byCommunity.get(r.community_id) ?? []), Number(r.id)]);
+      const shown = [...byCommunity.values()].flatMap((ids) => ids.slice(0, detailed));
+      if (shown.length === 0) return [...byCommunity].map(([communityId, ids]) => ({ communityId, total: ids.length, drafts: [] }));
+      const details = new Map((await withMessages(await s.orm.select().from(drafts).where(inArray(drafts.id, shown)))).map((d) => [d.id, d]));
+      return [...byCommunity].map(([communityId, ids]) => ({ communityId, total: ids.length, drafts: ids.slice(0, detailed).flatMap((id) => details.get(id) ?? []) }));
     },
 
     async countPendingByKind(communityIds) {

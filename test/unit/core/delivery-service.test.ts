@@ -439,6 +439,27 @@ describe('a batch of send jobs (deliverMany)', () => {
     expect(sender.updates.at(-1)!.text).toContain('· posted');
   });
 
+  it('edits the cards of a reply held again only when the time they show moves by a minute or more', async () => {
+    const { reply } = approvedReply();
+    const busy = (ms: number) => () => {
+      throw new DeliveryError('not_sent', true, 'chat at its posting limit', { retryAfterMs: ms });
+    };
+    sender.nextSend(async () => busy(45_000)());
+    await delivery.deliverMany([job(reply.id)]);
+    expect(core.store.jobs.of('desk-refresh')).toHaveLength(1);
+    // Still busy when it is tried again, for a little longer: the card's "about" time holds.
+    core.clock.advance(45_000);
+    sender.nextSend(async () => busy(10_000)());
+    await delivery.deliverMany([job(reply.id)]);
+    expect(core.store.jobs.of('desk-refresh')).toHaveLength(1);
+    expect(row(reply.id).waitUntil!.getTime()).toBe(core.clock.now().getTime() + 10_000);
+    // Then a long wait: the card says so.
+    core.clock.advance(10_000);
+    sender.nextSend(async () => busy(120_000)());
+    await delivery.deliverMany([job(reply.id)]);
+    expect(core.store.jobs.of('desk-refresh')).toHaveLength(2);
+  });
+
   it('puts a busy chat\'s row back in the queue without a desk refresh when it is a card', async () => {
     const draft = core.store.seedDraft();
     const card = core.store.seedOutbox({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, card: cardView(draft), text: 'card' });

@@ -30,13 +30,13 @@ describe('desk reminders', () => {
     expect(notices()[0]).toMatchObject({ target: { platform: 'sandbox', chatId: 'desk' }, draftId: null, status: 'pending' });
     expect(notices()[0]!.text).toBe(
       [
-        '⏰ A member is still waiting for an answer:',
+        '⏰ A member is still waiting: this draft has no decision yet.',
         `#${question.id} question · Amina: Where is the venue? · waiting 30m`,
         'Decide with the buttons on their cards, or see everything waiting with /pending.',
       ].join('\n'),
     );
     expect(core.store.jobs.of('send')).toEqual([{ outboxIds: [notices()[0]!.id] }]);
-    expect(core.store.auditOf('drafts.reminded')).toMatchObject([{ actor: 'jamii', subject: 'community:alpha', details: { draftIds: [question.id], desks: 1 } }]);
+    expect(core.store.auditOf('drafts.reminded')).toMatchObject([{ actor: 'jamii', subject: 'community:alpha', details: { drafts: 1, named: [question.id], desks: 1 } }]);
 
     core.clock.advance(60 * MINUTE);
     expect(await reminders.remindDue()).toBe(0);
@@ -50,7 +50,7 @@ describe('desk reminders', () => {
     core.clock.advance(10 * MINUTE);
     expect(await reminders.remindDue()).toBe(2);
     const lines = notices()[0]!.text.split('\n');
-    expect(lines[0]).toBe('⏰ 2 members are still waiting for an answer (most urgent first):');
+    expect(lines[0]).toBe('⏰ 2 drafts answering members have no decision yet (most urgent first):');
     expect(lines[1]).toBe(`#${angry.id} complaint (severity 3) · Amina: Third time my order is lost!! · waiting 10m`);
     expect(lines[2]).toBe(`#${mild.id} complaint (severity 1) · Amina: A bit slow today · waiting 30m`);
   });
@@ -102,6 +102,32 @@ describe('desk reminders', () => {
     const text = notices()[0]!.text;
     expect(text.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(REMIND_LINES_MAX);
     expect(text).toContain('…and 3 more.');
+  });
+
+  it('names a backlog in one notice that counts it, not a notice a minute', async () => {
+    for (let i = 0; i < 60; i++) core.store.seedDraft({ message: { text: `Question ${i}?` } });
+    core.store.seedDraft({ kind: 'negative', message: { text: 'Nobody answers here!!', labels: negative(2) } });
+    core.clock.advance(5 * 60 * MINUTE);
+    expect(await reminders.remindDue()).toBe(61);
+    expect(notices()).toHaveLength(1);
+    const lines = notices()[0]!.text.split('\n');
+    expect(lines[0]).toBe('⏰ 61 drafts answering members have no decision yet (most urgent first):');
+    expect(lines[1]).toMatch(/^#\d+ complaint \(severity 2\) · Amina: Nobody answers here!!/);
+    expect(lines).toContain(`…and ${61 - REMIND_LINES_MAX} more.`);
+    core.clock.advance(MINUTE);
+    expect(await reminders.remindDue()).toBe(0);
+    expect(notices()).toHaveLength(1);
+  });
+
+  it('leaves a community with no desk running here alone until it has one', async () => {
+    core.store.seedDraft({ message: { text: 'Where is the venue?' } });
+    core.clock.advance(31 * MINUTE);
+    const noDesk = createReminders({ store: core.store, communities: core.communities, deskPlatforms: () => ['telegram'], clock: core.clock, log: core.log, afterMinutesOf: () => 30 });
+    expect(await noDesk.remindDue()).toBe(0);
+    expect(notices()).toEqual([]);
+    // The sandbox desk is up again: the draft was kept for it.
+    expect(await reminders.remindDue()).toBe(1);
+    expect(notices().map((n) => n.target.chatId)).toEqual(['desk']);
   });
 
   it('claims nothing when the notice cannot be written, so the next run reminds', async () => {

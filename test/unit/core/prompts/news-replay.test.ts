@@ -38,7 +38,7 @@ describe('summarizeNewsWriterReplay', () => {
     expect(report.samples.map((s) => s.candidate.text)).toEqual(['Hear ye: maize is cheaper.', 'Rain is coming, friends.']);
     const lines = formatNewsWriterReport('news-take', report);
     expect(lines[0]).toBe('Posts that would differ: 2 of 3.');
-    expect(lines).toContain("news-take itself wrote 2 of the candidate's posts and 3 of the baseline's; the others fell back to the offline writer.");
+    expect(lines).toContain("news-take itself wrote 2 of the candidate's posts and 3 of the baseline's; news-offline wrote the others.");
     expect(lines).toContain('2 posts could not be rewritten: the feed items they were written from are no longer stored.');
     expect(lines).toContain('1 post could not be rewritten (see the logs).');
   });
