@@ -21,6 +21,11 @@ import { jamiiCommandBody, registerSlashCommands } from './slash-commands.js';
 
 /** Longest one REST request may take before discord.js aborts it. */
 export const DISCORD_REQUEST_TIMEOUT_MS = 15_000;
+/**
+ * Times discord.js tries a request again after a timeout or a 5xx (its default, made explicit):
+ * a message post carries an enforced nonce, so a retry never posts twice.
+ */
+export const DISCORD_REQUEST_RETRIES = 3;
 
 /** The gateway intents Jamii needs; MessageContent and GuildMembers are privileged (see README). */
 /** GuildMessageReactions: reactions to Jamii's posts count in how well they did (`/stats posts`). */
@@ -59,7 +64,7 @@ export function createDiscordConnector(deps: {
   const { settings, store, log } = deps;
   const client = new Client({
     intents: [...DISCORD_INTENTS],
-    rest: { api: settings.apiRoot, timeout: DISCORD_REQUEST_TIMEOUT_MS, rejectOnRateLimit: rejectLongPostWaits },
+    rest: { api: settings.apiRoot, timeout: DISCORD_REQUEST_TIMEOUT_MS, retries: DISCORD_REQUEST_RETRIES, rejectOnRateLimit: rejectLongPostWaits },
   });
   const rest = client.rest.setToken(settings.token);
 

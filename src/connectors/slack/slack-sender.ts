@@ -22,7 +22,7 @@ import type { ChannelLimiter } from './rate-limiter.js';
 import { renderCard, renderText, type SlackMessagePart } from './render.js';
 
 /** 429s one call sits out before the send goes back to the queue. */
-const RATE_LIMIT_RETRIES = 3;
+export const SLACK_RATE_LIMIT_RETRIES = 3;
 
 /**
  * The longest a post waits for its channel's slots inside a send job. A channel further behind
@@ -76,7 +76,7 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
         return await call();
       } catch (error) {
         const wait = retryAfterOf(error);
-        if (wait === null || wait > SLACK_RETRY_AFTER_MAX_SECONDS || attempt >= RATE_LIMIT_RETRIES) throw error;
+        if (wait === null || wait > SLACK_RETRY_AFTER_MAX_SECONDS || attempt >= SLACK_RATE_LIMIT_RETRIES) throw error;
         log.warn({ call: what, retryAfterSeconds: wait }, 'slack.rate_limited');
         await sleep(wait * 1000);
       }
