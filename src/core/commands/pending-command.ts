@@ -6,7 +6,7 @@
 import { cardView } from '../desk-cards.js';
 import { KIND_NAMES, waitingLine } from '../draft-lines.js';
 import { JamiiError } from '../errors.js';
-import type { DraftKind } from '../types.js';
+import type { DraftKind, DraftWithMessage } from '../types.js';
 import type { CommandSpec } from './command-registry.js';
 
 /** Drafts listed (as text and cards) at most. */
@@ -52,6 +52,8 @@ export const pending: CommandSpec<PendingFilter | null> = {
     const breakdown = kinds.map((k) => count(counts[k]!, k)).join(', ');
     const head = filter && kinds.length === 1 ? `${breakdown} waiting.` : `${total} draft${total === 1 ? '' : 's'} waiting: ${breakdown}.`;
     const shown = total > drafts.length ? ` The ${drafts.length} most urgent:` : total > 1 ? ' Most urgent first:' : '';
-    return { text: [`${head}${shown}`, ...drafts.map((d) => waitingLine(d, now))].join('\n'), cards: drafts.map((d) => cardView(d)) };
+    // A manager of several communities sees whose each draft is.
+    const line = ctx.communities.length > 1 ? (d: DraftWithMessage) => `${d.communityId} · ${waitingLine(d, now)}` : (d: DraftWithMessage) => waitingLine(d, now);
+    return { text: [`${head}${shown}`, ...drafts.map(line)].join('\n'), cards: drafts.map((d) => cardView(d)) };
   },
 };

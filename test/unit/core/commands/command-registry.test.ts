@@ -168,6 +168,14 @@ describe('/pending', () => {
   it('says so when nothing is waiting', async () => {
     expect((await commands.dispatchText(alice, '/pending'))!.text).toBe('No drafts are waiting. 🎉');
   });
+
+  it('names the community of each draft for a manager of several', async () => {
+    core.store.grant('sandbox', 'alice', 'beta', 'manager');
+    const alpha = core.store.seedDraft({ message: { text: 'Where is the venue?' } });
+    const beta = core.store.seedDraft({ communityId: 'beta', message: { text: '¿Dónde está?' } });
+    const lines = (await commands.dispatchText(alice, '/pending'))!.text.split('\n');
+    expect(lines.slice(1)).toEqual([`alpha · #${alpha.id} question · Amina: Where is the venue? · waiting 0s`, `beta · #${beta.id} question · Amina: ¿Dónde está? · waiting 0s`]);
+  });
 });
 
 describe('roles', () => {
