@@ -99,9 +99,11 @@ export function createDeliveryService(deps: {
    * reply's or a post's cards then say it is waiting, and until when, instead of "posting…".
    */
   const postpone = async (post: OutboundPost, why: string, afterMs: number) => {
-    const until = new Date(clock.now().getTime() + afterMs);
-    // A card edit costs the desk chat's own posting limit: only when the time it shows moves.
-    const shownMoves = post.waitUntil === null || Math.abs(until.getTime() - post.waitUntil.getTime()) >= WAIT_SHOWN_PRECISION_MS;
+    const next = new Date(clock.now().getTime() + afterMs);
+    // A card edit costs the desk chat's own posting limit: only when the time it shows moves. The
+    // row keeps the time its cards show, so small moves never add up unseen.
+    const shownMoves = post.waitUntil === null || Math.abs(next.getTime() - post.waitUntil.getTime()) >= WAIT_SHOWN_PRECISION_MS;
+    const until = shownMoves || post.waitUntil === null ? next : post.waitUntil;
     if ((post.kind !== 'reply' && post.kind !== 'post') || post.draftId === null || !shownMoves) {
       await store.outbox.postpone(post.id, why, until);
       return;
