@@ -6,7 +6,8 @@
  * Outbox sends reserve their slots up front (`withSlots`): every part of a split post at once,
  * and only when the last part can go within a bounded wait. A chat further behind than that is
  * refused with the time its slots free up, so the post waits in the queue, not in a send job
- * that would outlive its expiry.
+ * that would outlive its expiry. A call the post retries after a 429 gets a new slot within the
+ * same bound, or is refused the same way.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Transformer } from 'grammy';
@@ -49,8 +50,11 @@ export function createOutboundLimiter(options: {
   /** Reserved send times per group (ascending), and overall (ascending). */
   const groups = new Map<string, number[]>();
   let reserved: number[] = [];
-  /** Slots a `withSlots` post holds for its chat, for the transformer to take. */
-  const held = new AsyncLocalStorage<{ chatId: string; slots: number[] }>();
+  /**
+   * Slots a `withSlots` post holds for its chat, for the transformer to take, and the longest a
+   * call beyond them (a retry after a 429) may wait for a new one.
+   */
+  const held = new AsyncLocalStorage<{ chatId: string; slots: number[]; maxWaitMs: number }>();
 
   /** The next `count` free send times for `chatId`, on copies of the reservations. */
   const plan = (chatId: string, count: number): Plan => {
@@ -95,19 +99,31 @@ export function createOutboundLimiter(options: {
     const count = Math.max(1, Math.floor(parts));
     const p = plan(chatId, count);
     const lastWait = p.slots.at(-1)! - p.at;
-    if (lastWait > maxWaitMs && count <= groupPerMinute) throw new PostingLimitReached(chatId, lastWait);
+    const fits = count <= groupPerMinute;
+    if (lastWait > maxWaitMs && fits) throw new PostingLimitReached(chatId, lastWait);
     commit(chatId, p);
-    return held.run({ chatId, slots: [...p.slots] }, post);
+    return held.run({ chatId, slots: [...p.slots], maxWaitMs: fits ? maxWaitMs : Number.POSITIVE_INFINITY }, post);
   };
 
   const transformer: Transformer = async (prev, method, payload, signal) => {
     const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
     if (POSTING_METHODS.has(method) && (typeof chatId === 'number' || typeof chatId === 'string')) {
       const mine = held.getStore();
-      const slot = mine?.chatId === String(chatId) ? mine.slots.shift() : undefined;
-      // A call beyond the reserved parts (a retry after a 429) queues like any other.
-      if (slot !== undefined) await waitUntil(slot);
-      else await acquire(String(chatId));
+      const own = mine?.chatId === String(chatId) ? mine : undefined;
+      const slot = own?.slots.shift();
+      if (slot !== undefined) {
+        await waitUntil(slot);
+      } else if (own) {
+        // A call beyond the reserved parts (a retry after a 429) takes a new slot, within the
+        // post's wait: further off, the post goes back to the queue (nothing was posted by it).
+        const p = plan(String(chatId), 1);
+        const wait = p.slots[0]! - p.at;
+        if (wait > own.maxWaitMs) throw new PostingLimitReached(String(chatId), wait);
+        commit(String(chatId), p);
+        await waitUntil(p.slots[0]!);
+      } else {
+        await acquire(String(chatId));
+      }
     }
     return prev(method, payload, signal);
   };

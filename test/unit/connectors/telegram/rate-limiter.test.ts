@@ -138,6 +138,26 @@ describe('outbound limiter', () => {
       expect(sentAt[3]![1]).toBeGreaterThanOrEqual(60_000);
     });
 
+    it('gives a call retried after a 429 a new slot within the post\'s wait, and refuses one further off instead of holding it', async () => {
+      const { limiter, call, sentAt } = reserving({ groupPerMinute: 2 });
+      // One part reserved; Telegram answers 429 and the call is tried twice more. The first retry
+      // takes the minute's second slot; the third try would wait about a minute: refused.
+      const refused = await limiter
+        .withSlots('-200', 1, 10_000, async () => {
+          await call('-200');
+          await call('-200');
+          await call('-200');
+        })
+        .catch((e: unknown) => e);
+      expect(sentAt).toHaveLength(2);
+      expect(sentAt.every(([, t]) => t < 1000)).toBe(true);
+      expect(refused).toBeInstanceOf(PostingLimitReached);
+      expect((refused as PostingLimitReached).retryAfterMs).toBeGreaterThan(50_000);
+      // Outside a post (a command's answer), a call still queues for its slot.
+      await call('-200');
+      expect(sentAt[2]![1]).toBeGreaterThanOrEqual(60_000);
+    });
+
     it('lets a post longer than a minute’s quota go as its slots come, rather than never', async () => {
       const { limiter, call, sentAt } = reserving({ groupPerMinute: 2 });
       await limiter.withSlots('-100', 3, 10_000, async () => {
