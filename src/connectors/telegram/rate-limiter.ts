@@ -6,8 +6,8 @@
  * Outbox sends reserve their slots up front (`withSlots`): every part of a split post at once,
  * and only when the last part can go within a bounded wait. A chat further behind than that is
  * refused with the time its slots free up, so the post waits in the queue, not in a send job
- * that would outlive its expiry. A call the post retries after a 429 gets a new slot within the
- * same bound, or is refused the same way.
+ * that would outlive its expiry. A one-part post's call retried after a 429 gets a new slot
+ * within the same bound, or is refused the same way.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Transformer } from 'grammy';
@@ -102,7 +102,11 @@ export function createOutboundLimiter(options: {
     const fits = count <= groupPerMinute;
     if (lastWait > maxWaitMs && fits) throw new PostingLimitReached(chatId, lastWait);
     commit(chatId, p);
-    return held.run({ chatId, slots: [...p.slots], maxWaitMs: fits ? maxWaitMs : Number.POSITIVE_INFINITY }, post);
+    // A one-part post's retried call has posted nothing yet: it may be refused like the post. In
+    // a split post a call beyond the reserved slots may follow parts already out: it waits its
+    // turn, so the reply is completed rather than left half posted.
+    const retryWaitMs = fits && count === 1 ? maxWaitMs : Number.POSITIVE_INFINITY;
+    return held.run({ chatId, slots: [...p.slots], maxWaitMs: retryWaitMs }, post);
   };
 
   const transformer: Transformer = async (prev, method, payload, signal) => {
@@ -115,7 +119,7 @@ export function createOutboundLimiter(options: {
         await waitUntil(slot);
       } else if (own) {
         // A call beyond the reserved parts (a retry after a 429) takes a new slot, within the
-        // post's wait: further off, the post goes back to the queue (nothing was posted by it).
+        // post's bound: further off, a one-part post goes back to the queue (nothing of it is out).
         const p = plan(String(chatId), 1);
         const wait = p.slots[0]! - p.at;
         if (wait > own.maxWaitMs) throw new PostingLimitReached(String(chatId), wait);

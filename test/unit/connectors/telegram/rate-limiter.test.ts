@@ -158,6 +158,19 @@ describe('outbound limiter', () => {
       expect(sentAt[2]![1]).toBeGreaterThanOrEqual(60_000);
     });
 
+    it('lets a split post whose part was retried finish its last part, rather than leave it half posted', async () => {
+      const { limiter, call, sentAt } = reserving({ groupPerMinute: 2 });
+      // Two parts reserved (the minute's two slots); the first is retried once (taking the second's slot), so the second
+      // part finds no slot left: it waits for the next minute instead of being refused.
+      await limiter.withSlots('-300', 2, 10_000, async () => {
+        await call('-300');
+        await call('-300');
+        await call('-300');
+      });
+      expect(sentAt).toHaveLength(3);
+      expect(sentAt[2]![1]).toBeGreaterThanOrEqual(60_000);
+    });
+
     it('lets a post longer than a minute’s quota go as its slots come, rather than never', async () => {
       const { limiter, call, sentAt } = reserving({ groupPerMinute: 2 });
       await limiter.withSlots('-100', 3, 10_000, async () => {
