@@ -1,15 +1,16 @@
 /**
  * Jamii in-process, fed the way platform connectors feed it: `ingest()` per message, either in
- * bursts (a Telegram getUpdates page handled concurrently, next page when it is done) or strictly
- * one at a time. Measures the whole way: stored and labelled (the ingest promise), and a pending
- * draft for every message that is due one (polled from the drafts table).
+ * bursts (a Telegram getUpdates page handled concurrently, next page when it is done), strictly
+ * one at a time, or arriving on their own at a steady rate (random gaps, as members write,
+ * whether or not Jamii has kept up). Measures the whole way: stored and labelled (the ingest
+ * promise), and a pending draft for every message that is due one (polled from the drafts table).
  */
 import path from 'node:path';
 import pino from 'pino';
 import { startJamii, type Jamii } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { IngestOutcome } from '../src/core/ingest-service.js';
-import { syntheticMessages, toInbound, type SyntheticMessage } from './synthetic-messages.js';
+import { createRandom, syntheticMessages, toInbound, type SyntheticMessage } from './synthetic-messages.js';
 import { elapsedMs, epochMs, now, sleep, summarize, type LatencySummary } from './stats.js';
 
 /** Messages pushed through a fresh Jamii before any clock starts. */
@@ -26,6 +27,7 @@ const LOOP_PROBE_INTERVAL_MS = 10;
 
 export interface JamiiLoadResult {
   label: string;
+  arrivals: Arrivals;
   messages: number;
   /** ingest() of every message resolved. */
   storedSeconds: number;
@@ -128,8 +130,17 @@ async function withLoopStall<T>(fn: () => Promise<T>): Promise<{ value: T; stall
 
 /** Pushes a few messages through so the measured run starts with warm code and caches. */
 export async function warmUp(jamii: Jamii): Promise<void> {
-  await runJamiiLoad(jamii, { label: 'warm-up', count: JAMII_WARMUP_MESSAGES, tag: 'warm', burst: 50, seed: 3, cardWaitMs: 0 });
+  await runJamiiLoad(jamii, { label: 'warm-up', count: JAMII_WARMUP_MESSAGES, tag: 'warm', arrivals: { kind: 'bursts', burst: 50 }, seed: 3, cardWaitMs: 0 });
 }
+
+/**
+ * How messages reach Jamii: `burst` in flight at a time, the next burst when one is stored (1:
+ * one at a time); or `perSecond` on average, each at its own time (exponential gaps, seeded)
+ * whether or not the ones before are stored. Bursts measure how fast Jamii can go (a closed
+ * loop: it sets its own pace); steady arrivals measure how long one message waits at a given
+ * load, counted from when it was due, so a stall that delays the next arrivals still counts.
+ */
+export type Arrivals = { kind: 'bursts'; burst: number } | { kind: 'steady'; perSecond: number };
 
 interface Pushed {
   calledAt: number[];
@@ -156,6 +167,47 @@ async function pushMessages(jamii: Jamii, batch: SyntheticMessage[], burst: numb
     }
     await Promise.all(page);
   }
+  return { calledAt, storedMs, outcomes };
+}
+
+/** Exponential gaps of mean 1/perSecond, from a seeded generator: the same schedule every run. */
+export function arrivalOffsetsMs(count: number, perSecond: number, seed: number): number[] {
+  const random = createRandom(seed);
+  const offsets = new Array<number>(count);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    offsets[i] = at;
+    at += (-Math.log(1 - random()) * 1000) / perSecond;
+  }
+  return offsets;
+}
+
+/**
+ * ingest() per message at its scheduled time: each call is made when due (or at once when the
+ * bench is behind), and its latency runs from when it was due.
+ */
+async function pushSteady(jamii: Jamii, batch: SyntheticMessage[], perSecond: number, seed: number): Promise<Pushed> {
+  // Its own stream: the gaps are not drawn from the generator that wrote the messages.
+  const offsets = arrivalOffsetsMs(batch.length, perSecond, seed ^ 0x5eed);
+  const calledAt = new Array<number>(batch.length);
+  const storedMs = new Array<number>(batch.length);
+  const outcomes = new Array<IngestOutcome>(batch.length);
+  const start = now();
+  const startEpoch = epochMs();
+  const inFlight: Array<Promise<void>> = [];
+  for (let i = 0; i < batch.length; i++) {
+    const due = start + offsets[i]!;
+    const wait = due - now();
+    if (wait >= 1) await sleep(wait);
+    calledAt[i] = startEpoch + offsets[i]!;
+    inFlight.push(
+      jamii.ingest.ingest(toInbound(batch[i]!, new Date(calledAt[i]!))).then((outcome) => {
+        storedMs[i] = elapsedMs(due);
+        outcomes[i] = outcome;
+      }),
+    );
+  }
+  await Promise.all(inFlight);
   return { calledAt, storedMs, outcomes };
 }
 
@@ -192,7 +244,7 @@ async function draftLatencies(jamii: Jamii, tag: string, batch: SyntheticMessage
 
 export async function runJamiiLoad(
   jamii: Jamii,
-  options: { label: string; count: number; tag: string; burst: number; seed: number; cardWaitMs?: number },
+  options: { label: string; count: number; tag: string; arrivals: Arrivals; seed: number; cardWaitMs?: number },
 ): Promise<JamiiLoadResult> {
   const batch = syntheticMessages(options.count, options.tag, options.seed);
   const draftsBefore = await countDrafts(jamii);
@@ -200,7 +252,8 @@ export async function runJamiiLoad(
   const startedEpoch = epochMs();
   const started = now();
   const run = await withLoopStall(async () => {
-    const pushed = await pushMessages(jamii, batch, options.burst);
+    const { arrivals } = options;
+    const pushed = arrivals.kind === 'bursts' ? await pushMessages(jamii, batch, arrivals.burst) : await pushSteady(jamii, batch, arrivals.perSecond, options.seed);
     const storedSeconds = elapsedMs(started) / 1000;
     const draftsDue = pushed.outcomes.filter((o) => o.draftDue).length;
     const created = await waitForDrafts(jamii, draftsBefore, draftsDue);
@@ -212,6 +265,7 @@ export async function runJamiiLoad(
 
   return {
     label: options.label,
+    arrivals: options.arrivals,
     messages: batch.length,
     storedSeconds,
     allSeconds,

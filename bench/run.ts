@@ -6,15 +6,16 @@
  *
  * BENCH_MESSAGES (default 2000) sets N; BENCH_BURST (default 100) the messages in flight at once;
  * BENCH_ONLY (default all) a comma list of the parts to run: pglite, postgres, start;
+ * BENCH_RATE (default 200) the messages a second of the steady-arrivals row;
  * BENCH_REPEAT (default 1) how many times each Jamii row runs: the row shows the median run by
- * msgs/s, and a line under the table the range.
+ * msgs/s (the steady row: by stored p99), and a line under the table the range.
  */
 import { cpSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mergeBaselines, openPgliteBaseline, openPostgresBaseline, runBaseline, type BaselineDriver, type BaselineResult } from './baselines.js';
 import { describePostgres, freshPostgresDatabase, tempDir, type TempDir } from './bench-databases.js';
-import { runJamiiLoad, startBenchJamii, warmUp, type JamiiLoadResult } from './jamii-load.js';
+import { runJamiiLoad, startBenchJamii, warmUp, type Arrivals, type JamiiLoadResult } from './jamii-load.js';
 import {
   IDLE_NODE_SCRIPT,
   measureStart,
@@ -39,6 +40,7 @@ type Part = (typeof PARTS)[number];
 interface BenchOptions {
   messages: number;
   burst: number;
+  rate: number;
   repeat: number;
   databaseUrl: string | undefined;
   parts: ReadonlySet<Part>;
@@ -58,6 +60,7 @@ function readOptions(env: NodeJS.ProcessEnv): BenchOptions {
   return {
     messages: positive('BENCH_MESSAGES', 2000),
     burst: positive('BENCH_BURST', 100),
+    rate: positive('BENCH_RATE', 200),
     repeat: positive('BENCH_REPEAT', 1),
     databaseUrl: env.DATABASE_URL || undefined,
     parts: new Set(only.length > 0 ? (only as Part[]) : PARTS),
@@ -91,19 +94,26 @@ async function runBaselines(name: string, options: BenchOptions, open: () => Pro
   }
 }
 
+type Variant = 'burst' | 'sequential' | 'steady';
+
+function arrivalsOf(variant: Variant, options: BenchOptions): { label: string; arrivals: Arrivals } {
+  if (variant === 'burst') return { label: `(c) Jamii, bursts of ${options.burst}`, arrivals: { kind: 'bursts', burst: options.burst } };
+  if (variant === 'sequential') return { label: '(c) Jamii, sequential', arrivals: { kind: 'bursts', burst: 1 } };
+  return { label: `(d) Jamii, steady ${options.rate}/s`, arrivals: { kind: 'steady', perSecond: options.rate } };
+}
+
 /**
  * Each variant gets its own Jamii on its own fresh database, so cards still queued from one run
  * never compete with the next.
  */
-async function runVariant(name: string, site: JamiiSite, options: BenchOptions, variant: 'burst' | 'sequential'): Promise<JamiiLoadResult> {
-  const burst = variant === 'burst' ? options.burst : 1;
-  const label = variant === 'burst' ? `(c) Jamii, bursts of ${options.burst}` : '(c) Jamii, sequential';
+async function runVariant(name: string, site: JamiiSite, options: BenchOptions, variant: Variant): Promise<JamiiLoadResult> {
+  const { label, arrivals } = arrivalsOf(variant, options);
   log(`${name}: ${label}`);
   try {
     const jamii = await startBenchJamii(site);
     try {
       await warmUp(jamii);
-      return await runJamiiLoad(jamii, { label, count: options.messages, tag: variant, burst, seed: 11 });
+      return await runJamiiLoad(jamii, { label, count: options.messages, tag: variant, arrivals, seed: 11 });
     } finally {
       await jamii.stop();
     }
@@ -113,14 +123,15 @@ async function runVariant(name: string, site: JamiiSite, options: BenchOptions, 
 }
 
 /**
- * The variant `options.repeat` times, each on a fresh site: the median run by msgs/s (the lower
- * middle for an even count), with every run kept for the range under the table.
+ * The variant `options.repeat` times, each on a fresh site: the median run (the lower middle for
+ * an even count), with every run kept for the range under the table. Bursts and one at a time
+ * are ranked by msgs/s; steady arrivals, whose rate the bench sets, by stored p99.
  */
-async function runRepeated(name: string, site: () => Promise<JamiiSite>, options: BenchOptions, variant: 'burst' | 'sequential'): Promise<RepeatedLoad> {
+async function runRepeated(name: string, site: () => Promise<JamiiSite>, options: BenchOptions, variant: Variant): Promise<RepeatedLoad> {
   const all: JamiiLoadResult[] = [];
   for (let i = 0; i < options.repeat; i++) all.push(await runVariant(name, await site(), options, variant));
-  const byRate = [...all].sort((a, b) => a.perSecond - b.perSecond);
-  return { median: byRate[Math.floor((byRate.length - 1) / 2)]!, all };
+  const ranked = variant === 'steady' ? [...all].sort((a, b) => b.stored.p99 - a.stored.p99) : [...all].sort((a, b) => a.perSecond - b.perSecond);
+  return { median: ranked[Math.floor((ranked.length - 1) / 2)]!, all };
 }
 
 /** A PGlite data dir already through initdb: copied for each instance instead of paying initdb again. */
@@ -160,6 +171,7 @@ async function measurePglite(options: BenchOptions, template: TempDir): Promise<
   const before = await baselines();
   const burst = await runRepeated('PGlite', async () => pgliteSite(template, 'burst'), options, 'burst');
   const sequential = await runRepeated('PGlite', async () => pgliteSite(template, 'seq'), options, 'sequential');
+  const steady = await runRepeated('PGlite', async () => pgliteSite(template, 'steady'), options, 'steady');
   const after = await baselines();
   return {
     name: 'PGlite',
@@ -167,7 +179,8 @@ async function measurePglite(options: BenchOptions, template: TempDir): Promise<
     ...mergeBaselinePasses(before, after),
     burst: burst.median,
     sequential: sequential.median,
-    repeats: { burst: burst.all, sequential: sequential.all },
+    steady: steady.median,
+    repeats: { burst: burst.all, sequential: sequential.all, steady: steady.all },
   };
 }
 
@@ -184,8 +197,17 @@ async function measurePostgres(options: BenchOptions, serverUrl: string): Promis
   const before = await baselines();
   const burst = await runRepeated('Postgres', () => postgresSite(serverUrl), options, 'burst');
   const sequential = await runRepeated('Postgres', () => postgresSite(serverUrl), options, 'sequential');
+  const steady = await runRepeated('Postgres', () => postgresSite(serverUrl), options, 'steady');
   const after = await baselines();
-  return { name: 'Postgres', description: `${before.description}, a fresh database per run`, ...mergeBaselinePasses(before, after), burst: burst.median, sequential: sequential.median, repeats: { burst: burst.all, sequential: sequential.all } };
+  return {
+    name: 'Postgres',
+    description: `${before.description}, a fresh database per run`,
+    ...mergeBaselinePasses(before, after),
+    burst: burst.median,
+    sequential: sequential.median,
+    steady: steady.median,
+    repeats: { burst: burst.all, sequential: sequential.all, steady: steady.all },
+  };
 }
 
 async function measureStarts(options: BenchOptions): Promise<{ starts: StartMeasurement[]; probes: MemoryProbe[] }> {
@@ -256,7 +278,7 @@ async function main(): Promise<void> {
   if (options.parts.has('start')) ({ starts, probes } = await measureStarts(options));
 
   const seconds = elapsedMs(benchClockStart) / 1000;
-  process.stdout.write(`${renderReport({ messages: options.messages, burst: options.burst, loadBefore, runs, starts, probes, seconds })}\n`);
+  process.stdout.write(`${renderReport({ messages: options.messages, burst: options.burst, rate: options.rate, loadBefore, runs, starts, probes, seconds })}\n`);
 }
 
 main().then(
