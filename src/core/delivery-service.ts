@@ -21,10 +21,22 @@ interface SentPost {
 }
 
 /**
- * A claim older than this belongs to an attempt that died (the send job expires after 60 s and
- * connectors time out well before). A younger one is still in flight.
+ * A claim older than this belongs to an attempt that died (a crash, an expired job). A younger
+ * one may still be in flight: an attempt that lives ends its send by SEND_DEADLINE_MS (plus its
+ * connector's overrun) and its lookup by FIND_POSTED_DEADLINE_MS, well before this.
  */
 export const SEND_CLAIM_STALE_AFTER_MS = 90_000;
+
+/**
+ * How long one row's send may go on: limiter waits, 429s waited out, every part of a split post.
+ * At the deadline the connector stops (SendOptions.signal): nothing of the post starts after it,
+ * so no post of an attempt judged stale can still go out. A post stopped before anything left
+ * goes back to the queue; one that may be partly or wholly out goes to a human as unconfirmed.
+ */
+export const SEND_DEADLINE_MS = 40_000;
+
+/** How long looking for a post whose outcome is unknown may go on (findPosted). */
+export const FIND_POSTED_DEADLINE_MS = 10_000;
 
 /**
  * How long one send job goes on sending before it hands its remaining rows to a new job: well
@@ -75,8 +87,11 @@ export function createDeliveryService(deps: {
   metrics: CoreMetrics;
   clock: Clock;
   log: Logger;
+  /** SEND_DEADLINE_MS and FIND_POSTED_DEADLINE_MS unless set (tests). */
+  deadlines?: { sendMs: number; lookupMs: number } | undefined;
 }): DeliveryService {
   const { store, senders, communities, metrics, clock, log } = deps;
+  const deadlines = deps.deadlines ?? { sendMs: SEND_DEADLINE_MS, lookupMs: FIND_POSTED_DEADLINE_MS };
 
   /** Tells the desks of the draft's community that a reply needs a human look. */
   const noticeDesks = async (post: OutboundPost, status: 'unconfirmed' | 'failed', why: string) => {
@@ -146,7 +161,10 @@ export function createDeliveryService(deps: {
     try {
       const prepared: Array<{ outgoing: OutboundPost; shown: DraftStatus | null }> = [];
       for (const card of cards) prepared.push(await asSent(card));
-      const results = await sender.sendBatch(prepared.map((p) => p.outgoing));
+      const results = await sender.sendBatch(
+        prepared.map((p) => p.outgoing),
+        { signal: AbortSignal.timeout(deadlines.sendMs) },
+      );
       if (results.length !== cards.length) throw new Error(`${platform} took ${results.length} of ${cards.length} cards`);
       results.forEach((result, i) => sent.push({ post: cards[i]!, messageId: result.messageId, shown: prepared[i]!.shown }));
       return new Set(cards.map((c) => c.id));
@@ -163,7 +181,7 @@ export function createDeliveryService(deps: {
   const lookFor = async (sender: PlatformSender | undefined, post: OutboundPost): Promise<string | null> => {
     if (!sender?.findPosted) return null;
     try {
-      const found = await sender.findPosted(post);
+      const found = await sender.findPosted(post, { signal: AbortSignal.timeout(deadlines.lookupMs) });
       if (found) log.info({ outboxId: post.id, kind: post.kind, platformMessageId: found.messageId }, 'post.found_after_unknown_outcome');
       return found?.messageId ?? null;
     } catch (error) {
@@ -190,7 +208,7 @@ export function createDeliveryService(deps: {
     }
     const { outgoing, shown } = await asSent(post);
     try {
-      return { messageId: (await sender.send(outgoing)).messageId, shown };
+      return { messageId: (await sender.send(outgoing, { signal: AbortSignal.timeout(deadlines.sendMs) })).messageId, shown };
     } catch (error) {
       const why = errorText(error);
       if (error instanceof DeliveryError && error.outcome === 'not_sent') {

@@ -5,6 +5,18 @@
  */
 import type { CardView, ChatRef, OutboundPost, Platform } from './types.js';
 
+/** What a send or a lookup is given by the delivery that calls it. */
+export interface SendOptions {
+  /**
+   * Aborts at the call's deadline. The sender stops then: no wait goes on and no request, and
+   * no further part, starts after it; a request in flight is aborted where the SDK allows, and
+   * otherwise ends within its own timeout (the connector's deadline overrun). A send stopped
+   * before anything of the post left throws a retryable not-sent DeliveryError; one stopped
+   * after a request may have left throws an unknown outcome (the post goes to a human).
+   */
+  signal?: AbortSignal | undefined;
+}
+
 /** The outbound half of a connector, as the core uses it. */
 export interface PlatformSender {
   readonly platform: Platform;
@@ -13,19 +25,19 @@ export interface PlatformSender {
    * on our key). Only then may a send interrupted mid-flight be retried without asking a human.
    */
   readonly idempotentSend: boolean;
-  send(post: OutboundPost): Promise<{ messageId: string }>;
+  send(post: OutboundPost, options?: SendOptions): Promise<{ messageId: string }>;
   /**
    * Several posts in one call, where the platform can take them so (the sandbox: one statement).
    * Resolves each post's message id, in order. Only an idempotent sender offers it: when it
    * throws, the posts are sent again one at a time, and a post it did make is not made twice.
    */
-  sendBatch?(posts: OutboundPost[]): Promise<Array<{ messageId: string }>>;
+  sendBatch?(posts: OutboundPost[], options?: SendOptions): Promise<Array<{ messageId: string }>>;
   /**
    * Looks in the chat for a post whose send may have reached the platform without confirmation
    * (a timeout or a 5xx, or an attempt that died holding its claim): its message id when every
    * part of it is there, null when the platform does not show it. Null is no proof the post is
    * missing, so the post still goes to a human then; a platform that cannot look leaves it out.
    */
-  findPosted?(post: OutboundPost): Promise<{ messageId: string } | null>;
+  findPosted?(post: OutboundPost, options?: SendOptions): Promise<{ messageId: string } | null>;
   updateCard(target: ChatRef, messageId: string, card: CardView, text: string): Promise<void>;
 }

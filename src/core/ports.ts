@@ -26,7 +26,7 @@ import type { FeedsRepository } from './news/news-types.js';
 import type { KnowledgeRepository } from './knowledge/knowledge-ports.js';
 export type { KnowledgeRepository, KnowledgeSearch, LearnedEntry, NewKnowledgeChunk } from './knowledge/knowledge-ports.js';
 export type { ClassifyHint, ContextMessage, DraftRequest, DraftResult, LanguageProvider, MemberContext } from './language-port.js';
-export type { PlatformSender } from './platform-port.js';
+export type { PlatformSender, SendOptions } from './platform-port.js';
 export type { ClaimedPost, NewOutboundPost, OutboxRepository, SentRecord } from './outbox-port.js';
 import type { OutboxRepository } from './outbox-port.js';
 

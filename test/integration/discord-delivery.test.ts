@@ -5,6 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { DeliveryError } from '../../src/core/errors.js';
+import type { OutboundPost } from '../../src/core/types.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { buttonPress, discordEnv, FAKE_DISCORD, MANAGER, MEMBER, messageCreate, startFakeDiscord, type FakeDiscord, type RestCall } from '../support/fake-discord-server.js';
 import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
@@ -112,5 +114,55 @@ describe('Discord delivery', () => {
     await waitFor(async () => chunks.join('').includes('discord.login_failed'), 5000, 'login failure logged');
     expect(chunks.join('')).not.toContain(wrong);
     expect((await fetch(`${app.url}/healthz`)).status).toBeLessThan(500);
+  });
+});
+
+describe('Discord sends at their deadline', () => {
+  const messagesPath = new RegExp(`^/channels/${FAKE_DISCORD.channelId}/messages$`);
+  let nextId = 900_000;
+  /** A reply in the member channel, as the delivery hands it to the sender (sent directly here). */
+  const reply = (text: string): OutboundPost => ({
+    id: nextId++, kind: 'reply', target: { platform: 'discord', chatId: FAKE_DISCORD.channelId }, replyToMessageId: null, text, card: null, poll: null, image: null,
+    draftId: null, status: 'sending', attempts: 1, platformMessageId: null, claimedAt: new Date(), waitUntil: null,
+  });
+
+  it('aborts a post stalled in flight at the deadline, as an outcome a human checks, and makes no second request', async () => {
+    await start();
+    fake.failNext('POST', messagesPath, { status: 0, body: {}, stall: true });
+    const controller = new AbortController();
+    const sending = app.jamii.discord!.sender.send(reply('Is the Mombasa shop open on Sunday?'), { signal: controller.signal }).catch((e: unknown) => e);
+    await waitFor(async () => fake.posts(FAKE_DISCORD.channelId).length === 1 || undefined, 5000, 'the request');
+    controller.abort();
+    // Settles now, not after discord.js' 15 s timeout and its retries (this test's limit is 10 s).
+    const error = await sending;
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error).toMatchObject({ outcome: 'unknown', retryable: false });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
+  }, 10_000);
+
+  it('sends nothing more after a rate-limit wait that outlasted the deadline', async () => {
+    await start();
+    fake.failNext('POST', messagesPath, {
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: 1, global: false },
+      headers: { 'retry-after': '1', 'x-ratelimit-scope': 'user' },
+    });
+    const controller = new AbortController();
+    const sending = app.jamii.discord!.sender.send(reply('Where do I collect my parcel?'), { signal: controller.signal }).catch((e: unknown) => e);
+    await waitFor(async () => fake.posts(FAKE_DISCORD.channelId).length === 1 || undefined, 5000, 'the first try');
+    controller.abort();
+    // discord.js sits out the 1 s wait, then its try finds the deadline passed. Whether a request
+    // aborted there had left cannot be told from outside, so it counts as unknown: a human checks.
+    expect(await sending).toMatchObject({ outcome: 'unknown' });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
+  });
+
+  it('starts nothing once the deadline has passed', async () => {
+    await start();
+    const error = await app.jamii.discord!.sender.send(reply('Do you sell solar lamps?'), { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true });
+    expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(0);
   });
 });

@@ -12,8 +12,10 @@ import { DeliveryError } from '../../src/core/errors.js';
 import type { PlatformSender } from '../../src/core/ports.js';
 import type { ChatRef, OutboundPost } from '../../src/core/types.js';
 import { FAKE_SLACK, startFakeSlack, type FakeSlack } from '../support/fake-slack-server.js';
+import { waitFor } from '../support/harness.js';
 
 let fake: FakeSlack;
+let client: webApi.WebClient;
 let sender: PlatformSender;
 let gone: Array<{ chat: ChatRef; reason: string }>;
 const sleeps: number[] = [];
@@ -31,7 +33,7 @@ beforeEach(async () => {
   fake = await startFakeSlack();
   gone = [];
   sleeps.length = 0;
-  const client = new webApi.WebClient(FAKE_SLACK.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  client = new webApi.WebClient(FAKE_SLACK.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   sender = createSlackSender({
     client,
     // Recorded, not waited: the tests check what was asked for, not how long it took.
@@ -172,5 +174,59 @@ describe('Slack sender', () => {
     expect(posts.length).toBeGreaterThan(1);
     for (const p of posts) expect(p.args.thread_ts).toBe('1790000000.000100');
     expect(posts.map((p) => p.args.text.replace(/&amp;/g, '&')).join(' ')).toBe(text);
+  });
+});
+
+describe('Slack sender at its deadline', () => {
+  const never = () => new Promise<void>(() => undefined);
+  /** A sender whose waits (a 429's Retry-After, and with `slotsHang` a channel slot) never end by themselves. */
+  const withHangingWaits = (slotsHang = false) =>
+    createSlackSender({
+      client,
+      limiter: createChannelLimiter({ sleep: slotsHang ? never : async () => undefined }),
+      log: pino({ level: 'silent' }),
+      sleep: never,
+      async onChannelGone() {},
+    });
+
+  it('stops waiting out a 429 when the deadline passes: nothing posted, the post goes back to the queue', async () => {
+    fake.failNext('chat.postMessage', { retryAfter: 5 });
+    const controller = new AbortController();
+    const sending = withHangingWaits().send(outbound({}), { signal: controller.signal }).catch((e: unknown) => e);
+    await waitFor(async () => fake.callsTo('chat.postMessage').length === 1 || undefined, 5000, 'the first try');
+    controller.abort();
+    const error = await sending;
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true, retryAfterMs: null });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(fake.posts()).toHaveLength(0);
+  });
+
+  it('starts nothing once the deadline has passed', async () => {
+    const error = await withHangingWaits().send(outbound({}), { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true });
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  it('starts no further part of a split reply after the deadline, and calls what is out an unknown outcome', async () => {
+    const controller = new AbortController();
+    const long = Array.from({ length: 1500 }, (_, i) => `word${i}`).join(' ');
+    const sending = withHangingWaits(true).send(outbound({ text: long }), { signal: controller.signal }).catch((e: unknown) => e);
+    await waitFor(async () => fake.posts().length === 1 || undefined, 5000, 'the first part');
+    controller.abort();
+    const error = await sending;
+    expect(error).toMatchObject({ outcome: 'unknown', retryable: false });
+    expect((error as Error).message).toContain('only part of a split reply was posted');
+    expect(fake.posts()).toHaveLength(1);
+  });
+
+  it('gives up a lookup whose 429 outlasts its deadline instead of waiting it out', async () => {
+    fake.failNext('conversations.history', { retryAfter: 5 });
+    const controller = new AbortController();
+    const looking = withHangingWaits().findPosted!(outbound({ kind: 'post', replyToMessageId: null }), { signal: controller.signal }).catch((e: unknown) => e);
+    await waitFor(async () => fake.callsTo('conversations.history').length === 1 || undefined, 5000, 'the lookup');
+    controller.abort();
+    expect(await looking).toMatchObject({ outcome: 'not_sent' });
+    expect(fake.callsTo('conversations.history')).toHaveLength(1);
   });
 });

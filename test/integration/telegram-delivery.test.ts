@@ -1,5 +1,7 @@
 /** Posting to Telegram when it pushes back: 429 is waited out, 403 retires the chat. */
 import { describe, expect, it } from 'vitest';
+import { DeliveryError } from '../../src/core/errors.js';
+import type { OutboundPost } from '../../src/core/types.js';
 import { waitFor, type TestJamii } from '../support/harness.js';
 import { useTelegramJamii } from '../support/platform-jamii.js';
 import { buttonPress, buttonsOf, cardFor, groupMessage, MANAGER, MEMBER, SUPERGROUP, type FakeTelegram } from '../support/fake-telegram-server.js';
@@ -79,5 +81,47 @@ describe('Telegram delivery under pressure', () => {
     expect(chat.rows[0]).toEqual({ active: false });
     await new Promise((r) => setTimeout(r, 2500));
     expect(fake.callsOf('sendMessage').filter((c) => toGroup(c.payload))).toHaveLength(1);
+  });
+});
+
+describe('Telegram sends at their deadline', () => {
+  let nextId = 900_000;
+  /** A reply to the group, as the delivery hands it to the sender (sent directly here). */
+  const reply = (text: string): OutboundPost => ({
+    id: nextId++, kind: 'reply', target: { platform: 'telegram', chatId: String(SUPERGROUP.id) }, replyToMessageId: null, text, card: null, poll: null, image: null,
+    draftId: null, status: 'sending', attempts: 1, platformMessageId: null, claimedAt: new Date(), waitUntil: null,
+  });
+  const groupCalls = () => fake.callsOf('sendMessage').filter((c) => toGroup(c.payload));
+
+  it('stops waiting out a 429 when the deadline passes: nothing posted, and no try after it', async () => {
+    fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } }, { when: toGroup });
+    const controller = new AbortController();
+    const sending = app.jamii.telegram!.sender.send(reply('Is the Kisumu shop open late?'), { signal: controller.signal }).catch((e: unknown) => e);
+    await waitFor(async () => groupCalls().length === 1 || undefined, 5000, 'the first try');
+    controller.abort();
+    const error = await sending;
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true });
+    // auto-retry would have tried again after 3 s: it does not.
+    await new Promise((r) => setTimeout(r, 3500));
+    expect(groupCalls()).toHaveLength(1);
+    expect(fake.postsTo(SUPERGROUP.id)).toHaveLength(0);
+  });
+
+  it('aborts a request in flight at the deadline, as an outcome a human checks', async () => {
+    fake.stallNext('sendMessage', { when: toGroup });
+    const controller = new AbortController();
+    const sending = app.jamii.telegram!.sender.send(reply('Do you deliver to Kitale?'), { signal: controller.signal }).catch((e: unknown) => e);
+    await waitFor(async () => groupCalls().length === 1 || undefined, 5000, 'the request');
+    controller.abort();
+    // Settles now, not at the send Api's own 15 s timeout (this test's limit is 10 s).
+    const error = await sending;
+    expect(error).toMatchObject({ outcome: 'unknown', retryable: false });
+  }, 10_000);
+
+  it('starts nothing once the deadline has passed', async () => {
+    const error = await app.jamii.telegram!.sender.send(reply('Any news on the Thika branch?'), { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true });
+    expect(groupCalls()).toHaveLength(0);
   });
 });

@@ -48,6 +48,8 @@ export interface InjectedFailure {
   status: number;
   body: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** Never answer (status and body unused): the request stays in flight until the client gives up. */
+  stall?: boolean;
 }
 
 interface Rule {
@@ -158,6 +160,8 @@ function invalidMessage(body: any, files: UploadedFile[]): Record<string, unknow
 export async function startFakeDiscord(): Promise<FakeDiscord> {
   const calls: RestCall[] = [];
   const rules: Rule[] = [];
+  /** Requests held unanswered (a stall), ended when the fake closes. */
+  const stalled: ServerResponse[] = [];
   const log: Array<{ s: number; t: string; d: unknown }> = [];
   let seq = 0;
   let socket: WebSocket | null = null;
@@ -243,6 +247,10 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     const rule = rules.find((r) => r.method === method && r.path.test(path) && r.times > 0);
     if (rule) {
       rule.times -= 1;
+      if (rule.failure.stall) {
+        stalled.push(res);
+        return;
+      }
       return json(res, rule.failure.status, rule.failure.body, rule.failure.headers);
     }
     const bot = req.headers.authorization === `Bot ${FAKE_DISCORD.token}`;
@@ -354,6 +362,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       rules.push({ method, path, times, failure });
     },
     async close() {
+      for (const res of stalled) res.destroy();
       socket?.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

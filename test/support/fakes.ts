@@ -22,6 +22,7 @@ import type {
   NewDraft,
   NewOutboundPost,
   PlatformSender,
+  SendOptions,
   Repositories,
   RoleGrant,
   Store,
@@ -169,7 +170,10 @@ export interface FakeSender extends PlatformSender {
   lookups: number[];
   updates: Array<{ target: ChatRef; messageId: string; card: CardView; text: string }>;
   /** The next call to `send` runs `behaviour` instead of succeeding. */
-  nextSend(behaviour: (post: OutboundPost) => Promise<{ messageId: string }>): void;
+  nextSend(behaviour: (post: OutboundPost, options?: SendOptions) => Promise<{ messageId: string }>): void;
+  /** The options (the deadline's signal) each `send` and `findPosted` call was given, in order. */
+  sendOptions: Array<SendOptions | undefined>;
+  lookupOptions: Array<SendOptions | undefined>;
   /** With `batches`: every list of posts handed to `sendBatch`. */
   batches: OutboundPost[][];
   /** The next call to `sendBatch` throws `error` instead of succeeding. */
@@ -177,7 +181,7 @@ export interface FakeSender extends PlatformSender {
 }
 
 export function createFakeSender(options: { platform?: Platform; idempotentSend?: boolean; batches?: boolean; looks?: boolean } = {}): FakeSender {
-  const queued: Array<(post: OutboundPost) => Promise<{ messageId: string }>> = [];
+  const queued: Array<(post: OutboundPost, options?: SendOptions) => Promise<{ messageId: string }>> = [];
   const batchFailures: Error[] = [];
   let n = 0;
   const sender: FakeSender = {
@@ -194,10 +198,13 @@ export function createFakeSender(options: { platform?: Platform; idempotentSend?
     },
     posted: new Map(),
     lookups: [],
+    sendOptions: [],
+    lookupOptions: [],
     ...(options.looks
       ? {
-          async findPosted(post: OutboundPost) {
+          async findPosted(post: OutboundPost, lookupOptions?: SendOptions) {
             sender.lookups.push(post.id);
+            sender.lookupOptions.push(lookupOptions);
             const found = sender.posted.get(post.id);
             if (found instanceof Error) throw found;
             return found === undefined ? null : { messageId: found };
@@ -214,10 +221,11 @@ export function createFakeSender(options: { platform?: Platform; idempotentSend?
           },
         }
       : {}),
-    async send(post) {
+    async send(post, sendOptions) {
       sender.attempts.push(structuredClone(post));
+      sender.sendOptions.push(sendOptions);
       const behaviour = queued.shift();
-      if (behaviour) return behaviour(post);
+      if (behaviour) return behaviour(post, sendOptions);
       n += 1;
       return { messageId: `pm-${n}` };
     },

@@ -9,8 +9,9 @@
 import { MessageFlags, Routes, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { DeliveryError } from '../../core/errors.js';
 import { postBody } from '../../core/desk-cards.js';
-import type { Logger, PlatformSender } from '../../core/ports.js';
+import type { Logger, PlatformSender, SendOptions } from '../../core/ports.js';
 import type { ChatRef, OutboundPost } from '../../core/types.js';
+import { checkDeadline } from '../send-deadline.js';
 import { classifyDiscordError, describeDiscordError, isUnknownMessage, type ChannelGoneReason } from './errors.js';
 import { channelOf, snowflake } from './ids.js';
 import { renderCard, renderImage, renderPoll, renderText, type DiscordMessagePart } from './render.js';
@@ -40,7 +41,7 @@ function nonceOf(outboxId: number, part: number): string {
 export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
   const { rest, log } = deps;
 
-  const post = async (channelId: string, part: DiscordMessagePart, replyTo: string | null, nonce: string, pingReplied: boolean): Promise<string> => {
+  const post = async (channelId: string, part: DiscordMessagePart, replyTo: string | null, nonce: string, pingReplied: boolean, signal: AbortSignal | undefined): Promise<string> => {
     const body: RESTPostAPIChannelMessageJSONBody = {
       ...(part.content !== undefined ? { content: part.content } : {}),
       ...(part.embeds ? { embeds: part.embeds } : {}),
@@ -56,7 +57,10 @@ export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
     };
     // With files, discord.js sends multipart/form-data: the body as payload_json, each file as files[n].
     const files = part.files?.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType }));
-    const sent = (await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as { id: string };
+    // Past the deadline no part starts; one under way is aborted, in discord.js' queue or in
+    // flight (which of the two cannot be told: it counts as an unknown outcome).
+    checkDeadline(signal);
+    const sent = (await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}), ...(signal ? { signal } : {}) })) as { id: string };
     return sent.id;
   };
 
@@ -65,16 +69,17 @@ export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
     // Discord's nonce dedupes only for a few minutes: an interrupted send still needs a human.
     idempotentSend: false,
 
-    async send(outbound: OutboundPost) {
+    async send(outbound: OutboundPost, options?: SendOptions) {
       const parts = partsOf(outbound);
       const channelId = channelOf(outbound.target);
       let first: string | null = null;
       for (const [i, part] of parts.entries()) {
         try {
-          const id = await post(channelId, part, first ?? outbound.replyToMessageId, nonceOf(outbound.id, i), outbound.kind === 'reply' && first === null);
+          const id = await post(channelId, part, first ?? outbound.replyToMessageId, nonceOf(outbound.id, i), outbound.kind === 'reply' && first === null, options?.signal);
           first ??= id;
         } catch (error) {
           const why = describeDiscordError(error);
+          if (error instanceof DeliveryError && first === null) throw error;
           if (first !== null) {
             // Part of a long reply is out: sending it all again would repeat that part.
             throw new DeliveryError('unknown', false, `only part of a split reply was posted: ${why}`, { cause: error });

@@ -26,6 +26,11 @@ import { createSlackSender } from './slack-sender.js';
 
 /** Longest one Web API call may take before it is abandoned. */
 export const SLACK_REQUEST_TIMEOUT_MS = 15_000;
+/**
+ * How long a send or lookup may go on past its deadline: Slack's client cannot abort a request
+ * in flight, so the one under way when the deadline passes ends within its timeout.
+ */
+export const SLACK_DEADLINE_OVERRUN_MS = SLACK_REQUEST_TIMEOUT_MS;
 /** Event ids remembered to drop redeliveries. */
 export const SLACK_RECENT_EVENT_IDS_MAX = 2000;
 

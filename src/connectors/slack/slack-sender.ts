@@ -12,9 +12,10 @@
  */
 import { webApi } from '@slack/bolt';
 import { DeliveryError } from '../../core/errors.js';
-import type { Logger, PlatformSender } from '../../core/ports.js';
+import type { Logger, PlatformSender, SendOptions } from '../../core/ports.js';
 import { postBody } from '../../core/desk-cards.js';
 import type { ChatRef, ImageAttachment, OutboundPost } from '../../core/types.js';
+import { checkDeadline, untilDeadline } from '../send-deadline.js';
 import { classifySlackError, describeSlackError, platformErrorOf, retryAfterOf, type ChannelGoneReason } from './errors.js';
 import { destinationOf } from './ids.js';
 import { SLACK_RETRY_AFTER_MAX_SECONDS } from './limits.js';
@@ -69,23 +70,28 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
   const { client, limiter, log } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
-  /** Makes a call, waiting out Slack's Retry-After (a 429 means nothing happened). */
-  async function withRetryAfter<T>(what: string, call: () => Promise<T>): Promise<T> {
+  /**
+   * Makes a call, waiting out Slack's Retry-After (a 429 means nothing happened). Past the
+   * deadline (`signal`) no wait goes on and no try starts; Slack's client cannot abort a request
+   * in flight, which ends within its own timeout.
+   */
+  async function withRetryAfter<T>(what: string, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     for (let attempt = 0; ; attempt++) {
+      checkDeadline(signal);
       try {
         return await call();
       } catch (error) {
         const wait = retryAfterOf(error);
         if (wait === null || wait > SLACK_RETRY_AFTER_MAX_SECONDS || attempt >= SLACK_RATE_LIMIT_RETRIES) throw error;
         log.warn({ call: what, retryAfterSeconds: wait }, 'slack.rate_limited');
-        await sleep(wait * 1000);
+        await untilDeadline(sleep(wait * 1000), signal);
       }
     }
   }
 
   /** Posts one part in its reserved slot (`turn`), marked with its outbox row and place. */
-  const post = async (channel: string, part: SlackMessagePart, threadTs: string | undefined, turn: () => Promise<void>, mark: PartMark): Promise<string> => {
-    await turn();
+  const post = async (channel: string, part: SlackMessagePart, threadTs: string | undefined, turn: () => Promise<void>, mark: PartMark, signal: AbortSignal | undefined): Promise<string> => {
+    await untilDeadline(turn(), signal);
     const sent = await withRetryAfter('chat.postMessage', () =>
       client.chat.postMessage({
         channel,
@@ -98,14 +104,15 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
         unfurl_links: false,
         unfurl_media: false,
       }),
+      signal,
     );
     if (!sent.ts) throw new DeliveryError('unknown', false, 'slack accepted the post without a ts');
     return sent.ts;
   };
 
   /** Uploads the picture and shares it into the channel with `text`; returns the share's ts (or the file id). */
-  const upload = async (channel: string, image: ImageAttachment, text: string, threadTs: string | undefined, turn: () => Promise<void>): Promise<string> => {
-    await turn();
+  const upload = async (channel: string, image: ImageAttachment, text: string, threadTs: string | undefined, turn: () => Promise<void>, signal: AbortSignal | undefined): Promise<string> => {
+    await untilDeadline(turn(), signal);
     const result = await withRetryAfter('files.uploadV2', () =>
       client.filesUploadV2({
         channel_id: channel,
@@ -115,6 +122,7 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
         ...(text ? { initial_comment: text } : {}),
         ...(threadTs ? { thread_ts: threadTs } : {}),
       } as Parameters<typeof client.filesUploadV2>[0]),
+      signal,
     );
     const file = (result.files as Array<{ files?: Array<{ id?: string; shares?: Record<string, Record<string, Array<{ ts?: string }>>> }> }>)[0]?.files?.[0];
     if (!file?.id) throw new DeliveryError('unknown', false, 'slack accepted the upload without a file id');
@@ -127,7 +135,8 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
     platform: 'slack',
     idempotentSend: false,
 
-    async send(outbound: OutboundPost) {
+    async send(outbound: OutboundPost, options?: SendOptions) {
+      const signal = options?.signal;
       // A reply (or a command's answer) threads under the message it answers; a post stands on its own.
       const { channel, parts, thread } = placementOf(outbound);
       let turns: Array<() => Promise<void>> | undefined;
@@ -137,11 +146,16 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
           // Every part's slot is reserved before the first goes: a busy channel refuses the whole post.
           turns ??= limiter.reserve(channel, parts.length, SLACK_SEND_MAX_WAIT_MS);
           const turn = turns[i]!;
-          const ts = i === 0 && outbound.image ? await upload(channel, outbound.image, part.text, thread, turn) : await post(channel, part, thread, turn, { outboxId: outbound.id, part: i, parts: parts.length });
+          const ts =
+            i === 0 && outbound.image
+              ? await upload(channel, outbound.image, part.text, thread, turn, signal)
+              : await post(channel, part, thread, turn, { outboxId: outbound.id, part: i, parts: parts.length }, signal);
           first ??= ts;
         } catch (error) {
           const why = describeSlackError(error);
           if (first !== null) throw new DeliveryError('unknown', false, `only part of a split reply was posted: ${why}`, { cause: error });
+          // Stopped by the deadline before it went out, or already judged (a post without a ts).
+          if (error instanceof DeliveryError) throw error;
           const failure = classifySlackError(error);
           if (failure.channelGone) await deps.onChannelGone(outbound.target, failure.channelGone, why);
           throw failure.error;
@@ -150,13 +164,13 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
       return { messageId: first! };
     },
 
-    async findPosted(outbound) {
+    async findPosted(outbound, options) {
       // A picture is shared by the upload flow, which carries no metadata to find it by.
       if (outbound.image) return null;
       const { channel, parts, thread } = placementOf(outbound);
       const oldest = slackTs((outbound.claimedAt?.getTime() ?? Date.now() - 3_600_000) - LOOKUP_SLACK_MS);
       const args = { channel, oldest, limit: LOOKUP_LIMIT, include_all_metadata: true };
-      const found = await withRetryAfter('conversations lookup', () => (thread ? client.conversations.replies({ ...args, ts: thread }) : client.conversations.history(args)));
+      const found = await withRetryAfter('conversations lookup', () => (thread ? client.conversations.replies({ ...args, ts: thread }) : client.conversations.history(args)), options?.signal);
       const byPart = new Map<number, string>();
       for (const m of found.messages ?? []) {
         const payload = m.metadata?.event_type === SLACK_POST_EVENT_TYPE ? (m.metadata.event_payload as Record<string, unknown> | undefined) : undefined;

@@ -7,11 +7,13 @@
  * and only when the last part can go within a bounded wait. A chat further behind than that is
  * refused with the time its slots free up, so the post waits in the queue, not in a send job
  * that would outlive its expiry. A one-part post's call retried after a 429 gets a new slot
- * within the same bound, or is refused the same way.
+ * within the same bound, or is refused the same way. A call's abort signal (a send's deadline)
+ * ends its wait for a slot, and no call goes out once it has aborted.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Transformer } from 'grammy';
 import { PostingLimitReached } from '../posting-limit.js';
+import { checkDeadline, untilDeadline } from '../send-deadline.js';
 import { TELEGRAM_GROUP_MESSAGES_PER_MINUTE, TELEGRAM_MESSAGES_PER_SECOND } from './limits.js';
 
 /** Methods that post a new message into a chat. */
@@ -84,9 +86,9 @@ export function createOutboundLimiter(options: {
     reserved = p.overall;
   };
 
-  const waitUntil = async (slot: number) => {
+  const waitUntil = async (slot: number, signal?: AbortSignal) => {
     const wait = slot - now();
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) await untilDeadline(sleep(wait), signal);
   };
 
   const acquire = async (chatId: string) => {
@@ -111,12 +113,14 @@ export function createOutboundLimiter(options: {
 
   const transformer: Transformer = async (prev, method, payload, signal) => {
     const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+    // grammY's Node build types its signal with the abort-controller package's declaration.
+    const deadline = signal as unknown as AbortSignal | undefined;
     if (POSTING_METHODS.has(method) && (typeof chatId === 'number' || typeof chatId === 'string')) {
       const mine = held.getStore();
       const own = mine?.chatId === String(chatId) ? mine : undefined;
       const slot = own?.slots.shift();
       if (slot !== undefined) {
-        await waitUntil(slot);
+        await waitUntil(slot, deadline);
       } else if (own) {
         // A call beyond the reserved parts (a retry after a 429) takes a new slot, within the
         // post's bound: further off, a one-part post goes back to the queue (nothing of it is out).
@@ -124,10 +128,12 @@ export function createOutboundLimiter(options: {
         const wait = p.slots[0]! - p.at;
         if (wait > own.maxWaitMs) throw new PostingLimitReached(String(chatId), wait);
         commit(String(chatId), p);
-        await waitUntil(p.slots[0]!);
+        await waitUntil(p.slots[0]!, deadline);
       } else {
         await acquire(String(chatId));
       }
+      // A retry auto-retry makes after its own wait: past the deadline, it never goes out.
+      checkDeadline(deadline);
     }
     return prev(method, payload, signal);
   };

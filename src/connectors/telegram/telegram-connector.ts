@@ -39,6 +39,11 @@ export const TELEGRAM_REQUEST_TIMEOUT_SECONDS = 45;
  * time, instead of holding its claim for most of the job's expiry.
  */
 export const TELEGRAM_SEND_TIMEOUT_SECONDS = 15;
+/**
+ * How long a send may go on past its deadline: none. The request in flight is aborted, and so
+ * are the limiter's wait for a slot and auto-retry's wait after a 429.
+ */
+export const TELEGRAM_DEADLINE_OVERRUN_MS = 0;
 /** Telegram gives up on a webhook after 60 s; answer (or fail, so it redelivers) well before. */
 export const TELEGRAM_WEBHOOK_TIMEOUT_MS = 50_000;
 

@@ -4,18 +4,25 @@
  * link previews off. Failures become DeliveryErrors; a chat that refuses the bot (403) is
  * reported so it is marked inactive, and the core hands the draft back to the desk.
  */
-import { InputFile, type Api, type RawApi } from 'grammy';
+import { GrammyError, HttpError, InputFile, type Api, type Bot, type RawApi } from 'grammy';
 import { postBody } from '../../core/desk-cards.js';
 import { DeliveryError } from '../../core/errors.js';
-import type { Logger, PlatformSender } from '../../core/ports.js';
+import type { Logger, PlatformSender, SendOptions } from '../../core/ports.js';
 import type { ChatRef, ImageAttachment, OutboundPost } from '../../core/types.js';
 import { classifyTelegramError, describeTelegramError, isNotModified, type ChatGoneReason } from './errors.js';
 import { apiTarget, chatRefOf, idFromString, idToString } from './ids.js';
+import { checkDeadline, deadlinePassed } from '../send-deadline.js';
 import type { OutboundLimiter } from './rate-limiter.js';
 import { renderCard, renderPhoto, renderPoll, renderText, type TelegramMessagePart, type TelegramPollPart } from './render.js';
 
-/** One message of a post, sent to `target` in answer to `replyTo`. */
-type SendStep = (target: ChatRef, replyTo: string | null) => Promise<{ message_id: number }>;
+/** grammY's Node build types its signals with the abort-controller package's declaration. */
+type GrammySignal = NonNullable<Parameters<Bot['init']>[0]>;
+
+/**
+ * One message of a post, sent to `target` in answer to `replyTo`. `signal` (the send's deadline)
+ * aborts the request, and the limiter's wait before it.
+ */
+type SendStep = (target: ChatRef, replyTo: string | null, signal: GrammySignal | undefined) => Promise<{ message_id: number }>;
 
 /**
  * The longest a post waits for its chat's slots inside a send job. A chat further behind (a
@@ -49,27 +56,43 @@ export function createTelegramSender(deps: TelegramSenderDeps): PlatformSender {
     };
   };
 
-  const textStep = (part: TelegramMessagePart): SendStep => (target, replyTo) => {
+  const textStep = (part: TelegramMessagePart): SendStep => (target, replyTo, signal) => {
     const hasMarkup = part.replyMarkup && !('inline_keyboard' in part.replyMarkup && part.replyMarkup.inline_keyboard.length === 0);
-    return api.sendMessage(apiTarget(target).chat_id, part.text, {
-      ...placement(target, replyTo),
-      ...(part.parseMode ? { parse_mode: part.parseMode } : {}),
-      ...(hasMarkup ? { reply_markup: part.replyMarkup } : {}),
-      link_preview_options: NO_PREVIEW,
-    });
+    return api.sendMessage(
+      apiTarget(target).chat_id,
+      part.text,
+      {
+        ...placement(target, replyTo),
+        ...(part.parseMode ? { parse_mode: part.parseMode } : {}),
+        ...(hasMarkup ? { reply_markup: part.replyMarkup } : {}),
+        link_preview_options: NO_PREVIEW,
+      },
+      signal,
+    );
   };
 
-  const pollStep = (poll: TelegramPollPart): SendStep => (target, replyTo) =>
-    api.sendPoll(apiTarget(target).chat_id, poll.question, poll.options, {
-      ...placement(target, replyTo),
-      ...(poll.description ? { description: poll.description } : {}),
-    });
+  const pollStep = (poll: TelegramPollPart): SendStep => (target, replyTo, signal) =>
+    api.sendPoll(
+      apiTarget(target).chat_id,
+      poll.question,
+      poll.options,
+      {
+        ...placement(target, replyTo),
+        ...(poll.description ? { description: poll.description } : {}),
+      },
+      signal,
+    );
 
-  const photoStep = (image: ImageAttachment, caption: string | undefined): SendStep => (target, replyTo) =>
-    api.sendPhoto(apiTarget(target).chat_id, new InputFile(Buffer.from(image.dataBase64, 'base64'), image.filename), {
-      ...placement(target, replyTo),
-      ...(caption ? { caption } : {}),
-    });
+  const photoStep = (image: ImageAttachment, caption: string | undefined): SendStep => (target, replyTo, signal) =>
+    api.sendPhoto(
+      apiTarget(target).chat_id,
+      new InputFile(Buffer.from(image.dataBase64, 'base64'), image.filename),
+      {
+        ...placement(target, replyTo),
+        ...(caption ? { caption } : {}),
+      },
+      signal,
+    );
 
   /** The steps of one post: text parts; or a native poll (text as its description); or a photo (text as its caption). */
   const stepsOf = (outbound: OutboundPost): SendStep[] => {
@@ -85,11 +108,13 @@ export function createTelegramSender(deps: TelegramSenderDeps): PlatformSender {
   };
 
   /** Runs every step; the first answers `replyTo`, later ones follow in order. */
-  const postAll = async (target: ChatRef, steps: SendStep[], replyTo: string | null): Promise<string> => {
+  const postAll = async (target: ChatRef, steps: SendStep[], replyTo: string | null, signal: AbortSignal | undefined): Promise<string> => {
     let first: string | null = null;
     for (const step of steps) {
       try {
-        const sent = await step(target, first === null ? replyTo : first);
+        // Past the deadline no part starts (a later one: the parts already out make it unknown).
+        checkDeadline(signal);
+        const sent = await step(target, first === null ? replyTo : first, signal as GrammySignal | undefined);
         first ??= idToString(sent.message_id);
       } catch (error) {
         if (first !== null) {
@@ -107,16 +132,20 @@ export function createTelegramSender(deps: TelegramSenderDeps): PlatformSender {
     // Telegram has no idempotency key: a send interrupted mid-flight must not be repeated blindly.
     idempotentSend: false,
 
-    async send(outbound: OutboundPost) {
+    async send(outbound: OutboundPost, options?: SendOptions) {
       const steps = stepsOf(outbound);
+      const signal = options?.signal;
       let target = outbound.target;
       for (let attempt = 0; ; attempt++) {
         try {
           const chatId = String(apiTarget(target).chat_id);
-          const messageId = await deps.limiter.withSlots(chatId, steps.length, TELEGRAM_SEND_MAX_WAIT_MS, () => postAll(target, steps, outbound.replyToMessageId));
+          const messageId = await deps.limiter.withSlots(chatId, steps.length, TELEGRAM_SEND_MAX_WAIT_MS, () => postAll(target, steps, outbound.replyToMessageId, signal));
           return { messageId };
         } catch (error) {
           if (error instanceof DeliveryError) throw error;
+          // The deadline ended a wait between tries (auto-retry's, after a 429): nothing went out.
+          // A request it cut short in flight is an HttpError, classified below as unknown.
+          if (signal?.aborted && !(error instanceof HttpError) && !(error instanceof GrammyError)) throw deadlinePassed();
           const failure = classifyTelegramError(error);
           const why = describeTelegramError(error);
           if (failure.migrateToChatId !== null && attempt === 0) {

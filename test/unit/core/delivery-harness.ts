@@ -17,10 +17,11 @@ export const NOT_FINAL = { isFinalAttempt: false };
 export const FINAL = { isFinalAttempt: true };
 
 /** A new sender (and service) with these capabilities. */
-export function build(options: { idempotentSend?: boolean; batches?: boolean; looks?: boolean } = {}) {
-  sender = createFakeSender({ platform: 'sandbox', ...options });
+export function build(options: { idempotentSend?: boolean; batches?: boolean; looks?: boolean; deadlines?: { sendMs: number; lookupMs: number } } = {}) {
+  const { deadlines, ...capabilities } = options;
+  sender = createFakeSender({ platform: 'sandbox', ...capabilities });
   senders = new Map<Platform, PlatformSender>([['sandbox', sender]]);
-  delivery = createDeliveryService({ store: core.store, senders, communities: core.communities, metrics: core.metrics, clock: core.clock, log: core.log });
+  delivery = createDeliveryService({ store: core.store, senders, communities: core.communities, metrics: core.metrics, clock: core.clock, log: core.log, deadlines });
 }
 
 /** Call once at the top of a test file. */

@@ -171,6 +171,50 @@ describe('outbound limiter', () => {
       expect(sentAt[2]![1]).toBeGreaterThanOrEqual(60_000);
     });
 
+    /** A sendMessage through the limiter with a deadline's signal; `sent` counts the calls that went out. */
+    const withDeadline = (limiter: ReturnType<typeof createOutboundLimiter>, chatId: number, signal: AbortSignal) => {
+      const counter = { sent: 0 };
+      const call = () =>
+        limiter.transformer(
+          async () => {
+            counter.sent += 1;
+            return { ok: true, result: true } as never;
+          },
+          'sendMessage' as never,
+          { chat_id: chatId } as never,
+          signal as never,
+        );
+      return { counter, call };
+    };
+
+    it('ends a part’s wait for its slot at the send’s deadline, and the part never goes out', async () => {
+      // On a clock that stands still, a wait for the next minute never ends by itself: only the deadline ends it.
+      const limiter = createOutboundLimiter({ groupPerMinute: 2, now: () => 0, sleep: (ms) => (ms < 1000 ? Promise.resolve() : new Promise<void>(() => undefined)) });
+      const controller = new AbortController();
+      const { counter, call } = withDeadline(limiter, -400, controller.signal);
+      const outcome = limiter
+        .withSlots('-400', 2, 120_000, async () => {
+          await call();
+          await call();
+          // The third call (a retry of the second) has no reserved slot: it waits for the next minute.
+          await call();
+        })
+        .catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 10));
+      expect(counter.sent).toBe(2);
+      controller.abort();
+      expect(await outcome).toMatchObject({ outcome: 'not_sent', retryable: true });
+      expect(counter.sent).toBe(2);
+    });
+
+    it('lets no call out once its deadline has passed, even with a slot free', async () => {
+      const { limiter } = reserving();
+      const { counter, call } = withDeadline(limiter, -500, AbortSignal.abort());
+      const outcome = await limiter.withSlots('-500', 1, 10_000, call).catch((e: unknown) => e);
+      expect(outcome).toMatchObject({ outcome: 'not_sent', retryable: true });
+      expect(counter.sent).toBe(0);
+    });
+
     it('lets a post longer than a minute’s quota go as its slots come, rather than never', async () => {
       const { limiter, call, sentAt } = reserving({ groupPerMinute: 2 });
       await limiter.withSlots('-100', 3, 10_000, async () => {
