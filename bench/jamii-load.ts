@@ -195,19 +195,27 @@ async function pushSteady(jamii: Jamii, batch: SyntheticMessage[], perSecond: nu
   const start = now();
   const startEpoch = epochMs();
   const inFlight: Array<Promise<void>> = [];
+  // A failed ingest is kept, not left unhandled while the loop sleeps, and thrown at the end.
+  let failure: { error: unknown } | null = null;
   for (let i = 0; i < batch.length; i++) {
     const due = start + offsets[i]!;
     const wait = due - now();
     if (wait >= 1) await sleep(wait);
     calledAt[i] = startEpoch + offsets[i]!;
     inFlight.push(
-      jamii.ingest.ingest(toInbound(batch[i]!, new Date(calledAt[i]!))).then((outcome) => {
-        storedMs[i] = elapsedMs(due);
-        outcomes[i] = outcome;
-      }),
+      jamii.ingest.ingest(toInbound(batch[i]!, new Date(calledAt[i]!))).then(
+        (outcome) => {
+          storedMs[i] = elapsedMs(due);
+          outcomes[i] = outcome;
+        },
+        (error: unknown) => {
+          failure ??= { error };
+        },
+      ),
     );
   }
   await Promise.all(inFlight);
+  if (failure) throw (failure as { error: unknown }).error;
   return { calledAt, storedMs, outcomes };
 }
 

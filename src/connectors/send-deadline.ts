@@ -4,6 +4,7 @@
  * not sent (retryable): that is what these helpers throw. Stopped after a request may have left,
  * the connector reports an unknown outcome instead.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { DeliveryError } from '../core/errors.js';
 
 /** The send's deadline passed before this call went out: nothing of it reached the platform. */
@@ -18,11 +19,17 @@ export function checkDeadline(signal: AbortSignal | undefined): void {
 
 /**
  * `wait` (a limiter's slot, a 429's Retry-After), cut short by the deadline: rejects with
- * deadlinePassed() as soon as `signal` aborts. The wait's own timer may run on; nothing follows it.
+ * deadlinePassed() as soon as `signal` aborts, also when the wait itself ends on the abort (a
+ * sleep given the signal clears its timer). A wait that ignores the signal runs on; nothing
+ * follows it.
  */
 export async function untilDeadline<T>(wait: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return wait;
-  checkDeadline(signal);
+  if (signal.aborted) {
+    // Not awaited: a wait that fails later must not surface as an unhandled rejection.
+    wait.catch(() => undefined);
+    throw deadlinePassed();
+  }
   let onAbort: () => void = () => undefined;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(deadlinePassed());
@@ -30,7 +37,15 @@ export async function untilDeadline<T>(wait: Promise<T>, signal: AbortSignal | u
   });
   try {
     return await Promise.race([wait, aborted]);
+  } catch (error) {
+    if (signal.aborted) throw deadlinePassed();
+    throw error;
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
+}
+
+/** A sleep that ends early, clearing its timer, when `signal` aborts (rejecting). */
+export function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  return delay(ms, undefined, signal ? { signal } : undefined);
 }

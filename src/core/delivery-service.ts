@@ -9,7 +9,7 @@ import type { CommunityDirectory } from './communities.js';
 import { cardText, cardView } from './desk-cards.js';
 import { queueDeskNotices } from './desk-notices.js';
 import { DeliveryError, JamiiError } from './errors.js';
-import type { ClaimedPost, Clock, CoreMetrics, Logger, PlatformSender, Store } from './ports.js';
+import type { ClaimedPost, Clock, CoreMetrics, Logger, PlatformSender, SendOptions, Store } from './ports.js';
 import type { DraftStatus, OutboundPost, Platform } from './types.js';
 import { sendJobs } from './job-batches.js';
 
@@ -47,9 +47,9 @@ export const FIND_POSTED_DEADLINE_MS = 10_000;
 export const SEND_JOB_BUDGET_MS = 30_000;
 
 /**
- * A batch's cards are claimed together when it starts; one sent later than this into the batch
- * is claimed afresh first, so its claim's age says how long its own send has taken (and a retry
- * does not judge it stale while it is still on its way).
+ * Cards to a platform that takes several at once are claimed together when a batch starts; one
+ * sent later than this into the batch (alone, or after its batch call failed) is claimed afresh
+ * first, so its claim's age says how long its own send has taken.
  */
 export const SEND_CLAIM_REFRESH_AFTER_MS = 20_000;
 
@@ -92,6 +92,8 @@ export function createDeliveryService(deps: {
 }): DeliveryService {
   const { store, senders, communities, metrics, clock, log } = deps;
   const deadlines = deps.deadlines ?? { sendMs: SEND_DEADLINE_MS, lookupMs: FIND_POSTED_DEADLINE_MS };
+  /** A send's (or a lookup's) deadline `ms` from now, as the connector gets it. */
+  const deadline = (ms: number): SendOptions => ({ signal: AbortSignal.timeout(ms), deadlineAt: Date.now() + ms });
 
   /** Tells the desks of the draft's community that a reply needs a human look. */
   const noticeDesks = async (post: OutboundPost, status: 'unconfirmed' | 'failed', why: string) => {
@@ -163,7 +165,7 @@ export function createDeliveryService(deps: {
       for (const card of cards) prepared.push(await asSent(card));
       const results = await sender.sendBatch(
         prepared.map((p) => p.outgoing),
-        { signal: AbortSignal.timeout(deadlines.sendMs) },
+        deadline(deadlines.sendMs),
       );
       if (results.length !== cards.length) throw new Error(`${platform} took ${results.length} of ${cards.length} cards`);
       results.forEach((result, i) => sent.push({ post: cards[i]!, messageId: result.messageId, shown: prepared[i]!.shown }));
@@ -181,7 +183,7 @@ export function createDeliveryService(deps: {
   const lookFor = async (sender: PlatformSender | undefined, post: OutboundPost): Promise<string | null> => {
     if (!sender?.findPosted) return null;
     try {
-      const found = await sender.findPosted(post, { signal: AbortSignal.timeout(deadlines.lookupMs) });
+      const found = await sender.findPosted(post, deadline(deadlines.lookupMs));
       if (found) log.info({ outboxId: post.id, kind: post.kind, platformMessageId: found.messageId }, 'post.found_after_unknown_outcome');
       return found?.messageId ?? null;
     } catch (error) {
@@ -208,7 +210,7 @@ export function createDeliveryService(deps: {
     }
     const { outgoing, shown } = await asSent(post);
     try {
-      return { messageId: (await sender.send(outgoing, { signal: AbortSignal.timeout(deadlines.sendMs) })).messageId, shown };
+      return { messageId: (await sender.send(outgoing, deadline(deadlines.sendMs))).messageId, shown };
     } catch (error) {
       const why = errorText(error);
       if (error instanceof DeliveryError && error.outcome === 'not_sent') {
@@ -338,10 +340,14 @@ export function createDeliveryService(deps: {
 
     async deliverMany(items) {
       const started = clock.now().getTime();
-      // Cards are claimed together and recorded together: two statements for the batch instead
-      // of two per card. Cards are at least once (a crash mid-batch sends the unrecorded ones
-      // again), so they may share a claim; replies, posts and notices go one at a time.
-      const byId = new Map((await store.outbox.claimPendingCards(items.map((i) => i.outboxId))).map((p) => [p.id, p]));
+      // Cards to a platform that takes several in one call and cannot post one twice (the
+      // sandbox) are claimed together and recorded together: two statements for the batch
+      // instead of two per card. Every other row (cards to a network platform, replies, posts,
+      // notices) is claimed when it is reached and recorded once it is sent, so no claim ages
+      // while the rows before it take their time: an attempt that is alive never holds a claim
+      // long enough to look stale.
+      const batchPlatforms = [...senders.values()].filter((s) => s.sendBatch && s.idempotentSend).map((s) => s.platform);
+      const byId = new Map((await store.outbox.claimPendingCards(items.map((i) => i.outboxId), batchPlatforms)).map((p) => [p.id, p]));
       const sent: SentPost[] = [];
       const byPlatform = new Map<Platform, ClaimedPost[]>();
       for (const card of byId.values()) {

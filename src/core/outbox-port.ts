@@ -3,7 +3,7 @@
  * and marked sent once (delivery-service.ts). The db adapter implements it.
  */
 import type { AuditEntry } from './ports.js';
-import type { CardView, ChatRef, DraftStatus, ImageAttachment, OutboundPost, OutboxKind, PollSpec } from './types.js';
+import type { CardView, ChatRef, DraftStatus, ImageAttachment, OutboundPost, OutboxKind, Platform, PollSpec } from './types.js';
 
 export interface NewOutboundPost {
   kind: OutboxKind;
@@ -45,8 +45,8 @@ export interface OutboxRepository {
    * costs a claim and this. Nothing is written when the row was in neither state.
    */
   markSent(id: number, platformMessageId: string, at: Date, audit: AuditEntry): Promise<void>;
-  /** Of these rows, the pending cards, claimed (pending -> sending) in one statement. */
-  claimPendingCards(ids: number[]): Promise<ClaimedPost[]>;
+  /** Of these rows, the pending cards to one of `platforms`, claimed (pending -> sending) in one statement. */
+  claimPendingCards(ids: number[], platforms: readonly Platform[]): Promise<ClaimedPost[]>;
   /**
    * markSent for many rows in one statement. `shownDraftStatus`: the draft status a card shows
    * as sent. Resolves with the drafts of recorded cards whose status is no longer the one shown

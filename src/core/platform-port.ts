@@ -15,6 +15,11 @@ export interface SendOptions {
    * after a request may have left throws an unknown outcome (the post goes to a human).
    */
   signal?: AbortSignal | undefined;
+  /**
+   * When `signal` aborts (epoch ms). A connector whose SDK sits out a wait it cannot abort
+   * (discord.js' rate-limit sleeps) refuses a wait longer than what is left instead.
+   */
+  deadlineAt?: number | undefined;
 }
 
 /** The outbound half of a connector, as the core uses it. */

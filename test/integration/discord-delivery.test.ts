@@ -141,21 +141,20 @@ describe('Discord sends at their deadline', () => {
     expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
   }, 10_000);
 
-  it('sends nothing more after a rate-limit wait that outlasted the deadline', async () => {
+  it('refuses a rate-limit wait that would run past the deadline before sitting it out: not sent, back to the queue', async () => {
     await start();
     fake.failNext('POST', messagesPath, {
       status: 429,
-      body: { message: 'You are being rate limited.', retry_after: 1, global: false },
-      headers: { 'retry-after': '1', 'x-ratelimit-scope': 'user' },
+      body: { message: 'You are being rate limited.', retry_after: 3, global: false },
+      headers: { 'retry-after': '3', 'x-ratelimit-scope': 'user' },
     });
-    const controller = new AbortController();
-    const sending = app.jamii.discord!.sender.send(reply('Where do I collect my parcel?'), { signal: controller.signal }).catch((e: unknown) => e);
-    await waitFor(async () => fake.posts(FAKE_DISCORD.channelId).length === 1 || undefined, 5000, 'the first try');
-    controller.abort();
-    // discord.js sits out the 1 s wait, then its try finds the deadline passed. Whether a request
-    // aborted there had left cannot be told from outside, so it counts as unknown: a human checks.
-    expect(await sending).toMatchObject({ outcome: 'unknown' });
-    await new Promise((r) => setTimeout(r, 1500));
+    // 3 s fits a send job's wait (10 s) but not the 1 s left of this send's deadline.
+    const deadlineAt = Date.now() + 1000;
+    const error = await app.jamii.discord!.sender.send(reply('Where do I collect my parcel?'), { signal: AbortSignal.timeout(1000), deadlineAt }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true });
+    expect((error as DeliveryError).retryAfterMs).toBeGreaterThanOrEqual(2500);
+    await new Promise((r) => setTimeout(r, 3500));
     expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
   });
 

@@ -113,7 +113,9 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     ]);
     await db.sql.executeSql(`update drafts set status = 'rejected' where id = $1`, [drafts[1]!.id]);
 
-    const claimed = await store.outbox.claimPendingCards([c0!.id, c1!.id, notice!.id]);
+    // Only cards, and only to the platforms asked for.
+    expect(await store.outbox.claimPendingCards([c0!.id, c1!.id, notice!.id], ['telegram'])).toEqual([]);
+    const claimed = await store.outbox.claimPendingCards([c0!.id, c1!.id, notice!.id], ['sandbox', 'telegram']);
     expect(claimed.map((c) => c.id).sort((a, b) => a - b)).toEqual([c0!.id, c1!.id].sort((a, b) => a - b));
     for (const c of claimed) {
       const stored = (await store.outbox.get(c.id))!;
@@ -123,7 +125,7 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     }
     expect(claimed.find((c) => c.id === c0!.id)!.card).toEqual(card);
     // Claimed already: a second claim (another worker, a retry) gets nothing.
-    expect(await store.outbox.claimPendingCards([c0!.id, c1!.id])).toEqual([]);
+    expect(await store.outbox.claimPendingCards([c0!.id, c1!.id], ['sandbox'])).toEqual([]);
     expect((await store.outbox.get(notice!.id))!.status).toBe('pending');
   });
 
@@ -216,7 +218,7 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     const cards = await store.outbox.insertMany(
       drafts.map((d) => ({ kind: 'card' as const, target: { platform: 'sandbox' as const, chatId: 'desk' }, replyToMessageId: null, text: 'card', card: null, draftId: d.id, dedupeKey: `card:${d.id}` })),
     );
-    const claimed = await store.outbox.claimPendingCards(cards.map((c) => c.id));
+    const claimed = await store.outbox.claimPendingCards(cards.map((c) => c.id), ['sandbox']);
     expect(claimed).toHaveLength(3);
     // Draft 0 is decided after its card was rendered pending; draft 1 is still pending; card 2 is a notice-like row with nothing shown.
     await db.sql.executeSql(`update drafts set status = 'rejected' where id = $1`, [drafts[0]!.id]);

@@ -220,6 +220,19 @@ describe('Slack sender at its deadline', () => {
     expect(fake.posts()).toHaveLength(1);
   });
 
+  it('never shares a picture once the deadline has passed mid-upload: nothing in the channel, back to the queue', async () => {
+    fake.failNext('files.getUploadURLExternal', { retryAfter: 5 });
+    const controller = new AbortController();
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const post = outbound({ kind: 'post', replyToMessageId: null, text: 'Chart', image: { filename: 'week.png', contentType: 'image/png', dataBase64: png.toString('base64'), alt: 'chart' } });
+    const sending = withHangingWaits().send(post, { signal: controller.signal }).catch((e: unknown) => e);
+    await waitFor(async () => fake.callsTo('files.getUploadURLExternal').length === 1 || undefined, 5000, 'the upload URL request');
+    controller.abort();
+    expect(await sending).toMatchObject({ outcome: 'not_sent', retryable: true });
+    expect(fake.callsTo('files.getUploadURLExternal')).toHaveLength(1);
+    expect(fake.callsTo('files.completeUploadExternal')).toHaveLength(0);
+  });
+
   it('gives up a lookup whose 429 outlasts its deadline instead of waiting it out', async () => {
     fake.failNext('conversations.history', { retryAfter: 5 });
     const controller = new AbortController();

@@ -12,7 +12,7 @@ import type { IngestService } from '../../core/ingest-service.js';
 import type { Logger, PlatformSender, Store } from '../../core/ports.js';
 import type { ChatRef } from '../../core/types.js';
 import { createDiscordSender } from './discord-sender.js';
-import { describeDiscordError, DISCORD_SEND_MAX_WAIT_MS, rejectLongPostWaits } from './errors.js';
+import { describeDiscordError, rejectLongPostWaits } from './errors.js';
 import { createEventHandler } from './event-handler.js';
 import { createInteractionResponder } from './interactions.js';
 import { parseDispatch, type ChannelLookup, type DiscordEvent } from './parse.js';
@@ -27,11 +27,12 @@ export const DISCORD_REQUEST_TIMEOUT_MS = 15_000;
  */
 export const DISCORD_REQUEST_RETRIES = 3;
 /**
- * How long a send may go on past its deadline: a request in flight or queued is aborted, but a
- * rate-limit wait discord.js sits out in place (at most DISCORD_SEND_MAX_WAIT_MS for a post,
- * rejectLongPostWaits) ends first; the try after it is aborted.
+ * How long a send may go on past its deadline: none. A request in flight or waiting in
+ * discord.js' queue is aborted, and a rate-limit wait it would sit out in place (which no abort
+ * ends) is refused up front when it would run past the deadline (rejectLongPostWaits). Left out:
+ * the queue discord.js keeps for a route under a sublimit, which message posts do not have.
  */
-export const DISCORD_DEADLINE_OVERRUN_MS = DISCORD_SEND_MAX_WAIT_MS;
+export const DISCORD_DEADLINE_OVERRUN_MS = 0;
 
 /** The gateway intents Jamii needs; MessageContent and GuildMembers are privileged (see README). */
 /** GuildMessageReactions: reactions to Jamii's posts count in how well they did (`/stats posts`). */

@@ -12,7 +12,7 @@ import { postBody } from '../../core/desk-cards.js';
 import type { Logger, PlatformSender, SendOptions } from '../../core/ports.js';
 import type { ChatRef, OutboundPost } from '../../core/types.js';
 import { checkDeadline } from '../send-deadline.js';
-import { classifyDiscordError, describeDiscordError, isUnknownMessage, type ChannelGoneReason } from './errors.js';
+import { classifyDiscordError, describeDiscordError, isUnknownMessage, withPostDeadline, type ChannelGoneReason } from './errors.js';
 import { channelOf, snowflake } from './ids.js';
 import { renderCard, renderImage, renderPoll, renderText, type DiscordMessagePart } from './render.js';
 
@@ -41,7 +41,7 @@ function nonceOf(outboxId: number, part: number): string {
 export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
   const { rest, log } = deps;
 
-  const post = async (channelId: string, part: DiscordMessagePart, replyTo: string | null, nonce: string, pingReplied: boolean, signal: AbortSignal | undefined): Promise<string> => {
+  const post = async (channelId: string, part: DiscordMessagePart, replyTo: string | null, nonce: string, pingReplied: boolean, options: SendOptions | undefined): Promise<string> => {
     const body: RESTPostAPIChannelMessageJSONBody = {
       ...(part.content !== undefined ? { content: part.content } : {}),
       ...(part.embeds ? { embeds: part.embeds } : {}),
@@ -58,9 +58,14 @@ export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
     // With files, discord.js sends multipart/form-data: the body as payload_json, each file as files[n].
     const files = part.files?.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType }));
     // Past the deadline no part starts; one under way is aborted, in discord.js' queue or in
-    // flight (which of the two cannot be told: it counts as an unknown outcome).
-    checkDeadline(signal);
-    const sent = (await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}), ...(signal ? { signal } : {}) })) as { id: string };
+    // flight (which of the two cannot be told: it counts as an unknown outcome), and a
+    // rate-limit wait longer than what is left is refused before it starts (not sent).
+    checkDeadline(options?.signal);
+    // A signal of its own per part: discord.js adds an abort listener on every try and never
+    // removes it, so a long post's tries would pile them up on the send's signal.
+    const signal = options?.signal ? AbortSignal.any([options.signal]) : undefined;
+    const request = () => rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}), ...(signal ? { signal } : {}) });
+    const sent = (await withPostDeadline(options?.deadlineAt, request)) as { id: string };
     return sent.id;
   };
 
@@ -75,7 +80,7 @@ export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
       let first: string | null = null;
       for (const [i, part] of parts.entries()) {
         try {
-          const id = await post(channelId, part, first ?? outbound.replyToMessageId, nonceOf(outbound.id, i), outbound.kind === 'reply' && first === null, options?.signal);
+          const id = await post(channelId, part, first ?? outbound.replyToMessageId, nonceOf(outbound.id, i), outbound.kind === 'reply' && first === null, options);
           first ??= id;
         } catch (error) {
           const why = describeDiscordError(error);

@@ -3,8 +3,10 @@
  * HTTPError) means the message was not posted, except a 5xx, after which it may have been; a
  * network failure before the request left means it was not; anything else is `unknown`.
  * discord.js' REST queue waits out 429s itself; a message post it would hold longer than a send
- * job may wait is refused instead (`rejectLongPostWaits`), and waits in Jamii's queue.
+ * job may wait, or past its send's deadline, is refused instead (`rejectLongPostWaits`), and
+ * waits in Jamii's queue.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes, type RateLimitData } from 'discord.js';
 import { DeliveryError, errorCauseCodes, neverConnected } from '../../core/errors.js';
 
@@ -70,9 +72,27 @@ function waitOf(data: RateLimitWait): number {
   return Math.max(data.timeToReset, data.retryAfter, data.sublimitTimeout);
 }
 
-/** discord.js' `rejectOnRateLimit`: message posts refuse a long wait; other calls wait as usual. */
-export function rejectLongPostWaits(data: RateLimitWait & Pick<RateLimitData, 'method' | 'route'>): boolean {
-  return data.method.toUpperCase() === 'POST' && /\/messages$/.test(data.route) && waitOf(data) > DISCORD_SEND_MAX_WAIT_MS;
+/**
+ * When the send under way must be done (epoch ms), for `rejectLongPostWaits`: discord.js sits out
+ * its rate-limit waits without looking at the request's abort signal, so a wait that would run
+ * past the deadline is refused before it starts (nothing has been sent then).
+ */
+const sendDeadline = new AsyncLocalStorage<number>();
+
+/** Runs `post` with its send's deadline known to `rejectLongPostWaits`. */
+export function withPostDeadline<T>(deadlineAt: number | undefined, post: () => Promise<T>): Promise<T> {
+  return deadlineAt === undefined ? post() : sendDeadline.run(deadlineAt, post);
+}
+
+/**
+ * discord.js' `rejectOnRateLimit`: a message post refuses a wait longer than a send job allows,
+ * or than what is left of its send's deadline; other calls wait as usual.
+ */
+export function rejectLongPostWaits(data: RateLimitWait & Pick<RateLimitData, 'method' | 'route'>, now: number = Date.now()): boolean {
+  if (data.method.toUpperCase() !== 'POST' || !/\/messages$/.test(data.route)) return false;
+  const deadlineAt = sendDeadline.getStore();
+  const left = deadlineAt === undefined ? Number.POSITIVE_INFINITY : deadlineAt - now;
+  return waitOf(data) > Math.min(DISCORD_SEND_MAX_WAIT_MS, left);
 }
 
 /** The message to edit no longer exists (deleted card). */

@@ -15,12 +15,15 @@ import { DeliveryError } from '../../core/errors.js';
 import type { Logger, PlatformSender, SendOptions } from '../../core/ports.js';
 import { postBody } from '../../core/desk-cards.js';
 import type { ChatRef, ImageAttachment, OutboundPost } from '../../core/types.js';
-import { checkDeadline, untilDeadline } from '../send-deadline.js';
+import { checkDeadline, sleepUnlessAborted, untilDeadline } from '../send-deadline.js';
 import { classifySlackError, describeSlackError, platformErrorOf, retryAfterOf, type ChannelGoneReason } from './errors.js';
 import { destinationOf } from './ids.js';
 import { SLACK_RETRY_AFTER_MAX_SECONDS } from './limits.js';
 import type { ChannelLimiter } from './rate-limiter.js';
 import { renderCard, renderText, type SlackMessagePart } from './render.js';
+
+/** Longest the upload of a picture's bytes may take (the call to the upload URL Slack hands out). */
+export const SLACK_UPLOAD_TIMEOUT_MS = 15_000;
 
 /** 429s one call sits out before the send goes back to the queue. */
 export const SLACK_RATE_LIMIT_RETRIES = 3;
@@ -63,12 +66,13 @@ export interface SlackSenderDeps {
   log: Logger;
   /** The channel refused the bot or is gone: mark it inactive. */
   onChannelGone(chat: ChatRef, reason: ChannelGoneReason, why: string): Promise<void>;
-  sleep?: (ms: number) => Promise<void>;
+  /** Given the send's deadline signal when there is one: a sleep that honours it clears its timer. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
   const { client, limiter, log } = deps;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = deps.sleep ?? sleepUnlessAborted;
 
   /**
    * Makes a call, waiting out Slack's Retry-After (a 429 means nothing happened). Past the
@@ -84,14 +88,14 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
         const wait = retryAfterOf(error);
         if (wait === null || wait > SLACK_RETRY_AFTER_MAX_SECONDS || attempt >= SLACK_RATE_LIMIT_RETRIES) throw error;
         log.warn({ call: what, retryAfterSeconds: wait }, 'slack.rate_limited');
-        await untilDeadline(sleep(wait * 1000), signal);
+        await untilDeadline(sleep(wait * 1000, signal), signal);
       }
     }
   }
 
   /** Posts one part in its reserved slot (`turn`), marked with its outbox row and place. */
-  const post = async (channel: string, part: SlackMessagePart, threadTs: string | undefined, turn: () => Promise<void>, mark: PartMark, signal: AbortSignal | undefined): Promise<string> => {
-    await untilDeadline(turn(), signal);
+  const post = async (channel: string, part: SlackMessagePart, threadTs: string | undefined, turn: (signal?: AbortSignal) => Promise<void>, mark: PartMark, signal: AbortSignal | undefined): Promise<string> => {
+    await untilDeadline(turn(signal), signal);
     const sent = await withRetryAfter('chat.postMessage', () =>
       client.chat.postMessage({
         channel,
@@ -110,21 +114,35 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
     return sent.ts;
   };
 
-  /** Uploads the picture and shares it into the channel with `text`; returns the share's ts (or the file id). */
-  const upload = async (channel: string, image: ImageAttachment, text: string, threadTs: string | undefined, turn: () => Promise<void>, signal: AbortSignal | undefined): Promise<string> => {
-    await untilDeadline(turn(), signal);
-    const result = await withRetryAfter('files.uploadV2', () =>
-      client.filesUploadV2({
-        channel_id: channel,
-        file: Buffer.from(image.dataBase64, 'base64'),
-        filename: image.filename,
-        alt_text: image.alt,
-        ...(text ? { initial_comment: text } : {}),
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-      } as Parameters<typeof client.filesUploadV2>[0]),
+  /**
+   * Uploads the picture and shares it into the channel with `text` (Slack's external upload flow:
+   * an upload URL, the bytes, then the share); returns the share's ts (or the file id). Only the
+   * share posts anything: a failure or the deadline before it leaves nothing in the channel (at
+   * most an unshared file), and past the deadline the share never starts.
+   */
+  const upload = async (channel: string, image: ImageAttachment, text: string, threadTs: string | undefined, turn: (signal?: AbortSignal) => Promise<void>, signal: AbortSignal | undefined): Promise<string> => {
+    await untilDeadline(turn(signal), signal);
+    const bytes = Buffer.from(image.dataBase64, 'base64');
+    const ticket = await withRetryAfter('files.getUploadURLExternal', () => client.files.getUploadURLExternal({ filename: image.filename, length: bytes.length, alt_text: image.alt }), signal);
+    if (!ticket.upload_url || !ticket.file_id) throw new DeliveryError('not_sent', true, 'slack gave no upload URL for the picture');
+    checkDeadline(signal);
+    const timeout = AbortSignal.timeout(SLACK_UPLOAD_TIMEOUT_MS);
+    const uploaded = await fetch(ticket.upload_url, { method: 'POST', body: bytes, signal: signal ? AbortSignal.any([signal, timeout]) : timeout }).catch((error: unknown) => {
+      throw new DeliveryError('not_sent', true, `the picture's upload failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    });
+    if (!uploaded.ok) throw new DeliveryError('not_sent', true, `the picture's upload was refused (HTTP ${uploaded.status})`);
+    const result = await withRetryAfter(
+      'files.completeUploadExternal',
+      () =>
+        client.files.completeUploadExternal({
+          files: [{ id: ticket.file_id!, title: image.filename }],
+          channel_id: channel,
+          ...(text ? { initial_comment: text } : {}),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+        } as Parameters<typeof client.files.completeUploadExternal>[0]),
       signal,
     );
-    const file = (result.files as Array<{ files?: Array<{ id?: string; shares?: Record<string, Record<string, Array<{ ts?: string }>>> }> }>)[0]?.files?.[0];
+    const file = (result.files as Array<{ id?: string; shares?: Record<string, Record<string, Array<{ ts?: string }>>> }> | undefined)?.[0];
     if (!file?.id) throw new DeliveryError('unknown', false, 'slack accepted the upload without a file id');
     // Slack names the message that shared the file when the share is done at once.
     const share = Object.values(file.shares ?? {}).flatMap((byChannel) => byChannel[channel] ?? [])[0];
@@ -139,7 +157,7 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
       const signal = options?.signal;
       // A reply (or a command's answer) threads under the message it answers; a post stands on its own.
       const { channel, parts, thread } = placementOf(outbound);
-      let turns: Array<() => Promise<void>> | undefined;
+      let turns: Array<(signal?: AbortSignal) => Promise<void>> | undefined;
       let first: string | null = null;
       for (const [i, part] of parts.entries()) {
         try {

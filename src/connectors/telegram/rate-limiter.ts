@@ -13,7 +13,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Transformer } from 'grammy';
 import { PostingLimitReached } from '../posting-limit.js';
-import { checkDeadline, untilDeadline } from '../send-deadline.js';
+import { checkDeadline, sleepUnlessAborted, untilDeadline } from '../send-deadline.js';
 import { TELEGRAM_GROUP_MESSAGES_PER_MINUTE, TELEGRAM_MESSAGES_PER_SECOND } from './limits.js';
 
 /** Methods that post a new message into a chat. */
@@ -43,12 +43,13 @@ export function createOutboundLimiter(options: {
   groupPerMinute?: number;
   perSecond?: number;
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Given the call's deadline signal when there is one: a sleep that honours it clears its timer. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 } = {}): OutboundLimiter {
   const groupPerMinute = options.groupPerMinute ?? TELEGRAM_GROUP_MESSAGES_PER_MINUTE;
   const spacingMs = 1000 / (options.perSecond ?? TELEGRAM_MESSAGES_PER_SECOND);
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? sleepUnlessAborted;
   /** Reserved send times per group (ascending), and overall (ascending). */
   const groups = new Map<string, number[]>();
   let reserved: number[] = [];
@@ -88,7 +89,7 @@ export function createOutboundLimiter(options: {
 
   const waitUntil = async (slot: number, signal?: AbortSignal) => {
     const wait = slot - now();
-    if (wait > 0) await untilDeadline(sleep(wait), signal);
+    if (wait > 0) await untilDeadline(sleep(wait, signal), signal);
   };
 
   const acquire = async (chatId: string) => {

@@ -11,6 +11,7 @@ import type { Logger, PlatformSender, SendOptions } from '../../core/ports.js';
 import type { ChatRef, ImageAttachment, OutboundPost } from '../../core/types.js';
 import { classifyTelegramError, describeTelegramError, isNotModified, type ChatGoneReason } from './errors.js';
 import { apiTarget, chatRefOf, idFromString, idToString } from './ids.js';
+import { PostingLimitReached } from '../posting-limit.js';
 import { checkDeadline, deadlinePassed } from '../send-deadline.js';
 import type { OutboundLimiter } from './rate-limiter.js';
 import { renderCard, renderPhoto, renderPoll, renderText, type TelegramMessagePart, type TelegramPollPart } from './render.js';
@@ -145,7 +146,7 @@ export function createTelegramSender(deps: TelegramSenderDeps): PlatformSender {
           if (error instanceof DeliveryError) throw error;
           // The deadline ended a wait between tries (auto-retry's, after a 429): nothing went out.
           // A request it cut short in flight is an HttpError, classified below as unknown.
-          if (signal?.aborted && !(error instanceof HttpError) && !(error instanceof GrammyError)) throw deadlinePassed();
+          if (signal?.aborted && !(error instanceof HttpError) && !(error instanceof GrammyError) && !(error instanceof PostingLimitReached)) throw deadlinePassed();
           const failure = classifyTelegramError(error);
           const why = describeTelegramError(error);
           if (failure.migrateToChatId !== null && attempt === 0) {

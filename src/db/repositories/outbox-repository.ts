@@ -176,18 +176,18 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
     async markSent(id, platformMessageId, at, audit) {
       await markSentMany([{ id, platformMessageId, at, audit }]);
     },
-    async claimPendingCards(ids) {
-      if (ids.length === 0) return [];
+    async claimPendingCards(ids, platforms) {
+      if (ids.length === 0 || platforms.length === 0) return [];
       // Raw, with the ids as one array: a send batch's claim runs prepared whatever its size,
       // and no query builder runs on it.
       const { rows } = await s.sql.executeSql(
         `update outbox o set status = 'sending', attempts = o.attempts + 1, claimed_at = now()
-          where o.id = any($1::int8[]) and o.kind = 'card' and o.status = 'pending'
+          where o.id = any($1::int8[]) and o.kind = 'card' and o.status = 'pending' and o.platform = any($2::text[])
           returning o.id, o.kind, o.platform, o.platform_chat_id as "platformChatId", o.thread_id as "threadId",
                     o.reply_to_platform_message_id as "replyToPlatformMessageId", o.text, o.card, o.poll, o.image,
                     o.draft_id as "draftId", o.status, o.attempts, o.platform_message_id as "platformMessageId",
                     o.claimed_at as "claimedAt", o.wait_until as "waitUntil", (select d.status from drafts d where d.id = o.draft_id) as "draftStatus"`,
-        [arrayLiteral(ids)],
+        [arrayLiteral(ids), arrayLiteral(platforms)],
       );
       return (rows as ClaimedRow[]).map(fromClaimedRow);
     },

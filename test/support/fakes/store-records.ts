@@ -202,8 +202,11 @@ export function recordRepositories(ctx: StoreContext, jobs: JobEnqueuer): Record
         await markSentMany([{ id, platformMessageId, at, audit }]);
       },
       markSentMany,
-      async claimPendingCards(ids) {
-        const cards = ids.filter((id) => ctx.state.outbox.get(id)?.kind === 'card');
+      async claimPendingCards(ids, platforms) {
+        const cards = ids.filter((id) => {
+          const row = ctx.state.outbox.get(id);
+          return row?.kind === 'card' && platforms.includes(row.target.platform);
+        });
         return cards.flatMap((id) => {
           const post = claimed(
             transition(id, ['pending'], (r) => {

@@ -1,9 +1,10 @@
 /** The deadline helpers connectors share, and what each connector may run past a deadline. */
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { FIND_POSTED_DEADLINE_MS, SEND_CLAIM_STALE_AFTER_MS, SEND_DEADLINE_MS } from '../../../src/core/delivery-service.js';
 import { DeliveryError } from '../../../src/core/errors.js';
 import { DISCORD_DEADLINE_OVERRUN_MS } from '../../../src/connectors/discord/discord-connector.js';
-import { checkDeadline, untilDeadline } from '../../../src/connectors/send-deadline.js';
+import { checkDeadline, sleepUnlessAborted, untilDeadline } from '../../../src/connectors/send-deadline.js';
 import { SLACK_DEADLINE_OVERRUN_MS } from '../../../src/connectors/slack/slack-connector.js';
 import { TELEGRAM_DEADLINE_OVERRUN_MS } from '../../../src/connectors/telegram/telegram-connector.js';
 
@@ -37,8 +38,29 @@ describe('send deadline helpers', () => {
     const controller = new AbortController();
     await expect(untilDeadline(Promise.resolve('slot'), controller.signal)).resolves.toBe('slot');
     await expect(untilDeadline(Promise.resolve('slot'), undefined)).resolves.toBe('slot');
-    // The listener is gone once the wait is over: aborting later rejects nothing.
+    // The listener is gone once the wait is over: nothing piles up on a send's signal.
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    const failed = untilDeadline(Promise.reject(new Error('x')), controller.signal).catch(() => undefined);
+    await failed;
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('turns a wait that ends on the abort (a sleep given the signal) into the deadline’s refusal, its timer cleared', async () => {
+    const controller = new AbortController();
+    const waiting = untilDeadline(sleepUnlessAborted(60_000, controller.signal), controller.signal);
     controller.abort();
+    await expect(waiting).rejects.toMatchObject({ outcome: 'not_sent', retryable: true });
+    await expect(sleepUnlessAborted(60_000, AbortSignal.abort())).rejects.toThrow();
+    await expect(sleepUnlessAborted(1)).resolves.toBeUndefined();
+  });
+
+  it('lets no wait it never started reject unhandled once the deadline had passed', async () => {
+    let rejectLater!: (e: Error) => void;
+    const wait = new Promise<void>((_, reject) => (rejectLater = reject));
+    await expect(untilDeadline(wait, AbortSignal.abort())).rejects.toMatchObject({ outcome: 'not_sent' });
+    rejectLater(new Error('the limiter broke afterwards'));
+    // An unhandled rejection would fail the run (vitest reports it); give it a turn to surface.
+    await new Promise((r) => setTimeout(r, 5));
   });
 
   it('passes on the wait’s own failure', async () => {

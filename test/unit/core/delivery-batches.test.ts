@@ -141,7 +141,7 @@ describe('a batch of send jobs (deliverMany)', () => {
     expect(core.store.jobs.of('desk-refresh')).toEqual([]);
   });
 
-  it('hands what it has no time left for to a new job, releasing the cards it claimed', async () => {
+  it('hands what it has no time left for to a new job, leaving its rows pending', async () => {
     const cards = [seedCard(), seedCard(), seedCard(), seedCard()];
     const { reply } = approvedReply();
     // Each send takes a third of the job's budget: the fourth row starts past it.
@@ -163,8 +163,35 @@ describe('a batch of send jobs (deliverMany)', () => {
     expect(sender.attempts).toHaveLength(5);
   });
 
-  it('claims a card afresh before sending it late in a slow batch, so its claim does not look stale while it is sent', async () => {
+  it('claims each card to a platform that takes them one at a time when it is reached, and records it once sent', async () => {
     const cards = [seedCard(), seedCard(), seedCard()];
+    const seen: Array<{ claimedAt: number | undefined; before: string[] }> = [];
+    for (let i = 0; i < 3; i++) {
+      sender.nextSend(async (post) => {
+        seen.push({ claimedAt: post.claimedAt?.getTime(), before: cards.map((c) => row(c.id).status) });
+        core.clock.advance(SEND_CLAIM_REFRESH_AFTER_MS / 2 + 1);
+        return { messageId: `slow-${i}` };
+      });
+    }
+    const start = core.clock.now().getTime();
+    await delivery.deliverMany(cards.map((c) => job(c.id)));
+    expect(cards.map((c) => row(c.id).status)).toEqual(['sent', 'sent', 'sent']);
+    // No claim waits for the rows before it: each is as old as its own send.
+    const step = SEND_CLAIM_REFRESH_AFTER_MS / 2 + 1;
+    expect(seen.map((s) => s.claimedAt! - start)).toEqual([0, step, 2 * step]);
+    // Each is recorded as soon as it is out, before the next one goes.
+    expect(seen.map((s) => s.before)).toEqual([
+      ['sending', 'pending', 'pending'],
+      ['sent', 'sending', 'pending'],
+      ['sent', 'sent', 'sending'],
+    ]);
+    expect(cards.map((c) => row(c.id).attempts)).toEqual([1, 1, 1]);
+  });
+
+  it('claims a card afresh before sending it late, when cards claimed together for a failed batch call go one at a time', async () => {
+    build({ batches: true, idempotentSend: true });
+    const cards = [seedCard(), seedCard(), seedCard()];
+    sender.failNextBatch(new Error('batch insert failed'));
     const claimedAt: Array<number | undefined> = [];
     for (let i = 0; i < 3; i++) {
       sender.nextSend(async (post) => {
@@ -179,6 +206,22 @@ describe('a batch of send jobs (deliverMany)', () => {
     // The first two went within the refresh window on the batch's claim; the third was claimed again.
     expect(claimedAt.map((t) => t! - start)).toEqual([0, 0, SEND_CLAIM_REFRESH_AFTER_MS + 2]);
     expect(cards.map((c) => row(c.id).attempts)).toEqual([1, 1, 2]);
+  });
+
+  it('releases the cards it claimed together but had no time left for, for a new job', async () => {
+    build({ batches: true, idempotentSend: true });
+    const cards = [seedCard(), seedCard(), seedCard(), seedCard()];
+    sender.failNextBatch(new Error('batch insert failed'));
+    for (let i = 0; i < 4; i++) {
+      sender.nextSend(async () => {
+        core.clock.advance(SEND_JOB_BUDGET_MS / 3 + 1);
+        return { messageId: `slow-${i}` };
+      });
+    }
+    await delivery.deliverMany(cards.map((c) => job(c.id)));
+    expect(cards.map((c) => row(c.id).status)).toEqual(['sent', 'sent', 'sent', 'pending']);
+    expect(row(cards[3]!.id).lastError).toContain('handed on');
+    expect(core.store.jobs.jobs.filter((j) => j.name === 'send')).toEqual([{ name: 'send', payload: { outboxIds: [cards[3]!.id] } }]);
   });
 
   it('still marks a reply unconfirmed, never resent, when an earlier attempt died holding its claim', async () => {

@@ -98,6 +98,34 @@ describe('the send deadline', () => {
     expect(row(reply.id).status).toBe('unconfirmed');
   });
 
+  it('goes on with the rest of a batch past a card stopped at its deadline, each row with a deadline of its own', async () => {
+    build({ deadlines: DEADLINES });
+    const draft = core.store.seedDraft();
+    const cards = [0, 1].map(() => core.store.seedOutbox({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, text: 'card' }));
+    sender.nextSend(hangsUntilDeadline(() => deadlinePassed()));
+
+    await expect(delivery.deliverMany(cards.map((c) => ({ outboxId: c.id, ctx: NOT_FINAL })))).rejects.toMatchObject({ outcome: 'not_sent' });
+
+    expect(cards.map((c) => row(c.id).status)).toEqual(['pending', 'sent']);
+    expect(sender.sendOptions).toHaveLength(2);
+    expect(sender.sendOptions[0]!.signal).not.toBe(sender.sendOptions[1]!.signal);
+    expect(sender.sendOptions[0]!.deadlineAt).toEqual(expect.any(Number));
+  });
+
+  it('gives a batch call (cards several at once) a deadline too', async () => {
+    build({ deadlines: DEADLINES, batches: true, idempotentSend: true });
+    const draft = core.store.seedDraft();
+    const cards = [0, 1].map(() => core.store.seedOutbox({ kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, draftId: draft.id, text: 'card' }));
+    let given: SendOptions | undefined;
+    sender.sendBatch = async (posts, options) => {
+      given = options;
+      return posts.map((_, i) => ({ messageId: `b-${i}` }));
+    };
+    await delivery.deliverMany(cards.map((c) => ({ outboxId: c.id, ctx: NOT_FINAL })));
+    expect(given?.signal).toBeInstanceOf(AbortSignal);
+    expect(cards.map((c) => row(c.id).status)).toEqual(['sent', 'sent']);
+  });
+
   it('ends an attempt that lives (its send and its lookup) well before its claim can be judged stale', () => {
     // What a connector may run past each deadline is checked against the connectors' own
     // figures in test/unit/connectors/send-deadline.test.ts; here the core's share.
