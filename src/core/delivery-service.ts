@@ -39,10 +39,10 @@ export const SEND_DEADLINE_MS = 40_000;
 export const FIND_POSTED_DEADLINE_MS = 10_000;
 
 /**
- * How long one send job goes on sending before it hands its remaining rows to a new job: well
- * inside the job's 60 s expiry. A batch to a slow platform or a busy chat then never expires
- * mid-send, where its retry would meet claims still in flight and, once they looked stale,
- * post cards twice or mark replies unconfirmed that were about to go out.
+ * How long one send job goes on starting rows before it hands the rest to a new job. With the
+ * last row's deadline on top, the job ends inside its expiry (120 s, jobs/job-queue.ts): a batch
+ * to a slow platform or a busy chat never expires mid-send, where a retry of it would run
+ * alongside and meet claims still in flight.
  */
 export const SEND_JOB_BUDGET_MS = 30_000;
 

@@ -21,7 +21,10 @@ export interface RetryPolicy {
 /** How each job retries: backoff doubles from `retryDelay` seconds. */
 export const RETRY_POLICIES = {
   draft: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 120 },
-  send: { retryLimit: 8, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 },
+  // A send job starts rows for 30 s (SEND_JOB_BUDGET_MS), and the last may take its deadline, a
+  // lookup and their overruns (80 s at most): it ends before it expires, so no retry of it runs
+  // alongside it (test/unit/connectors/send-deadline.test.ts).
+  send: { retryLimit: 8, retryDelay: 2, retryBackoff: true, expireInSeconds: 120 },
   'desk-refresh': { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 },
   // A replay of a few hundred messages through a model takes minutes; one retry, then the logs.
   'prompt-replay': { retryLimit: 1, retryDelay: 10, retryBackoff: false, expireInSeconds: 3_600 },

@@ -158,6 +158,26 @@ describe('Discord sends at their deadline', () => {
     expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
   });
 
+  it('posts to a channel one post at a time: one waiting its turn behind a stalled post ends at its deadline, never reaching Discord', async () => {
+    await start();
+    fake.failNext('POST', messagesPath, { status: 0, body: {}, stall: true });
+    const first = new AbortController();
+    const stalled = app.jamii.discord!.sender.send(reply('First question, stalled in flight'), { signal: first.signal }).catch((e: unknown) => e);
+    await waitFor(async () => fake.posts(FAKE_DISCORD.channelId).length === 1 || undefined, 5000, 'the first request');
+    const second = new AbortController();
+    const waiting = app.jamii.discord!.sender.send(reply('Second question, waiting its turn'), { signal: second.signal }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
+    second.abort();
+    expect(await waiting).toMatchObject({ outcome: 'not_sent', retryable: true });
+    first.abort();
+    expect(await stalled).toMatchObject({ outcome: 'unknown' });
+    expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
+    // The channel's turn is free again.
+    await app.jamii.discord!.sender.send(reply('Third question'), { signal: AbortSignal.timeout(5000) });
+    expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(2);
+  }, 15_000);
+
   it('starts nothing once the deadline has passed', async () => {
     await start();
     const error = await app.jamii.discord!.sender.send(reply('Do you sell solar lamps?'), { signal: AbortSignal.abort() }).catch((e: unknown) => e);

@@ -220,7 +220,7 @@ describe('Slack sender at its deadline', () => {
     expect(fake.posts()).toHaveLength(1);
   });
 
-  it('never shares a picture once the deadline has passed mid-upload: nothing in the channel, back to the queue', async () => {
+  it('never shares a picture once the deadline has passed during the upload flow: nothing in the channel, back to the queue', async () => {
     fake.failNext('files.getUploadURLExternal', { retryAfter: 5 });
     const controller = new AbortController();
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -230,6 +230,15 @@ describe('Slack sender at its deadline', () => {
     controller.abort();
     expect(await sending).toMatchObject({ outcome: 'not_sent', retryable: true });
     expect(fake.callsTo('files.getUploadURLExternal')).toHaveLength(1);
+    expect(fake.callsTo('files.completeUploadExternal')).toHaveLength(0);
+  });
+
+  it('calls a picture whose upload URL never came (5xx) not sent: nothing was shared', async () => {
+    fake.failNext('files.getUploadURLExternal', { status: 500 });
+    const png = Buffer.from('89504e470d0a1a0a', 'hex');
+    const post = outbound({ kind: 'post', replyToMessageId: null, text: 'Chart', image: { filename: 'c.png', contentType: 'image/png', dataBase64: png.toString('base64'), alt: 'chart' } });
+    const error = await sender.send(post).catch((e: unknown) => e);
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true });
     expect(fake.callsTo('files.completeUploadExternal')).toHaveLength(0);
   });
 

@@ -94,15 +94,17 @@ describe('Telegram sends at their deadline', () => {
   const groupCalls = () => fake.callsOf('sendMessage').filter((c) => toGroup(c.payload));
 
   it('stops waiting out a 429 when the deadline passes: nothing posted, and no try after it', async () => {
-    fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 8', parameters: { retry_after: 8 } }, { when: toGroup });
+    fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 5', parameters: { retry_after: 5 } }, { when: toGroup });
     const controller = new AbortController();
     const sending = app.jamii.telegram!.sender.send(reply('Is the Kisumu shop open late?'), { signal: controller.signal }).catch((e: unknown) => e);
     await waitFor(async () => groupCalls().length === 1 || undefined, 5000, 'the first try');
     controller.abort();
-    // The wait itself ends on the abort: the send settles long before auto-retry's 8 s are up.
-    const settled = await Promise.race([sending, new Promise((r) => setTimeout(() => r('still waiting out the 429'), 4000))]);
+    // The wait itself ends on the abort: the send settles long before auto-retry's 5 s are up.
+    const settled = await Promise.race([sending, new Promise((r) => setTimeout(() => r('still waiting out the 429'), 2500))]);
     expect(settled).toBeInstanceOf(DeliveryError);
     expect(settled).toMatchObject({ outcome: 'not_sent', retryable: true });
+    // And once the 5 s are over, no try follows.
+    await new Promise((r) => setTimeout(r, 3500));
     expect(groupCalls()).toHaveLength(1);
     expect(fake.postsTo(SUPERGROUP.id)).toHaveLength(0);
   });

@@ -28,9 +28,10 @@ export const DISCORD_REQUEST_TIMEOUT_MS = 15_000;
 export const DISCORD_REQUEST_RETRIES = 3;
 /**
  * How long a send may go on past its deadline: none. A request in flight or waiting in
- * discord.js' queue is aborted, and a rate-limit wait it would sit out in place (which no abort
- * ends) is refused up front when it would run past the deadline (rejectLongPostWaits). Left out:
- * the queue discord.js keeps for a route under a sublimit, which message posts do not have.
+ * discord.js' queue is aborted; a rate-limit wait it would sit out in place (which no abort
+ * ends) is refused up front when it would run past the deadline (rejectLongPostWaits); and this
+ * process posts to a channel one post at a time (the sender's turns), so no post of ours waits
+ * in the queue discord.js keeps for a channel after a 429, which heeds neither.
  */
 export const DISCORD_DEADLINE_OVERRUN_MS = 0;
 

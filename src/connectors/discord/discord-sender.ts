@@ -11,7 +11,7 @@ import { DeliveryError } from '../../core/errors.js';
 import { postBody } from '../../core/desk-cards.js';
 import type { Logger, PlatformSender, SendOptions } from '../../core/ports.js';
 import type { ChatRef, OutboundPost } from '../../core/types.js';
-import { checkDeadline } from '../send-deadline.js';
+import { checkDeadline, untilDeadline } from '../send-deadline.js';
 import { classifyDiscordError, describeDiscordError, isUnknownMessage, withPostDeadline, type ChannelGoneReason } from './errors.js';
 import { channelOf, snowflake } from './ids.js';
 import { renderCard, renderImage, renderPoll, renderText, type DiscordMessagePart } from './render.js';
@@ -41,6 +41,28 @@ function nonceOf(outboxId: number, part: number): string {
 export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
   const { rest, log } = deps;
 
+  /**
+   * This process's posts to one channel, one after another. After a 429 discord.js may hold a
+   * channel's later requests in a queue that no abort signal or rate-limit check reaches; with one
+   * post of ours at a time per channel, none of them ever waits there. Waiting for the turn ends
+   * at the send's deadline (nothing sent).
+   */
+  const turns = new Map<string, Promise<void>>();
+  const inTurn = async <T>(channelId: string, signal: AbortSignal | undefined, post: () => Promise<T>): Promise<T> => {
+    const previous = turns.get(channelId) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const tail = previous.then(() => mine);
+    turns.set(channelId, tail);
+    try {
+      await untilDeadline(previous, signal);
+      return await post();
+    } finally {
+      done();
+      if (turns.get(channelId) === tail) turns.delete(channelId);
+    }
+  };
+
   const post = async (channelId: string, part: DiscordMessagePart, replyTo: string | null, nonce: string, pingReplied: boolean, options: SendOptions | undefined): Promise<string> => {
     const body: RESTPostAPIChannelMessageJSONBody = {
       ...(part.content !== undefined ? { content: part.content } : {}),
@@ -69,6 +91,28 @@ export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
     return sent.id;
   };
 
+  /** Every part of a post in turn; the first answers the member's message, later ones follow it. */
+  const sendParts = async (outbound: OutboundPost, parts: DiscordMessagePart[], channelId: string, options: SendOptions | undefined): Promise<{ messageId: string }> => {
+    let first: string | null = null;
+    for (const [i, part] of parts.entries()) {
+      try {
+        const id = await post(channelId, part, first ?? outbound.replyToMessageId, nonceOf(outbound.id, i), outbound.kind === 'reply' && first === null, options);
+        first ??= id;
+      } catch (error) {
+        const why = describeDiscordError(error);
+        if (error instanceof DeliveryError && first === null) throw error;
+        if (first !== null) {
+          // Part of a long reply is out: sending it all again would repeat that part.
+          throw new DeliveryError('unknown', false, `only part of a split reply was posted: ${why}`, { cause: error });
+        }
+        const failure = classifyDiscordError(error);
+        if (failure.channelGone) await deps.onChannelGone(outbound.target, failure.channelGone, why);
+        throw failure.error;
+      }
+    }
+    return { messageId: first! };
+  };
+
   return {
     platform: 'discord',
     // Discord's nonce dedupes only for a few minutes: an interrupted send still needs a human.
@@ -77,24 +121,7 @@ export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
     async send(outbound: OutboundPost, options?: SendOptions) {
       const parts = partsOf(outbound);
       const channelId = channelOf(outbound.target);
-      let first: string | null = null;
-      for (const [i, part] of parts.entries()) {
-        try {
-          const id = await post(channelId, part, first ?? outbound.replyToMessageId, nonceOf(outbound.id, i), outbound.kind === 'reply' && first === null, options);
-          first ??= id;
-        } catch (error) {
-          const why = describeDiscordError(error);
-          if (error instanceof DeliveryError && first === null) throw error;
-          if (first !== null) {
-            // Part of a long reply is out: sending it all again would repeat that part.
-            throw new DeliveryError('unknown', false, `only part of a split reply was posted: ${why}`, { cause: error });
-          }
-          const failure = classifyDiscordError(error);
-          if (failure.channelGone) await deps.onChannelGone(outbound.target, failure.channelGone, why);
-          throw failure.error;
-        }
-      }
-      return { messageId: first! };
+      return inTurn(channelId, options?.signal, () => sendParts(outbound, parts, channelId, options));
     },
 
     async updateCard(target, messageId, card) {

@@ -46,7 +46,7 @@ export const SLACK_TRIGGER_TTL_MS = 3000;
 export const SLACK_CHANNEL_MESSAGES_PER_SECOND = 1;
 /**
  * Retry-After waits Jamii sits out inside one send; a longer one hands the send back to the queue
- * for that long, so a send job finishes well inside its 60 s expiry.
+ * for that long, so a send job finishes well inside its expiry.
  */
 export const SLACK_RETRY_AFTER_MAX_SECONDS = 10;
 /** Options of a poll rendered as text (Jamii's own ceiling, as other platforms' native polls). */

@@ -123,13 +123,30 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
   const upload = async (channel: string, image: ImageAttachment, text: string, threadTs: string | undefined, turn: (signal?: AbortSignal) => Promise<void>, signal: AbortSignal | undefined): Promise<string> => {
     await untilDeadline(turn(signal), signal);
     const bytes = Buffer.from(image.dataBase64, 'base64');
-    const ticket = await withRetryAfter('files.getUploadURLExternal', () => client.files.getUploadURLExternal({ filename: image.filename, length: bytes.length, alt_text: image.alt }), signal);
+    const ticket = await withRetryAfter('files.getUploadURLExternal', () => client.files.getUploadURLExternal({ filename: image.filename, length: bytes.length, alt_text: image.alt }), signal).catch(
+      (error: unknown) => {
+        // Slack's own answers (a refusal, a channel gone, a long 429) are judged as for any call;
+        // a timeout or a 5xx here still shared nothing.
+        if (error instanceof DeliveryError || platformErrorOf(error) !== null || retryAfterOf(error) !== null) throw error;
+        throw new DeliveryError('not_sent', true, `slack gave no upload URL for the picture: ${describeSlackError(error)}`, { cause: error });
+      },
+    );
     if (!ticket.upload_url || !ticket.file_id) throw new DeliveryError('not_sent', true, 'slack gave no upload URL for the picture');
     checkDeadline(signal);
+    // As the SDK's own upload: the bot's token, no redirects, the client's timeout; raw bytes
+    // (the upload URL takes raw bytes or a form).
     const timeout = AbortSignal.timeout(SLACK_UPLOAD_TIMEOUT_MS);
-    const uploaded = await fetch(ticket.upload_url, { method: 'POST', body: bytes, signal: signal ? AbortSignal.any([signal, timeout]) : timeout }).catch((error: unknown) => {
+    const uploaded = await fetch(ticket.upload_url, {
+      method: 'POST',
+      headers: { ...(client.token ? { authorization: `Bearer ${client.token}` } : {}), 'content-type': image.contentType },
+      body: bytes,
+      redirect: 'error',
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    }).catch((error: unknown) => {
       throw new DeliveryError('not_sent', true, `the picture's upload failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     });
+    // Read to the end: an unread body holds its connection.
+    await uploaded.arrayBuffer().catch(() => undefined);
     if (!uploaded.ok) throw new DeliveryError('not_sent', true, `the picture's upload was refused (HTTP ${uploaded.status})`);
     const result = await withRetryAfter(
       'files.completeUploadExternal',

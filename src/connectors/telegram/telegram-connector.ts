@@ -27,7 +27,7 @@ import { createUpdateHandler } from './update-handler.js';
 
 /**
  * Longest 429 wait the auto-retry plugin sits out inside one call. A longer one hands a post back
- * to the queue for that long (errors.ts): a send job must finish well inside its 60 s expiry.
+ * to the queue for that long (errors.ts): a send job must finish well inside its expiry.
  */
 export const TELEGRAM_RETRY_AFTER_MAX_SECONDS = 10;
 export const TELEGRAM_RETRY_MAX_ATTEMPTS = 3;

@@ -1,7 +1,8 @@
 /** The deadline helpers connectors share, and what each connector may run past a deadline. */
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { FIND_POSTED_DEADLINE_MS, SEND_CLAIM_STALE_AFTER_MS, SEND_DEADLINE_MS } from '../../../src/core/delivery-service.js';
+import { FIND_POSTED_DEADLINE_MS, SEND_CLAIM_STALE_AFTER_MS, SEND_DEADLINE_MS, SEND_JOB_BUDGET_MS } from '../../../src/core/delivery-service.js';
+import { RETRY_POLICIES } from '../../../src/jobs/job-queue.js';
 import { DeliveryError } from '../../../src/core/errors.js';
 import { DISCORD_DEADLINE_OVERRUN_MS } from '../../../src/connectors/discord/discord-connector.js';
 import { checkDeadline, sleepUnlessAborted, untilDeadline } from '../../../src/connectors/send-deadline.js';
@@ -75,5 +76,11 @@ describe('what connectors may run past a deadline', () => {
     const longestAttemptMs = SEND_DEADLINE_MS + overrun + FIND_POSTED_DEADLINE_MS + overrun;
     // At least 5 s left for the database writes around the send (claim, record, release).
     expect(longestAttemptMs).toBeLessThanOrEqual(SEND_CLAIM_STALE_AFTER_MS - 5_000);
+  });
+
+  it('lets a send job that starts its last row at the end of its budget finish before the job expires', () => {
+    const overrun = Math.max(TELEGRAM_DEADLINE_OVERRUN_MS, DISCORD_DEADLINE_OVERRUN_MS, SLACK_DEADLINE_OVERRUN_MS);
+    const longestJobMs = SEND_JOB_BUDGET_MS + SEND_DEADLINE_MS + overrun + FIND_POSTED_DEADLINE_MS + overrun;
+    expect(longestJobMs).toBeLessThanOrEqual(RETRY_POLICIES.send.expireInSeconds * 1000 - 5_000);
   });
 });

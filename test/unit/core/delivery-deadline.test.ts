@@ -34,6 +34,8 @@ describe('the send deadline', () => {
     const signal = sender.sendOptions[0]?.signal;
     expect(signal).toBeInstanceOf(AbortSignal);
     expect(signal!.aborted).toBe(true);
+    // With when it aborts, for an SDK wait no signal reaches (discord.js' rate-limit sleeps).
+    expect(sender.sendOptions[0]?.deadlineAt).toBeLessThanOrEqual(Date.now());
   });
 
   it('puts a reply stopped before anything went out back in the queue, and sends it on the next attempt', async () => {
@@ -93,6 +95,7 @@ describe('the send deadline', () => {
 
     expect(sender.lookups).toEqual([reply.id]);
     expect(sender.lookupOptions[0]?.signal?.aborted).toBe(true);
+    expect(sender.lookupOptions[0]?.deadlineAt).toEqual(expect.any(Number));
     // The lookup's signal is not the send's: the send's had its own time.
     expect(sender.lookupOptions[0]?.signal).not.toBe(sender.sendOptions[0]?.signal);
     expect(row(reply.id).status).toBe('unconfirmed');
