@@ -5,6 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { REST } from 'discord.js';
+import { createDiscordSender } from '../../src/connectors/discord/discord-sender.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import type { OutboundPost } from '../../src/core/types.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -177,6 +179,40 @@ describe('Discord sends at their deadline', () => {
     await app.jamii.discord!.sender.send(reply('Third question'), { signal: AbortSignal.timeout(5000) });
     expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(2);
   }, 15_000);
+
+  it('keeps the turn of a post still in flight when one waiting behind it gives up: the next waits too', async () => {
+    await start();
+    fake.failNext('POST', messagesPath, { status: 0, body: {}, stall: true });
+    const a = new AbortController();
+    const stalled = app.jamii.discord!.sender.send(reply('A, stalled in flight'), { signal: a.signal }).catch((e: unknown) => e);
+    await waitFor(async () => fake.posts(FAKE_DISCORD.channelId).length === 1 || undefined, 5000, 'A in flight');
+    const b = new AbortController();
+    const gaveUp = app.jamii.discord!.sender.send(reply('B, gives up waiting'), { signal: b.signal }).catch((e: unknown) => e);
+    b.abort();
+    expect(await gaveUp).toMatchObject({ outcome: 'not_sent' });
+    // C comes after B gave up, while A still holds the channel: it waits too, and its deadline ends the wait.
+    const c = await app.jamii.discord!.sender.send(reply('C, after B'), { signal: AbortSignal.timeout(500), deadlineAt: Date.now() + 500 }).catch((e: unknown) => e);
+    expect(c).toMatchObject({ outcome: 'not_sent', retryable: true });
+    expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
+    a.abort();
+    expect(await stalled).toMatchObject({ outcome: 'unknown' });
+  }, 15_000);
+
+  it('hands a post whose channel stays busy with an earlier post of ours back to the queue, with a wait: not a failure', async () => {
+    fake = await startFakeDiscord();
+    const rest = new REST({ api: fake.apiRoot, retries: 0 }).setToken(FAKE_DISCORD.token);
+    const sender = createDiscordSender({ rest, log: createLogger({ level: 'silent', secrets: [] }), onChannelGone: async () => undefined, turnMaxWaitMs: 300 });
+    fake.failNext('POST', messagesPath, { status: 0, body: {}, stall: true });
+    const first = new AbortController();
+    const stalled = sender.send(reply('First, stalled'), { signal: first.signal }).catch((e: unknown) => e);
+    await waitFor(async () => fake.posts(FAKE_DISCORD.channelId).length === 1 || undefined, 5000, 'the first request');
+    const error = await sender.send(reply('Second, the channel busy'), { signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true, retryAfterMs: 300 });
+    expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
+    first.abort();
+    await stalled;
+  });
 
   it('starts nothing once the deadline has passed', async () => {
     await start();

@@ -30,8 +30,9 @@ export const DISCORD_REQUEST_RETRIES = 3;
  * How long a send may go on past its deadline: none. A request in flight or waiting in
  * discord.js' queue is aborted; a rate-limit wait it would sit out in place (which no abort
  * ends) is refused up front when it would run past the deadline (rejectLongPostWaits); and this
- * process posts to a channel one post at a time (the sender's turns), so no post of ours waits
- * in the queue discord.js keeps for a channel after a 429, which heeds neither.
+ * process sends to a channel one request at a time, posts and card edits alike (the sender's
+ * turns), so no post of ours waits in the queue discord.js keeps for a channel after a 429, which
+ * heeds neither.
  */
 export const DISCORD_DEADLINE_OVERRUN_MS = 0;
 

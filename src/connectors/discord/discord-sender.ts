@@ -12,7 +12,7 @@ import { postBody } from '../../core/desk-cards.js';
 import type { Logger, PlatformSender, SendOptions } from '../../core/ports.js';
 import type { ChatRef, OutboundPost } from '../../core/types.js';
 import { checkDeadline, untilDeadline } from '../send-deadline.js';
-import { classifyDiscordError, describeDiscordError, isUnknownMessage, withPostDeadline, type ChannelGoneReason } from './errors.js';
+import { classifyDiscordError, describeDiscordError, DISCORD_SEND_MAX_WAIT_MS, isUnknownMessage, withPostDeadline, type ChannelGoneReason } from './errors.js';
 import { channelOf, snowflake } from './ids.js';
 import { renderCard, renderImage, renderPoll, renderText, type DiscordMessagePart } from './render.js';
 
@@ -32,6 +32,8 @@ export interface DiscordSenderDeps {
   log: Logger;
   /** The channel refused the bot or is gone: mark it inactive. */
   onChannelGone(chat: ChatRef, reason: ChannelGoneReason, why: string): Promise<void>;
+  /** The longest a post waits for an earlier one to its channel (DISCORD_SEND_MAX_WAIT_MS). */
+  turnMaxWaitMs?: number;
 }
 
 function nonceOf(outboxId: number, part: number): string {
@@ -42,24 +44,37 @@ export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
   const { rest, log } = deps;
 
   /**
-   * This process's posts to one channel, one after another. After a 429 discord.js may hold a
-   * channel's later requests in a queue that no abort signal or rate-limit check reaches; with one
-   * post of ours at a time per channel, none of them ever waits there. Waiting for the turn ends
-   * at the send's deadline (nothing sent).
+   * This process's posts and card edits to one channel, one after another. After a 429
+   * discord.js may hold a channel's later requests in a queue that no abort signal or rate-limit
+   * check reaches; with one request of ours at a time per channel, a post never waits there. A
+   * post waits for its turn at most DISCORD_SEND_MAX_WAIT_MS (then it goes back to the queue, not
+   * counted as a failure) and never past its deadline (nothing sent).
    */
   const turns = new Map<string, Promise<void>>();
-  const inTurn = async <T>(channelId: string, signal: AbortSignal | undefined, post: () => Promise<T>): Promise<T> => {
+  const inTurn = async <T>(channelId: string, signal: AbortSignal | undefined, run: () => Promise<T>, maxWaitMs = Number.POSITIVE_INFINITY): Promise<T> => {
     const previous = turns.get(channelId) ?? Promise.resolve();
     let done!: () => void;
     const mine = new Promise<void>((resolve) => (done = resolve));
+    // Settles when every turn before this one and this one are over, whatever happens to this one.
     const tail = previous.then(() => mine);
     turns.set(channelId, tail);
     try {
-      await untilDeadline(previous, signal);
-      return await post();
+      let timer: NodeJS.Timeout | undefined;
+      const busy = new Promise<'busy'>((resolve) => {
+        if (Number.isFinite(maxWaitMs)) timer = setTimeout(() => resolve('busy'), maxWaitMs);
+      });
+      const turn = await untilDeadline(Promise.race([previous.then(() => 'free' as const), busy]), signal).finally(() => clearTimeout(timer));
+      if (turn === 'busy') {
+        throw new DeliveryError('not_sent', true, `another post of ours to this channel is still on its way after ${Math.round(maxWaitMs / 1000)} s`, { retryAfterMs: maxWaitMs });
+      }
+      return await run();
     } finally {
       done();
-      if (turns.get(channelId) === tail) turns.delete(channelId);
+      // The entry goes only once the whole chain is over: a turn given up early (deadline, busy)
+      // must not let the next post start while an earlier one is still running.
+      void tail.then(() => {
+        if (turns.get(channelId) === tail) turns.delete(channelId);
+      });
     }
   };
 
@@ -121,16 +136,20 @@ export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
     async send(outbound: OutboundPost, options?: SendOptions) {
       const parts = partsOf(outbound);
       const channelId = channelOf(outbound.target);
-      return inTurn(channelId, options?.signal, () => sendParts(outbound, parts, channelId, options));
+      return inTurn(channelId, options?.signal, () => sendParts(outbound, parts, channelId, options), deps.turnMaxWaitMs ?? DISCORD_SEND_MAX_WAIT_MS);
     },
 
     async updateCard(target, messageId, card) {
       const part = renderCard(card);
+      const channelId = channelOf(target);
       try {
-        await rest.patch(Routes.channelMessage(channelOf(target), snowflake(messageId)), {
-          // No buttons once the draft is decided: an empty list removes them.
-          body: { embeds: part.embeds, components: part.components ?? [], allowed_mentions: { parse: [] } },
-        });
+        // In the channel's turn too: discord.js may queue a message edit with the channel's posts.
+        await inTurn(channelId, undefined, () =>
+          rest.patch(Routes.channelMessage(channelId, snowflake(messageId)), {
+            // No buttons once the draft is decided: an empty list removes them.
+            body: { embeds: part.embeds, components: part.components ?? [], allowed_mentions: { parse: [] } },
+          }),
+        );
       } catch (error) {
         const why = describeDiscordError(error);
         if (isUnknownMessage(error)) {

@@ -11,7 +11,7 @@
  * files.completeUploadExternal sharing it into the channel with the text as its comment).
  */
 import { webApi } from '@slack/bolt';
-import { DeliveryError } from '../../core/errors.js';
+import { DeliveryError, errorCauseCodes } from '../../core/errors.js';
 import type { Logger, PlatformSender, SendOptions } from '../../core/ports.js';
 import { postBody } from '../../core/desk-cards.js';
 import type { ChatRef, ImageAttachment, OutboundPost } from '../../core/types.js';
@@ -133,8 +133,8 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
     );
     if (!ticket.upload_url || !ticket.file_id) throw new DeliveryError('not_sent', true, 'slack gave no upload URL for the picture');
     checkDeadline(signal);
-    // As the SDK's own upload: the bot's token, no redirects, the client's timeout; raw bytes
-    // (the upload URL takes raw bytes or a form).
+    // Like the SDK's own upload: the bot's token, no redirects, a timeout; the bytes raw (the
+    // upload URL takes raw bytes or a form, where the SDK sends a form).
     const timeout = AbortSignal.timeout(SLACK_UPLOAD_TIMEOUT_MS);
     const uploaded = await fetch(ticket.upload_url, {
       method: 'POST',
@@ -143,7 +143,9 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
       redirect: 'error',
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     }).catch((error: unknown) => {
-      throw new DeliveryError('not_sent', true, `the picture's upload failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      // Not the error's own text: a bad header's message would quote the header, token and all.
+      const codes = errorCauseCodes(error);
+      throw new DeliveryError('not_sent', true, `the picture's upload failed (${codes.length > 0 ? codes.join(', ') : error instanceof Error ? error.name : 'error'})`, { cause: error });
     });
     // Read to the end: an unread body holds its connection.
     await uploaded.arrayBuffer().catch(() => undefined);
