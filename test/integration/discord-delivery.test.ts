@@ -27,6 +27,13 @@ async function start(env: Record<string, string> = {}, log?: ReturnType<typeof c
   await app.jamii.discord!.ready();
 }
 
+/** A 429 as Discord gives it: `retryAfter` seconds in the body, the Retry-After header in whole seconds. */
+const rateLimited = (retryAfter: number, header = Math.ceil(retryAfter)) => ({
+  status: 429,
+  body: { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
+  headers: { 'retry-after': String(header), 'x-ratelimit-scope': 'user' },
+});
+
 const buttonsOf = (post: RestCall): string[] => (post.body?.components ?? []).flatMap((row: any) => row.components.map((b: any) => b.custom_id));
 const sql = async (text: string, values: unknown[] = []) => (await app.jamii.db.sql.executeSql(text, values)).rows;
 
@@ -42,11 +49,7 @@ async function askAndApprove(text: string, channelId: string = FAKE_DISCORD.chan
 describe('Discord delivery', () => {
   it('waits out a 429 and posts the reply once', async () => {
     await start();
-    fake.failNext('POST', new RegExp(`^/channels/${FAKE_DISCORD.channelId}/messages$`), {
-      status: 429,
-      body: { message: 'You are being rate limited.', retry_after: 0.5, global: false },
-      headers: { 'retry-after': '1', 'x-ratelimit-scope': 'user' },
-    });
+    fake.failNext('POST', new RegExp(`^/channels/${FAKE_DISCORD.channelId}/messages$`), rateLimited(0.5, 1));
     await askAndApprove('How do I pay with mobile money?');
     await waitFor(async () => (await sql(`select 1 from outbox where kind = 'reply' and status = 'sent'`)).length > 0, 15_000, 'reply sent');
     const attempts = fake.posts(FAKE_DISCORD.channelId);
@@ -56,11 +59,7 @@ describe('Discord delivery', () => {
 
   it('hands a reply Discord holds off for longer than a send job waits back to the queue for that long', async () => {
     await start();
-    fake.failNext('POST', new RegExp(`^/channels/${FAKE_DISCORD.channelId}/messages$`), {
-      status: 429,
-      body: { message: 'You are being rate limited.', retry_after: 45, global: false },
-      headers: { 'retry-after': '45', 'x-ratelimit-scope': 'user' },
-    });
+    fake.failNext('POST', new RegExp(`^/channels/${FAKE_DISCORD.channelId}/messages$`), rateLimited(45));
     const draftId = await askAndApprove('Can I change my delivery address after ordering?');
     const [reply] = await waitFor(async () => {
       const rows = (await sql(`select id::int as id, status, last_error as "lastError" from outbox where kind = 'reply' and draft_id = $1`, [draftId])) as Array<{ id: number; status: string; lastError: string | null }>;
@@ -145,11 +144,7 @@ describe('Discord sends at their deadline', () => {
 
   it('refuses a rate-limit wait that would run past the deadline before sitting it out: not sent, back to the queue', async () => {
     await start();
-    fake.failNext('POST', messagesPath, {
-      status: 429,
-      body: { message: 'You are being rate limited.', retry_after: 3, global: false },
-      headers: { 'retry-after': '3', 'x-ratelimit-scope': 'user' },
-    });
+    fake.failNext('POST', messagesPath, rateLimited(3));
     // 3 s fits a send job's wait (10 s) but not the 1 s left of this send's deadline.
     const deadlineAt = Date.now() + 1000;
     const error = await app.jamii.discord!.sender.send(reply('Where do I collect my parcel?'), { signal: AbortSignal.timeout(1000), deadlineAt }).catch((e: unknown) => e);
@@ -212,6 +207,29 @@ describe('Discord sends at their deadline', () => {
     expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
     first.abort();
     await stalled;
+  });
+
+  it('calls a post unknown when a try of it got a 5xx, however it ends: the try may have posted it', async () => {
+    await start();
+    fake.failNext('POST', messagesPath, { status: 502, body: { message: 'Bad Gateway', code: 0 } });
+    fake.failNext('POST', messagesPath, rateLimited(5));
+    // discord.js retries the 502 itself; the 429 after it asks for more than this send has left.
+    const error = await app.jamii.discord!.sender.send(reply('Is the Nakuru branch open?'), { signal: AbortSignal.timeout(2000), deadlineAt: Date.now() + 2000 }).catch((e: unknown) => e);
+    expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(2);
+    expect(error).toMatchObject({ outcome: 'unknown', retryable: false });
+  });
+
+  it('calls a post stopped by its deadline between tries (after a 429) not sent: no try of it went out unanswered', async () => {
+    await start();
+    fake.failNext('POST', messagesPath, rateLimited(1));
+    const controller = new AbortController();
+    // No deadlineAt: discord.js sits the 1 s out, and its next try finds the signal aborted.
+    const sending = app.jamii.discord!.sender.send(reply('Where do I collect my parcel?'), { signal: controller.signal }).catch((e: unknown) => e);
+    await waitFor(async () => fake.posts(FAKE_DISCORD.channelId).length === 1 || undefined, 5000, 'the first try');
+    controller.abort();
+    expect(await sending).toMatchObject({ outcome: 'not_sent', retryable: true });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
   });
 
   it('starts nothing once the deadline has passed', async () => {

@@ -12,7 +12,7 @@ import type { IngestService } from '../../core/ingest-service.js';
 import type { Logger, PlatformSender, Store } from '../../core/ports.js';
 import type { ChatRef } from '../../core/types.js';
 import { createDiscordSender } from './discord-sender.js';
-import { describeDiscordError, rejectLongPostWaits } from './errors.js';
+import { describeDiscordError, rejectLongPostWaits, trackingMakeRequest } from './errors.js';
 import { createEventHandler } from './event-handler.js';
 import { createInteractionResponder } from './interactions.js';
 import { parseDispatch, type ChannelLookup, type DiscordEvent } from './parse.js';
@@ -73,7 +73,7 @@ export function createDiscordConnector(deps: {
   const { settings, store, log } = deps;
   const client = new Client({
     intents: [...DISCORD_INTENTS],
-    rest: { api: settings.apiRoot, timeout: DISCORD_REQUEST_TIMEOUT_MS, retries: DISCORD_REQUEST_RETRIES, rejectOnRateLimit: rejectLongPostWaits },
+    rest: { api: settings.apiRoot, timeout: DISCORD_REQUEST_TIMEOUT_MS, retries: DISCORD_REQUEST_RETRIES, rejectOnRateLimit: rejectLongPostWaits, makeRequest: trackingMakeRequest },
   });
   const rest = client.rest.setToken(settings.token);
 

@@ -11,8 +11,8 @@ import { DeliveryError } from '../../core/errors.js';
 import { postBody } from '../../core/desk-cards.js';
 import type { Logger, PlatformSender, SendOptions } from '../../core/ports.js';
 import type { ChatRef, OutboundPost } from '../../core/types.js';
-import { checkDeadline, untilDeadline } from '../send-deadline.js';
-import { classifyDiscordError, describeDiscordError, DISCORD_SEND_MAX_WAIT_MS, isUnknownMessage, withPostDeadline, type ChannelGoneReason } from './errors.js';
+import { checkDeadline, deadlinePassed, untilDeadline } from '../send-deadline.js';
+import { classifyDiscordError, describeDiscordError, DISCORD_SEND_MAX_WAIT_MS, isUnknownMessage, trackPost, type ChannelGoneReason } from './errors.js';
 import { channelOf, snowflake } from './ids.js';
 import { renderCard, renderImage, renderPoll, renderText, type DiscordMessagePart } from './render.js';
 
@@ -95,15 +95,23 @@ export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
     // With files, discord.js sends multipart/form-data: the body as payload_json, each file as files[n].
     const files = part.files?.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType }));
     // Past the deadline no part starts; one under way is aborted, in discord.js' queue or in
-    // flight (which of the two cannot be told: it counts as an unknown outcome), and a
-    // rate-limit wait longer than what is left is refused before it starts (not sent).
+    // flight, and a rate-limit wait longer than what is left is refused before it starts.
     checkDeadline(options?.signal);
     // A signal of its own per part: discord.js adds an abort listener on every try and never
     // removes it, so a long post's tries would pile them up on the send's signal.
     const signal = options?.signal ? AbortSignal.any([options.signal]) : undefined;
     const request = () => rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}), ...(signal ? { signal } : {}) });
-    const sent = (await withPostDeadline(options?.deadlineAt, request)) as { id: string };
-    return sent.id;
+    const { tries, result } = trackPost(options?.deadlineAt, request);
+    try {
+      return ((await result) as { id: string }).id;
+    } catch (error) {
+      // Whatever the post ended with, a try that may have reached Discord makes it unknown.
+      if (tries.mayHaveLanded) throw new DeliveryError('unknown', false, `a try may have posted it before it failed: ${describeDiscordError(error)}`, { cause: error });
+      // No try went out unanswered: stopped by the deadline (in discord.js' queue, or between
+      // tries after a 429), nothing was posted.
+      if (signal?.aborted) throw deadlinePassed();
+      throw error;
+    }
   };
 
   /** Every part of a post in turn; the first answers the member's message, later ones follow it. */

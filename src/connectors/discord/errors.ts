@@ -7,7 +7,7 @@
  * waits in Jamii's queue.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes, type RateLimitData } from 'discord.js';
+import { DefaultRestOptions, DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes, type RateLimitData, type RESTOptions } from 'discord.js';
 import { DeliveryError, errorCauseCodes, neverConnected } from '../../core/errors.js';
 
 /** Why a channel can no longer be posted to: the bot lost access, or the channel is gone. */
@@ -72,17 +72,47 @@ function waitOf(data: RateLimitWait): number {
   return Math.max(data.timeToReset, data.retryAfter, data.sublimitTimeout);
 }
 
-/**
- * When the send under way must be done (epoch ms), for `rejectLongPostWaits`: discord.js sits out
- * its rate-limit waits without looking at the request's abort signal, so a wait that would run
- * past the deadline is refused before it starts (nothing has been sent then).
- */
-const sendDeadline = new AsyncLocalStorage<number>();
-
-/** Runs `post` with its send's deadline known to `rejectLongPostWaits`. */
-export function withPostDeadline<T>(deadlineAt: number | undefined, post: () => Promise<T>): Promise<T> {
-  return deadlineAt === undefined ? post() : sendDeadline.run(deadlineAt, post);
+/** One message post as discord.js tries it (its first try and the retries it makes itself). */
+export interface PostTries {
+  /**
+   * When the send must be done (epoch ms), for `rejectLongPostWaits`: discord.js sits out its
+   * rate-limit waits without looking at the request's abort signal, so a wait that would run
+   * past the deadline is refused before it starts (nothing has been sent then).
+   */
+  deadlineAt: number | undefined;
+  /**
+   * A try got a 5xx, or went out and got no answer (a timeout, a reset, an abort in flight): the
+   * message may exist. Set by `trackingMakeRequest`; however the post ends later, it is unknown.
+   */
+  mayHaveLanded: boolean;
 }
+
+const postTries = new AsyncLocalStorage<PostTries>();
+
+/** Runs `post` (one message post through discord.js) with its tries recorded in `tries`. */
+export function trackPost<T>(deadlineAt: number | undefined, post: () => Promise<T>): { tries: PostTries; result: Promise<T> } {
+  const tries: PostTries = { deadlineAt, mayHaveLanded: false };
+  return { tries, result: postTries.run(tries, post) };
+}
+
+/**
+ * discord.js' `makeRequest` (its default), noting for a tracked post every try that may have
+ * reached Discord: discord.js retries 5xx answers and timeouts itself, so the error a post ends
+ * with (a rate-limit refusal, say) can hide an earlier try that posted.
+ */
+export const trackingMakeRequest: RESTOptions['makeRequest'] = async (url, init) => {
+  const tries = postTries.getStore();
+  const abortedBefore = init.signal?.aborted === true;
+  try {
+    const response = await DefaultRestOptions.makeRequest(url, init);
+    if (tries && response.status >= 500) tries.mayHaveLanded = true;
+    return response;
+  } catch (error) {
+    // Aborted before it started, or no connection made: it never left.
+    if (tries && !abortedBefore && !neverConnected(error)) tries.mayHaveLanded = true;
+    throw error;
+  }
+};
 
 /**
  * discord.js' `rejectOnRateLimit`: a message post refuses a wait longer than a send job allows,
@@ -90,7 +120,7 @@ export function withPostDeadline<T>(deadlineAt: number | undefined, post: () => 
  */
 export function rejectLongPostWaits(data: RateLimitWait & Pick<RateLimitData, 'method' | 'route'>, now: number = Date.now()): boolean {
   if (data.method.toUpperCase() !== 'POST' || !/\/messages$/.test(data.route)) return false;
-  const deadlineAt = sendDeadline.getStore();
+  const deadlineAt = postTries.getStore()?.deadlineAt;
   const left = deadlineAt === undefined ? Number.POSITIVE_INFINITY : deadlineAt - now;
   return waitOf(data) > Math.min(DISCORD_SEND_MAX_WAIT_MS, left);
 }

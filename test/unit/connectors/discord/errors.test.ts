@@ -1,6 +1,6 @@
 import { RateLimitError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { classifyDiscordError, DISCORD_SEND_MAX_WAIT_MS, rejectLongPostWaits, withPostDeadline } from '../../../../src/connectors/discord/errors.js';
+import { classifyDiscordError, DISCORD_SEND_MAX_WAIT_MS, rejectLongPostWaits, trackPost } from '../../../../src/connectors/discord/errors.js';
 
 const limit = (over: Partial<{ method: string; route: string; timeToReset: number; retryAfter: number; sublimitTimeout: number }>) => ({
   method: 'POST',
@@ -27,18 +27,18 @@ describe('rate limits on Discord posts', () => {
 
   it('refuses a short wait that would run past the send’s deadline, inside that send only', async () => {
     const now = Date.now();
-    const inSend = await withPostDeadline(now + 1_000, async () => {
+    const inSend = await trackPost(now + 1_000, async () => {
       // Across an await too: discord.js decides after the request went through its queue.
       await new Promise((r) => setTimeout(r, 1));
       return [rejectLongPostWaits(limit({ retryAfter: 2_000 }), now), rejectLongPostWaits(limit({ retryAfter: 500 }), now)];
-    });
+    }).result;
     expect(inSend).toEqual([true, false]);
     // Past the deadline any wait is refused; an edit still waits as discord.js does.
-    expect(await withPostDeadline(now - 1, async () => rejectLongPostWaits(limit({ retryAfter: 1 }), now))).toBe(true);
-    expect(await withPostDeadline(now - 1, async () => rejectLongPostWaits(limit({ method: 'PATCH', route: '/channels/1/messages/:id', retryAfter: 1 }), now))).toBe(false);
+    expect(await trackPost(now - 1, async () => rejectLongPostWaits(limit({ retryAfter: 1 }), now)).result).toBe(true);
+    expect(await trackPost(now - 1, async () => rejectLongPostWaits(limit({ method: 'PATCH', route: '/channels/1/messages/:id', retryAfter: 1 }), now)).result).toBe(false);
     // Outside a send (no deadline) the same short wait is sat out.
     expect(rejectLongPostWaits(limit({ retryAfter: 2_000 }), now)).toBe(false);
-    expect(await withPostDeadline(undefined, async () => rejectLongPostWaits(limit({ retryAfter: 2_000 }), now))).toBe(false);
+    expect(await trackPost(undefined, async () => rejectLongPostWaits(limit({ retryAfter: 2_000 }), now)).result).toBe(false);
   });
 
   it('classifies the refusal as not sent, to be sent once the wait is over', () => {
