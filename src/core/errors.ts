@@ -84,7 +84,7 @@ export function userMessage(error: unknown): string {
 }
 
 /** Node error codes meaning no connection was made, so nothing was sent. */
-const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * The string codes (and errnos) along an error's chain of causes. Platform SDKs wrap Node's

@@ -226,6 +226,8 @@ describe('Discord sends at their deadline', () => {
     // No deadlineAt: discord.js sits the 1 s out, and its next try finds the signal aborted.
     const sending = app.jamii.discord!.sender.send(reply('Where do I collect my parcel?'), { signal: controller.signal }).catch((e: unknown) => e);
     await waitFor(async () => fake.posts(FAKE_DISCORD.channelId).length === 1 || undefined, 5000, 'the first try');
+    // The fake records the request before discord.js has read its 429: abort once it sits out the wait.
+    await new Promise((r) => setTimeout(r, 300));
     controller.abort();
     expect(await sending).toMatchObject({ outcome: 'not_sent', retryable: true });
     await new Promise((r) => setTimeout(r, 1500));

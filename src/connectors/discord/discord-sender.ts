@@ -109,7 +109,7 @@ export function createDiscordSender(deps: DiscordSenderDeps): PlatformSender {
       if (tries.mayHaveLanded) throw new DeliveryError('unknown', false, `a try may have posted it before it failed: ${describeDiscordError(error)}`, { cause: error });
       // No try went out unanswered: stopped by the deadline (in discord.js' queue, or between
       // tries after a 429), nothing was posted.
-      if (signal?.aborted) throw deadlinePassed();
+      if (signal?.aborted && (error as { name?: unknown } | null)?.name === 'AbortError') throw deadlinePassed();
       throw error;
     }
   };

@@ -81,8 +81,10 @@ export interface PostTries {
    */
   deadlineAt: number | undefined;
   /**
-   * A try got a 5xx, or went out and got no answer (a timeout, a reset, an abort in flight): the
-   * message may exist. Set by `trackingMakeRequest`; however the post ends later, it is unknown.
+   * A try was not clearly refused: it got a 2xx (the message exists, even if reading the answer
+   * fails later) or a 5xx, or went out and got no answer (a timeout, a reset, an abort in
+   * flight): the message may exist. Set by `trackingMakeRequest`; however the post ends, it is
+   * then unknown.
    */
   mayHaveLanded: boolean;
 }
@@ -105,7 +107,8 @@ export const trackingMakeRequest: RESTOptions['makeRequest'] = async (url, init)
   const abortedBefore = init.signal?.aborted === true;
   try {
     const response = await DefaultRestOptions.makeRequest(url, init);
-    if (tries && response.status >= 500) tries.mayHaveLanded = true;
+    // A 4xx (a 429 among them) refused it; anything else may have posted it.
+    if (tries && (response.status < 400 || response.status >= 500)) tries.mayHaveLanded = true;
     return response;
   } catch (error) {
     // Aborted before it started, or no connection made: it never left.
