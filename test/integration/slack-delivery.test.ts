@@ -83,6 +83,8 @@ describe('Slack sender', () => {
     const [urlCall] = fake.callsTo('files.getUploadURLExternal');
     expect(urlCall!.args).toMatchObject({ filename: 'week.png', length: String(png.length), alt_text: 'Messages per day' });
     expect(fake.uploads.get('F0FAKE0001')).toEqual(png);
+    // As the SDK did: the bytes go up with the bot's token.
+    expect(fake.uploadAuthorization.get('F0FAKE0001')).toBe(`Bearer ${FAKE_SLACK.botToken}`);
     const [complete] = fake.callsTo('files.completeUploadExternal');
     expect(complete!.args.channel_id).toBe(FAKE_SLACK.channelId);
     expect(complete!.args.initial_comment).toBe('This week in &lt;Kilimo&gt;');
@@ -232,6 +234,19 @@ describe('Slack sender at its deadline', () => {
     expect(fake.callsTo('files.getUploadURLExternal')).toHaveLength(1);
     expect(fake.callsTo('files.completeUploadExternal')).toHaveLength(0);
   });
+
+  it('aborts a picture\'s upload stalled in flight at the deadline, and never shares it', async () => {
+    fake.stallNextUpload();
+    const controller = new AbortController();
+    const png = Buffer.from('89504e470d0a1a0a', 'hex');
+    const post = outbound({ kind: 'post', replyToMessageId: null, text: 'Chart', image: { filename: 'c.png', contentType: 'image/png', dataBase64: png.toString('base64'), alt: 'chart' } });
+    const sending = withHangingWaits().send(post, { signal: controller.signal }).catch((e: unknown) => e);
+    await waitFor(async () => fake.uploads.size === 1 || undefined, 5000, 'the upload in flight');
+    controller.abort();
+    // Settles now, not at the upload's own 15 s timeout (this test's limit is 10 s).
+    expect(await sending).toMatchObject({ outcome: 'not_sent', retryable: true });
+    expect(fake.callsTo('files.completeUploadExternal')).toHaveLength(0);
+  }, 10_000);
 
   it('calls a picture whose upload URL never came (5xx) not sent: nothing was shared', async () => {
     fake.failNext('files.getUploadURLExternal', { status: 500 });

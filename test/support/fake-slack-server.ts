@@ -63,6 +63,10 @@ export interface FakeSlack {
   responses: Array<{ id: string; body: any }>;
   /** Files received on upload URLs, by file id. */
   uploads: Map<string, Buffer>;
+  /** The Authorization header each upload came with, by file id. */
+  uploadAuthorization: Map<string, string | undefined>;
+  /** The next `times` uploads are received but never answered (the request stays in flight). */
+  stallNextUpload(times?: number): void;
   responseUrl(id: string): string;
   /** The next `times` calls of `method` fail. */
   failNext(method: string, failure: SlackFailure, times?: number): void;
@@ -119,6 +123,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const responses: Array<{ id: string; body: any }> = [];
   const uploads = new Map<string, Buffer>();
+  const uploadAuthorization = new Map<string, string | undefined>();
+  let uploadStalls = 0;
   const rules: Array<{ method: string; times: number; failure: SlackFailure }> = [];
   /** Messages the bot posted, oldest first (conversations.history and .replies read them). */
   // The fake's ts count up from a fixed point, so `oldest` is compared with when each was posted.
@@ -200,7 +206,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const url = new URL(req.url ?? '/', base);
     const raw = await readRaw(req);
     if (url.pathname.startsWith('/upload/')) {
-      uploads.set(url.pathname.slice('/upload/'.length), fileOf(raw, req.headers['content-type']));
+      const fileId = url.pathname.slice('/upload/'.length);
+      uploads.set(fileId, fileOf(raw, req.headers['content-type']));
+      uploadAuthorization.set(fileId, req.headers.authorization);
+      if (uploadStalls > 0) {
+        uploadStalls -= 1;
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
       return;
     }
@@ -240,6 +252,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     posts: (channel) => calls.filter((c) => c.method === 'chat.postMessage' && c.ts && (!channel || c.args.channel === channel)),
     responses,
     uploads,
+    uploadAuthorization,
+    stallNextUpload(times = 1) {
+      uploadStalls += times;
+    },
     responseUrl: (id) => `${base}/response/${id}`,
     failNext(method, failure, times = 1) {
       rules.push({ method, times, failure });
