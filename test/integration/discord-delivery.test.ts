@@ -155,12 +155,18 @@ describe('Discord sends at their deadline', () => {
     expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
   });
 
+  /** A post whose request Discord holds unanswered: resolves once it is in flight; `abort` ends it. */
+  const stalledPost = async (text: string) => {
+    fake.failNext('POST', messagesPath, { status: 0, body: {}, stall: true });
+    const controller = new AbortController();
+    const outcome = app.jamii.discord!.sender.send(reply(text), { signal: controller.signal }).catch((e: unknown) => e);
+    await waitFor(async () => fake.posts(FAKE_DISCORD.channelId).length === 1 || undefined, 5000, 'the stalled request');
+    return { abort: () => controller.abort(), outcome };
+  };
+
   it('posts to a channel one post at a time: one waiting its turn behind a stalled post ends at its deadline, never reaching Discord', async () => {
     await start();
-    fake.failNext('POST', messagesPath, { status: 0, body: {}, stall: true });
-    const first = new AbortController();
-    const stalled = app.jamii.discord!.sender.send(reply('First question, stalled in flight'), { signal: first.signal }).catch((e: unknown) => e);
-    await waitFor(async () => fake.posts(FAKE_DISCORD.channelId).length === 1 || undefined, 5000, 'the first request');
+    const first = await stalledPost('First question, stalled in flight');
     const second = new AbortController();
     const waiting = app.jamii.discord!.sender.send(reply('Second question, waiting its turn'), { signal: second.signal }).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 200));
@@ -168,7 +174,7 @@ describe('Discord sends at their deadline', () => {
     second.abort();
     expect(await waiting).toMatchObject({ outcome: 'not_sent', retryable: true });
     first.abort();
-    expect(await stalled).toMatchObject({ outcome: 'unknown' });
+    expect(await first.outcome).toMatchObject({ outcome: 'unknown' });
     expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
     // The channel's turn is free again.
     await app.jamii.discord!.sender.send(reply('Third question'), { signal: AbortSignal.timeout(5000) });
@@ -177,10 +183,7 @@ describe('Discord sends at their deadline', () => {
 
   it('keeps the turn of a post still in flight when one waiting behind it gives up: the next waits too', async () => {
     await start();
-    fake.failNext('POST', messagesPath, { status: 0, body: {}, stall: true });
-    const a = new AbortController();
-    const stalled = app.jamii.discord!.sender.send(reply('A, stalled in flight'), { signal: a.signal }).catch((e: unknown) => e);
-    await waitFor(async () => fake.posts(FAKE_DISCORD.channelId).length === 1 || undefined, 5000, 'A in flight');
+    const a = await stalledPost('A, stalled in flight');
     const b = new AbortController();
     const gaveUp = app.jamii.discord!.sender.send(reply('B, gives up waiting'), { signal: b.signal }).catch((e: unknown) => e);
     b.abort();
@@ -190,7 +193,7 @@ describe('Discord sends at their deadline', () => {
     expect(c).toMatchObject({ outcome: 'not_sent', retryable: true });
     expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(1);
     a.abort();
-    expect(await stalled).toMatchObject({ outcome: 'unknown' });
+    expect(await a.outcome).toMatchObject({ outcome: 'unknown' });
   }, 15_000);
 
   it('hands a post whose channel stays busy with an earlier post of ours back to the queue, with a wait: not a failure', async () => {

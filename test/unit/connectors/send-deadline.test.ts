@@ -1,7 +1,7 @@
 /** The deadline helpers connectors share, and what each connector may run past a deadline. */
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { FIND_POSTED_DEADLINE_MS, SEND_CLAIM_STALE_AFTER_MS, SEND_DEADLINE_MS, SEND_JOB_BUDGET_MS } from '../../../src/core/delivery-service.js';
+import { FIND_POSTED_DEADLINE_MS, SEND_CLAIM_STALE_AFTER_MS, SEND_DEADLINE_MS, SEND_JOB_BUDGET_MS } from '../../../src/core/delivery-timing.js';
 import { RETRY_POLICIES } from '../../../src/jobs/job-queue.js';
 import { DeliveryError } from '../../../src/core/errors.js';
 import { DISCORD_DEADLINE_OVERRUN_MS } from '../../../src/connectors/discord/discord-connector.js';

@@ -1,8 +1,8 @@
 /** Batches of send jobs (deliverMany), cards sent several at once, and drafts decided while their card is on the way. */
 import { describe, expect, it } from 'vitest';
 import { cardView } from '../../../src/core/desk-cards.js';
-import { SEND_CLAIM_REFRESH_AFTER_MS, SEND_CLAIM_STALE_AFTER_MS, SEND_JOB_BUDGET_MS } from '../../../src/core/delivery-service.js';
-import { DeliveryError, JamiiError } from '../../../src/core/errors.js';
+import { SEND_CLAIM_REFRESH_AFTER_MS, SEND_CLAIM_STALE_AFTER_MS, SEND_JOB_BUDGET_MS } from '../../../src/core/delivery-timing.js';
+import { DeliveryError } from '../../../src/core/errors.js';
 import type { OutboxRow } from '../../support/fakes.js';
 import { approvedReply, build, core, delivery, FINAL, NOT_FINAL, notices, row, sender, useDeliveryHarness } from './delivery-harness.js';
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../src/core/errors.js';
-import { FIND_POSTED_DEADLINE_MS, SEND_CLAIM_STALE_AFTER_MS, SEND_DEADLINE_MS } from '../../../src/core/delivery-service.js';
+import { FIND_POSTED_DEADLINE_MS, SEND_CLAIM_STALE_AFTER_MS, SEND_DEADLINE_MS } from '../../../src/core/delivery-timing.js';
 import type { OutboundPost } from '../../../src/core/types.js';
 import type { SendOptions } from '../../../src/core/ports.js';
 import { deadlinePassed } from '../../../src/connectors/send-deadline.js';

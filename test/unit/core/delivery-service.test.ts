@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cardView } from '../../../src/core/desk-cards.js';
-import { SEND_CLAIM_STALE_AFTER_MS } from '../../../src/core/delivery-service.js';
+import { SEND_CLAIM_STALE_AFTER_MS } from '../../../src/core/delivery-timing.js';
 import { DeliveryError, JamiiError } from '../../../src/core/errors.js';
 import { approvedReply, build, core, delivery, FINAL, NOT_FINAL, notices, row, sender, senders, useDeliveryHarness } from './delivery-harness.js';
 
