@@ -25,7 +25,7 @@ const started = Date.now();
 const log = (line) => process.stdout.write(`[runtime-stage +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
 
 /** The instructions of the stage named `stage`, continuation lines joined, comments dropped. */
-export function stageInstructions(dockerfile, stage) {
+function stageInstructions(dockerfile, stage) {
   const lines = dockerfile.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   const start = lines.findIndex((l) => new RegExp(`^FROM\\s+\\S+\\s+AS\\s+${stage}$`, 'i').test(l));
   if (start === -1) throw new Error(`the Dockerfile has no stage named ${stage}`);
