@@ -183,6 +183,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       // On a server the database works in other processes and this thread is the bottleneck:
       // drafting steps aside while a batch of members' messages is being stored. On PGlite the
       // database shares this thread, and holding drafting back only idles it (measured: slower).
+      // On both, a batch's drafts are written in time slices (core/time-slices.ts).
       intakeFirst: db.kind === 'postgres' ? () => ingest.whenIdle(INTAKE_FIRST_MAX_WAIT_MS) : undefined,
     });
     const approvals = createApprovalService({ store, access, metrics, clock, log: log.child({ part: 'approvals' }) });

@@ -14,6 +14,7 @@ import { isDraftDue } from './ingest-service.js';
 import type { Clock, CoreMetrics, LanguageProvider, Logger, Store } from './ports.js';
 import type { Labels, Platform, StoredMessage } from './types.js';
 import { sendJobs } from './job-batches.js';
+import { timeSlicer } from './time-slices.js';
 
 export { DRAFT_TEXT_MAX_CHARS } from './draft-writer.js';
 /** Messages before one that a model sees when it labels it again. */
@@ -49,6 +50,8 @@ export function createDraftingService(deps: {
   reclassify?: boolean | undefined;
   /** Waits while intake is storing messages (bounded): members' messages are stored first. */
   intakeFirst?: (() => Promise<void>) | undefined;
+  /** Monotonic milliseconds for the time slices of a drafting batch (time-slices.ts); tests pass their own. */
+  sliceClock?: (() => number) | undefined;
 }): DraftingService {
   const { store, provider, communities, metrics, clock, log } = deps;
   const burstWindowSeconds = deps.burstWindowSeconds ?? 0;
@@ -94,10 +97,14 @@ export function createDraftingService(deps: {
       }
       const contexts = due.length > 0 ? await gatherDraftContexts({ store, provider, log, now: clock.now(), burstWindowSeconds }, due) : new Map<number, DraftContext>();
       await deps.intakeFirst?.();
+      // Writing and checking a batch's drafts is this thread's longest stretch: it runs in
+      // slices, and members' messages are stored between them.
+      const nextSlice = timeSlicer({ intakeFirst: deps.intakeFirst, now: deps.sliceClock });
       // A model writes up to its parallelism at once; the proposals keep the messages' order.
       const written = await mapConcurrently(due, parallelism, async (message) => {
         const context = contexts.get(message.id);
         if (!context) return null;
+        await nextSlice();
         try {
           return await propose(message, message.labels!, context);
         } catch (error) {

@@ -5,7 +5,7 @@
  * statement (Parse + Describe + Sync, one call); every run after that is Bind + Describe +
  * Execute + Sync in one call, and Postgres reuses the parse tree and, once it judges a generic
  * plan good enough, the plan. Same results, errors and type handling as `query()`; measured
- * about twice as fast a statement (bench/README: "where the time goes").
+ * about twice as fast a statement (README, Benchmarks: "Where the time goes").
  *
  * A server connection does the same through postgres.js (postgres-database.ts).
  */

@@ -14,8 +14,9 @@ let provider: LanguageProvider;
 let deskPlatforms: Platform[];
 let drafting: DraftingService;
 
-function build() {
-  drafting = createDraftingService({ store: core.store, provider, communities: core.communities, deskPlatforms: () => deskPlatforms, metrics: core.metrics, clock: core.clock, log: core.log });
+/** A drafting service over the fake core, with `over` in place of its defaults. */
+function build(over: Partial<Parameters<typeof createDraftingService>[0]> = {}) {
+  drafting = createDraftingService({ store: core.store, provider, communities: core.communities, deskPlatforms: () => deskPlatforms, metrics: core.metrics, clock: core.clock, log: core.log, ...over });
 }
 
 beforeEach(() => {
@@ -170,14 +171,7 @@ describe('draftFor: intake first', () => {
     let release!: () => void;
     let waits = 0;
     const intakeBusy = new Promise<void>((r) => (release = r));
-    drafting = createDraftingService({
-      store: core.store,
-      provider,
-      communities: core.communities,
-      deskPlatforms: () => deskPlatforms,
-      metrics: core.metrics,
-      clock: core.clock,
-      log: core.log,
+    build({
       intakeFirst: () => (waits++, intakeBusy),
     });
     const pending = drafting.draftFor([message.id]);
@@ -187,6 +181,64 @@ describe('draftFor: intake first', () => {
     const { created } = await pending;
     expect(created).toHaveLength(1);
     expect(waits).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('draftFor: a long batch runs in time slices', () => {
+  it('lets intake store members’ messages between drafts once a slice is used up, and drafts the whole batch', async () => {
+    const messages = ['How do I pay?', 'Where is the shop?', 'When do you open?'].map((text) => core.store.seedMessage({ text, labels: labels({ isQuestion: true }) }));
+    // Each draft takes 3 ms of this thread, past the 2 ms slice: intake gets its turn between drafts.
+    let t = 0;
+    const real = provider;
+    const drafted: string[] = [];
+    const events: string[] = [];
+    let intakeBusy: Promise<void> | null = null;
+    let releaseIntake = () => {};
+    provider = {
+      ...real,
+      draft: async (req) => {
+        t += 3;
+        drafted.push(req.message.text);
+        events.push(`draft ${req.message.text}`);
+        return real.draft(req);
+      },
+    };
+    build({
+      sliceClock: () => t,
+      intakeFirst: () => {
+        events.push('intake first');
+        return intakeBusy ?? Promise.resolve();
+      },
+    });
+    // Intake turns busy after the first draft, and stays busy until the test lets it go.
+    const pending = drafting.draftFor(messages.map((m) => m.id));
+    while (drafted.length === 0) await new Promise((r) => setImmediate(r));
+    intakeBusy = new Promise<void>((resolve) => (releaseIntake = resolve));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(drafted).toEqual(['How do I pay?']);
+    releaseIntake();
+    intakeBusy = null;
+    const { created } = await pending;
+    expect(created).toHaveLength(3);
+    expect(drafted).toEqual(['How do I pay?', 'Where is the shop?', 'When do you open?']);
+    // Before the batch, then between every two drafts (each used up its slice), then before the transaction.
+    const drafts = events.filter((e) => e.startsWith('draft'));
+    expect(drafts).toHaveLength(3);
+    const between = events.slice(events.indexOf(drafts[0]!), events.indexOf(drafts[2]!) + 1);
+    expect(between).toEqual([drafts[0], 'intake first', drafts[1], 'intake first', drafts[2]]);
+  });
+
+  it('does not pause between drafts that fit in one slice', async () => {
+    const messages = ['How do I pay?', 'Where is the shop?'].map((text) => core.store.seedMessage({ text, labels: labels({ isQuestion: true }) }));
+    let waits = 0;
+    build({
+      sliceClock: () => 0,
+      intakeFirst: async () => void waits++,
+    });
+    const { created } = await drafting.draftFor(messages.map((m) => m.id));
+    expect(created).toHaveLength(2);
+    // Only the batch's own steps: before it starts, before writing, before its transaction.
+    expect(waits).toBe(3);
   });
 });
 
