@@ -105,6 +105,34 @@ describe.each(DATABASES)('messages.storeMany on %s', (kind) => {
     ]);
   });
 
+  it('links every message to its author’s row: members new in the batch, ones seen a moment ago, and the same user id on two platforms', async () => {
+    const at = new Date(Date.UTC(2026, 4, 5, 9, 0));
+    const by = (platform: 'telegram' | 'discord', user: string, messageId: string, seconds = 0): MessageToStore => ({
+      communityId: 'c1',
+      labels: null,
+      inbound: { chat: { platform, chatId: 'g-auth' }, messageId, author: { id: user, displayName: `${platform} ${user}`, isBot: false }, text: 'hi', sentAt: new Date(at.getTime() + seconds * 1000) },
+    });
+    // Both new: written by the messages' statement itself.
+    await store.messages.storeMany([by('telegram', 'same', 'auth-1'), by('discord', 'same', 'auth-2')]);
+    // Seen a moment ago (known), next to a member new in this batch, twice.
+    await store.messages.storeMany([by('telegram', 'same', 'auth-3', 5), by('telegram', 'fresh', 'auth-4', 5), by('telegram', 'fresh', 'auth-5', 6)]);
+    const rows = (await db.sql.executeSql(
+      `select m.platform_message_id, c.platform, a.platform as author_platform, a.platform_user_id
+         from messages m join chats c on c.id = m.chat_id left join members a on a.id = m.author_id
+        where m.platform_message_id like 'auth-%' order by m.platform_message_id`,
+      [],
+    )).rows as Array<{ platform_message_id: string; platform: string; author_platform: string | null; platform_user_id: string | null }>;
+    expect(rows).toEqual([
+      { platform_message_id: 'auth-1', platform: 'telegram', author_platform: 'telegram', platform_user_id: 'same' },
+      { platform_message_id: 'auth-2', platform: 'discord', author_platform: 'discord', platform_user_id: 'same' },
+      { platform_message_id: 'auth-3', platform: 'telegram', author_platform: 'telegram', platform_user_id: 'same' },
+      { platform_message_id: 'auth-4', platform: 'telegram', author_platform: 'telegram', platform_user_id: 'fresh' },
+      { platform_message_id: 'auth-5', platform: 'telegram', author_platform: 'telegram', platform_user_id: 'fresh' },
+    ]);
+    const fresh = (await db.sql.executeSql(`select last_seen_at from members where platform = 'telegram' and platform_user_id = 'fresh'`, [])).rows as Array<{ last_seen_at: Date | string }>;
+    expect(fresh.map((r) => new Date(r.last_seen_at).toISOString())).toEqual([new Date(at.getTime() + 6000).toISOString()]);
+  });
+
   it('writes the audit entry of a message in the same statement, once: none for a redelivery or a message without one', async () => {
     const withAudit = (id: string): MessageToStore => ({ ...record(id, 'how do I pay?', { labels: LABELS }), audit: { action: 'message.labelled', details: { labels: LABELS } } });
     const [first, plain] = await store.messages.storeMany([withAudit('aud-1'), record('aud-2', 'hello')]);

@@ -6,7 +6,7 @@ import type { DbSession, InlineJobEnqueuer, InlineJobInsert } from '../database.
 import { chats, messages } from '../schema/index.js';
 import { arrayLiteral } from './array-literal.js';
 import { createChatsRepository, type ChatCache } from './chats-repository.js';
-import { createMembersRepository, type MemberCache } from './members-repository.js';
+import { createMembersRepository, memberKey, memberUpsertParams, memberUpsertSql, type MemberCache, type MemberRow, type MemberSeen } from './members-repository.js';
 
 const chatKey = (platform: string, chatId: string) => `${platform}\u0000${chatId}`;
 
@@ -15,6 +15,9 @@ type NewMessageRow = Omit<typeof messages.$inferInsert, 'chatId' | 'platformMess
   platformMessageId: string;
   text: string;
   createdAt: Date;
+  /** The author when the statement upserts them (authorId null): their platform and user id. */
+  authorPlatform: string | null;
+  authorUserId: string | null;
   /** Written to audit_log with the row (not for a redelivery). */
   audit: { communityId: string; action: string; details: Record<string, unknown> } | null;
   draftJob: boolean;
@@ -23,17 +26,23 @@ type NewMessageRow = Omit<typeof messages.$inferInsert, 'chatId' | 'platformMess
 /** The session's job enqueuer; with `inline`, the message statement queues the draft jobs itself. */
 export type MessageJobs = JobEnqueuer & Partial<Pick<InlineJobEnqueuer, 'inline'>>;
 
+/** Parameters of the messages' rows; the members upsert's follow them. */
+const MESSAGE_PARAMS = 21;
+
 /**
- * The batch as one array per column, unnested by Postgres (array-literal.ts): 19 parameters
- * whatever the batch size, so the statement runs prepared. Redelivered messages are skipped;
- * the audit entries and draft jobs (`jobs`) of the rows actually inserted ride on the same
- * statement, so a question is stored with its draft job without a transaction's round trips.
+ * The batch as one array per column, unnested by Postgres (array-literal.ts): 21 parameters
+ * whatever the batch size (26 with authors to write), so the statement runs prepared.
+ * Redelivered messages are skipped; the audit entries and draft jobs (`jobs`) of the rows
+ * actually inserted ride on the same statement, so a question is stored with its draft job
+ * without a transaction's round trips. Authors the members cache does not hold (new, renamed,
+ * or not seen for a minute) are upserted by the same statement: a batch is one round trip.
  */
 async function insertRows(
   s: DbSession,
   rows: NewMessageRow[],
   jobs: { insert: InlineJobInsert; messagesPerJob: number } | null,
-): Promise<Array<{ id: number; chatId: number; platformMessageId: string }>> {
+  members: MemberSeen[],
+): Promise<{ inserted: Array<{ id: number; chatId: number; platformMessageId: string }>; members: MemberRow[] }> {
   const column = (pick: (r: NewMessageRow) => string | number | boolean | null) => arrayLiteral(rows.map(pick));
   // The new messages marked for a draft, in id order, `messagesPerJob` to a job.
   const queued = jobs
@@ -45,20 +54,25 @@ async function insertRows(
          group by d.job)`)}
      )`
     : '';
-  const { rows: inserted } = await s.sql.executeSql(
+  const upserting = members.length > 0;
+  // The author's id: known, or the row the members CTE just wrote.
+  const author = upserting ? 'coalesce(r.author_id, m.id)' : 'r.author_id';
+  const { rows: result } = await s.sql.executeSql(
     `with r as (
        select * from unnest($1::int8[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[], $8::text[],
                             $9::bool[], $10::bool[], $11::int2[], $12::bool[], $13::bool[], $14::bool[], $15::text[],
-                            $16::text[], $17::text[], $18::text[], $19::bool[])
+                            $16::text[], $17::text[], $18::text[], $19::bool[], $20::text[], $21::text[])
          as r(chat_id, platform_message_id, thread_id, author_id, text, reply_to, language, labels,
               is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at,
-              audit_community_id, audit_action, audit_details, draft_job)
-     ), inserted as (
+              audit_community_id, audit_action, audit_details, draft_job, author_platform, author_user_id)
+     )${upserting ? `, m as (
+       ${memberUpsertSql(MESSAGE_PARAMS + 1)}
+     )` : ''}, inserted as (
        insert into messages (chat_id, platform_message_id, thread_id, author_id, text, reply_to_platform_message_id, language, labels,
                              is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at)
-       select chat_id, platform_message_id, thread_id, author_id, text, reply_to, language, labels::jsonb,
-              is_question, is_negative, severity, from_bot, is_service, needs_draft, created_at::timestamptz
-         from r
+       select r.chat_id, r.platform_message_id, r.thread_id, ${author}, r.text, r.reply_to, r.language, r.labels::jsonb,
+              r.is_question, r.is_negative, r.severity, r.from_bot, r.is_service, r.needs_draft, r.created_at::timestamptz
+         from r${upserting ? ' left join m on m.platform = r.author_platform and m.platform_user_id = r.author_user_id' : ''}
        on conflict (chat_id, platform_message_id) do nothing
        returning id, chat_id, platform_message_id
      ), audited as (
@@ -67,7 +81,14 @@ async function insertRows(
          from inserted i join r on r.chat_id = i.chat_id and r.platform_message_id = i.platform_message_id
         where r.audit_action is not null
      )${queued}
-     select id, chat_id, platform_message_id from inserted`,
+     ${
+       upserting
+         ? `select id, chat_id, platform_message_id, null::text as platform, null::text as platform_user_id, null::text as display_name, null::timestamptz as last_seen_at
+              from inserted
+            union all
+            select id, null, null, platform, platform_user_id, display_name, last_seen_at from m`
+         : 'select id, chat_id, platform_message_id from inserted'
+     }`,
     [
       column((r) => r.chatId),
       column((r) => r.platformMessageId),
@@ -88,13 +109,18 @@ async function insertRows(
       column((r) => r.audit?.action ?? null),
       column((r) => (r.audit ? JSON.stringify(r.audit.details) : null)),
       column((r) => r.draftJob),
+      column((r) => r.authorPlatform),
+      column((r) => r.authorUserId),
+      ...(upserting ? memberUpsertParams(members) : []),
     ],
   );
-  return (inserted as Array<{ id: number | string; chat_id: number | string; platform_message_id: string }>).map((r) => ({
-    id: Number(r.id),
-    chatId: Number(r.chat_id),
-    platformMessageId: r.platform_message_id,
-  }));
+  // With the members CTE, its rows follow the messages' (platform is set on them only).
+  const all = result as Array<{ id: number | string; chat_id: number | string | null; platform_message_id: string | null } & Partial<MemberRow>>;
+  const messageRows = upserting ? all.filter((r) => r.platform == null) : all;
+  return {
+    inserted: messageRows.map((r) => ({ id: Number(r.id), chatId: Number(r.chat_id), platformMessageId: r.platform_message_id! })),
+    members: upserting ? (all.filter((r) => r.platform != null) as MemberRow[]) : [],
+  };
 }
 
 /** A row of selectByIds, as either driver returns it. */
@@ -162,9 +188,9 @@ export function createMessagesRepository(
         batch.map((b) => ({ ref: b.inbound.chat, title: b.inbound.chatTitle })),
         (ref) => communityOf(ref.platform, ref.chatId),
       );
-      const memberIds = await membersRepo.touchReturningIds(
-        batch.map((b) => ({ platform: b.inbound.chat.platform, author: b.inbound.author, at: b.inbound.sentAt })),
-      );
+      // Authors the cache holds have their ids; the rest are upserted by the messages' statement.
+      const members = membersRepo.plan(batch.map((b) => ({ platform: b.inbound.chat.platform, author: b.inbound.author, at: b.inbound.sentAt })));
+      const memberIds = members.known;
       // Same message twice in one batch (a redelivery racing the original): keep the first.
       const seen = new Set<string>();
       const rows: NewMessageRow[] = [];
@@ -175,11 +201,14 @@ export function createMessagesRepository(
         if (seen.has(key)) continue;
         seen.add(key);
         const labels = b.labels;
+        const authorId = memberIds.get(memberKey(b.inbound.chat.platform, b.inbound.author.id)) ?? null;
         rows.push({
           chatId: chat.id,
           platformMessageId: b.inbound.messageId,
           threadId: b.inbound.chat.threadId ?? null,
-          authorId: memberIds.get(`${b.inbound.chat.platform}\u0000${b.inbound.author.id}`) ?? null,
+          authorId,
+          authorPlatform: authorId === null ? b.inbound.chat.platform : null,
+          authorUserId: authorId === null ? b.inbound.author.id : null,
           text: b.inbound.text,
           replyToPlatformMessageId: b.inbound.replyToMessageId ?? null,
           language: labels?.language ?? null,
@@ -198,7 +227,9 @@ export function createMessagesRepository(
       const delay = { startAfterSeconds: options.draftDelaySeconds };
       const messagesPerJob = options.messagesPerDraftJob ?? 1;
       const inline = rows.some((r) => r.draftJob) ? (jobs.inline?.('draft', delay) ?? null) : null;
-      const inserted = await insertRows(s, rows, inline ? { insert: inline, messagesPerJob } : null);
+      const written = await insertRows(s, rows, inline ? { insert: inline, messagesPerJob } : null, members.upserts);
+      membersRepo.remember(written.members, memberIds);
+      const inserted = written.inserted;
       const insertedKeys = new Map(inserted.map((r) => [`${r.chatId}\u0000${r.platformMessageId}`, r.id]));
       const drafted = rows.filter((r) => r.draftJob).flatMap((r) => insertedKeys.get(`${r.chatId}\u0000${r.platformMessageId}`) ?? []);
       if (drafted.length > 0) {
