@@ -112,6 +112,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       poolMax: config.databasePoolMax,
+      statementTimeoutMs: config.databaseStatementTimeoutSeconds * 1000,
       log,
       memory: options.memoryDb ?? false,
       vectors: embeddingModel !== null,

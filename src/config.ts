@@ -61,6 +61,8 @@ export interface Config {
   /** Unset: embedded PGlite under `dataDir`. Set: a Postgres server through postgres.js. */
   databaseUrl: string | undefined;
   databasePoolMax: number;
+  /** Postgres server: longest a statement may run, or a transaction sit idle (0: no limit). */
+  databaseStatementTimeoutSeconds: number;
   http: { host: string; port: number };
   sandbox: { enabled: boolean };
   llm: LanguageModelConfig;
@@ -121,6 +123,9 @@ const jobKindsSchema = z
 
 // ---------------------------------------------------------------- environment
 
+/** Ample for the heaviest report query (a year of a 10,000-member community: 1-2 s). */
+export const DB_STATEMENT_TIMEOUT_SECONDS_DEFAULT = 30;
+
 const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   JAMII_DATA_DIR: z.string().min(1).default('./data'),
@@ -129,6 +134,7 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
     .optional(),
   JAMII_DB_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),
+  JAMII_DB_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(DB_STATEMENT_TIMEOUT_SECONDS_DEFAULT),
   JAMII_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   JAMII_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   JAMII_SANDBOX: booleanish.default('auto'),
@@ -160,6 +166,7 @@ const FIXES: Record<string, string> = {
   JAMII_ADMINS: 'comma-separated platform:user-id entries, e.g. discord:80351110224678912',
   JAMII_JOBS: `all, none, or a comma list of ${JOB_KINDS.join(', ')}`,
   DATABASE_URL: 'unset it to use the embedded database under JAMII_DATA_DIR',
+  JAMII_DB_STATEMENT_TIMEOUT_SECONDS: 'whole seconds from 0 (no limit) to 3600, e.g. 30',
   JAMII_SANDBOX: 'auto, on or off',
   ...LANGUAGE_MODEL_FIXES,
   ...FEEDS_FIXES,
@@ -281,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(cwd, e.JAMII_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.JAMII_DB_POOL_MAX,
+    databaseStatementTimeoutSeconds: e.JAMII_DB_STATEMENT_TIMEOUT_SECONDS,
     http: { host: e.JAMII_HTTP_HOST, port: e.JAMII_HTTP_PORT },
     sandbox: { enabled: sandboxEnabled },
     llm: languageModelConfig(e),

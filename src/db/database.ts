@@ -66,6 +66,11 @@ export interface OpenDatabaseOptions {
   databaseUrl: string | undefined;
   dataDir: string;
   poolMax?: number;
+  /**
+   * Postgres server only: the pool's statement and idle-in-transaction limit (none when unset;
+   * the app passes JAMII_DB_STATEMENT_TIMEOUT_SECONDS).
+   */
+  statementTimeoutMs?: number;
   log: Logger;
   /** In-memory PGlite (tests). */
   memory?: boolean;
@@ -86,7 +91,9 @@ export interface OpenDatabaseOptions {
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options.poolMax ?? 10) : await openPglite(options);
+  const db = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, { poolMax: options.poolMax ?? 10, statementTimeoutMs: options.statementTimeoutMs ?? 0 })
+    : await openPglite(options);
   try {
     await db.migrate(options.log);
     if (options.vectors) db.vectors = await setUpVectors(db, options.log);

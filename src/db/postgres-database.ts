@@ -12,6 +12,21 @@ import type { InternalDatabase, Orm, SqlExecutor } from './database.js';
 /** Arbitrary constant for pg_advisory_lock: "jamii" in ASCII. */
 const SCHEMA_LOCK_KEY = 0x6a616d6969;
 
+export interface PostgresOptions {
+  poolMax: number;
+  /**
+   * Longest a statement may run, and a transaction sit idle, on the pool's connections (0: no
+   * limit). The server cancels a statement past it (SQLSTATE 57014) and ends a session left idle
+   * inside a transaction, releasing its locks: a stuck query or a transaction abandoned by a hung
+   * await fails its job, which retries, instead of holding a connection and its locks forever.
+   * Migrations and the wait for the schema lock are exempt: they take as long as they take.
+   */
+  statementTimeoutMs: number;
+}
+
+/** Session settings that lift the pool's limits, for schema work (see PostgresOptions). */
+const UNLIMITED = { statement_timeout: 0, idle_in_transaction_session_timeout: 0 } as const;
+
 /** node-postgres (which pg-boss is written for) sends undefined as NULL and objects as JSON text; so do we. */
 function toPostgresParameter(value: unknown): unknown {
   if (value === undefined) return null;
@@ -39,11 +54,13 @@ function preparingShortStatements<T extends postgres.Sql | postgres.TransactionS
   });
 }
 
-export async function openPostgres(url: string, poolMax: number): Promise<InternalDatabase> {
+export async function openPostgres(url: string, options: PostgresOptions): Promise<InternalDatabase> {
+  const limits = options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs, idle_in_transaction_session_timeout: options.statementTimeoutMs } : {};
   const client = postgres(url, {
-    max: poolMax,
+    max: options.poolMax,
     onnotice: () => undefined,
-    connection: { application_name: 'jamii' },
+    // Sent as startup parameters: every connection of the pool has them from its first statement.
+    connection: { application_name: 'jamii', ...limits },
   });
 
   const executorOf = (c: postgres.Sql | postgres.TransactionSql, pooled: boolean): SqlExecutor => ({
@@ -79,11 +96,15 @@ export async function openPostgres(url: string, poolMax: number): Promise<Intern
     const reserved = await client.reserve();
     try {
       // Session-level lock on a reserved connection: a second process waits here, then finds the
-      // work done (every migration applied, the queue schema installed) and does nothing.
+      // work done (every migration applied, the queue schema installed) and does nothing. The
+      // wait lasts as long as the other process's migrations, so the statement limit is lifted
+      // for it (and restored to the connection's startup value before it goes back to the pool).
+      await reserved.unsafe('set statement_timeout = 0');
       await reserved.unsafe('select pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
       return await fn();
     } finally {
       await reserved.unsafe('select pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]).catch(() => undefined);
+      await reserved.unsafe('reset statement_timeout').catch(() => undefined);
       reserved.release();
     }
   };
@@ -123,7 +144,14 @@ export async function openPostgres(url: string, poolMax: number): Promise<Intern
     exclusive,
     async migrate(log) {
       const started = Date.now();
-      await exclusive(() => migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_DIR }));
+      // Migrations run on a connection of their own without the pool's limits: building an index
+      // on a large table may take minutes, and must not be cancelled halfway through an upgrade.
+      const migrator = postgres(url, { max: 1, onnotice: () => undefined, connection: { application_name: 'jamii-migrate', ...UNLIMITED } });
+      try {
+        await exclusive(() => migratePostgres(drizzlePostgres({ client: migrator }), { migrationsFolder: MIGRATIONS_DIR }));
+      } finally {
+        await migrator.end({ timeout: 5 });
+      }
       log.info({ driver: 'postgres', ms: Date.now() - started }, 'db.migrated');
     },
   };
