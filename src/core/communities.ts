@@ -27,6 +27,13 @@ export interface CommunityDirectory {
   communityOf(platform: Platform, chatId: string): string;
   /** The community whose desk this chat is, if any. */
   deskOf(platform: Platform, chatId: string): Community | null;
+  /**
+   * The community that lists this chat itself, as its desk or one of its chats; null for a chat
+   * that only falls to the default community. Roles read from a platform (a group's
+   * administrators, a Discord role, a Slack user group) count only in such chats: anyone can add
+   * the bot to a group or server of their own, where they are the administrator.
+   */
+  listedCommunityOf(platform: Platform, chatId: string): string | null;
   /** Desk chats of a community on the given platforms (several per platform when configured). */
   desksOf(communityId: string, platforms: Iterable<Platform>): ChatRef[];
 }
@@ -50,6 +57,7 @@ export function createCommunityDirectory(communities: Community[]): CommunityDir
     },
     communityOf: (platform, chatId) => chatIndex.get(`${platform}:${chatId}`) ?? fallback.id,
     deskOf: (platform, chatId) => deskIndex.get(`${platform}:${chatId}`) ?? null,
+    listedCommunityOf: (platform, chatId) => deskIndex.get(`${platform}:${chatId}`)?.id ?? chatIndex.get(`${platform}:${chatId}`) ?? null,
     desksOf(communityId, platforms) {
       const c = byId.get(communityId);
       if (!c) return [];

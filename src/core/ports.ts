@@ -230,6 +230,12 @@ export interface RolesRepository {
    * of a platform's groups, with `grants`.
    */
   syncSource(source: string, grants: RoleGrant[]): Promise<void>;
+  /**
+   * Sets one person's grant from `source` (other than `config`) in one community: `role`, or
+   * none. Only that grant's row changes: it holds however the process restarted in between.
+   */
+  setGrant(source: string, who: { communityId: string; platform: Platform; userId: string }, role: Role | null): Promise<void>;
+  /** Every (community, role) the person holds, from any source, once. */
   rolesOf(platform: Platform, userId: string): Promise<Array<{ communityId: string; role: Role }>>;
 }
 

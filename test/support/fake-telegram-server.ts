@@ -115,7 +115,10 @@ async function readBody(req: IncomingMessage): Promise<Record<string, any>> {
   return query;
 }
 
-export async function startFakeTelegram(options: { token?: string; admins?: Array<{ id: number; first_name: string }> } = {}): Promise<FakeTelegram> {
+type FakeAdmin = { id: number; first_name: string };
+
+/** `admins`: the administrators of every group, or per group (by chat id). */
+export async function startFakeTelegram(options: { token?: string; admins?: FakeAdmin[] | ((chatId: number) => FakeAdmin[]) } = {}): Promise<FakeTelegram> {
   const token = options.token ?? '123456789:AAH-fake-token-for-tests_0123456789';
   const calls: RecordedCall[] = [];
   const posts: BotPost[] = [];
@@ -241,7 +244,15 @@ export async function startFakeTelegram(options: { token?: string; admins?: Arra
         return ok(res, asMessage(target));
       }
       case 'getChatAdministrators':
-        return ok(res, (options.admins ?? []).map((u) => ({ status: 'administrator', user: { ...u, is_bot: false }, can_be_edited: false, is_anonymous: false })));
+        return ok(
+          res,
+          (typeof options.admins === 'function' ? options.admins(Number(payload.chat_id)) : (options.admins ?? [])).map((u) => ({
+            status: 'administrator',
+            user: { ...u, is_bot: false },
+            can_be_edited: false,
+            is_anonymous: false,
+          })),
+        );
       case 'setWebhook':
         state.webhook = { url: String(payload.url), secret_token: payload.secret_token, allowed_updates: payload.allowed_updates };
         return ok(res, true);

@@ -1,12 +1,15 @@
 /**
  * Discord roles as Jamii roles: members holding a configured manager (or admin) role id, or,
- * when enabled, the Manage Server permission, manage the community of the channel they act in.
- * Discord sends the member's roles and permissions with every interaction, so grants are
- * refreshed right before each one is dispatched: a role given works at once, a role taken away
- * stops working at the next press. The grants form one source (`discord-roles`), replaced whole.
+ * when enabled, the Manage Server permission, manage the community of the channel they act in,
+ * when a community lists that channel (as its desk or one of its chats). Discord sends the
+ * member's roles and permissions with every interaction, so a person's grant is written right
+ * before each one is dispatched: a role given works at once, a role taken away stops working at
+ * the next press, also after a restart. The grants form one source (`discord-roles`), one row
+ * per person and community.
  */
 import type { CommunityDirectory } from '../../core/communities.js';
-import type { Logger, RoleGrant, Store } from '../../core/ports.js';
+import type { Logger, Store } from '../../core/ports.js';
+import { createGrantWriter } from '../role-grant-writer.js';
 import type { ChatRef, Invoker, Role } from '../../core/types.js';
 
 export const DISCORD_ROLES_SOURCE = 'discord-roles';
@@ -29,8 +32,7 @@ export function createRoleGrants(deps: { settings: DiscordRoleSettings; store: S
   const managers = new Set(settings.managerRoleIds);
   const admins = new Set(settings.adminRoleIds);
   const enabled = managers.size > 0 || admins.size > 0 || settings.manageServerIsManager;
-  const held = new Map<string, RoleGrant>();
-  let chain: Promise<void> = Promise.resolve();
+  const grants = createGrantWriter({ source: DISCORD_ROLES_SOURCE, platform: 'discord', store, communities, log });
 
   const roleFrom = (roleIds: string[], permissions: string | null): Role | null => {
     if (roleIds.some((r) => admins.has(r))) return 'admin';
@@ -40,22 +42,9 @@ export function createRoleGrants(deps: { settings: DiscordRoleSettings; store: S
   };
 
   return {
-    observe(invoker, roleIds, permissions, channel) {
-      if (!enabled) return Promise.resolve();
-      const communityId = channel ? (communities.deskOf('discord', channel.chatId)?.id ?? communities.communityOf('discord', channel.chatId)) : null;
-      if (!communityId) return Promise.resolve();
-      const key = `${communityId}:${invoker.userId}`;
-      const role = roleFrom(roleIds, permissions);
-      const before = held.get(key);
-      if (before?.role === role || (!before && role === null)) return Promise.resolve();
-      if (role) held.set(key, { communityId, platform: 'discord', userId: invoker.userId, role });
-      else held.delete(key);
-      // Serialized: each sync writes the whole source as it stands.
-      chain = chain.then(async () => {
-        await store.roles.syncSource(DISCORD_ROLES_SOURCE, [...held.values()]);
-        log.info({ user: invoker.userId, community: communityId, role }, 'discord.role_synced');
-      });
-      return chain;
+    async observe(invoker, roleIds, permissions, channel) {
+      if (!enabled || !channel) return;
+      await grants.write(invoker.userId, channel.chatId, roleFrom(roleIds, permissions));
     },
   };
 }

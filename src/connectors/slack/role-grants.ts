@@ -1,13 +1,15 @@
 /**
  * Slack user groups as Jamii roles: members of the configured manager (or admin) user group
- * manage the community of the channel they act in. The group's members are read with
- * usergroups.users.list (cached briefly) right before each interaction is dispatched, so a
- * member added to the group works at once and one removed stops at the next press after the
- * cache expires. The grants form one source (`slack-groups`), replaced whole.
+ * manage the community of the channel they act in, when a community lists that channel (as its
+ * desk or one of its chats). The group's members are read with usergroups.users.list (cached
+ * briefly) right before each interaction is dispatched, so a member added to the group works at
+ * once and one removed stops at the next press after the cache expires, also after a restart.
+ * The grants form one source (`slack-groups`), one row per person and community.
  */
 import type { webApi } from '@slack/bolt';
 import type { CommunityDirectory } from '../../core/communities.js';
-import type { Logger, RoleGrant, Store } from '../../core/ports.js';
+import type { Logger, Store } from '../../core/ports.js';
+import { createGrantWriter } from '../role-grant-writer.js';
 import type { ChatRef, Invoker, Role } from '../../core/types.js';
 import { describeSlackError } from './errors.js';
 
@@ -29,8 +31,7 @@ export function createSlackRoleGrants(deps: { settings: SlackGroupSettings; clie
   const { settings, client, store, communities, log } = deps;
   const now = deps.now ?? Date.now;
   const cache = new Map<string, { at: number; users: Set<string> }>();
-  const held = new Map<string, RoleGrant>();
-  let chain: Promise<void> = Promise.resolve();
+  const grants = createGrantWriter({ source: SLACK_GROUPS_SOURCE, platform: 'slack', store, communities, log });
 
   const membersOf = async (group: string): Promise<Set<string>> => {
     const cached = cache.get(group);
@@ -49,9 +50,7 @@ export function createSlackRoleGrants(deps: { settings: SlackGroupSettings; clie
 
   return {
     async observe(invoker, channel) {
-      if (!settings.managerGroupId && !settings.adminGroupId) return;
-      const communityId = channel ? (communities.deskOf('slack', channel.chatId)?.id ?? communities.communityOf('slack', channel.chatId)) : null;
-      if (!communityId) return;
+      if ((!settings.managerGroupId && !settings.adminGroupId) || !channel || !grants.counts(channel.chatId)) return;
       let role: Role | null;
       try {
         role = await roleOf(invoker.userId);
@@ -60,17 +59,7 @@ export function createSlackRoleGrants(deps: { settings: SlackGroupSettings; clie
         log.warn({ why: describeSlackError(error) }, 'slack.group_lookup_failed');
         return;
       }
-      const key = `${communityId}:${invoker.userId}`;
-      const before = held.get(key);
-      if (before?.role === role || (!before && role === null)) return;
-      if (role) held.set(key, { communityId, platform: 'slack', userId: invoker.userId, role });
-      else held.delete(key);
-      // Serialized: each sync writes the whole source as it stands.
-      chain = chain.then(async () => {
-        await store.roles.syncSource(SLACK_GROUPS_SOURCE, [...held.values()]);
-        log.info({ user: invoker.userId, community: communityId, role }, 'slack.role_synced');
-      });
-      await chain;
+      await grants.write(invoker.userId, channel.chatId, role);
     },
   };
 }

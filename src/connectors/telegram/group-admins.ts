@@ -1,10 +1,13 @@
 /**
  * Optional: the administrators of a community's Telegram groups are its managers
  * (JAMII_TELEGRAM_GROUP_ADMINS_ARE_MANAGERS). Grants are read with getChatAdministrators for every
- * active group and replace the previous ones (source `telegram-admins`) as a whole, so someone
- * who stops being an administrator stops being a manager at the next refresh.
+ * active group a community lists itself (its desk group or one of its chats) and replace the
+ * previous ones (source `telegram-admins`) as a whole, so someone who stops being an
+ * administrator stops being a manager at the next refresh. A group no community lists grants
+ * nothing: it falls to the default community, and anyone can add the bot to a group of their own.
  */
 import type { Api, RawApi } from 'grammy';
+import { deskChatIds, type CommunityDirectory } from '../../core/communities.js';
 import type { Logger, RoleGrant, Store } from '../../core/ports.js';
 import { describeTelegramError } from './errors.js';
 import { idFromString, idToString, isGroupChatId } from './ids.js';
@@ -25,24 +28,27 @@ export interface GroupAdminSync {
   stop(): Promise<void>;
 }
 
-export function createGroupAdminSync(deps: { api: Api<RawApi>; store: Store; log: Logger }): GroupAdminSync {
-  const { api, store, log } = deps;
+export function createGroupAdminSync(deps: { api: Api<RawApi>; store: Store; communities: CommunityDirectory; log: Logger }): GroupAdminSync {
+  const { api, store, communities, log } = deps;
   let timer: NodeJS.Timeout | null = null;
   let debounce: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
 
   const read = async () => {
-    const groups = (await store.chats.listActive('telegram')).filter((c) => isGroupChatId(c.ref.chatId));
+    const groups = (await store.chats.listActive('telegram')).flatMap((c) => {
+      const communityId = isGroupChatId(c.ref.chatId) ? communities.listedCommunityOf('telegram', c.ref.chatId) : null;
+      return communityId ? [{ chatId: c.ref.chatId, communityId }] : [];
+    });
     const grants: RoleGrant[] = [];
     for (const group of groups) {
       try {
-        const admins = await api.getChatAdministrators(idFromString(group.ref.chatId));
+        const admins = await api.getChatAdministrators(idFromString(group.chatId));
         for (const a of admins) {
           if (!a.user.is_bot) grants.push({ communityId: group.communityId, platform: 'telegram', userId: idToString(a.user.id), role: 'manager' });
         }
       } catch (error) {
         // Without this group's list its administrators keep no grant until the next refresh.
-        log.warn({ chat: group.ref.chatId, why: describeTelegramError(error) }, 'telegram.admins_unavailable');
+        log.warn({ chat: group.chatId, why: describeTelegramError(error) }, 'telegram.admins_unavailable');
       }
     }
     await store.roles.syncSource(GROUP_ADMINS_SOURCE, grants);
@@ -65,6 +71,8 @@ export function createGroupAdminSync(deps: { api: Api<RawApi>; store: Store; log
       debounce.unref();
     },
     start() {
+      const listed = communities.list().some((c) => [...(c.chats.telegram ?? []), ...deskChatIds(c, 'telegram')].some(isGroupChatId));
+      if (!listed) log.warn({}, 'telegram.group_admins_unlisted: JAMII_TELEGRAM_GROUP_ADMINS_ARE_MANAGERS is on, but no community lists a Telegram group (chats.telegram in the communities file, or a desk group): no group administrator is a manager');
       safeRefresh();
       timer = setInterval(safeRefresh, GROUP_ADMINS_REFRESH_MS);
       timer.unref();

@@ -92,7 +92,7 @@ export function createTelegramConnector(deps: {
   const sendApi = outbound(new Api(settings.token, { apiRoot: settings.apiRoot, timeoutSeconds: TELEGRAM_SEND_TIMEOUT_SECONDS }));
 
   const me = () => ({ id: idToString(bot.botInfo.id), username: bot.botInfo.username });
-  const groupAdmins = settings.groupAdminsAreManagers ? createGroupAdminSync({ api: bot.api, store, log }) : null;
+  const groupAdmins = settings.groupAdminsAreManagers ? createGroupAdminSync({ api: bot.api, store, communities: deps.communities, log }) : null;
   const handle = createUpdateHandler({
     api: bot.api,
     store,

@@ -35,7 +35,9 @@ export const roles = pgTable(
     grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('roles_grant_uq').on(t.communityId, t.platform, t.platformUserId, t.role),
+    // Per source: a grant held both from configuration and from a platform role is two rows, so
+    // either source can drop its own without taking the other's away.
+    uniqueIndex('roles_grant_source_uq').on(t.communityId, t.platform, t.platformUserId, t.role, t.source),
     index('roles_principal_idx').on(t.platform, t.platformUserId),
   ],
 );

@@ -127,8 +127,13 @@ export function peopleRepositories(ctx: StoreContext): PeopleRepositories {
       async syncSource(source, grants) {
         ctx.state.roles = [...ctx.state.roles.filter((g) => g.source !== source), ...grants.map((g) => ({ ...g, source }))];
       },
+      async setGrant(source, who, role) {
+        const same = (g: (typeof ctx.state.roles)[number]) => g.source === source && g.communityId === who.communityId && g.platform === who.platform && g.userId === who.userId;
+        ctx.state.roles = [...ctx.state.roles.filter((g) => !same(g)), ...(role ? [{ ...who, role, source }] : [])];
+      },
       async rolesOf(platform, userId) {
-        return ctx.state.roles.filter((g) => g.platform === platform && g.userId === userId).map((g) => ({ communityId: g.communityId, role: g.role }));
+        const held = ctx.state.roles.filter((g) => g.platform === platform && g.userId === userId).map((g) => ({ communityId: g.communityId, role: g.role }));
+        return held.filter((g, i) => held.findIndex((o) => o.communityId === g.communityId && o.role === g.role) === i);
       },
     },
     promptVersions: {

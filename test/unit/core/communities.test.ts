@@ -11,6 +11,15 @@ describe('community directory', () => {
     expect(communities.communityOf('telegram', '-100123')).toBe('alpha');
   });
 
+  it('tells a chat a community lists itself (a chat or its desk) from one that only falls to the default', () => {
+    expect(communities.listedCommunityOf('sandbox', 'plaza')).toBe('beta');
+    expect(communities.listedCommunityOf('sandbox', 'desk-beta')).toBe('beta');
+    expect(communities.listedCommunityOf('sandbox', 'general')).toBe('alpha');
+    expect(communities.listedCommunityOf('sandbox', 'desk')).toBe('alpha');
+    expect(communities.listedCommunityOf('telegram', '-100123')).toBeNull();
+    expect(communities.listedCommunityOf('discord', 'plaza')).toBeNull();
+  });
+
   it('recognises desk chats and lists the desks of a community on running platforms', () => {
     expect(communities.deskOf('sandbox', 'desk-beta')?.id).toBe('beta');
     expect(communities.deskOf('sandbox', 'general')).toBeNull();
