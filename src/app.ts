@@ -241,6 +241,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       access,
       audit: store.audit,
       log: log.child({ part: 'commands' }),
+      communities,
     });
 
     // 5. Connectors.

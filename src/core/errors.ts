@@ -10,6 +10,7 @@ export const ERROR_MESSAGES = {
   draft_not_pending: 'That draft is no longer waiting for a decision.',
   draft_conflict: 'Another worker drafted part of this conversation at the same moment; it is drafted again.',
   draft_flagged: 'That draft failed a safety check: edit it (/edit ID new text) or reject it.',
+  draft_other_desk: "That draft belongs to another community: act on it from that community's desk.",
   learned_entry_not_found: 'There is no learned answer with that id in your communities.',
   prompt_not_found: 'There is no prompt by that name.',
   prompt_version_not_found: 'That prompt has no such version.',

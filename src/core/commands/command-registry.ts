@@ -5,6 +5,7 @@
  */
 import type { Access, RoleMap } from '../access.js';
 import type { ApprovalService } from '../approval-service.js';
+import type { CommunityDirectory } from '../communities.js';
 import type { PostService } from '../post-service.js';
 import { cardView } from '../desk-cards.js';
 import { JamiiError, userMessage } from '../errors.js';
@@ -169,7 +170,42 @@ export interface CommandDispatcher {
   dispatchAction(invoker: Invoker, actionId: string, extra?: string): Promise<CommandReply>;
 }
 
-export function createCommandDispatcher(deps: { services: CommandServices; access: Access; audit: AuditRepository; log: Logger }): CommandDispatcher {
+/**
+ * The approvals a command typed in `communityId`'s desk may act on: that community's drafts only.
+ * A manager of two communities typing /show in one's desk must not show the other's members'
+ * messages to the team reading that desk.
+ */
+function withinDesk(approvals: ApprovalService, communityId: string): ApprovalService {
+  const check = async (invoker: Invoker, draftId: number, action: string) => {
+    const draft = await approvals.load(invoker, draftId, action);
+    if (draft.communityId !== communityId) throw new JamiiError('draft_other_desk', `Draft #${draftId} belongs to another community: act on it from that community's desk.`);
+    return draft;
+  };
+  return {
+    ...approvals,
+    load: check,
+    async decide(invoker, draftId, decision) {
+      await check(invoker, draftId, decision.kind);
+      return approvals.decide(invoker, draftId, decision);
+    },
+    async retry(invoker, draftId) {
+      await check(invoker, draftId, 'retry');
+      return approvals.retry(invoker, draftId);
+    },
+  };
+}
+
+/** A chat with the bot seen by the invoker alone (a Telegram private chat's id is the user's). */
+const isPrivateTo = (origin: ChatRef, invoker: Invoker) => origin.platform === invoker.platform && origin.chatId === invoker.userId;
+
+export function createCommandDispatcher(deps: {
+  services: CommandServices;
+  access: Access;
+  audit: AuditRepository;
+  log: Logger;
+  /** Tells desk chats apart: a command typed in a shared desk covers that desk's community only. */
+  communities?: CommunityDirectory | undefined;
+}): CommandDispatcher {
   const byName = new Map<string, CommandSpec<unknown>>(COMMANDS.map((c) => [c.name, c as CommandSpec<unknown>]));
 
   const dispatch = async (invoker: Invoker, name: string, args: string, origin?: ChatRef): Promise<CommandReply> => {
@@ -177,10 +213,14 @@ export function createCommandDispatcher(deps: { services: CommandServices; acces
     if (!spec) return { text: `Unknown command /${name}. Type /help for the list.`, ephemeral: true };
     try {
       const roles = await deps.access.rolesOf(invoker);
-      const communities = deps.access.communitiesWith(roles, spec.role);
+      // Everyone reading a desk sees the answers typed there: in a desk other than the invoker's
+      // own private chat, a command covers that desk's community and nothing else.
+      const desk = origin && !isPrivateTo(origin, invoker) ? (deps.communities?.deskOf(origin.platform, origin.chatId) ?? null) : null;
+      const held = deps.access.communitiesWith(roles, spec.role);
+      const communities = desk ? held.filter((id) => id === desk.id) : held;
       if (communities.length === 0) {
         await deps.audit.write({
-          communityId: null,
+          communityId: desk?.id ?? null,
           actor: principalKey(invoker),
           action: 'access.refused',
           subject: `command:${spec.name}`,
@@ -189,7 +229,8 @@ export function createCommandDispatcher(deps: { services: CommandServices; acces
         throw new JamiiError(spec.role === 'admin' ? 'not_an_admin' : 'not_a_manager');
       }
       const parsed = spec.parse(args);
-      return await spec.run({ invoker, roles, communities, origin }, parsed, deps.services);
+      const services = desk ? { ...deps.services, approvals: withinDesk(deps.services.approvals, desk.id) } : deps.services;
+      return await spec.run({ invoker, roles, communities, origin }, parsed, services);
     } catch (error) {
       if (!(error instanceof JamiiError)) deps.log.error({ err: error, command: spec.name }, 'command.failed');
       return { text: userMessage(error), ephemeral: true };

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createApprovalService } from '../../../../src/core/approval-service.js';
 import { COMMANDS, createCommandDispatcher, PENDING_LIST_MAX, type CommandDispatcher } from '../../../../src/core/commands/command-registry.js';
 import { ERROR_MESSAGES } from '../../../../src/core/errors.js';
-import { createFakeCore, invoker, type FakeCore } from '../../../support/fakes.js';
+import { createFakeCore, createTestCommunities, invoker, TEST_COMMUNITIES, type FakeCore } from '../../../support/fakes.js';
 
 let core: FakeCore;
 let commands: CommandDispatcher;
@@ -297,5 +297,68 @@ describe('knowledge commands', () => {
     expect((await commands.dispatchText(alice, '/kb shipping to uganda'))!.text).toMatch(/^Best matches for "shipping to uganda":\n\d\.\d\d · learned\/3\n {6}Yes, 5-7 days\.$/);
     expect((await commands.dispatchText(alice, '/kb'))!.text).toContain('Usage: /kb <question>');
     expect((await commands.dispatchText(alice, '/kb zebra'))!.text).toBe('Nothing in the knowledge base matches "zebra".');
+  });
+});
+
+describe('commands typed in a desk cover that desk’s community', () => {
+  const carla = invoker('carla', 'Carla');
+  const deskOf = (chatId: string) => ({ platform: 'sandbox' as const, chatId });
+
+  beforeEach(() => {
+    const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
+    commands = createCommandDispatcher({ services: { store: core.store, clock: core.clock, approvals }, access: core.access, audit: core.store.audit, log: core.log, communities: core.communities });
+    core.store.grant('sandbox', 'carla', 'alpha', 'manager');
+    core.store.grant('sandbox', 'carla', 'beta', 'manager');
+  });
+
+  it('refuses a manager of another community in this desk, audits it, and shows nothing of theirs', async () => {
+    core.store.seedDraft({ communityId: 'alpha', message: { text: 'Alpha member: my order #991 never came' } });
+    const reply = await commands.dispatch(alice, 'pending', '', deskOf('desk-beta'));
+    expect(reply.text).toBe(ERROR_MESSAGES.not_a_manager);
+    expect(reply.cards).toBeUndefined();
+    expect(core.store.auditOf('access.refused').at(-1)).toMatchObject({ communityId: 'beta', actor: 'sandbox:alice', subject: 'command:pending' });
+  });
+
+  it('lists only the desk’s community for a manager of both', async () => {
+    core.store.seedDraft({ communityId: 'alpha', message: { text: 'Alpha question?' } });
+    const beta = core.store.seedDraft({ communityId: 'beta', message: { text: '¿Pregunta beta?' } });
+    const reply = await commands.dispatch(carla, 'pending', '', deskOf('desk-beta'));
+    expect(reply.cards?.map((c) => c.draftId)).toEqual([beta.id]);
+    expect(reply.text).not.toContain('Alpha question?');
+    const everywhere = await commands.dispatch(carla, 'pending', '');
+    expect(everywhere.cards).toHaveLength(2);
+  });
+
+  it('refuses to show or decide another community’s draft from this desk, and the draft stays as it was', async () => {
+    const alphaDraft = core.store.seedDraft({ communityId: 'alpha', message: { text: 'Alpha member private complaint' } });
+    for (const [name, args] of [['show', `${alphaDraft.id}`], ['approve', `${alphaDraft.id}`], ['edit', `${alphaDraft.id} Visit evil.example`], ['reject', `${alphaDraft.id}`], ['retry', `${alphaDraft.id}`]] as const) {
+      const reply = await commands.dispatch(carla, name, args, deskOf('desk-beta'));
+      expect(reply.text).toBe(`Draft #${alphaDraft.id} belongs to another community: act on it from that community's desk.`);
+      expect(reply.cards).toBeUndefined();
+    }
+    expect(statusOf(alphaDraft.id)).toBe('pending');
+    expect(core.store.state.outbox.size).toBe(0);
+    expect((await commands.dispatch(carla, 'show', `${alphaDraft.id}`, deskOf('desk'))).cards).toHaveLength(1);
+  });
+
+  it('covers every community of the invoker in a chat that is no desk', async () => {
+    core.store.seedDraft({ communityId: 'alpha' });
+    core.store.seedDraft({ communityId: 'beta' });
+    const reply = await commands.dispatch(carla, 'pending', '', { platform: 'sandbox', chatId: 'general' });
+    expect(reply.cards).toHaveLength(2);
+  });
+
+  it('covers every community of the invoker in their own private chat, even when it is a desk', async () => {
+    // Telegram: each manager's private chat with the bot may be a desk; only they read it.
+    const communities = createTestCommunities(TEST_COMMUNITIES.map((c) => (c.id === 'alpha' ? { ...c, desk: { ...c.desk, telegram: ['-100777', '1001'] } } : c)));
+    const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
+    commands = createCommandDispatcher({ services: { store: core.store, clock: core.clock, approvals }, access: core.access, audit: core.store.audit, log: core.log, communities });
+    core.store.grant('telegram', '1001', 'alpha', 'manager');
+    core.store.grant('telegram', '1001', 'beta', 'manager');
+    core.store.seedDraft({ communityId: 'alpha' });
+    core.store.seedDraft({ communityId: 'beta' });
+    const carlaOnTelegram = invoker('1001', 'Carla', 'telegram');
+    expect((await commands.dispatch(carlaOnTelegram, 'pending', '', { platform: 'telegram', chatId: '1001' })).cards).toHaveLength(2);
+    expect((await commands.dispatch(carlaOnTelegram, 'pending', '', { platform: 'telegram', chatId: '-100777' })).cards).toHaveLength(1);
   });
 });
