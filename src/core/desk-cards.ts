@@ -105,6 +105,8 @@ export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null 
     quoteAuthor: m ? m.author.displayName : 'Jamii',
     body: m ? draft.text : postBody(draft),
     ...(m ? {} : { bodyLabel: 'Post that would be published' }),
+    // A poll is shown in the body but is not part of the text an edit replaces.
+    ...(!m && draft.poll ? { editText: draft.text } : {}),
     fields,
     footer:
       draft.status === 'pending'

@@ -231,6 +231,11 @@ export interface CardView {
   body: string;
   /** What `body` is, when not a reply ("Post that would be published"). */
   bodyLabel?: string | undefined;
+  /**
+   * The text `/edit` replaces, when `body` shows more (a post's poll, posted with it as a poll):
+   * an edit form starts from this, or the poll would be posted twice, as text and as a poll.
+   */
+  editText?: string | undefined;
   fields: Array<{ label: string; value: string }>;
   footer: string | null;
   actions: CardAction[];

@@ -81,7 +81,7 @@ export function createEventHandler(deps: EventHandlerDeps) {
     const card = shown.cards?.[0];
     try {
       if (shown.ephemeral || !card) await responder.reply(e.interaction, shown.text, true);
-      else await responder.modal(e.interaction, renderEditModal(draftId, card.body));
+      else await responder.modal(e.interaction, renderEditModal(draftId, card.editText ?? card.body));
     } catch (error) {
       log.warn({ why: describeDiscordError(error) }, 'discord.interaction_not_answered');
     }

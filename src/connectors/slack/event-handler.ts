@@ -82,7 +82,7 @@ export function createSlackEventHandler(deps: SlackEventHandlerDeps) {
     const card = shown.cards?.[0];
     if (shown.ephemeral || !card || !triggerId) return tellPrivately(invoker, channel, shown.text, log);
     try {
-      await client.views.open({ trigger_id: triggerId, view: renderEditModal(draftId, card.body, JSON.stringify({ channel: channel?.chatId ?? null })) });
+      await client.views.open({ trigger_id: triggerId, view: renderEditModal(draftId, card.editText ?? card.body, JSON.stringify({ channel: channel?.chatId ?? null })) });
     } catch (error) {
       log.warn({ why: describeSlackError(error) }, 'slack.modal_not_opened');
       await tellPrivately(invoker, channel, `The editor could not open (${describeSlackError(error)}). Use /jamii edit ${draftId} <new text>.`, log);

@@ -168,3 +168,18 @@ describe('formatTime', () => {
     expect(formatTime(new Date('2025-12-31T23:59:59.999Z'))).toBe('2025-12-31 23:59 UTC');
   });
 });
+
+describe('cardView: a post with a poll', () => {
+  it('shows the poll in the body, and gives an edit form the text alone (the poll is posted as a poll)', () => {
+    const spark = draft({ kind: 'spark', message: null, text: 'Quiet today! Quick poll:', poll: { question: 'Best market day?', options: ['Saturday', 'Sunday'] } } as Partial<DraftWithMessage>);
+    const view = cardView(spark);
+    expect(view.bodyLabel).toBe('Post that would be published');
+    expect(view.body).toBe('Quiet today! Quick poll:\n\nBest market day?\n1. Saturday\n2. Sunday');
+    expect(view.editText).toBe('Quiet today! Quick poll:');
+  });
+
+  it('needs no separate edit text for a reply or a post without a poll', () => {
+    expect(cardView(draft()).editText).toBeUndefined();
+    expect(cardView(draft({ kind: 'news', message: null, text: 'Market opens at 8.' } as Partial<DraftWithMessage>)).editText).toBeUndefined();
+  });
+});
