@@ -16,6 +16,7 @@ import { describeDiscordError, rejectLongPostWaits, trackingMakeRequest } from '
 import { createEventHandler } from './event-handler.js';
 import { createInteractionResponder } from './interactions.js';
 import { parseDispatch, type ChannelLookup, type DiscordEvent } from './parse.js';
+import { handleWithRetries } from '../event-retries.js';
 import { createRoleGrants, type DiscordRoleSettings } from './role-grants.js';
 import { jamiiCommandBody, registerSlashCommands } from './slash-commands.js';
 
@@ -104,12 +105,16 @@ export function createDiscordConnector(deps: {
   // interactions run beside them, since each has its own 3-second deadline.
   let chain: Promise<void> = Promise.resolve();
   const inFlight = new Set<Promise<void>>();
+  const stopping = new AbortController();
   const run = (event: DiscordEvent, eventLog: Logger) => {
-    const task = () =>
-      handle(event, eventLog).catch((error: unknown) => {
-        eventLog.error({ err: error, kind: event.kind }, 'discord.event_failed');
-      });
-    const p = event.kind === 'command' || event.kind === 'button' || event.kind === 'modal' ? task() : (chain = chain.then(task));
+    // An interaction has 3 seconds to be answered: it is tried once. A gateway event is tried
+    // again while it fails (event-retries.ts), the events behind it waiting in order.
+    const interaction = event.kind === 'command' || event.kind === 'button' || event.kind === 'modal';
+    const p = interaction
+      ? handle(event, eventLog).catch((error: unknown) => {
+          eventLog.error({ err: error, kind: event.kind }, 'discord.event_failed');
+        })
+      : (chain = chain.then(() => handleWithRetries(() => handle(event, eventLog), { log: eventLog.child({ kind: event.kind }), failure: 'discord.event_failed', stop: stopping.signal })));
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
   };
@@ -173,6 +178,7 @@ export function createDiscordConnector(deps: {
     },
     stop() {
       stopped ??= (async () => {
+        stopping.abort();
         await client.destroy();
         await Promise.all([...inFlight]);
         await chain;

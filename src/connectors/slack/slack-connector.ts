@@ -21,6 +21,7 @@ import { createSlackHttpReceiver } from './http-receiver.js';
 import { parseSlackBody, JAMII_SLASH_COMMAND, type SlackEvent } from './parse.js';
 import { createChannelLimiter } from './rate-limiter.js';
 import { EDIT_MODAL_PREFIX } from './render.js';
+import { handleWithRetries } from '../event-retries.js';
 import { createSlackRoleGrants, type SlackGroupSettings } from './role-grants.js';
 import { createSlackSender } from './slack-sender.js';
 
@@ -123,12 +124,15 @@ export function createSlackConnector(deps: {
 
   let chain: Promise<void> = Promise.resolve();
   const inFlight = new Set<Promise<void>>();
+  const stopping = new AbortController();
   const run = (event: SlackEvent, interaction: SlackInteraction | null, eventLog: Logger) => {
-    const task = () =>
-      handle(event, interaction, eventLog).catch((error: unknown) => {
-        eventLog.error({ err: error, kind: event.kind }, 'slack.event_failed');
-      });
-    const p = interaction ? task() : (chain = chain.then(task));
+    // An interaction must be answered within 3 seconds: it is tried once. An event is tried again
+    // while it fails (event-retries.ts), the events behind it waiting in order.
+    const p = interaction
+      ? handle(event, interaction, eventLog).catch((error: unknown) => {
+          eventLog.error({ err: error, kind: event.kind }, 'slack.event_failed');
+        })
+      : (chain = chain.then(() => handleWithRetries(() => handle(event, null, eventLog), { log: eventLog.child({ kind: event.kind }), failure: 'slack.event_failed', stop: stopping.signal })));
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
   };
@@ -254,6 +258,7 @@ export function createSlackConnector(deps: {
     },
     stop() {
       stopped ??= (async () => {
+        stopping.abort();
         await app?.stop().catch((error: unknown) => log.warn({ why: describeSlackError(error) }, 'slack.stop_failed'));
         await Promise.all([...inFlight]);
         await chain;
