@@ -8,7 +8,7 @@ import { JamiiError } from '../../core/errors.js';
 import type { MemberEvent } from '../../core/ports.js';
 import type { ChatRef, InboundMessage, Invoker, ReactionUpdate } from '../../core/types.js';
 import { channelId, chatRefOf, isChannelId, messageTs, userId } from './ids.js';
-import { EDIT_MODAL_INPUT_ID, EDIT_MODAL_PREFIX } from './render.js';
+import { EDIT_MODAL_INPUT_ID, EDIT_MODAL_PREFIX, unescapeMrkdwn } from './render.js';
 
 /** The slash command every manager command hangs under: `/jamii pending`. */
 export const JAMII_SLASH_COMMAND = '/jamii';
@@ -71,7 +71,8 @@ function inboundOf(channel: string, m: RawMessage): InboundMessage {
     messageId: messageTs(m.ts),
     // Names are looked up by the handler; the id stands in until then.
     author: { id: author, displayName: m.username ?? author, isBot: Boolean(m.bot_id) || m.subtype === 'bot_message' },
-    text: m.text ?? '',
+    // Slack sends "&", "<" and ">" a member typed as entities; Jamii stores what they typed.
+    text: unescapeMrkdwn(m.text ?? ''),
     // A thread reply answers the thread's parent: drafting groups them.
     ...(inThread ? { replyToMessageId: messageTs(m.thread_ts!) } : {}),
     sentAt: dateOfTs(m.ts),
@@ -138,7 +139,8 @@ const channelRef = (id: unknown): ChatRef | null => (typeof id === 'string' && i
 
 function parseCommand(body: Record<string, unknown>): SlackEvent {
   if (body.command !== JAMII_SLASH_COMMAND) return { kind: 'ignored', reason: `command ${String(body.command)}` };
-  const text = typeof body.text === 'string' ? body.text.trim() : '';
+  // Escaped like message text: "/jamii edit 12 Tom &amp; Jerry" is the manager's "Tom & Jerry".
+  const text = typeof body.text === 'string' ? unescapeMrkdwn(body.text).trim() : '';
   const at = text.search(/\s/);
   const name = (at < 0 ? text : text.slice(0, at)).replace(/^\//, '').toLowerCase() || 'help';
   const args = at < 0 ? '' : text.slice(at + 1).trim();
