@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { JamiiError, userMessage } from '../core/errors.js';
+import { ERROR_MESSAGES, JamiiError, userMessage } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
 
 /** Request bodies Jamii accepts at most. */
@@ -57,21 +57,46 @@ export interface HttpServer {
 
 let requestCounter = 0;
 
+/** The request target as a URL; null when it is not one (`//`, `//a:b@`: an authority without a host). */
+function requestUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
 export function createHttpServer(deps: { routes: Route[]; log: Logger }): HttpServer {
   const table = new Map(deps.routes.map((r) => [`${r.method} ${r.path}`, r]));
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = requestUrl(req.url);
+    if (!url) return sendError(res, 400, new JamiiError('invalid_input', 'The request path is not a valid URL path.'));
     const route = table.get(`${req.method === 'HEAD' ? 'GET' : req.method} ${url.pathname}`);
     const log = deps.log.child({ req: ++requestCounter, method: req.method, path: url.pathname });
     if (!route) {
       const known = deps.routes.some((r) => r.path === url.pathname);
-      sendError(res, known ? 405 : 404, new JamiiError(known ? 'invalid_input' : 'not_found', known ? 'Method not allowed.' : 'Not found.'));
-      return;
+      return sendError(res, known ? 405 : 404, new JamiiError(known ? 'invalid_input' : 'not_found', known ? 'Method not allowed.' : 'Not found.'));
     }
-    Promise.resolve(route.handler(req, res, { url, log })).catch((error: unknown) => {
+    try {
+      await route.handler(req, res, { url, log });
+    } catch (error) {
       log.error({ err: error }, 'http.handler_failed');
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: userMessage(error) } });
       else res.end();
+    }
+  }
+
+  const server = createServer((req, res) => {
+    // The one boundary every request passes: nothing a client sends may end the process.
+    handle(req, res).catch((error: unknown) => {
+      deps.log.error({ err: error, method: req.method }, 'http.request_failed');
+      try {
+        if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: ERROR_MESSAGES.internal } });
+        else res.destroy();
+      } catch {
+        res.destroy();
+      }
     });
   });
   server.keepAliveTimeout = 5_000;
