@@ -23,6 +23,8 @@ export const ERROR_MESSAGES = {
   invalid_input: 'The request is invalid.',
   invalid_json: 'The request body is not valid JSON.',
   body_too_large: 'The request body is too large.',
+  unsupported_media_type: 'The request body must be sent as application/json.',
+  cross_origin: 'Requests from pages of another site are refused.',
   not_found: 'Not found.',
   text_too_long: 'The text is too long.',
   connector_unavailable: 'That platform is not connected right now.',

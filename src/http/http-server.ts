@@ -31,8 +31,23 @@ export function sendError(res: ServerResponse, status: number, error: JamiiError
   sendJson(res, status, { error: { code: error.code, message: error.message } });
 }
 
-/** Reads a JSON body; `invalid_json` / `body_too_large` as JamiiErrors. */
+/** The HTTP status for a refused request: the error's code decides. */
+export function statusOf(error: JamiiError): number {
+  if (error.code === 'body_too_large') return 413;
+  if (error.code === 'unsupported_media_type') return 415;
+  if (error.code === 'cross_origin') return 403;
+  if (error.code === 'not_found') return 404;
+  return 400;
+}
+
+/**
+ * Reads a JSON body; `unsupported_media_type` / `body_too_large` / `invalid_json` as JamiiErrors.
+ * The content type must say JSON: a web page can send `text/plain` to any site without asking
+ * first (no CORS preflight), `application/json` it cannot.
+ */
 export async function readJson(req: IncomingMessage, maxBytes = HTTP_BODY_MAX_BYTES): Promise<unknown> {
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType !== 'application/json') throw new JamiiError('unsupported_media_type', 'The request body must be JSON, sent with content-type: application/json.');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -45,6 +60,25 @@ export async function readJson(req: IncomingMessage, maxBytes = HTTP_BODY_MAX_BY
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new JamiiError('invalid_json', 'The request body is not valid JSON.', { cause: error });
+  }
+}
+
+/**
+ * True when a browser says the request comes from a page of another site: its `Origin` names a
+ * host other than the one the request was sent to. Requests without `Origin` (curl, webhooks)
+ * are not cross-site. The scheme is not compared, so a TLS proxy in front keeps working.
+ */
+export function isCrossSite(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  const host = req.headers.host;
+  if (!host) return true;
+  try {
+    const from = new URL(origin);
+    return from.host !== new URL(`${from.protocol}//${host}`).host;
+  } catch {
+    // `Origin: null` (sandboxed frames, file: pages) and anything unparsable.
+    return true;
   }
 }
 
@@ -72,6 +106,10 @@ export function createHttpServer(deps: { routes: Route[]; log: Logger }): HttpSe
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = requestUrl(req.url);
     if (!url) return sendError(res, 400, new JamiiError('invalid_input', 'The request path is not a valid URL path.'));
+    // The sandbox has no login: a page on another site must not act as its manager.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && isCrossSite(req)) {
+      return sendError(res, 403, new JamiiError('cross_origin'));
+    }
     const route = table.get(`${req.method === 'HEAD' ? 'GET' : req.method} ${url.pathname}`);
     const log = deps.log.child({ req: ++requestCounter, method: req.method, path: url.pathname });
     if (!route) {

@@ -29,7 +29,7 @@ describe('secrets never reach the logs', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'jamii-secrets-'));
     try {
       const p = await runJamiiProcess({ JAMII_DATA_DIR: dir, TELEGRAM_BOT_TOKEN: FAKE_TOKEN, JAMII_SANDBOX: 'on', LOG_LEVEL: 'trace' });
-      await fetch(`${p.url}/api/sandbox/messages`, { method: 'POST', body: JSON.stringify({ chat: 'general', user: 'eve', text: `my token is ${FAKE_TOKEN}?` }) });
+      await fetch(`${p.url}/api/sandbox/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat: 'general', user: 'eve', text: `my token is ${FAKE_TOKEN}?` }) });
       await fetch(`${p.url}/healthz`);
       p.child.kill('SIGTERM');
       await p.exited;

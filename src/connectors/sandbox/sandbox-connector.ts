@@ -14,7 +14,7 @@ import type { Logger, PlatformSender } from '../../core/ports.js';
 import type { CommandReply, Invoker, OutboundPost } from '../../core/types.js';
 import type { Database } from '../../db/database.js';
 import { sandboxPageFile } from '../../install-paths.js';
-import { readJson, sendError, sendJson, type Route } from '../../http/http-server.js';
+import { readJson, sendError, sendJson, statusOf, type Route } from '../../http/http-server.js';
 import { parseSandboxAction, parseSandboxPost, toInbound } from './parse.js';
 import { createSandboxPlatform, type SandboxChange, type SandboxPlatform } from './sandbox-platform.js';
 
@@ -109,7 +109,7 @@ export function createSandboxConnector(deps: {
         try {
           post = parseSandboxPost(await readJson(req));
         } catch (error) {
-          if (error instanceof JamiiError) return sendError(res, error.code === 'body_too_large' ? 413 : 400, error);
+          if (error instanceof JamiiError) return sendError(res, statusOf(error), error);
           throw error;
         }
         const row = await platform.postFromMember(post.chat, post.user, post.text, post.replyTo);
@@ -136,7 +136,7 @@ export function createSandboxConnector(deps: {
         try {
           action = parseSandboxAction(await readJson(req));
         } catch (error) {
-          if (error instanceof JamiiError) return sendError(res, 400, error);
+          if (error instanceof JamiiError) return sendError(res, statusOf(error), error);
           throw error;
         }
         const reply = await deps.commands.dispatchAction(invoker(action.user), action.action, action.text);

@@ -1,7 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpServer, type HttpServer, type Route } from '../../../src/http/http-server.js';
+import { createHttpServer, isCrossSite, type HttpServer, type Route } from '../../../src/http/http-server.js';
 import { createOpsRoutes } from '../../../src/http/ops-routes.js';
 import { createRecordingLogger } from '../../support/fakes/basics.js';
 
@@ -55,5 +56,29 @@ describe('http server', () => {
     expect(JSON.parse(res.body)).toEqual({ error: { code: 'internal', message: expect.any(String) } });
     expect(log.entries.some((e) => e.level === 'error' && e.msg === 'http.handler_failed')).toBe(true);
     expect((await rawGet(port, '/healthz')).status).toBe(200);
+  });
+});
+
+describe('isCrossSite', () => {
+  const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
+
+  it.each([
+    ['no Origin (curl, webhooks)', {}],
+    ['the page of the same host and port', { origin: 'http://127.0.0.1:3000', host: '127.0.0.1:3000' }],
+    ['the same host behind a TLS proxy that keeps Host', { origin: 'https://jamii.example.org', host: 'jamii.example.org' }],
+    ['an explicit default port', { origin: 'https://jamii.example.org', host: 'jamii.example.org:443' }],
+    ['another letter case', { origin: 'http://LOCALHOST:3000', host: 'localhost:3000' }],
+    ['IPv6 loopback', { origin: 'http://[::1]:3000', host: '[::1]:3000' }],
+  ])('lets through %s', (_what, headers) => {
+    expect(isCrossSite(request(headers))).toBe(false);
+  });
+
+  it.each([
+    ['another site', { origin: 'https://evil.example', host: '127.0.0.1:3000' }],
+    ['another port of the same host', { origin: 'http://127.0.0.1:8080', host: '127.0.0.1:3000' }],
+    ['Origin: null', { origin: 'null', host: '127.0.0.1:3000' }],
+    ['an Origin with no Host to compare it with', { origin: 'http://127.0.0.1:3000' }],
+  ])('refuses %s', (_what, headers) => {
+    expect(isCrossSite(request(headers))).toBe(true);
   });
 });

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestJamii, type TestJamii } from '../support/harness.js';
+
+/** What the sandbox HTTP API refuses, and how: one app for the file, every case stores nothing. */
+describe('sandbox HTTP refusals', () => {
+  let app: TestJamii;
+  beforeAll(async () => {
+    app = await startTestJamii();
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  const send = async (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
+    const res = await fetch(`${app.url}${path}`, { method: 'POST', headers, body });
+    return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string }; id?: string } };
+  };
+  const storedCount = async () => (await app.jamii.db.sql.executeSql('select count(*)::int as n from sandbox_messages', [])).rows[0].n as number;
+  const post = JSON.stringify({ chat: 'general', user: 'alice', text: 'Where is my order?' });
+  const approve = JSON.stringify({ user: 'manager', action: 'approve:1' });
+
+  it.each([
+    ['/api/sandbox/messages', post],
+    ['/api/sandbox/actions', approve],
+  ])('refuses a text/plain body to %s with 415 unsupported_media_type (a cross-site form or fetch needs no preflight for it)', async (path, body) => {
+    const before = await storedCount();
+    const res = await send(path, body, { 'content-type': 'text/plain;charset=UTF-8' });
+    expect(res.status).toBe(415);
+    expect(res.body.error?.code).toBe('unsupported_media_type');
+    expect(res.body.error?.message).toContain('application/json');
+    expect(await storedCount()).toBe(before);
+  });
+
+  it.each([
+    ['/api/sandbox/messages', post],
+    ['/api/sandbox/actions', approve],
+  ])('refuses a POST to %s from a page of another site with 403 cross_origin', async (path, body) => {
+    const before = await storedCount();
+    const res = await send(path, body, { 'content-type': 'application/json', origin: 'https://evil.example' });
+    expect(res.status).toBe(403);
+    expect(res.body.error?.code).toBe('cross_origin');
+    const nul = await send(path, body, { 'content-type': 'application/json', origin: 'null' });
+    expect(nul.status).toBe(403);
+    expect(await storedCount()).toBe(before);
+  });
+
+  it('accepts a POST from the sandbox page itself (its Origin names the host it was sent to)', async () => {
+    const res = await send('/api/sandbox/messages', post, { 'content-type': 'application/json; charset=utf-8', origin: new URL(app.url).origin });
+    expect(res.status).toBe(201);
+  });
+
+  it.each(['/api/sandbox/messages', '/api/sandbox/actions'])('answers 413 body_too_large to a body over 256 KiB on %s', async (path) => {
+    const res = await send(path, JSON.stringify({ user: 'manager', action: 'approve:1', chat: 'general', text: 'x'.repeat(300 * 1024) }));
+    expect(res.status).toBe(413);
+    expect(res.body.error?.code).toBe('body_too_large');
+  });
+});
