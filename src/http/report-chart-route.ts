@@ -6,7 +6,7 @@
  */
 import { Resvg } from '@resvg/resvg-js';
 import type { AnalyticsRepository } from '../core/analytics/analytics-types.js';
-import { startOfLocalDay } from '../core/analytics/period.js';
+import { parseDay, startOfLocalDay } from '../core/analytics/period.js';
 import { reportChartSvg } from '../core/analytics/report-chart.js';
 import type { CommunityDirectory } from '../core/communities.js';
 import { JamiiError } from '../core/errors.js';
@@ -28,15 +28,15 @@ export interface ChartDeps {
 
 /** The weekly report's chart for the seven local days before `weekKey` (YYYY-MM-DD); null for an unknown community or key. */
 export async function weekChartPng(deps: ChartDeps, communityId: string, weekKey: string): Promise<Buffer | null> {
-  const week = /^(\d{4})-(\d{2})-(\d{2})$/.exec(weekKey);
+  const week = parseDay(weekKey);
   const community = deps.communities.list().find((c) => c.id === communityId);
   if (!community || !week) return null;
   const timeZone = deps.timeZoneOf(community.id);
-  const [y, m, d] = [Number(week[1]), Number(week[2]), Number(week[3])];
-  const period = { from: startOfLocalDay(y, m, d - 7, timeZone), to: startOfLocalDay(y, m, d, timeZone), label: `week to ${week[0]}` };
+  const [y, m, d] = week;
+  const period = { from: startOfLocalDay(y, m, d - 7, timeZone), to: startOfLocalDay(y, m, d, timeZone), label: `week to ${weekKey}` };
   const scope = { communityIds: [community.id] };
   const [activity, members] = await Promise.all([deps.repository.activity(scope, period, timeZone), deps.repository.memberFlowByDay(scope, period, timeZone)]);
-  return renderPng(reportChartSvg({ title: `${community.name} — week before ${week[0]}`, period, timeZone, activity: activity.daily, members }));
+  return renderPng(reportChartSvg({ title: `${community.name} — week before ${weekKey}`, period, timeZone, activity: activity.daily, members }));
 }
 
 /** The chart as a picture to attach to the weekly report's desk post. */
@@ -52,7 +52,10 @@ export function createReportChartRoutes(deps: ChartDeps): Route[] {
       method: 'GET',
       path: REPORT_CHART_PATH,
       async handler(_req, res, ctx) {
-        const png = await weekChartPng(deps, ctx.url.searchParams.get('community') ?? '', ctx.url.searchParams.get('week') ?? '');
+        const week = ctx.url.searchParams.get('week') ?? '';
+        // A day that does not exist (9999-99-99) would reach the database as an invalid timestamp.
+        if (!parseDay(week)) return sendError(res, 400, new JamiiError('invalid_input', '"week" must be a calendar day, YYYY-MM-DD (the weekly report\'s due date).'));
+        const png = await weekChartPng(deps, ctx.url.searchParams.get('community') ?? '', week);
         if (!png) return sendError(res, 404, new JamiiError('not_found'));
         res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'no-store' });
         res.end(png);

@@ -54,4 +54,28 @@ describe('sandbox HTTP refusals', () => {
     expect(res.status).toBe(413);
     expect(res.body.error?.code).toBe('body_too_large');
   });
+
+  it.each([
+    ['/api/sandbox/messages', { chat: 'general', user: 'alice', text: 'Where\u0000 is my order?' }, '"text"'],
+    ['/api/sandbox/messages', { chat: 'general', user: 'al\u0000ice', text: 'Where is my order?' }, '"user"'],
+    ['/api/sandbox/actions', { user: 'manager', action: 'edit:1', text: 'Sorry\u0000 about that' }, '"text"'],
+  ])('refuses a NUL character in %s %j with 400 invalid_input naming the field (Postgres cannot store it)', async (path, body, field) => {
+    const before = await storedCount();
+    const res = await send(path, JSON.stringify(body));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({ code: 'invalid_input', message: expect.stringContaining(`${field} must not contain a NUL character`) });
+    expect(await storedCount()).toBe(before);
+  });
+
+  it.each(['99999999999999999999', 'abc', '-1', '1.5', ''])('answers 400 invalid_input to GET messages with after=%s instead of a 500 or ignoring it', async (after) => {
+    const res = await fetch(`${app.url}/api/sandbox/messages?chat=general&after=${after}`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 'invalid_input', message: expect.stringContaining('"after"') } });
+  });
+
+  it.each(['9999-99-99', '2026-02-30', '0001-01-08', 'next-week', ''])('answers 400 invalid_input to the report chart for week=%s', async (week) => {
+    const res = await fetch(`${app.url}/api/reports/chart.png?community=default&week=${week}`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 'invalid_input', message: expect.stringContaining('"week"') } });
+  });
 });

@@ -20,6 +20,8 @@ function field(body: Record<string, unknown>, name: string): string {
   if (value === undefined || value === null) throw new JamiiError('invalid_input', `"${name}" is required.`);
   if (typeof value !== 'string') throw new JamiiError('invalid_input', `"${name}" must be a string.`);
   if (value.trim() === '') throw new JamiiError('invalid_input', `"${name}" must not be empty.`);
+  // Postgres stores no NUL in text: refused here rather than failing the insert with a 500.
+  if (value.includes('\u0000')) throw new JamiiError('invalid_input', `"${name}" must not contain a NUL character (U+0000).`);
   return value;
 }
 

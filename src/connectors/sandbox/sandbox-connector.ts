@@ -124,7 +124,11 @@ export function createSandboxConnector(deps: {
         const chat = ctx.url.searchParams.get('chat');
         if (!chat) return sendError(res, 400, new JamiiError('invalid_input', '"chat" query parameter is required.'));
         const after = ctx.url.searchParams.get('after');
-        const afterId = after !== null && /^\d+$/.test(after) ? Number(after) : undefined;
+        // Ids are int8; a number past the safe integers would overflow the query, not just find nothing.
+        const afterId = after === null ? undefined : Number(after);
+        if (afterId !== undefined && (!/^\d+$/.test(after!) || !Number.isSafeInteger(afterId))) {
+          return sendError(res, 400, new JamiiError('invalid_input', '"after" must be the id of a sandbox message (digits only).'));
+        }
         sendJson(res, 200, { messages: await platform.history(chat, afterId) });
       },
     },

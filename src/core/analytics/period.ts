@@ -51,7 +51,8 @@ export function localDay(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
-function parseDay(text: string): [number, number, number] | null {
+/** `YYYY-MM-DD` as [year, month, day]; null unless it names a real calendar day. */
+export function parseDay(text: string): [number, number, number] | null {
   const m = DAY.exec(text);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];

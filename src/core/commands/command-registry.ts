@@ -212,6 +212,8 @@ export function createCommandDispatcher(deps: {
     const spec = byName.get(name.toLowerCase());
     if (!spec) return { text: `Unknown command /${name}. Type /help for the list.`, ephemeral: true };
     try {
+      // Postgres stores no NUL in text or jsonb: refused here, before the audit row or the draft would fail on it.
+      if (args.includes('\u0000')) throw new JamiiError('invalid_input', 'The text contains a NUL character (U+0000), which cannot be stored; remove it and try again.');
       const roles = await deps.access.rolesOf(invoker);
       // Everyone reading a desk sees the answers typed there: in a desk other than the invoker's
       // own private chat, a command covers that desk's community and nothing else.

@@ -237,6 +237,16 @@ describe('dispatchAction (card buttons)', () => {
     expect(core.store.state.drafts.get(b.id)).toMatchObject({ status: 'rejected', decisionNote: 'off topic' });
   });
 
+  it('refuses an Edit or Reject text holding a NUL character with a clear reply, and leaves the draft pending', async () => {
+    const draft = core.store.seedDraft();
+    for (const [action, text] of [['edit', 'New\u0000reply'], ['reject', 'off\u0000topic']]) {
+      const reply = await commands.dispatchAction(alice, `${action}:${draft.id}`, text);
+      expect(reply).toEqual({ text: expect.stringContaining('NUL character'), ephemeral: true });
+    }
+    expect((await commands.dispatchText(alice, `/edit ${draft.id} New\u0000reply`))!.text).toContain('NUL character');
+    expect(statusOf(draft.id)).toBe('pending');
+  });
+
   it('asks for the text when Edit comes without any', async () => {
     const draft = core.store.seedDraft();
     expect((await commands.dispatchAction(alice, `edit:${draft.id}`)).text).toBe('The new text is missing. Usage: /edit ID <new text>');
