@@ -9,6 +9,7 @@ import { isValidTimeZone } from '../core/analytics/period.js';
 import { REPORT_WEEKDAY_NAMES, type WeeklyReportSchedule } from '../core/analytics/weekly-report.js';
 import type { Person } from '../core/people.js';
 import { PLATFORMS, type Platform } from '../core/types.js';
+import { roomNameProblem } from '../connectors/sandbox/room-name.js';
 import { feedsSchema, newsSchema, topicsSchema } from './news.js';
 import { sparkSettingsSchema } from './sparks.js';
 
@@ -141,6 +142,11 @@ export function loadCommunityFile(file: string, problems: string[]): z.infer<typ
   for (const c of parsed.data.communities) {
     if (ids.has(c.id)) problems.push(`${file}: community id "${c.id}" is defined twice`);
     ids.add(c.id);
+    const desks = c.desk.sandbox === undefined ? [] : [c.desk.sandbox].flat();
+    for (const room of [...(c.chats.sandbox ?? []), ...desks]) {
+      const problem = roomNameProblem(room);
+      if (problem) problems.push(`${file}: sandbox room "${room}" of "${c.id}": ${problem}`);
+    }
     for (const [platform, list] of Object.entries(c.chats)) {
       for (const chat of list ?? []) {
         const key = `${platform}:${chat}`;

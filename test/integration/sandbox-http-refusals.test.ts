@@ -78,4 +78,22 @@ describe('sandbox HTTP refusals', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: { code: 'invalid_input', message: expect.stringContaining('"week"') } });
   });
+
+  it.each(['DESK', 'Desk', 'General'])('refuses the room %s with 400 invalid_input saying room names are lowercase, so /pending is never stored as a member message', async (chat) => {
+    const before = await storedCount();
+    const res = await send('/api/sandbox/messages', JSON.stringify({ chat, user: 'manager', text: '/pending' }));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({ code: 'invalid_input', message: `"chat": room names are lowercase: use "${chat.toLowerCase()}".` });
+    const read = await fetch(`${app.url}/api/sandbox/messages?chat=${chat}`);
+    expect(read.status).toBe(400);
+    expect(await storedCount()).toBe(before);
+  });
+
+  it('says the text limit is counted in UTF-16 code units: 2048 emoji fit, one more does not', async () => {
+    const emoji = '\u{1F600}';
+    expect((await send('/api/sandbox/messages', JSON.stringify({ chat: 'general', user: 'alice', text: emoji.repeat(2048) }))).status).toBe(201);
+    const res = await send('/api/sandbox/messages', JSON.stringify({ chat: 'general', user: 'alice', text: emoji.repeat(2049) }));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({ code: 'text_too_long', message: expect.stringMatching(/^"text" is 4098 UTF-16 code units long; the limit is 4096 \(/) });
+  });
 });

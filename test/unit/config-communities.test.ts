@@ -134,6 +134,19 @@ communities:
     ]);
   });
 
+  it('refuses sandbox rooms and desks that are not lowercase room names, which the sandbox could never reach', () => {
+    const file = writeCommunities(`
+communities:
+  - { id: acme, name: A, chats: { sandbox: [General, ok] }, desk: { sandbox: [Desk, "no room"] } }
+`);
+    const problems = problemsOf(() => load({ JAMII_CONFIG: file }));
+    expect(problems).toEqual([
+      `${file}: sandbox room "General" of "acme": room names are lowercase: use "general"`,
+      `${file}: sandbox room "Desk" of "acme": room names are lowercase: use "desk"`,
+      `${file}: sandbox room "no room" of "acme": a room name is 1–40 lowercase letters, digits, "-" or "_"`,
+    ]);
+  });
+
   it('refuses a reminder time that is not a whole number of minutes from 0 to a week', () => {
     const file = writeCommunities(`
 communities:

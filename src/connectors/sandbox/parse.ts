@@ -1,11 +1,11 @@
 /** Sandbox HTTP bodies → validated core input. Every problem is a 400 with a stable code. */
 import { JamiiError } from '../../core/errors.js';
 import type { InboundMessage } from '../../core/types.js';
+import { roomNameProblem } from './room-name.js';
 
-/** Same limit as Telegram's message text. */
-export const SANDBOX_TEXT_MAX_CHARS = 4096;
-export const SANDBOX_NAME_MAX_CHARS = 64;
-const CHAT_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/i;
+/** Telegram's limit on a message's text, which it counts (as JavaScript's `length` does) in UTF-16 code units. */
+export const SANDBOX_TEXT_MAX_UTF16_UNITS = 4096;
+export const SANDBOX_NAME_MAX_UTF16_UNITS = 64;
 
 export interface SandboxPost {
   chat: string;
@@ -13,6 +13,14 @@ export interface SandboxPost {
   text: string;
   /** The sandbox message id this one replies to (a member answering another). */
   replyTo: number | null;
+}
+
+const UNITS_NOTE = '(most characters are one unit; emoji and other characters beyond U+FFFF are two)';
+
+/** Null when `chat` (in a body or a query) is a room name, else the `invalid_input` to answer. */
+export function roomNameError(chat: string): JamiiError | null {
+  const problem = roomNameProblem(chat);
+  return problem ? new JamiiError('invalid_input', `"chat": ${problem}.`) : null;
 }
 
 function field(body: Record<string, unknown>, name: string): string {
@@ -31,9 +39,10 @@ export function parseSandboxPost(body: unknown): SandboxPost {
   const chat = field(b, 'chat').trim();
   const user = field(b, 'user').trim();
   const text = field(b, 'text');
-  if (!CHAT_NAME.test(chat)) throw new JamiiError('invalid_input', '"chat" must be 1–40 letters, digits, "-" or "_".');
-  if (user.length > SANDBOX_NAME_MAX_CHARS) throw new JamiiError('invalid_input', `"user" must be at most ${SANDBOX_NAME_MAX_CHARS} characters.`);
-  if (text.length > SANDBOX_TEXT_MAX_CHARS) throw new JamiiError('text_too_long', `"text" is ${text.length} characters; the limit is ${SANDBOX_TEXT_MAX_CHARS}.`);
+  const roomError = roomNameError(chat);
+  if (roomError) throw roomError;
+  if (user.length > SANDBOX_NAME_MAX_UTF16_UNITS) throw new JamiiError('invalid_input', `"user" must be at most ${SANDBOX_NAME_MAX_UTF16_UNITS} UTF-16 code units long.`);
+  if (text.length > SANDBOX_TEXT_MAX_UTF16_UNITS) throw new JamiiError('text_too_long', `"text" is ${text.length} UTF-16 code units long; the limit is ${SANDBOX_TEXT_MAX_UTF16_UNITS} ${UNITS_NOTE}.`);
   let replyTo: number | null = null;
   if (b.replyTo !== undefined && b.replyTo !== null) {
     const raw = typeof b.replyTo === 'string' ? Number(b.replyTo) : b.replyTo;
@@ -56,7 +65,7 @@ export function parseSandboxAction(body: unknown): SandboxAction {
   const action = field(b, 'action').trim();
   if (!/^[a-z]+:\d+$/.test(action)) throw new JamiiError('invalid_input', '"action" must look like "approve:12".');
   const text = b.text === undefined ? undefined : field(b, 'text');
-  if (text !== undefined && text.length > SANDBOX_TEXT_MAX_CHARS) throw new JamiiError('text_too_long', `"text" is over ${SANDBOX_TEXT_MAX_CHARS} characters.`);
+  if (text !== undefined && text.length > SANDBOX_TEXT_MAX_UTF16_UNITS) throw new JamiiError('text_too_long', `"text" is ${text.length} UTF-16 code units long; the limit is ${SANDBOX_TEXT_MAX_UTF16_UNITS} ${UNITS_NOTE}.`);
   return { user, action, text };
 }
 

@@ -15,7 +15,8 @@ import type { CommandReply, Invoker, OutboundPost } from '../../core/types.js';
 import type { Database } from '../../db/database.js';
 import { sandboxPageFile } from '../../install-paths.js';
 import { readJson, sendError, sendJson, statusOf, type Route } from '../../http/http-server.js';
-import { parseSandboxAction, parseSandboxPost, toInbound } from './parse.js';
+import { parseSandboxAction, parseSandboxPost, roomNameError, toInbound } from './parse.js';
+import { SANDBOX_ROOM_NAME } from './room-name.js';
 import { createSandboxPlatform, type SandboxChange, type SandboxPlatform } from './sandbox-platform.js';
 
 const PAGE_HTML = readFileSync(sandboxPageFile(), 'utf8');
@@ -123,6 +124,8 @@ export function createSandboxConnector(deps: {
       async handler(_req, res, ctx) {
         const chat = ctx.url.searchParams.get('chat');
         if (!chat) return sendError(res, 400, new JamiiError('invalid_input', '"chat" query parameter is required.'));
+        const roomError = roomNameError(chat);
+        if (roomError) return sendError(res, 400, roomError);
         const after = ctx.url.searchParams.get('after');
         // Ids are int8; a number past the safe integers would overflow the query, not just find nothing.
         const afterId = after === null ? undefined : Number(after);
@@ -153,7 +156,8 @@ export function createSandboxConnector(deps: {
       async handler(_req, res) {
         const desks = deps.communities.list().flatMap((c) => deskChatIds(c, 'sandbox'));
         const known = await platform.chats();
-        const rooms = [...new Set([...SANDBOX_DEFAULT_ROOMS, ...known.filter((c) => !desks.includes(c))])];
+        // Rooms stored before names were lowercase only cannot be opened any more; they are not offered.
+        const rooms = [...new Set([...SANDBOX_DEFAULT_ROOMS, ...known.filter((c) => !desks.includes(c) && SANDBOX_ROOM_NAME.test(c))])];
         sendJson(res, 200, { chats: rooms, desks });
       },
     },
