@@ -272,14 +272,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     secrets.push(e.DATABASE_URL);
   }
 
-  // Platform connectors arrive in their own issues; their credentials already count here so that
-  // `auto` turns the sandbox off as soon as a real platform is configured, and are never logged.
-  const platformSecretNames = ['TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'OPENAI_API_KEY'];
-  for (const name of platformSecretNames) {
-    const value = cleaned[name];
-    if (value) secrets.push(value);
+  // The value in use is the one the schema kept (trimmed: a CRLF .env file ends each value in \r),
+  // so that is the one to redact; the raw one too, when it differs.
+  const secretNames = ['TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'OPENAI_API_KEY', 'JAMII_TELEGRAM_WEBHOOK_SECRET'] as const;
+  for (const name of secretNames) {
+    const used = e[name];
+    const raw = cleaned[name];
+    if (used) secrets.push(used);
+    if (raw && raw !== used) secrets.push(raw);
   }
-  if (e.JAMII_TELEGRAM_WEBHOOK_SECRET) secrets.push(e.JAMII_TELEGRAM_WEBHOOK_SECRET);
+  // `auto` turns the sandbox off as soon as a real platform is configured.
   const platformCredentialsSet = ['TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'SLACK_BOT_TOKEN'].some((n) => Boolean(cleaned[n]));
   const sandboxEnabled = e.JAMII_SANDBOX === 'auto' ? !platformCredentialsSet : e.JAMII_SANDBOX;
 

@@ -87,3 +87,27 @@ describe('createScrubber', () => {
     expect(createScrubber(['a.b*c'])('axbbc a.b*c')).toBe(`axbbc ${REDACTED}`);
   });
 });
+
+describe('secrets read from a CRLF or space-padded .env file', () => {
+  const TOKENS = {
+    TELEGRAM_BOT_TOKEN: '987654:AAH-padded-telegram-secret',
+    DISCORD_TOKEN: 'MTA5ODc2.padded-discord-token_value',
+    SLACK_BOT_TOKEN: 'xoxb-padded-slack-bot-token',
+    SLACK_APP_TOKEN: 'xapp-padded-slack-app-token',
+    SLACK_SIGNING_SECRET: 'PaddedSigningSecret0123456789',
+    OPENAI_API_KEY: 'sk-padded-openai-key-123456',
+  };
+
+  it('never prints a token in the form Jamii uses it (trimmed), nor as it was written', () => {
+    const padded = Object.fromEntries(Object.entries(TOKENS).map(([name, value], i) => [name, i % 2 === 0 ? `${value}\r` : `  ${value} `]));
+    const config = loadConfig({ ...padded, DISCORD_APPLICATION_ID: '1234567890123456789', JAMII_LLM: 'openai', JAMII_LLM_MODEL: 'gpt-4o-mini', JAMII_DATA_DIR: '/nonexistent' }, '/nonexistent');
+    const used = [config.telegram?.token, config.discord?.token, config.slack?.botToken, config.slack?.appToken, config.slack?.signingSecret, config.llm.openai?.apiKey];
+    expect(used).toEqual(Object.values(TOKENS)); // the trimmed values are the ones in use
+    const chunks: string[] = [];
+    const log = createLogger({ level: 'debug', secrets: config.secrets, destination: { write: (chunk: string) => void chunks.push(chunk) } });
+    for (const value of used) log.error({ err: new Error(`401 Unauthorized: credential ${value} rejected`), request: { body: `auth=${value}` } }, 'connector.failed');
+    const out = chunks.join('');
+    expect(out).toContain('401 Unauthorized');
+    for (const value of [...Object.values(TOKENS), ...Object.values(padded)]) expect(out).not.toContain(value);
+  });
+});
