@@ -18,6 +18,7 @@ import {
   type PrincipalRef,
   type ReportSettings,
 } from './config/communities-file.js';
+import { decimal, entryList, withoutBlanks } from './config/env-values.js';
 import { addDiscordDesks, discordConfig, discordEnv, discordProblems, type DiscordConfig } from './config/discord.js';
 import { LANGUAGE_MODEL_FIXES, languageModelConfig, languageModelEnv, languageModelProblems, type LanguageModelConfig } from './config/language-model.js';
 import { communityNews, feedsConfig, feedsEnv, FEEDS_FIXES, type FeedsConfig } from './config/news.js';
@@ -102,24 +103,17 @@ export class ConfigError extends Error {
 }
 
 
-const principalListSchema = z
-  .string()
-  .transform((value) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0))
-  .pipe(z.array(principalSchema));
+const principalListSchema = entryList(principalSchema);
 
 const booleanish = z
   .enum(['auto', 'on', 'off', 'true', 'false', '1', '0'])
   .transform((v) => (v === 'auto' ? 'auto' : ['on', 'true', '1'].includes(v)));
 
-const jobKindsSchema = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-  .pipe(z.array(z.enum(['all', 'none', ...JOB_KINDS])))
-  .transform((list): ReadonlySet<JobKind> => {
-    if (list.includes('none')) return new Set();
-    if (list.includes('all')) return new Set(JOB_KINDS);
-    return new Set(list as JobKind[]);
-  });
+const jobKindsSchema = entryList(z.enum(['all', 'none', ...JOB_KINDS])).transform((list): ReadonlySet<JobKind> => {
+  if (list.includes('none')) return new Set();
+  if (list.includes('all')) return new Set(JOB_KINDS);
+  return new Set(list as JobKind[]);
+});
 
 // ---------------------------------------------------------------- environment
 
@@ -133,10 +127,10 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
     .optional(),
-  JAMII_DB_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),
-  JAMII_DB_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(DB_STATEMENT_TIMEOUT_SECONDS_DEFAULT),
+  JAMII_DB_POOL_MAX: decimal(z.number().int().min(2).max(100)).default(10),
+  JAMII_DB_STATEMENT_TIMEOUT_SECONDS: decimal(z.number().int().min(0).max(3600)).default(DB_STATEMENT_TIMEOUT_SECONDS_DEFAULT),
   JAMII_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
-  JAMII_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  JAMII_HTTP_PORT: decimal(z.number().int().min(0).max(65535)).default(3000),
   JAMII_SANDBOX: booleanish.default('auto'),
   ...languageModelEnv,
   ...telegramEnv,
@@ -144,15 +138,15 @@ const envSchema = z.object({
   ...feedsEnv,
   ...slackEnv,
   JAMII_JOBS: jobKindsSchema.default(new Set(JOB_KINDS)),
-  JAMII_DRAFT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  JAMII_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  JAMII_DRAFT_EXPIRE_HOURS: z.coerce.number().positive().max(24 * 365).default(72),
-  JAMII_REMIND_AFTER_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(30),
-  JAMII_BURST_WINDOW_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  JAMII_DRAFT_CONCURRENCY: decimal(z.number().int().min(1).max(64)).default(2),
+  JAMII_SEND_CONCURRENCY: decimal(z.number().int().min(1).max(64)).default(2),
+  JAMII_DRAFT_EXPIRE_HOURS: decimal(z.number().positive().max(24 * 365)).default(72),
+  JAMII_REMIND_AFTER_MINUTES: decimal(z.number().int().min(0).max(7 * 24 * 60)).default(30),
+  JAMII_BURST_WINDOW_SECONDS: decimal(z.number().int().min(0).max(600)).default(10),
   JAMII_DRAFT_CANDIDATES: z.enum(['labelled', 'all']).optional(),
   JAMII_KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
-  JAMII_KNOWLEDGE_SYNC_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
-  JAMII_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  JAMII_KNOWLEDGE_SYNC_SECONDS: decimal(z.number().int().min(5).max(86_400)).default(60),
+  JAMII_SHUTDOWN_TIMEOUT_MS: decimal(z.number().int().min(100).max(300_000)).default(10_000),
   JAMII_CONFIG: z.string().min(1).optional(),
   JAMII_MANAGERS: principalListSchema.default([{ platform: 'sandbox', userId: 'manager' }]),
   JAMII_ADMINS: principalListSchema.default([]),
@@ -178,7 +172,7 @@ const FIXES: Record<string, string> = {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const problems: string[] = [];
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = withoutBlanks(env);
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

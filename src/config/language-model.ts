@@ -1,5 +1,6 @@
 /** The language model: offline, or any OpenAI-compatible server. Parsed from the environment record `src/config.ts` reads; never from `process.env` itself. */
 import { z } from 'zod';
+import { decimal } from './env-values.js';
 import type { OpenAIProviderOptions } from '../llm/openai/openai-provider.js';
 
 export const LLM_PROVIDERS = ['offline', 'openai'] as const;
@@ -28,12 +29,12 @@ export const languageModelEnv = {
   OPENAI_API_KEY: z.string().trim().min(1).optional(),
   JAMII_LLM_MODEL: z.string().trim().min(1).optional(),
   JAMII_LLM_EMBEDDING_MODEL: z.string().trim().min(1).optional(),
-  JAMII_LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(20_000),
-  JAMII_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
-  JAMII_LLM_MAX_TOKENS: z.coerce.number().int().min(16).max(32_000).default(600),
-  JAMII_LLM_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-  JAMII_LLM_DRAFTS_PER_CHAT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
-  JAMII_LLM_DRAFTS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(6),
+  JAMII_LLM_TIMEOUT_MS: decimal(z.number().int().min(500).max(600_000)).default(20_000),
+  JAMII_LLM_MAX_RETRIES: decimal(z.number().int().min(0).max(10)).default(2),
+  JAMII_LLM_MAX_TOKENS: decimal(z.number().int().min(16).max(32_000)).default(600),
+  JAMII_LLM_CONCURRENCY: decimal(z.number().int().min(1).max(64)).default(4),
+  JAMII_LLM_DRAFTS_PER_CHAT_PER_HOUR: decimal(z.number().int().min(1).max(100_000)).default(30),
+  JAMII_LLM_DRAFTS_PER_MEMBER_PER_HOUR: decimal(z.number().int().min(1).max(100_000)).default(6),
   JAMII_LLM_STRUCTURED: z.enum(['json_schema', 'json_object']).default('json_schema'),
 };
 

@@ -3,6 +3,7 @@
  * feed fetcher's environment variables. Parsed for `src/config.ts`; never reads `process.env`.
  */
 import { z } from 'zod';
+import { decimal } from './env-values.js';
 import { isValidTimeZone } from '../core/analytics/period.js';
 import { isValidCron } from '../news/cron-schedule.js';
 import { NEWS_MODES, type CommunityNewsSettings } from '../core/news/news-types.js';
@@ -18,9 +19,9 @@ export interface FeedsConfig {
 }
 
 export const feedsEnv = {
-  JAMII_FEED_POLL_MINUTES: z.coerce.number().int().min(5).max(1_440).default(30),
-  JAMII_FEED_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(15),
-  JAMII_FEED_MAX_KB: z.coerce.number().int().min(16).max(51_200).default(2_048),
+  JAMII_FEED_POLL_MINUTES: decimal(z.number().int().min(5).max(1_440)).default(30),
+  JAMII_FEED_TIMEOUT_SECONDS: decimal(z.number().int().min(1).max(120)).default(15),
+  JAMII_FEED_MAX_KB: decimal(z.number().int().min(16).max(51_200)).default(2_048),
   JAMII_FEEDS_ALLOW_PRIVATE: z
     .enum(['on', 'off', 'true', 'false', '1', '0'])
     .transform((v) => ['on', 'true', '1'].includes(v))

@@ -47,6 +47,21 @@ describe('loadConfig: defaults', () => {
     expect(load({ JAMII_HTTP_PORT: '', LOG_LEVEL: '' }).http.port).toBe(3000);
   });
 
+  it('treats a whitespace-only variable as unset, not as zero or an empty list', () => {
+    const config = load({ JAMII_HTTP_PORT: ' ', JAMII_REMIND_AFTER_MINUTES: ' ', LOG_LEVEL: '\t', JAMII_MANAGERS: '  ', JAMII_DB_POOL_MAX: '\r' });
+    expect(config.http.port).toBe(3000);
+    expect(config.drafts.remindAfterMinutes).toBe(30);
+    expect(config.communities[0]!.remindAfterMinutes).toBe(30);
+    expect(config.logLevel).toBe('info');
+    expect(config.databasePoolMax).toBe(10);
+    expect(config.communities[0]!.managers).toEqual([{ platform: 'sandbox', userId: 'manager' }]);
+  });
+
+  it('reads a number padded with spaces or a CRLF line end', () => {
+    expect(load({ JAMII_HTTP_PORT: ' 3001\r' }).http.port).toBe(3001);
+    expect(load({ JAMII_DRAFT_EXPIRE_HOURS: '1.5' }).drafts.expireAfterHours).toBe(1.5);
+  });
+
   it('reads roles for every platform from JAMII_MANAGERS and JAMII_ADMINS, keeping ids as strings', () => {
     const config = load({
       JAMII_MANAGERS: 'sandbox:manager, telegram:123456789,discord:80351110224678912,slack:U024BE7LH,telegram:123456789',
@@ -124,6 +139,16 @@ describe('loadConfig: bad values', () => {
     ['JAMII_REMIND_AFTER_MINUTES', '2.5'],
   ])('rejects %s=%s', (name, value) => {
     expect(problemsOf(() => load({ [name]: value })).map((p) => p.split(':')[0])).toEqual([name]);
+  });
+
+  it.each(['0x10', '1e3', '+5', '.5', '5.', 'Infinity', '3 000', '1_000'])('reads only plain decimal numbers: refuses JAMII_HTTP_PORT=%s', (value) => {
+    expect(problemsOf(() => load({ JAMII_HTTP_PORT: value }))).toEqual([expect.stringMatching(/^JAMII_HTTP_PORT: expected a plain decimal number/)]);
+  });
+
+  it('refuses a list given with no entries instead of starting with nobody or nothing', () => {
+    const problems = problemsOf(() => load({ JAMII_MANAGERS: ',', JAMII_ADMINS: ' , ', JAMII_JOBS: ',' }));
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['JAMII_JOBS', 'JAMII_MANAGERS', 'JAMII_ADMINS']);
+    for (const problem of problems) expect(problem).toContain('no entries');
   });
 });
 
