@@ -18,7 +18,7 @@ import {
   type PrincipalRef,
   type ReportSettings,
 } from './config/communities-file.js';
-import { decimal, entryList, withoutBlanks } from './config/env-values.js';
+import { decimal, entryList, envFixes, withoutBlanks } from './config/env-values.js';
 import { addDiscordDesks, discordConfig, discordEnv, discordProblems, type DiscordConfig } from './config/discord.js';
 import { LANGUAGE_MODEL_FIXES, languageModelConfig, languageModelEnv, languageModelProblems, type LanguageModelConfig } from './config/language-model.js';
 import { communityNews, feedsConfig, feedsEnv, FEEDS_FIXES, type FeedsConfig } from './config/news.js';
@@ -154,17 +154,24 @@ const envSchema = z.object({
   JAMII_LANGUAGE: languageSchema.default('en'),
 });
 
-const FIXES: Record<string, string> = {
-  JAMII_HTTP_PORT: 'a port number, e.g. 3000',
+/** Every variable `loadConfig` reads through the schema. */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
+
+/** Numbers, choices and URLs get theirs from the schema (range, whole or not, an example); the rest are written here. */
+const FIXES = envFixes(envSchema.shape, {
   JAMII_MANAGERS: 'comma-separated platform:user-id entries, e.g. sandbox:manager,telegram:123456789',
   JAMII_ADMINS: 'comma-separated platform:user-id entries, e.g. discord:80351110224678912',
   JAMII_JOBS: `all, none, or a comma list of ${JOB_KINDS.join(', ')}`,
   DATABASE_URL: 'unset it to use the embedded database under JAMII_DATA_DIR',
-  JAMII_DB_STATEMENT_TIMEOUT_SECONDS: 'whole seconds from 0 (no limit) to 3600, e.g. 30',
   JAMII_SANDBOX: 'auto, on or off',
+  JAMII_DRAFT_CANDIDATES: 'labelled (the messages the rules call a question or a complaint) or all (every member message, for the model to label)',
+  JAMII_COMMUNITY_NAME: 'a name of up to 100 characters',
+  JAMII_TELEGRAM_WEBHOOK_URL: 'the public http(s) URL Telegram posts updates to, e.g. https://bot.example.org/telegram',
+  JAMII_TELEGRAM_GROUP_ADMINS_ARE_MANAGERS: 'on or off',
+  JAMII_DISCORD_MANAGE_SERVER_IS_MANAGER: 'on or off',
   ...LANGUAGE_MODEL_FIXES,
   ...FEEDS_FIXES,
-};
+});
 
 /**
  * Reads and validates the environment (and the community file it names).

@@ -29,9 +29,6 @@ export const feedsEnv = {
 };
 
 export const FEEDS_FIXES: Record<string, string> = {
-  JAMII_FEED_POLL_MINUTES: 'minutes between polls of a healthy feed, 5-1440',
-  JAMII_FEED_TIMEOUT_SECONDS: 'seconds one feed fetch may take, 1-120',
-  JAMII_FEED_MAX_KB: 'largest feed read, in KB, 16-51200',
   JAMII_FEEDS_ALLOW_PRIVATE: 'on or off',
 };
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, JOB_KINDS } from '../../src/config.js';
+import { ConfigError, ENV_VARIABLES, JOB_KINDS } from '../../src/config.js';
 import { dir, load, problemsOf, useConfigDir, writeCommunities } from './config-harness.js';
 
 useConfigDir();
@@ -102,7 +102,7 @@ describe('loadConfig: bad values', () => {
       load({ JAMII_HTTP_PORT: 'eighty', JAMII_MANAGERS: 'bob', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', JAMII_JOBS: 'draft,cook' }),
     );
     expect(problems).toHaveLength(5);
-    expect(problems.find((p) => p.startsWith('JAMII_HTTP_PORT:'))).toContain('(a port number, e.g. 3000)');
+    expect(problems.find((p) => p.startsWith('JAMII_HTTP_PORT:'))).toContain('(a whole number from 0 to 65535, e.g. 3000)');
     expect(problems.find((p) => p.startsWith('JAMII_MANAGERS:'))).toContain('expected platform:user-id');
     expect(problems.find((p) => p.startsWith('LOG_LEVEL:'))).toBeDefined();
     expect(problems.find((p) => p.startsWith('DATABASE_URL:'))).toContain('unset it to use the embedded database');
@@ -149,6 +149,40 @@ describe('loadConfig: bad values', () => {
     const problems = problemsOf(() => load({ JAMII_MANAGERS: ',', JAMII_ADMINS: ' , ', JAMII_JOBS: ',' }));
     expect(problems.map((p) => p.split(':')[0])).toEqual(['JAMII_JOBS', 'JAMII_MANAGERS', 'JAMII_ADMINS']);
     for (const problem of problems) expect(problem).toContain('no entries');
+  });
+});
+
+describe('loadConfig: the fix named with each bad variable', () => {
+  it.each([
+    ['JAMII_HTTP_PORT', '70000', '(a whole number from 0 to 65535, e.g. 3000)'],
+    ['JAMII_REMIND_AFTER_MINUTES', '2.5', '(whole minutes from 0 to 10080, e.g. 30)'],
+    ['JAMII_DRAFT_EXPIRE_HOURS', '0', '(hours above 0 and at most 8760, fractions allowed, e.g. 72)'],
+    ['JAMII_LLM_TIMEOUT_MS', '10', '(whole milliseconds from 500 to 600000, e.g. 20000)'],
+    ['JAMII_FEED_MAX_KB', '0x10', '(whole KB from 16 to 51200, e.g. 2048)'],
+    ['JAMII_DRAFT_CANDIDATES', 'some', '(labelled (the messages the rules call a question or a complaint) or all'],
+    ['JAMII_LANGUAGE', 'fr', '(one of en, ru, sw, es (default en))'],
+    ['LOG_LEVEL', 'loud', '(one of fatal, error, warn, info, debug, trace, silent (default info))'],
+    ['TELEGRAM_API_ROOT', 'api.telegram.org', '(an http(s) URL, e.g. https://api.telegram.org)'],
+  ])('names the range or the choices for %s=%s, read from its schema', (name, value, fix) => {
+    const problems = problemsOf(() => load({ [name]: value }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name}: `));
+    expect(problems[0]).toContain(fix);
+  });
+
+  it('never leaves a variable with only zod\'s own words (a bad value of any kind gets a fix)', () => {
+    for (const name of ENV_VARIABLES) {
+      for (const value of ['0x10', '-1', '99999999', 'x'.repeat(101)]) {
+        let problems: string[] = [];
+        try {
+          load({ [name]: value });
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          problems = error.problems.filter((p) => p.startsWith(`${name}:`));
+        }
+        for (const problem of problems) expect(problem).not.toMatch(/^\w+: (Invalid|Too big|Too small)[^()]*$/);
+      }
+    }
   });
 });
 

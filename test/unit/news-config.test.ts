@@ -60,7 +60,7 @@ describe('news configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const text = (error as ConfigError).problems.join('\n');
-    expect(text).toMatch(/JAMII_FEED_POLL_MINUTES: .*\(minutes between polls of a healthy feed, 5-1440\)/);
+    expect(text).toMatch(/JAMII_FEED_POLL_MINUTES: .*\(whole minutes from 5 to 1440, e\.g\. 30\)/);
     expect(text).toMatch(/communities\.0\.news\.schedule: a cron expression/);
     expect(text).toMatch(/communities\.0\.news\.quiet_hours: HH:MM-HH:MM/);
     expect(text).toMatch(/communities\.0\.news\.mode/);
