@@ -1,6 +1,7 @@
 /**
- * The communities file (`JAMII_CONFIG`): its schema, the checks across communities (ids, chats,
- * linked people), and the principal lists shared with the environment. `src/config.ts` reads it.
+ * The communities file (`JAMII_CONFIG`): its schema, reading it (the checks across communities are
+ * in communities-checks.ts), and the principal lists shared with the environment. `src/config.ts`
+ * reads it.
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -10,6 +11,7 @@ import { REPORT_WEEKDAY_NAMES, type WeeklyReportSchedule } from '../core/analyti
 import type { Person } from '../core/people.js';
 import { PLATFORMS, type Platform } from '../core/types.js';
 import { roomNameProblem } from '../connectors/sandbox/room-name.js';
+import { crossCommunityProblems, type CheckedCommunity, type CheckedPerson } from './communities-checks.js';
 import { feedsSchema, newsSchema, topicsSchema } from './news.js';
 import { sparkSettingsSchema } from './sparks.js';
 
@@ -80,13 +82,16 @@ const deskSchema = z
   .strict()
   .partial();
 
+const communityIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, up to 40');
+const personNameSchema = z.string().trim().min(1).max(100);
+
 export const communityFileSchema = z
   .object({
     communities: z
       .array(
         z
           .object({
-            id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, up to 40'),
+            id: communityIdSchema,
             name: z.string().trim().min(1).max(100),
             language: languageSchema.default('en'),
             default: z.boolean().default(false),
@@ -110,7 +115,7 @@ export const communityFileSchema = z
       .array(
         z
           .object({
-            name: z.string().trim().min(1).max(100),
+            name: personNameSchema,
             ids: z.array(principalSchema).min(1, 'list the platform ids of this person, e.g. [telegram:123456789, slack:U024BE7LH]'),
           })
           .strict(),
@@ -120,8 +125,37 @@ export const communityFileSchema = z
   .strict();
 
 export function formatIssue(prefix: string, issue: z.core.$ZodIssue, fix?: string): string {
-  const where = issue.path.length > 0 ? `${prefix}${issue.path.map(String).join('.')}` : prefix || 'file';
+  const where = issue.path.length > 0 ? `${prefix}${issue.path.map(String).join('.')}` : prefix.replace(/:\s*$/, '') || 'file';
   return `${where}: ${issue.message}${fix ? ` (${fix})` : ''}`;
+}
+
+const pick = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+  const result = schema.safeParse(value);
+  return result.success ? result.data : undefined;
+};
+const asRecord = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const readableIds = (schema: z.ZodType<string>, values: unknown[]) => values.flatMap((v) => pick(schema, v) ?? []);
+
+/** The parts of a file the schema refused that the checks across communities can still read. */
+function readableParts(raw: unknown): { communities: CheckedCommunity[]; people: CheckedPerson[] } {
+  const root = asRecord(raw);
+  const communities = asArray(root.communities).map((item): CheckedCommunity => {
+    const c = asRecord(item);
+    const chats = asRecord(c.chats);
+    const desk = asRecord(c.desk);
+    return {
+      id: pick(communityIdSchema, c.id),
+      default: c.default === true,
+      chats: Object.fromEntries(PLATFORMS.map((p) => [p, readableIds(platformIdSchema, asArray(chats[p]))])),
+      desk: Object.fromEntries(PLATFORMS.map((p) => [p, readableIds(platformIdSchema, Array.isArray(desk[p]) ? desk[p] : [desk[p]])])),
+    };
+  });
+  const people = asArray(root.people).map((item): CheckedPerson => {
+    const person = asRecord(item);
+    return { name: pick(personNameSchema, person.name), ids: asArray(person.ids).flatMap((id) => pick(principalSchema, id) ?? []) };
+  });
+  return { communities, people };
 }
 
 export function loadCommunityFile(file: string, problems: string[]): z.infer<typeof communityFileSchema> | undefined {
@@ -132,42 +166,24 @@ export function loadCommunityFile(file: string, problems: string[]): z.infer<typ
     problems.push(`JAMII_CONFIG (${file}): cannot be read as YAML: ${(error as Error).message}`);
     return undefined;
   }
+  if (raw === null || raw === undefined) {
+    problems.push(`${file}: the file is empty; list at least one community under communities: (see jamii.config.example.yaml)`);
+    return undefined;
+  }
   const parsed = communityFileSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(formatIssue(`${file}: `, issue));
+    const readable = readableParts(raw);
+    problems.push(...crossCommunityProblems(file, readable.communities, readable.people));
     return undefined;
   }
-  const ids = new Set<string>();
-  const seenChats = new Map<string, string>();
+  problems.push(...crossCommunityProblems(file, parsed.data.communities, parsed.data.people));
   for (const c of parsed.data.communities) {
-    if (ids.has(c.id)) problems.push(`${file}: community id "${c.id}" is defined twice`);
-    ids.add(c.id);
     const desks = c.desk.sandbox === undefined ? [] : [c.desk.sandbox].flat();
     for (const room of [...(c.chats.sandbox ?? []), ...desks]) {
       const problem = roomNameProblem(room);
       if (problem) problems.push(`${file}: sandbox room "${room}" of "${c.id}": ${problem}`);
     }
-    for (const [platform, list] of Object.entries(c.chats)) {
-      for (const chat of list ?? []) {
-        const key = `${platform}:${chat}`;
-        const other = seenChats.get(key);
-        if (other) problems.push(`${file}: chat ${key} is listed in both "${other}" and "${c.id}"`);
-        seenChats.set(key, c.id);
-      }
-    }
-  }
-  const owners = new Map<string, string>();
-  for (const person of parsed.data.people) {
-    for (const id of person.ids) {
-      const key = `${id.platform}:${id.userId}`;
-      const other = owners.get(key);
-      if (other !== undefined && other !== person.name) problems.push(`${file}: ${key} is linked to both "${other}" and "${person.name}"`);
-      owners.set(key, person.name);
-    }
-  }
-  if (new Set(parsed.data.people.map((p) => p.name)).size < parsed.data.people.length) problems.push(`${file}: a person is named twice in people`);
-  if (parsed.data.communities.filter((c) => c.default).length > 1) {
-    problems.push(`${file}: more than one community has default: true`);
   }
   return parsed.data;
 }

@@ -209,6 +209,42 @@ communities:
     expect(config.communities[0]!.chats.discord).toEqual(['1098765432109876543']);
   });
 
+  it('reports problems across communities together with schema problems in the same file', () => {
+    const file = writeCommunities(`
+communities:
+  - { id: acme, name: A, language: fr, default: true, chats: { telegram: ["-100"] } }
+  - { id: acme, name: "", default: true, chats: { telegram: ["-100"] } }
+people:
+  - { name: Amina, ids: [telegram:1] }
+  - { name: Bob, ids: [telegram:1, bad] }
+`);
+    const problems = problemsOf(() => load({ JAMII_CONFIG: file }));
+    expect(problems.map((p) => p.slice(file.length + 2))).toEqual([
+      expect.stringMatching(/^communities\.0\.language: /),
+      expect.stringMatching(/^communities\.1\.name: /),
+      expect.stringMatching(/^people\.1\.ids\.1: /),
+      'community id "acme" is defined twice',
+      'chat telegram:-100 is listed in both "acme" and "acme"',
+      'telegram:1 is linked to both "Amina" and "Bob"',
+      'more than one community has default: true',
+    ]);
+  });
+
+  it.each([
+    ['an empty file', ''],
+    ['a file of comments only', '# communities to come\n'],
+  ])('says so plainly for %s', (_, yaml) => {
+    const file = writeCommunities(yaml);
+    expect(problemsOf(() => load({ JAMII_CONFIG: file }))).toEqual([
+      `${file}: the file is empty; list at least one community under communities: (see jamii.config.example.yaml)`,
+    ]);
+  });
+
+  it('names the file once, without an empty path, when the file is not a mapping', () => {
+    const file = writeCommunities('- id: acme\n');
+    expect(problemsOf(() => load({ JAMII_CONFIG: file }))).toEqual([`${file}: Invalid input: expected object, received array`]);
+  });
+
   it('accepts the commented example file shipped in the repository', () => {
     const config = load({ JAMII_CONFIG: path.join(REPO_ROOT, 'jamii.config.example.yaml') });
     expect(config.communities.map((c) => c.id)).toEqual(['acme', 'kilimo-hub']);
