@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Community } from './core/communities.js';
 import type { Person } from './core/people.js';
+import type { Platform } from './core/types.js';
 import {
   DEFAULT_REPORT_SETTINGS,
   formatIssue,
@@ -19,6 +20,7 @@ import {
   type ReportSettings,
 } from './config/communities-file.js';
 import { decimal, entryList, envFixes, withoutBlanks } from './config/env-values.js';
+import { deskChatOverlapMessage, deskChatOverlaps } from './config/communities-checks.js';
 import { addDiscordDesks, discordConfig, discordEnv, discordProblems, type DiscordConfig } from './config/discord.js';
 import { LANGUAGE_MODEL_FIXES, languageModelConfig, languageModelEnv, languageModelProblems, type LanguageModelConfig } from './config/language-model.js';
 import { communityNews, feedsConfig, feedsEnv, FEEDS_FIXES, type FeedsConfig } from './config/news.js';
@@ -114,6 +116,14 @@ const jobKindsSchema = entryList(z.enum(['all', 'none', ...JOB_KINDS])).transfor
   if (list.includes('all')) return new Set(JOB_KINDS);
   return new Set(list as JobKind[]);
 });
+
+/** Where a desk the communities file does not name comes from. */
+const DERIVED_DESK_ORIGINS: Record<Platform, string> = {
+  sandbox: ' (the default sandbox desk: set desk.sandbox to another room)',
+  telegram: ' (JAMII_TELEGRAM_DESK_CHAT, or a Telegram manager\'s private chat)',
+  discord: ' (JAMII_DISCORD_DESK_CHANNEL)',
+  slack: ' (JAMII_SLACK_DESK_CHANNEL)',
+};
 
 // ---------------------------------------------------------------- environment
 
@@ -261,6 +271,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (discord) addDiscordDesks(communities, discord);
   const slack = slackConfig(e);
   if (slack) addSlackDesks(communities, slack);
+  // The file's own desks were checked with the file; these come from defaults and the environment.
+  const overlaps = deskChatOverlaps(communities);
+  if (overlaps.length > 0) {
+    throw new ConfigError(overlaps.map((o) => `${configFile}: ${deskChatOverlapMessage(o, DERIVED_DESK_ORIGINS[o.platform as Platform])}`));
+  }
 
   const secrets: string[] = [];
   if (e.DATABASE_URL) {

@@ -1,7 +1,7 @@
 /**
- * Checks across the communities of a communities file: ids, chats, defaults and linked people.
- * They read a plain view of the file, so they also run on the readable part of a file the schema
- * refused, and every problem is reported at once.
+ * Checks across the communities of a communities file: ids, chats, desks, defaults and linked
+ * people. They read a plain view of the file, so they also run on the readable part of a file the
+ * schema refused, and every problem is reported at once.
  */
 import type { PrincipalRef } from './communities-file.js';
 
@@ -18,7 +18,41 @@ export interface CheckedPerson {
   ids: readonly PrincipalRef[];
 }
 
-const communityName = (c: CheckedCommunity, index: number) => c.id ?? `communities.${index}`;
+/** A chat that is a member chat of `member` and a desk of `desk` (possibly the same community). */
+export interface DeskChatOverlap {
+  platform: string;
+  chatId: string;
+  member: string;
+  desk: string;
+}
+
+const communityName = (c: Pick<CheckedCommunity, 'id'>, index: number) => c.id ?? `communities.${index}`;
+
+/** Member chats that are also desks: a desk's messages are read as manager commands, so members' would be too. */
+export function deskChatOverlaps(communities: readonly Pick<CheckedCommunity, 'id' | 'chats' | 'desk'>[]): DeskChatOverlap[] {
+  const desks = new Map<string, string>();
+  communities.forEach((c, index) => {
+    for (const [platform, value] of Object.entries(c.desk)) {
+      for (const id of typeof value === 'string' ? [value] : (value ?? [])) {
+        const key = `${platform}:${id}`;
+        if (!desks.has(key)) desks.set(key, communityName(c, index));
+      }
+    }
+  });
+  return communities.flatMap((c, index) =>
+    Object.entries(c.chats).flatMap(([platform, list]) =>
+      (list ?? []).flatMap((id) => {
+        const desk = desks.get(`${platform}:${id}`);
+        return desk === undefined ? [] : [{ platform, chatId: id, member: communityName(c, index), desk }];
+      }),
+    ),
+  );
+}
+
+export function deskChatOverlapMessage(overlap: DeskChatOverlap, deskOrigin = ''): string {
+  const where = overlap.member === overlap.desk ? `a member chat of "${overlap.member}" and its desk` : `a member chat of "${overlap.member}" and the desk of "${overlap.desk}"`;
+  return `chat ${overlap.platform}:${overlap.chatId} is ${where}${deskOrigin}: members' messages there would be taken as manager commands (give the desk a chat of its own)`;
+}
 
 /** Every problem across communities and people, each prefixed with the file. */
 export function crossCommunityProblems(file: string, communities: readonly CheckedCommunity[], people: readonly CheckedPerson[]): string[] {
@@ -39,6 +73,7 @@ export function crossCommunityProblems(file: string, communities: readonly Check
       }
     }
   });
+  for (const overlap of deskChatOverlaps(communities)) problems.push(`${file}: ${deskChatOverlapMessage(overlap)}`);
   const owners = new Map<string, string>();
   for (const person of people) {
     if (person.name === undefined) continue;

@@ -245,6 +245,31 @@ people:
     expect(problemsOf(() => load({ JAMII_CONFIG: file }))).toEqual([`${file}: Invalid input: expected object, received array`]);
   });
 
+  it('refuses a chat that is both a member chat and a desk, in one community or across two', () => {
+    const file = writeCommunities(`
+communities:
+  - { id: acme, name: A, chats: { telegram: ["-100"], slack: [C0SHARED01] }, desk: { telegram: ["-200", "-100"] } }
+  - { id: other, name: B, chats: { sandbox: [lobby] }, desk: { slack: C0SHARED01 } }
+  - { id: third, name: C, desk: { sandbox: lobby } }
+`);
+    const problems = problemsOf(() => load({ JAMII_CONFIG: file }));
+    const why = ": members' messages there would be taken as manager commands (give the desk a chat of its own)";
+    expect(problems).toEqual([
+      `${file}: chat telegram:-100 is a member chat of "acme" and its desk${why}`,
+      `${file}: chat slack:C0SHARED01 is a member chat of "acme" and the desk of "other"${why}`,
+      `${file}: chat sandbox:lobby is a member chat of "other" and the desk of "third"${why}`,
+    ]);
+  });
+
+  it('refuses a member chat that is also a desk set by default or by the environment', () => {
+    const file = writeCommunities(`communities:\n  - { id: acme, name: A, chats: { sandbox: [desk], telegram: ["-100"] } }\n`);
+    const problems = problemsOf(() => load({ JAMII_CONFIG: file, TELEGRAM_BOT_TOKEN: '123456:AAF-fake-telegram-token', JAMII_TELEGRAM_DESK_CHAT: '-100' }));
+    expect(problems).toEqual([
+      expect.stringMatching(/: chat sandbox:desk is a member chat of "acme" and its desk \(the default sandbox desk: set desk\.sandbox to another room\): members' messages/),
+      expect.stringMatching(/: chat telegram:-100 is a member chat of "acme" and its desk \(JAMII_TELEGRAM_DESK_CHAT, or a Telegram manager's private chat\)/),
+    ]);
+  });
+
   it('accepts the commented example file shipped in the repository', () => {
     const config = load({ JAMII_CONFIG: path.join(REPO_ROOT, 'jamii.config.example.yaml') });
     expect(config.communities.map((c) => c.id)).toEqual(['acme', 'kilimo-hub']);
