@@ -133,7 +133,8 @@ export interface ConversationRepository {
   pendingDraftsFor(messageIds: number[]): Promise<number[]>;
   /**
    * Marks pending drafts answered when one of these messages replies to (or sits in the thread
-   * of) the drafted question, written by another person who is not a bot. Returns the drafts.
+   * of) the drafted question or a message merged into its burst, written by another person who
+   * is not a bot. Returns the drafts.
    */
   markAnsweredBy(replyMessageIds: number[]): Promise<number[]>;
 }

@@ -100,6 +100,16 @@ describe.each(DATABASES)('conversation repository on %s', (kind) => {
     expect(await store.conversation.markAnsweredBy([inThread])).toEqual([d2.id]);
   });
 
+  it('marks a burst draft answered by a reply to one of its merged messages', async () => {
+    const a = await say('r11', 'eve', 'my order is late', 0, { labels: QUESTION });
+    const b = await say('r11', 'eve', 'where is order 123?', 3, { labels: QUESTION });
+    const bRef = `m${seq}`;
+    const draft = await draftFor(a, [b]);
+    const answer = await say('r11', 'fay', 'it ships tomorrow', 10, { replyToMessageId: bRef });
+    expect(await store.conversation.markAnsweredBy([answer])).toEqual([draft.id]);
+    expect(await store.drafts.get(draft.id)).toMatchObject({ answeredByName: 'fay', answeredAt: new Date(T0 + 10_000) });
+  });
+
   it('marks deleted messages once, and finds the pending drafts answering them (bursts included)', async () => {
     const a = await say('r10', 'nia', 'hello', 0);
     const b = await say('r10', 'nia', 'where is my order?', 2, { labels: QUESTION });

@@ -48,7 +48,8 @@ from messages r
 join messages q on q.chat_id = r.chat_id
   and (q.platform_message_id = r.reply_to_platform_message_id or q.platform_message_id = r.thread_id)
 left join members a on a.id = r.author_id
-where r.id = any($1::int8[]) and d.message_id = q.id and d.status = 'pending' and d.answered_at is null
+where r.id = any($1::int8[]) and (d.message_id = q.id or d.merged_message_ids @> array[q.id])
+  and d.status = 'pending' and d.answered_at is null
   and not r.from_bot and r.author_id is distinct from q.author_id and r.id <> q.id
 returning d.id`;
 
