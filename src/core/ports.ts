@@ -119,8 +119,9 @@ export interface ConversationRepository {
   recentBeforeMany(messageIds: number[], limit: number): Promise<Map<number, ContextMessage[]>>;
   /**
    * The member's burst around a message: their messages in the same chat and thread, each
-   * within `windowSeconds` of the previous, not yet drafted or merged into a draft. Ids, oldest
-   * first; includes `messageId` itself unless it was already drafted.
+   * within `windowSeconds` of the previous, not yet drafted or merged into a draft, and not
+   * deleted by the member (a deleted message is neither part of the burst nor a link in it). Ids,
+   * oldest first; includes `messageId` itself unless it was already drafted or deleted.
    */
   burstOf(messageId: number, windowSeconds: number): Promise<number[]>;
   /** First sighting of the author, and their negative messages in this community since `since`. */

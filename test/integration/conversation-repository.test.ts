@@ -69,6 +69,14 @@ describe.each(DATABASES)('conversation repository on %s', (kind) => {
     expect([...(await store.drafts.draftedMessageIds([a, b, c, far]))].sort((x, y) => x - y)).toEqual([a, b, c]);
   });
 
+  it('leaves the messages the member deleted out of a burst', async () => {
+    const a = await say('r12', 'dan', 'my card number is 4111 1111, why was I charged twice?', 0, { labels: QUESTION });
+    await store.messages.markDeleted({ platform: 'sandbox', chatId: 'r12' }, [`m${seq}`], new Date(T0 + 2000));
+    const b = await say('r12', 'dan', 'anyone?', 4, { labels: QUESTION });
+    expect(a).toBeGreaterThan(0);
+    expect(await store.conversation.burstOf(b, 5)).toEqual([b]);
+  });
+
   it('counts the member’s earlier complaints in the community since a date, and their first sighting', async () => {
     await say('r5', 'fay', 'this is terrible', 0, { labels: COMPLAINT });
     await say('r6', 'fay', 'still broken', 60, { labels: COMPLAINT });

@@ -27,7 +27,7 @@ select m.id::int8 as id, m.created_at,
        exists (select 1 from drafts d where d.message_id = m.id or d.merged_message_ids @> array[m.id]) as drafted
 from messages q
 join messages m on m.chat_id = q.chat_id and m.author_id = q.author_id and m.thread_id is not distinct from q.thread_id
-where q.id = $1 and not m.is_service
+where q.id = $1 and not m.is_service and m.deleted_at is null
   and m.created_at between q.created_at - make_interval(secs => $2) and q.created_at + make_interval(secs => $2)
 order by m.created_at, m.id`;
 
