@@ -14,9 +14,13 @@ export const KIND_NAMES: Record<DraftKind, [string, string]> = {
   spark: ['discussion starter', 'discussion starters'],
 };
 
-/** `#14 complaint (severity 3) · Amina: This is the third time… · waiting 12m` */
+/**
+ * `#14 complaint (severity 3) · Amina: This is the third time… · waiting 12m`, and
+ * `· answered by Ivy` when another member has replied since (check before posting).
+ */
 export function waitingLine(d: DraftWithMessage, now: Date): string {
   const severity = d.kind === 'negative' && d.message?.labels?.severity ? ` (severity ${d.message.labels.severity})` : '';
   const what = d.message ? `${d.message.author.displayName}: ${d.message.text.slice(0, 80)}` : `${d.targetTitle ?? d.target.chatId}: ${postBody(d).slice(0, 80)}`;
-  return `#${d.id} ${KIND_NAMES[d.kind][0]}${severity} · ${what} · waiting ${formatDuration(Math.max(0, secondsBetween(d.createdAt, now)))}`;
+  const answered = d.answeredByName ? ` · answered by ${d.answeredByName}` : '';
+  return `#${d.id} ${KIND_NAMES[d.kind][0]}${severity} · ${what} · waiting ${formatDuration(Math.max(0, secondsBetween(d.createdAt, now)))}${answered}`;
 }

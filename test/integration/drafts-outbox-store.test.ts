@@ -187,6 +187,19 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     expect(got.sort((x, y) => x - y)).toEqual(fresh.map((f) => f.id).sort((x, y) => x - y));
   });
 
+  it('leaves a draft whose message the member deleted out of reminders', async () => {
+    const [kept, gone] = [await labelled(0), await labelled(0)];
+    const [keptDraft, goneDraft] = await store.drafts.insertMany([
+      { ...newDraft(kept, 0), kind: 'question' },
+      { ...newDraft(gone, 0), kind: 'question' },
+    ]);
+    await store.messages.markDeleted({ platform: 'sandbox', chatId: 'general' }, [`l${seq}`], new Date());
+    const claimed = await store.drafts.claimOverdue(['c1'], { before: new Date(Date.now() + 60_000), urgentBefore: new Date(Date.now() + 60_000) }, new Date(), 1000);
+    const ids = claimed.flatMap((c) => c.drafts.map((d) => d.id));
+    expect(ids).toContain(keptDraft!.id);
+    expect(ids).not.toContain(goneDraft!.id);
+  });
+
   it('holds a row its chat refused until then, claims it again with the time kept, and forgets it on /retry', async () => {
     const [messageId] = await storeMessages(1);
     const [draft] = await store.drafts.insertMany([newDraft(messageId!, 0)]);

@@ -120,6 +120,7 @@ export function recordRepositories(ctx: StoreContext, jobs: JobEnqueuer): Record
         const reminded = (d: Draft) => d as Draft & { remindedAt?: Date };
         const due = [...ctx.state.drafts.values()]
           .filter((d) => d.status === 'pending' && (d.kind === 'question' || d.kind === 'negative') && !reminded(d).remindedAt && communityIds.includes(d.communityId))
+          .filter((d) => !(d.messageId !== null && ctx.state.messages.get(d.messageId)?.deletedAt))
           .filter((d) => d.createdAt.getTime() <= (d.kind === 'negative' && severity(d) >= 3 ? cutoffs.urgentBefore : cutoffs.before).getTime())
           .sort(
             (a, b) =>

@@ -55,6 +55,16 @@ describe('desk reminders', () => {
     expect(lines[2]).toBe(`#${mild.id} complaint (severity 1) · Amina: A bit slow today · waiting 30m`);
   });
 
+  it('leaves out a draft whose message the member deleted, and says which drafts another member answered', async () => {
+    const deleted = core.store.seedDraft({ message: { text: 'How do I pay?' } });
+    core.store.state.messages.get(deleted.messageId!)!.deletedAt = core.clock.now();
+    const answered = core.store.seedDraft({ message: { text: 'Where is the venue?' }, answeredByName: 'Ivy', answeredAt: core.clock.now() });
+    core.clock.advance(30 * MINUTE);
+    expect(await reminders.remindDue()).toBe(1);
+    expect(notices()[0]!.text).toContain(`#${answered.id} question · Amina: Where is the venue? · waiting 30m · answered by Ivy`);
+    expect(notices()[0]!.text).not.toContain(`#${deleted.id}`);
+  });
+
   it('tells each community its own drafts, on its own desk', async () => {
     core.store.seedDraft({ message: { text: 'Where is the venue?' } });
     core.store.seedDraft({ communityId: 'beta', message: { text: '¿Dónde está?' } });
