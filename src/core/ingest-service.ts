@@ -153,7 +153,8 @@ export function createIngestService(deps: {
     const outcome = await store.transaction(async (tx) => {
       const updated = await tx.messages.updateText({ chat: message.chat, platformMessageId: message.messageId, text: record.inbound.text, labels: record.labels, editedAt });
       if (!updated) return null;
-      const draftDue = isDraftDue(record.labels);
+      // The same rule as a new message: in `all` mode an edit of a few words is a candidate too.
+      const draftDue = isCandidate(record);
       // Drafting skips a message that already has a draft, so this never drafts twice.
       if (draftDue) await tx.jobs.enqueue('draft', draftJobs([updated.id], 1), { startAfterSeconds: storeOptions.draftDelaySeconds });
       await tx.audit.write({ communityId: record.communityId, actor: 'jamii', action: 'message.edited', subject: `message:${updated.id}`, details: { labels: record.labels } });

@@ -234,6 +234,15 @@ describe('ingest: edits', () => {
     expect(stored()[0]!.text).toBe('hello everyone');
   });
 
+  it('queues a draft for an edit by the same rule as a new message when every message is a candidate', async () => {
+    const all = createIngestService({ store: core.store, communities: core.communities, labeler: offlineLabeler, metrics: core.metrics, clock: core.clock, log: core.log, draftCandidates: 'all' });
+    const first = await all.ingest(inbound('hey', { messageId: 'tg-12' }));
+    expect(first.draftDue).toBe(false);
+    const edited = await all.applyEdit(inbound('I still cannot log in since yesterday', { messageId: 'tg-12' }), EDITED_AT);
+    expect(edited).toEqual({ messageId: first.messageId, stored: true, draftDue: true });
+    expect(core.store.jobs.of('draft')).toEqual([{ messageIds: [first.messageId] }]);
+  });
+
   it('stores the edit as a new message when the original was never seen', async () => {
     const outcome = await ingest.applyEdit(inbound('Where is my parcel?', { messageId: 'tg-11' }), EDITED_AT);
     expect(outcome).toMatchObject({ stored: true, draftDue: true });
