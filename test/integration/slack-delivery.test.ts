@@ -169,6 +169,31 @@ describe('Slack sender', () => {
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
+  it.each(['internal_error', 'fatal_error'])('calls %s an unknown outcome (Slack may have posted), found by the lookup when it landed', async (code) => {
+    const landed = outbound({ claimedAt: new Date() });
+    fake.failNext('chat.postMessage', { error: code, landed: true });
+    expect(await sender.send(landed).catch((e: unknown) => e)).toMatchObject({ outcome: 'unknown', retryable: false });
+    expect(await sender.findPosted!(landed)).toEqual({ messageId: fake.posts()[0]!.ts });
+
+    const lost = outbound({ claimedAt: new Date() });
+    fake.failNext('chat.postMessage', { error: code });
+    expect(await sender.send(lost).catch((e: unknown) => e)).toMatchObject({ outcome: 'unknown', retryable: false });
+    expect(await sender.findPosted!(lost)).toBeNull();
+    expect(gone).toEqual([]);
+  });
+
+  it.each(['service_unavailable', 'request_timeout'])('hands a post Slack answered %s back to the queue as a retryable refusal (nothing posted)', async (code) => {
+    fake.failNext('chat.postMessage', { error: code });
+    const error = await sender.send(outbound({})).catch((e: unknown) => e);
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true, retryAfterMs: null });
+    expect(fake.posts()).toHaveLength(0);
+  });
+
+  it('keeps any other refusal final: not sent, not retried', async () => {
+    fake.failNext('chat.postMessage', { error: 'msg_too_long' });
+    expect(await sender.send(outbound({})).catch((e: unknown) => e)).toMatchObject({ outcome: 'not_sent', retryable: false });
+  });
+
   it('splits a long reply into messages in the same thread, nothing lost', async () => {
     const text = Array.from({ length: 900 }, (_, i) => `word${i} &`).join(' ');
     await sender.send(outbound({ text }));
@@ -254,6 +279,14 @@ describe('Slack sender at its deadline', () => {
     const post = outbound({ kind: 'post', replyToMessageId: null, text: 'Chart', image: { filename: 'c.png', contentType: 'image/png', dataBase64: png.toString('base64'), alt: 'chart' } });
     const error = await sender.send(post).catch((e: unknown) => e);
     expect(error).toMatchObject({ outcome: 'not_sent', retryable: true });
+    expect(fake.callsTo('files.completeUploadExternal')).toHaveLength(0);
+  });
+
+  it('calls a picture whose upload URL Slack answered internal_error for not sent: nothing was shared', async () => {
+    fake.failNext('files.getUploadURLExternal', { error: 'internal_error' });
+    const png = Buffer.from('89504e470d0a1a0a', 'hex');
+    const post = outbound({ kind: 'post', replyToMessageId: null, text: 'Chart', image: { filename: 'c.png', contentType: 'image/png', dataBase64: png.toString('base64'), alt: 'chart' } });
+    expect(await sender.send(post).catch((e: unknown) => e)).toMatchObject({ outcome: 'not_sent', retryable: true });
     expect(fake.callsTo('files.completeUploadExternal')).toHaveLength(0);
   });
 

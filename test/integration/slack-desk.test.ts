@@ -85,6 +85,19 @@ describe('Slack manager desk', () => {
     expect(repliesIn(FAKE_SLACK.channelId)).toHaveLength(1);
   });
 
+  it('looks for an approved reply Slack answered internal_error for, and records it sent once it finds it: never posted twice', async () => {
+    const { card, draftId } = await ask('Is the Kisumu branch open on Sundays?');
+    fake.failNext('chat.postMessage', { error: 'internal_error', landed: true });
+    await sendSigned(app.url, blockAction(MANAGER, `approve:${draftId}`, { messageTs: card.ts! }));
+    await waitFor(async () => {
+      const { rows } = await app.jamii.db.sql.executeSql(`select status from outbox where kind = 'reply' and draft_id = ${draftId}`);
+      return (rows[0] as { status: string } | undefined)?.status === 'sent' || undefined;
+    }, 15_000, 'the reply recorded as sent');
+    await settle();
+    expect(repliesIn(FAKE_SLACK.channelId)).toHaveLength(1);
+    expect(fake.callsTo('conversations.replies').length).toBeGreaterThan(0);
+  });
+
   it('opens the Edit modal prefilled with the draft (views.open with the trigger) and posts the submitted text', async () => {
     const { draftId, card } = await ask('Where can I find the delivery schedule?');
     await sendSigned(app.url, blockAction(MANAGER, `edit:${draftId}`, { messageTs: card.ts!, triggerId: 'trigger-edit-1' }));

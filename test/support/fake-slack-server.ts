@@ -46,7 +46,7 @@ export interface SlackFailure {
   retryAfter?: number;
   /** An HTTP error status (a 5xx: the call may have been carried out). */
   status?: number;
-  /** With `status`: the call was carried out (the post is in the channel) before the error answer. */
+  /** The call was carried out (the post is in the channel) before the error answer (`status`, or an `error` such as internal_error). */
   landed?: boolean;
   /** `ok: false` with this error code. */
   error?: string;
@@ -237,6 +237,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         json(res, rule.failure.status, { ok: false, error: 'service_unavailable' });
         return;
       }
+      if (rule.failure.landed) call.ts = answer(method, args).ts;
       json(res, 200, { ok: false, error: rule.failure.error ?? 'fatal_error' });
       return;
     }

@@ -1,8 +1,10 @@
 /**
  * Slack Web API failures → Jamii's error taxonomy. Slack answers 200 with `ok: false` and an
- * error code when it refused a call (nothing was posted); a 429 means nothing was posted and
- * says when to come back; a 5xx or a connection that broke after the request left may have
- * posted; a connection refused before it left did not.
+ * error code when it refused a call (nothing was posted), except `internal_error` and
+ * `fatal_error`, which Slack documents as possibly partly carried out; `service_unavailable` and
+ * `request_timeout` did nothing and may work later, like a 429, which also says when to come
+ * back; a 5xx or a connection that broke after the request left may have posted; a connection
+ * refused before it left did not.
  */
 import { webApi } from '@slack/bolt';
 import { DeliveryError, errorCauseCodes, neverConnected } from '../../core/errors.js';
@@ -27,6 +29,18 @@ const GONE_ERRORS = new Map<string, ChannelGoneReason>([
   ['account_inactive', 'forbidden'],
   ['missing_scope', 'forbidden'],
 ]);
+
+/** `ok: false` codes Slack documents as "some aspect of the operation may have succeeded". */
+const MAYBE_DONE_ERRORS = new Set(['internal_error', 'fatal_error']);
+
+/** `ok: false` codes for a call Slack did not carry out just now, which a later try may get through. */
+const TRY_LATER_ERRORS = new Set(['ratelimited', 'service_unavailable', 'request_timeout']);
+
+/** True when Slack answered the call may have been partly carried out (`internal_error`, `fatal_error`). */
+export function maybeDoneOf(error: unknown): boolean {
+  const platform = platformErrorOf(error);
+  return platform !== null && MAYBE_DONE_ERRORS.has(platform);
+}
 
 /** The platform error code of a refused call (`channel_not_found`), or null. */
 export function platformErrorOf(error: unknown): string | null {
@@ -55,7 +69,9 @@ export function classifySlackError(error: unknown): SlackFailure {
   if (platform !== null) {
     const gone = GONE_ERRORS.get(platform) ?? null;
     if (gone) return { channelGone: gone, error: new DeliveryError('not_sent', false, why, { cause: error, details: { chatGone: true } }) };
-    return { channelGone: null, error: new DeliveryError('not_sent', platform === 'ratelimited', why, { cause: error }) };
+    // The post may be in the channel: delivery looks for it before anyone may send it again.
+    if (MAYBE_DONE_ERRORS.has(platform)) return { channelGone: null, error: new DeliveryError('unknown', false, why, { cause: error }) };
+    return { channelGone: null, error: new DeliveryError('not_sent', TRY_LATER_ERRORS.has(platform), why, { cause: error }) };
   }
   if (error instanceof PostingLimitReached) return { channelGone: null, error: new DeliveryError('not_sent', true, why, { cause: error, retryAfterMs: error.retryAfterMs }) };
   if (error instanceof webApi.WebAPIRateLimitedError) {

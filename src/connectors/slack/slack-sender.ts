@@ -16,7 +16,7 @@ import type { Logger, PlatformSender, SendOptions } from '../../core/ports.js';
 import { postBody } from '../../core/desk-cards.js';
 import type { ChatRef, ImageAttachment, OutboundPost } from '../../core/types.js';
 import { checkDeadline, sleepUnlessAborted, untilDeadline } from '../send-deadline.js';
-import { classifySlackError, describeSlackError, platformErrorOf, retryAfterOf, type ChannelGoneReason } from './errors.js';
+import { classifySlackError, describeSlackError, maybeDoneOf, platformErrorOf, retryAfterOf, type ChannelGoneReason } from './errors.js';
 import { destinationOf } from './ids.js';
 import { SLACK_RETRY_AFTER_MAX_SECONDS } from './limits.js';
 import type { ChannelLimiter } from './rate-limiter.js';
@@ -126,8 +126,8 @@ export function createSlackSender(deps: SlackSenderDeps): PlatformSender {
     const ticket = await withRetryAfter('files.getUploadURLExternal', () => client.files.getUploadURLExternal({ filename: image.filename, length: bytes.length, alt_text: image.alt }), signal).catch(
       (error: unknown) => {
         // Slack's own answers (a refusal, a channel gone, a long 429) are judged as for any call;
-        // a timeout or a 5xx here still shared nothing.
-        if (error instanceof DeliveryError || platformErrorOf(error) !== null || retryAfterOf(error) !== null) throw error;
+        // a timeout, a 5xx or an internal error here still shared nothing.
+        if (error instanceof DeliveryError || retryAfterOf(error) !== null || (platformErrorOf(error) !== null && !maybeDoneOf(error))) throw error;
         throw new DeliveryError('not_sent', true, `slack gave no upload URL for the picture: ${describeSlackError(error)}`, { cause: error });
       },
     );
