@@ -2,6 +2,7 @@
  * The approval card, written once: what a manager sees for a draft on every platform.
  * Connectors render `CardView` in their own idiom; `cardText` is the plain-text fallback.
  */
+import { isDraftDue } from './ingest-service.js';
 import type { NewOutboundPost } from './ports.js';
 import type { CardAction, CardView, ChatRef, Draft, DraftWithMessage, OutboundPost, PollSpec, StoredMessage } from './types.js';
 
@@ -53,6 +54,20 @@ export function memberWords(draft: Pick<DraftWithMessage, 'message' | 'burst'>):
   return all.map((m) => m.text).join('\n');
 }
 
+/**
+ * The member edited a message of the draft after it was written: the card quotes the new text,
+ * and says so, since the reply answers the old one — and when the messages no longer read as a
+ * question or complaint. Null when nothing was edited since the draft.
+ */
+export function editedNote(draft: Pick<DraftWithMessage, 'message' | 'burst' | 'createdAt'>): string | null {
+  if (!draft.message) return null;
+  const all = [draft.message, ...(draft.burst ?? [])];
+  const last = Math.max(...all.map((m) => m.editedAt?.getTime() ?? Number.NEGATIVE_INFINITY));
+  if (last <= draft.createdAt.getTime()) return null;
+  const still = all.some((m) => isDraftDue(m.labels));
+  return `the member edited their message at ${formatTime(new Date(last))}, after this draft was written: the quote is the new text, check the reply still fits${still ? '' : '; it no longer reads as a question or complaint'}`;
+}
+
 /** A poll as text: the question and numbered answers (platforms without polls, cards, logs). */
 export function pollText(poll: PollSpec): string {
   return [poll.question, ...poll.options.map((o, i) => `${i + 1}. ${o}`)].join('\n');
@@ -90,6 +105,8 @@ export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null 
   if (draft.translation) fields.push({ label: 'Translation', value: clip(draft.translation, CARD_QUOTE_MAX_CHARS) });
   if (flagged) fields.push({ label: 'Needs an edit', value: draft.flags.join('; ') });
   if (m?.deletedAt) fields.push({ label: 'Deleted', value: `the member's message was deleted at ${formatTime(m.deletedAt)}: a reply would answer nothing visible` });
+  const edited = editedNote(draft);
+  if (edited) fields.push({ label: 'Edited', value: edited });
   if (draft.answeredByName) fields.push({ label: 'Answered', value: `by ${draft.answeredByName} at ${formatTime(draft.answeredAt!)}: check before posting` });
   fields.push(
     { label: 'Status', value: statusLine(draft, delivery) },

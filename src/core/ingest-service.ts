@@ -29,7 +29,9 @@ export interface IngestService {
   ingest(message: InboundMessage): Promise<IngestOutcome>;
   /**
    * A member edited a message: its stored text and labels are replaced (a message never seen
-   * before is stored as new), and a draft job is queued when it now needs a reply and has none.
+   * before is stored as new), a draft job is queued when it now needs a reply and has none, and
+   * the cards of pending drafts written from it (or from a burst it is in) are refreshed to
+   * quote the new text and say it changed.
    */
   applyEdit(message: InboundMessage, editedAt: Date): Promise<IngestOutcome>;
   /**
@@ -157,7 +159,10 @@ export function createIngestService(deps: {
       const draftDue = isCandidate(record);
       // Drafting skips a message that already has a draft, so this never drafts twice.
       if (draftDue) await tx.jobs.enqueue('draft', draftJobs([updated.id], 1), { startAfterSeconds: storeOptions.draftDelaySeconds });
-      await tx.audit.write({ communityId: record.communityId, actor: 'jamii', action: 'message.edited', subject: `message:${updated.id}`, details: { labels: record.labels } });
+      // Drafts already written from the old text: their cards quote the new one and say it changed.
+      const drafts = await tx.conversation.pendingDraftsFor([updated.id]);
+      await tx.jobs.enqueue('desk-refresh', drafts.map((draftId) => ({ draftId })));
+      await tx.audit.write({ communityId: record.communityId, actor: 'jamii', action: 'message.edited', subject: `message:${updated.id}`, details: { labels: record.labels, drafts } });
       return { messageId: updated.id, stored: true, draftDue };
     });
     return outcome ?? (await ingestBatch([message]))[0]!;

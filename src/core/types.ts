@@ -127,6 +127,8 @@ export interface StoredMessage {
   sentAt: Date;
   /** Deleted on the platform (by the member or a moderator); null while it stands. */
   deletedAt?: Date | null | undefined;
+  /** When the member last edited it (the text and labels are the edit's); null if never. */
+  editedAt?: Date | null | undefined;
 }
 
 export const DRAFT_STATUSES = ['pending', 'approved', 'edited', 'rejected', 'expired', 'sent'] as const;

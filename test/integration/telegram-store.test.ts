@@ -36,7 +36,7 @@ describe('messages.updateText', () => {
     expect(await store.messages.updateText(edit)).toEqual({ id: ref!.id });
     expect(await store.messages.updateText({ ...edit, text: 'stale', editedAt: new Date('2026-05-01T10:01:00Z') })).toEqual({ id: ref!.id });
     const stored = await store.messages.get(ref!.id);
-    expect(stored).toMatchObject({ text: 'hi, how do I pay?', labels: { isQuestion: true } });
+    expect(stored).toMatchObject({ text: 'hi, how do I pay?', labels: { isQuestion: true }, editedAt: new Date('2026-05-01T10:05:00Z') });
     expect(await rows('select needs_draft, is_question from messages')).toEqual([{ needs_draft: true, is_question: true }]);
   });
 

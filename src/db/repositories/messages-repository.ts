@@ -140,6 +140,7 @@ interface MessageRow {
   labels: StoredMessage['labels'];
   created_at: Date | string;
   deleted_at: Date | string | null;
+  edited_at: Date | string | null;
 }
 
 export function createMessagesRepository(
@@ -159,7 +160,7 @@ export function createMessagesRepository(
   const selectByIds = async (ids: number[]): Promise<StoredMessage[]> => {
     const { rows } = await s.sql.executeSql(
       `select m.id, c.community_id, c.platform, c.platform_chat_id, m.thread_id, c.title, m.platform_message_id,
-              a.platform_user_id, a.display_name, a.is_bot, m.text, m.reply_to_platform_message_id, m.labels, m.created_at, m.deleted_at
+              a.platform_user_id, a.display_name, a.is_bot, m.text, m.reply_to_platform_message_id, m.labels, m.created_at, m.deleted_at, m.edited_at
          from messages m join chats c on c.id = m.chat_id left join members a on a.id = m.author_id
         where m.id = any($1::int8[])`,
       [arrayLiteral(ids)],
@@ -177,6 +178,7 @@ export function createMessagesRepository(
         labels: r.labels ?? null,
         sentAt: new Date(r.created_at),
         deletedAt: r.deleted_at === null ? null : new Date(r.deleted_at),
+        editedAt: r.edited_at === null ? null : new Date(r.edited_at),
       }),
     );
   };

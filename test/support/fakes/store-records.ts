@@ -62,6 +62,7 @@ export function recordRepositories(ctx: StoreContext, jobs: JobEnqueuer): Record
         if (!m) return null;
         m.text = edit.text;
         m.labels = clone(edit.labels);
+        m.editedAt = edit.editedAt;
         return { id: m.id };
       },
     },

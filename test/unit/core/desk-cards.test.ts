@@ -82,6 +82,28 @@ describe('cardView', () => {
     expect(view.fields).toContainEqual({ label: 'Deleted', value: "the member's message was deleted at 2025-03-01 09:45 UTC: a reply would answer nothing visible" });
   });
 
+  it('says when the member edited the message after the draft was written, and when it no longer reads as a question', () => {
+    const d = draft();
+    const after = new Date(d.createdAt.getTime() + 60_000);
+    const edited = (text: string, isQuestion: boolean) => ({ ...d.message!, text, editedAt: after, labels: { ...d.message!.labels!, isQuestion } });
+    const still = cardView({ ...d, message: edited('How do I reset my password on iOS?', true) });
+    expect(still.quote).toBe('How do I reset my password on iOS?');
+    expect(still.fields).toContainEqual({ label: 'Edited', value: `the member edited their message at ${formatTime(after)}, after this draft was written: the quote is the new text, check the reply still fits` });
+    expect(still.actions.map((a) => a.id)).toContain(`approve:${d.id}`);
+    const withdrawn = cardView({ ...d, message: edited('Never mind, found it. Thanks!', false) });
+    expect(withdrawn.fields.find((f) => f.label === 'Edited')!.value).toMatch(/check the reply still fits; it no longer reads as a question or complaint$/);
+    // An edit the draft was written from is no news.
+    const before = cardView({ ...d, message: { ...d.message!, editedAt: new Date(d.createdAt.getTime() - 1000) } });
+    expect(before.fields.map((f) => f.label)).not.toContain('Edited');
+  });
+
+  it('says when a message merged into the burst was edited after the draft', () => {
+    const base = draft();
+    const later = store.seedMessage({ text: 'order 1234 btw', sentAt: new Date(base.message!.sentAt.getTime() + 5_000) });
+    const view = cardView({ ...base, mergedMessageIds: [later.id], burst: [{ ...later, editedAt: new Date(base.createdAt.getTime() + 60_000) }] });
+    expect(view.fields.map((f) => f.label)).toContain('Edited');
+  });
+
   it('offers no Approve on a flagged draft, and says what needs an edit', () => {
     const d = draft({ flags: ['mass_mention: @everyone'] });
     const view = cardView(d);

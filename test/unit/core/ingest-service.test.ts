@@ -243,6 +243,20 @@ describe('ingest: edits', () => {
     expect(core.store.jobs.of('draft')).toEqual([{ messageIds: [first.messageId] }]);
   });
 
+  it('refreshes the cards of the pending drafts the edited message belongs to (merged into a burst too), in the same transaction', async () => {
+    const own = core.store.seedDraft({ message: { platformMessageId: 'tg-13', text: 'How do I reset my password?' } });
+    const merged = core.store.seedMessage({ platformMessageId: 'tg-14', text: 'order 1234 btw' });
+    const burst = core.store.seedDraft({ message: { platformMessageId: 'tg-15', text: 'Where is my order?' }, mergedMessageIds: [merged.id] });
+    const transactions = core.store.transactionCount;
+    await ingest.applyEdit(inbound('Never mind, found it. Thanks!', { messageId: 'tg-13' }), EDITED_AT);
+    expect(core.store.transactionCount).toBe(transactions + 1);
+    expect(core.store.jobs.of('desk-refresh')).toEqual([{ draftId: own.id }]);
+    await ingest.applyEdit(inbound('order 1235 sorry', { messageId: 'tg-14' }), EDITED_AT);
+    expect(core.store.jobs.of('desk-refresh')).toEqual([{ draftId: own.id }, { draftId: burst.id }]);
+    expect(core.store.auditOf('message.edited')).toMatchObject([{ details: { drafts: [own.id] } }, { details: { drafts: [burst.id] } }]);
+    expect(core.store.state.messages.get(own.messageId!)!.editedAt).toEqual(EDITED_AT);
+  });
+
   it('stores the edit as a new message when the original was never seen', async () => {
     const outcome = await ingest.applyEdit(inbound('Where is my parcel?', { messageId: 'tg-11' }), EDITED_AT);
     expect(outcome).toMatchObject({ stored: true, draftDue: true });
