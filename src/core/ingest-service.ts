@@ -30,13 +30,14 @@ export interface IngestService {
   /**
    * A member edited a message: its stored text and labels are replaced (a message never seen
    * before is stored as new), a draft job is queued when it now needs a reply and has none, and
-   * the cards of pending drafts written from it (or from a burst it is in) are refreshed to
+   * the cards of drafts written from it (or from a burst it is in) are refreshed to
    * quote the new text and say it changed.
    */
   applyEdit(message: InboundMessage, editedAt: Date): Promise<IngestOutcome>;
   /**
    * Messages were deleted on the platform: they stay stored, marked deleted (for the record and
-   * analytics); the cards of drafts answering them say so, and no draft is written for them.
+   * analytics); the cards of drafts answering them (pending, or approved and not yet sent) say
+   * so, and no draft is written for them.
    */
   applyDeletion(chat: ChatRef, platformMessageIds: string[], at: Date): Promise<{ deleted: number[] }>;
   /**
@@ -160,7 +161,7 @@ export function createIngestService(deps: {
       // Drafting skips a message that already has a draft, so this never drafts twice.
       if (draftDue) await tx.jobs.enqueue('draft', draftJobs([updated.id], 1), { startAfterSeconds: storeOptions.draftDelaySeconds });
       // Drafts already written from the old text: their cards quote the new one and say it changed.
-      const drafts = await tx.conversation.pendingDraftsFor([updated.id]);
+      const drafts = await tx.conversation.openDraftsFor([updated.id]);
       await tx.jobs.enqueue('desk-refresh', drafts.map((draftId) => ({ draftId })));
       await tx.audit.write({ communityId: record.communityId, actor: 'jamii', action: 'message.edited', subject: `message:${updated.id}`, details: { labels: record.labels, drafts } });
       return { messageId: updated.id, stored: true, draftDue };
@@ -172,7 +173,7 @@ export function createIngestService(deps: {
     store.transaction(async (tx) => {
       const deleted = await tx.messages.markDeleted(chat, platformMessageIds, at);
       if (deleted.length === 0) return { deleted };
-      const drafts = await tx.conversation.pendingDraftsFor(deleted);
+      const drafts = await tx.conversation.openDraftsFor(deleted);
       await tx.jobs.enqueue('desk-refresh', drafts.map((draftId) => ({ draftId })));
       const communityId = communities.communityOf(chat.platform, chat.chatId);
       await tx.audit.write({ communityId, actor: chat.platform, action: 'message.deleted', subject: `${chat.platform}:${chat.chatId}`, details: { messageIds: deleted, drafts } });

@@ -130,8 +130,11 @@ export interface ConversationRepository {
   memberContextMany(messageIds: number[], since: Date): Promise<Map<number, MemberHistory>>;
   /** Replaces a message's labels (a model re-classified it). */
   setLabels(messageId: number, labels: Labels): Promise<void>;
-  /** Pending drafts answering any of these messages (or their bursts). */
-  pendingDraftsFor(messageIds: number[]): Promise<number[]>;
+  /**
+   * Drafts answering any of these messages (or their bursts) whose reply has not gone out yet:
+   * pending, or approved and not sent. Their cards change when a message is edited or deleted.
+   */
+  openDraftsFor(messageIds: number[]): Promise<number[]>;
   /**
    * Marks pending drafts answered when one of these messages replies to (or sits in the thread
    * of) the drafted question or a message merged into its burst, written by another person who

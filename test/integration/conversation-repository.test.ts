@@ -118,7 +118,7 @@ describe.each(DATABASES)('conversation repository on %s', (kind) => {
     expect(await store.drafts.get(draft.id)).toMatchObject({ answeredByName: 'fay', answeredAt: new Date(T0 + 10_000) });
   });
 
-  it('marks deleted messages once, and finds the pending drafts answering them (bursts included)', async () => {
+  it('marks deleted messages once, and finds the open drafts answering them (bursts included, pending or approved and unsent)', async () => {
     const a = await say('r10', 'nia', 'hello', 0);
     const b = await say('r10', 'nia', 'where is my order?', 2, { labels: QUESTION });
     const draft = await draftFor(b, [a]);
@@ -126,8 +126,13 @@ describe.each(DATABASES)('conversation repository on %s', (kind) => {
     expect(await store.messages.markDeleted({ platform: 'sandbox', chatId: 'r10' }, [`m${seq - 1}`, 'unknown'], at)).toEqual([a]);
     expect(await store.messages.markDeleted({ platform: 'sandbox', chatId: 'r10' }, [`m${seq - 1}`], at)).toEqual([]);
     expect((await store.messages.get(a))!.deletedAt).toEqual(at);
-    expect(await store.conversation.pendingDraftsFor([a])).toEqual([draft.id]);
-    expect(await store.conversation.pendingDraftsFor([b])).toEqual([draft.id]);
+    expect(await store.conversation.openDraftsFor([a])).toEqual([draft.id]);
+    expect(await store.conversation.openDraftsFor([b])).toEqual([draft.id]);
+    // Approved and not yet sent: still open. Sent or rejected: its card changes no more.
+    await store.drafts.decide(draft.id, { status: 'approved', decidedBy: 'sandbox:m', decidedByName: 'M', decidedAt: at });
+    expect(await store.conversation.openDraftsFor([a])).toEqual([draft.id]);
+    await store.drafts.markSent(draft.id);
+    expect(await store.conversation.openDraftsFor([a])).toEqual([]);
   });
 
   it('replaces a message’s labels', async () => {

@@ -107,10 +107,10 @@ export function createConversationRepository(s: DbSession): ConversationReposito
       );
     },
 
-    async pendingDraftsFor(messageIds) {
+    async openDraftsFor(messageIds) {
       if (messageIds.length === 0) return [];
       const { rows } = await s.sql.executeSql(
-        `select id from drafts where status = 'pending' and (message_id = any($1::int8[]) or merged_message_ids && $1::int8[])`,
+        `select id from drafts where status in ('pending', 'approved', 'edited') and (message_id = any($1::int8[]) or merged_message_ids && $1::int8[])`,
         [messageIds],
       );
       return (rows as Array<{ id: number }>).map((r) => Number(r.id));

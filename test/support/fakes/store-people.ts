@@ -61,8 +61,8 @@ export function peopleRepositories(ctx: StoreContext): PeopleRepositories {
         if (m) m.labels = clone(labels);
       },
       markAnsweredBy: async () => [],
-      pendingDraftsFor: async (messageIds) =>
-        [...ctx.state.drafts.values()].filter((d) => d.status === 'pending' && [d.messageId ?? -1, ...d.mergedMessageIds].some((id) => messageIds.includes(id))).map((d) => d.id),
+      openDraftsFor: async (messageIds) =>
+        [...ctx.state.drafts.values()].filter((d) => ['pending', 'approved', 'edited'].includes(d.status) && [d.messageId ?? -1, ...d.mergedMessageIds].some((id) => messageIds.includes(id))).map((d) => d.id),
     },
     communities: {
       async upsert(list) {

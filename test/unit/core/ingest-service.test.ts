@@ -275,6 +275,14 @@ describe('applyDeletion', () => {
     expect(core.store.auditOf('message.deleted')).toMatchObject([{ communityId: 'alpha', details: { messageIds: [d.message!.id], drafts: [d.id] } }]);
   });
 
+  it('refreshes the card of a draft approved but not yet sent, and leaves decided-and-done drafts alone', async () => {
+    const approved = core.store.seedDraft({ status: 'approved', message: { platformMessageId: 'm-10', text: 'Where is my order?' } });
+    const sent = core.store.seedDraft({ status: 'sent', message: { platformMessageId: 'm-11', text: 'How do I pay?' } });
+    const rejected = core.store.seedDraft({ status: 'rejected', message: { platformMessageId: 'm-12', text: 'Why?' } });
+    await ingest.applyDeletion(approved.message!.chat, ['m-10', 'm-11', 'm-12'], new Date('2025-03-01T10:00:00Z'));
+    expect(core.store.jobs.of('desk-refresh')).toEqual([{ draftId: approved.id }]);
+  });
+
   it('does nothing for messages it never stored', async () => {
     expect(await ingest.applyDeletion({ platform: 'sandbox', chatId: 'general' }, ['nope'], new Date())).toEqual({ deleted: [] });
     expect(core.store.auditOf('message.deleted')).toEqual([]);
