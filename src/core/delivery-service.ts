@@ -49,6 +49,9 @@ export interface DeliveryService {
   refreshCards(draftId: number): Promise<void>;
 }
 
+/** Why a reply was not posted: its member's message was deleted while the reply waited. */
+export const REPLY_TO_DELETED_REASON = 'the member deleted the message before the reply went out';
+
 function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
@@ -74,7 +77,9 @@ export function createDeliveryService(deps: {
     const text =
       status === 'unconfirmed'
         ? `⚠ Draft #${post.draftId}: ${post.target.platform} did not confirm the ${post.kind} (${why}). It may or may not be in the chat. Check, and send /retry ${post.draftId} if it is missing.`
-        : `⚠ Draft #${post.draftId}: ${post.target.platform} refused the ${post.kind} (${why}). Send /retry ${post.draftId} to try again.`;
+        : why === REPLY_TO_DELETED_REASON
+          ? `⚠ Draft #${post.draftId}: ${why}, so it was not posted. Send /retry ${post.draftId} to post it anyway.`
+          : `⚠ Draft #${post.draftId}: ${post.target.platform} refused the ${post.kind} (${why}). Send /retry ${post.draftId} to try again.`;
     await store.transaction(async (tx) => {
       await queueDeskNotices(tx, communities.desksOf(draft.communityId, senders.keys()), text, `notice:${post.id}:${status}:${post.attempts}`, post.draftId);
       await tx.jobs.enqueue('desk-refresh', [{ draftId: draft.id }]);
@@ -274,6 +279,10 @@ export function createDeliveryService(deps: {
       }
       post = await store.outbox.reclaim(outboxId);
       if (!post) return;
+    } else if (post.answersDeleted) {
+      // Claimed from pending, so nothing of it has left: no reply to a message that is gone.
+      await giveUp(post, 'failed', REPLY_TO_DELETED_REASON);
+      return;
     }
     const result = await sendClaimed(post, ctx);
     if (result === null) return;

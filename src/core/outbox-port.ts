@@ -28,8 +28,12 @@ export interface SentRecord {
   shownDraftStatus?: DraftStatus | null | undefined;
 }
 
-/** A claimed outbox row, with the status of its draft as it was at the claim (null: no draft). */
-export type ClaimedPost = OutboundPost & { draftStatus: DraftStatus | null };
+/**
+ * A claimed outbox row, with the status of its draft as it was at the claim (null: no draft),
+ * and for a reply whether the member's message it answers was deleted before the claim (and
+ * since a manager's last /retry of it).
+ */
+export type ClaimedPost = OutboundPost & { draftStatus: DraftStatus | null; answersDeleted: boolean };
 
 export interface OutboxRepository {
   insert(post: NewOutboundPost): Promise<OutboundPost | null>;
@@ -59,7 +63,10 @@ export interface OutboxRepository {
   postpone(id: number, error: string, until: Date): Promise<void>;
   markUnconfirmed(id: number, error: string): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;
-  /** unconfirmed/failed -> pending, for a manager's /retry. Null when not in such a state. */
+  /**
+   * unconfirmed/failed -> pending, for a manager's /retry (a deletion of the member's message
+   * before it no longer stops the reply). Null when not in such a state.
+   */
   requeue(id: number): Promise<OutboundPost | null>;
   /** The reply (or post) an approved draft made. */
   findReplyForDraft(draftId: number): Promise<OutboundPost | null>;

@@ -121,7 +121,7 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
       const stored = (await store.outbox.get(c.id))!;
       expect(stored).toMatchObject({ status: 'sending', attempts: 1 });
       expect(stored.claimedAt).toBeInstanceOf(Date);
-      expect(c).toEqual({ ...stored, draftStatus: c.id === c0!.id ? 'pending' : 'rejected' });
+      expect(c).toEqual({ ...stored, draftStatus: c.id === c0!.id ? 'pending' : 'rejected', answersDeleted: false });
     }
     expect(claimed.find((c) => c.id === c0!.id)!.card).toEqual(card);
     // Claimed already: a second claim (another worker, a retry) gets nothing.
@@ -198,6 +198,24 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     const ids = claimed.flatMap((c) => c.drafts.map((d) => d.id));
     expect(ids).toContain(keptDraft!.id);
     expect(ids).not.toContain(goneDraft!.id);
+  });
+
+  it('claims a reply with whether its member message was deleted since it was queued or last retried', async () => {
+    const [messageId] = await storeMessages(1);
+    const [draft] = await store.drafts.insertMany([newDraft(messageId!, 0)]);
+    const [reply] = await store.outbox.insertMany([
+      { kind: 'reply', target: { platform: 'sandbox', chatId: 'general' }, replyToMessageId: `m${seq}`, text: 'Soon.', card: null, draftId: draft!.id, dedupeKey: `deleted:${draft!.id}` },
+    ]);
+    const [card] = await store.outbox.insertMany([
+      { kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, replyToMessageId: null, text: 'card', card: null, draftId: draft!.id, dedupeKey: `deleted-card:${draft!.id}` },
+    ]);
+    await store.messages.markDeleted({ platform: 'sandbox', chatId: 'general' }, [`m${seq}`], new Date(Date.now() - 60_000));
+    expect(await store.outbox.claim(reply!.id)).toMatchObject({ status: 'sending', answersDeleted: true });
+    expect(await store.outbox.claimPendingCards([card!.id], ['sandbox'])).toMatchObject([{ id: card!.id, answersDeleted: false }]);
+    await store.outbox.markFailed(reply!.id, 'deleted');
+    // A manager's /retry after the deletion posts it anyway.
+    await store.outbox.requeue(reply!.id);
+    expect(await store.outbox.claim(reply!.id)).toMatchObject({ status: 'sending', answersDeleted: false });
   });
 
   it('holds a row its chat refused until then, claims it again with the time kept, and forgets it on /retry', async () => {

@@ -42,9 +42,10 @@ type ClaimedRow = Omit<PostColumns, 'id' | 'draftId' | 'attempts' | 'claimedAt' 
   claimedAt: Date | string | null;
   waitUntil: Date | string | null;
   draftStatus: DraftStatus | null;
+  answersDeleted: boolean;
 };
 
-const fromClaimedRow = ({ draftStatus, ...r }: ClaimedRow): ClaimedPost => ({
+const fromClaimedRow = ({ draftStatus, answersDeleted, ...r }: ClaimedRow): ClaimedPost => ({
   ...toPost({
     ...r,
     id: Number(r.id),
@@ -54,14 +55,23 @@ const fromClaimedRow = ({ draftStatus, ...r }: ClaimedRow): ClaimedPost => ({
     waitUntil: r.waitUntil === null ? null : new Date(r.waitUntil),
   }),
   draftStatus: draftStatus ?? null,
+  answersDeleted: Boolean(answersDeleted),
 });
 
 const MAX_ERROR_CHARS = 500;
 
-/** What a claim returns: the row, and its draft's status (the card of a decided draft shows the decision). */
+/**
+ * What a claim returns: the row, its draft's status (the card of a decided draft shows the
+ * decision), and whether a reply's member message was deleted since it was queued or retried.
+ */
 const claimedColumns = {
   ...getTableColumns(outbox),
   draftStatus: sql<DraftStatus | null>`(select ${drafts.status} from ${drafts} where ${drafts.id} = ${outbox.draftId})`,
+  // Qualified by hand: drizzle writes a RETURNING's columns unqualified, ambiguous in the join.
+  answersDeleted: sql<boolean>`("outbox"."kind" = 'reply' and exists (
+    select 1 from drafts d join messages m on m.id = d.message_id
+     where d.id = "outbox"."draft_id" and m.deleted_at is not null
+       and ("outbox"."requeued_at" is null or m.deleted_at > "outbox"."requeued_at")))`,
 };
 
 export function createOutboxRepository(s: DbSession): OutboxRepository {
@@ -77,7 +87,7 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
   const claimWith = async (id: number, from: Row['status'][], set: PgUpdateSetSource<typeof outbox>): Promise<ClaimedPost | null> => {
     const rows = await s.orm.update(outbox).set(set).where(where(id, from)).returning(claimedColumns);
     const row = rows[0];
-    return row ? { ...toPost(row), draftStatus: row.draftStatus ?? null } : null;
+    return row ? { ...toPost(row), draftStatus: row.draftStatus ?? null, answersDeleted: Boolean(row.answersDeleted) } : null;
   };
   const insertMany: OutboxRepository['insertMany'] = async (list) => {
     if (list.length === 0) return [];
@@ -186,7 +196,8 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
           returning o.id, o.kind, o.platform, o.platform_chat_id as "platformChatId", o.thread_id as "threadId",
                     o.reply_to_platform_message_id as "replyToPlatformMessageId", o.text, o.card, o.poll, o.image,
                     o.draft_id as "draftId", o.status, o.attempts, o.platform_message_id as "platformMessageId",
-                    o.claimed_at as "claimedAt", o.wait_until as "waitUntil", (select d.status from drafts d where d.id = o.draft_id) as "draftStatus"`,
+                    o.claimed_at as "claimedAt", o.wait_until as "waitUntil", (select d.status from drafts d where d.id = o.draft_id) as "draftStatus",
+                    false as "answersDeleted"`,
         [arrayLiteral(ids), arrayLiteral(platforms)],
       );
       return (rows as ClaimedRow[]).map(fromClaimedRow);
@@ -204,7 +215,7 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
     async markFailed(id, error) {
       await move(id, ['sending', 'pending'], { status: 'failed', lastError: error.slice(0, MAX_ERROR_CHARS) });
     },
-    requeue: (id) => transition(id, ['unconfirmed', 'failed'], { status: 'pending', waitUntil: null }),
+    requeue: (id) => transition(id, ['unconfirmed', 'failed'], { status: 'pending', waitUntil: null, requeuedAt: sql`now()` }),
     async findReplyForDraft(draftId) {
       const rows = await s.orm
         .select()

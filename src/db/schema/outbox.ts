@@ -33,6 +33,8 @@ export const outbox = pgTable(
     /** The chat took no more posts (its platform's posting limit): the row goes out from then on. */
     waitUntil: timestamp('wait_until', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** A manager's /retry sent the row again: a member's deletion before then no longer stops it. */
+    requeuedAt: timestamp('requeued_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('outbox_dedupe_uq').on(t.dedupeKey),

@@ -8,6 +8,7 @@ export interface OutboxRow extends OutboundPost {
   dedupeKey: string;
   lastError: string | null;
   sentAt: Date | null;
+  requeuedAt?: Date | null;
 }
 
 export interface FakeState {
@@ -130,7 +131,7 @@ export function createStoreContext(clock: Clock) {
   };
 
   const toPost = (row: OutboxRow): OutboundPost => {
-    const { dedupeKey: _k, lastError: _e, sentAt: _s, ...post } = clone(row);
+    const { dedupeKey: _k, lastError: _e, sentAt: _s, requeuedAt: _r, ...post } = clone(row);
     return post;
   };
 
@@ -160,8 +161,15 @@ export function createStoreContext(clock: Clock) {
     return clone(draft);
   };
 
+  /** outbox-repository's answersDeleted: a reply whose member message was deleted since it was queued or retried. */
+  const answersDeleted = (post: OutboundPost): boolean => {
+    const draft = post.kind === 'reply' && post.draftId !== null ? ctx.state.drafts.get(post.draftId) : undefined;
+    const deletedAt = draft?.messageId != null ? ctx.state.messages.get(draft.messageId)?.deletedAt : null;
+    const requeuedAt = ctx.state.outbox.get(post.id)?.requeuedAt;
+    return Boolean(deletedAt) && (!requeuedAt || deletedAt!.getTime() > requeuedAt.getTime());
+  };
   const claimed = (post: OutboundPost | null): ClaimedPost | null =>
-    post ? { ...post, draftStatus: post.draftId !== null ? (ctx.state.drafts.get(post.draftId)?.status ?? null) : null } : null;
+    post ? { ...post, draftStatus: post.draftId !== null ? (ctx.state.drafts.get(post.draftId)?.status ?? null) : null, answersDeleted: answersDeleted(post) } : null;
 
   const markSentMany = async (sent: SentRecord[]) => {
     const decided = new Set<number>();

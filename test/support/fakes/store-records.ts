@@ -250,6 +250,7 @@ export function recordRepositories(ctx: StoreContext, jobs: JobEnqueuer): Record
         transition(id, ['unconfirmed', 'failed'], (r) => {
           r.status = 'pending';
           r.waitUntil = null;
+          r.requeuedAt = clock.now();
         }),
       async findReplyForDraft(draftId) {
         const row = [...ctx.state.outbox.values()].find((r) => r.draftId === draftId && (r.kind === 'reply' || r.kind === 'post'));

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cardView } from '../../../src/core/desk-cards.js';
+import { REPLY_TO_DELETED_REASON } from '../../../src/core/delivery-service.js';
 import { SEND_CLAIM_STALE_AFTER_MS } from '../../../src/core/delivery-timing.js';
 import { DeliveryError, JamiiError } from '../../../src/core/errors.js';
 import { approvedReply, build, core, delivery, FINAL, NOT_FINAL, notices, row, sender, senders, useDeliveryHarness } from './delivery-harness.js';
@@ -114,6 +115,52 @@ describe('a row claimed by an attempt that never finished', () => {
 
     expect(core.store.state.drafts.get(draft.id)!.status).toBe('sent');
     expect(row(reply.id)).toMatchObject({ status: 'sent', platformMessageId: 'pm-late' });
+  });
+});
+
+describe('a reply whose member message was deleted while it waited', () => {
+  const deleteMemberMessage = (draft: ReturnType<typeof approvedReply>['draft']) => {
+    core.store.state.messages.get(draft.messageId!)!.deletedAt = core.clock.now();
+  };
+
+  it('is not posted: the row fails with the reason, the desk is told it can /retry, the card refreshed', async () => {
+    const { draft, reply } = approvedReply();
+    deleteMemberMessage(draft);
+
+    await delivery.deliver(reply.id, NOT_FINAL);
+
+    expect(sender.attempts).toEqual([]);
+    expect(row(reply.id)).toMatchObject({ status: 'failed', lastError: REPLY_TO_DELETED_REASON });
+    expect(core.store.state.drafts.get(draft.id)!.status).toBe('approved');
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]!.text).toBe(`⚠ Draft #${draft.id}: the member deleted the message before the reply went out, so it was not posted. Send /retry ${draft.id} to post it anyway.`);
+    expect(core.store.jobs.of('desk-refresh')).toEqual([{ draftId: draft.id }]);
+    expect(core.store.auditOf('post.failed')).toMatchObject([{ details: { outboxId: reply.id, why: REPLY_TO_DELETED_REASON } }]);
+  });
+
+  it('is posted once when a manager retries it after the deletion', async () => {
+    const { draft, reply } = approvedReply();
+    deleteMemberMessage(draft);
+    await delivery.deliver(reply.id, NOT_FINAL);
+    core.clock.advance(60_000);
+    await core.store.outbox.requeue(reply.id);
+
+    await delivery.deliver(reply.id, NOT_FINAL);
+    await delivery.deliver(reply.id, NOT_FINAL);
+
+    expect(sender.attempts).toHaveLength(1);
+    expect(row(reply.id).status).toBe('sent');
+  });
+
+  it('is judged by the platform, as any send, when an attempt that claimed it before the deletion died', async () => {
+    build({ idempotentSend: true });
+    const { draft, reply } = approvedReply('sending', 1);
+    deleteMemberMessage(draft);
+
+    await delivery.deliver(reply.id, NOT_FINAL);
+
+    expect(sender.attempts).toHaveLength(1);
+    expect(row(reply.id).status).toBe('sent');
   });
 });
 
