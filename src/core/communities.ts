@@ -28,12 +28,17 @@ export interface CommunityDirectory {
   /** The community whose desk this chat is, if any. */
   deskOf(platform: Platform, chatId: string): Community | null;
   /**
-   * The community that lists this chat itself, as its desk or one of its chats; null for a chat
-   * that only falls to the default community. Roles read from a platform (a group's
+   * Every community whose desk this chat is: one desk chat may serve several communities (a
+   * Telegram desk group from JAMII_TELEGRAM_DESK_CHAT is every community's).
+   */
+  desksAt(platform: Platform, chatId: string): Community[];
+  /**
+   * The communities that list this chat themselves, as their desk or one of their chats; none for
+   * a chat that only falls to the default community. Roles read from a platform (a group's
    * administrators, a Discord role, a Slack user group) count only in such chats: anyone can add
    * the bot to a group or server of their own, where they are the administrator.
    */
-  listedCommunityOf(platform: Platform, chatId: string): string | null;
+  listedCommunitiesOf(platform: Platform, chatId: string): string[];
   /** Desk chats of a community on the given platforms (several per platform when configured). */
   desksOf(communityId: string, platforms: Iterable<Platform>): ChatRef[];
 }
@@ -43,10 +48,12 @@ export function createCommunityDirectory(communities: Community[]): CommunityDir
   const byId = new Map(communities.map((c) => [c.id, c]));
   const fallback = communities.find((c) => c.isDefault) ?? communities[0]!;
   const chatIndex = new Map<string, string>();
-  const deskIndex = new Map<string, Community>();
+  const deskIndex = new Map<string, Community[]>();
   for (const c of communities) {
     for (const [platform, ids] of Object.entries(c.chats)) for (const id of ids ?? []) chatIndex.set(`${platform}:${id}`, c.id);
-    for (const platform of Object.keys(c.desk) as Platform[]) for (const id of deskChatIds(c, platform)) deskIndex.set(`${platform}:${id}`, c);
+    for (const platform of Object.keys(c.desk) as Platform[]) {
+      for (const id of deskChatIds(c, platform)) deskIndex.set(`${platform}:${id}`, [...(deskIndex.get(`${platform}:${id}`) ?? []), c]);
+    }
   }
   return {
     list: () => communities,
@@ -56,8 +63,14 @@ export function createCommunityDirectory(communities: Community[]): CommunityDir
       return c;
     },
     communityOf: (platform, chatId) => chatIndex.get(`${platform}:${chatId}`) ?? fallback.id,
-    deskOf: (platform, chatId) => deskIndex.get(`${platform}:${chatId}`) ?? null,
-    listedCommunityOf: (platform, chatId) => deskIndex.get(`${platform}:${chatId}`)?.id ?? chatIndex.get(`${platform}:${chatId}`) ?? null,
+    // A desk several communities share answers as the last of them, as it always did.
+    deskOf: (platform, chatId) => deskIndex.get(`${platform}:${chatId}`)?.at(-1) ?? null,
+    desksAt: (platform, chatId) => [...(deskIndex.get(`${platform}:${chatId}`) ?? [])],
+    listedCommunitiesOf(platform, chatId) {
+      const listing = chatIndex.get(`${platform}:${chatId}`);
+      const ids = (deskIndex.get(`${platform}:${chatId}`) ?? []).map((c) => c.id);
+      return [...new Set(listing ? [...ids, listing] : ids)];
+    },
     desksOf(communityId, platforms) {
       const c = byId.get(communityId);
       if (!c) return [];

@@ -240,6 +240,8 @@ export interface RolesRepository {
    * none. Only that grant's row changes: it holds however the process restarted in between.
    */
   setGrant(source: string, who: { communityId: string; platform: Platform; userId: string }, role: Role | null): Promise<void>;
+  /** Removes every grant one person holds from `source` (other than `config`), in any community. */
+  clearGrants(source: string, platform: Platform, userId: string): Promise<void>;
   /** Every (community, role) the person holds, from any source, once. */
   rolesOf(platform: Platform, userId: string): Promise<Array<{ communityId: string; role: Role }>>;
 }

@@ -32,7 +32,7 @@ export function createRoleGrants(deps: { settings: DiscordRoleSettings; store: S
   const managers = new Set(settings.managerRoleIds);
   const admins = new Set(settings.adminRoleIds);
   const enabled = managers.size > 0 || admins.size > 0 || settings.manageServerIsManager;
-  const grants = createGrantWriter({ source: DISCORD_ROLES_SOURCE, platform: 'discord', store, communities, log });
+  const grants = createGrantWriter({ source: DISCORD_ROLES_SOURCE, platform: 'discord', unlisted: 'clears', store, communities, log });
 
   const roleFrom = (roleIds: string[], permissions: string | null): Role | null => {
     if (roleIds.some((r) => admins.has(r))) return 'admin';

@@ -31,7 +31,7 @@ export function createSlackRoleGrants(deps: { settings: SlackGroupSettings; clie
   const { settings, client, store, communities, log } = deps;
   const now = deps.now ?? Date.now;
   const cache = new Map<string, { at: number; users: Set<string> }>();
-  const grants = createGrantWriter({ source: SLACK_GROUPS_SOURCE, platform: 'slack', store, communities, log });
+  const grants = createGrantWriter({ source: SLACK_GROUPS_SOURCE, platform: 'slack', unlisted: 'clears-without-role', store, communities, log });
 
   const membersOf = async (group: string): Promise<Set<string>> => {
     const cached = cache.get(group);
@@ -50,7 +50,7 @@ export function createSlackRoleGrants(deps: { settings: SlackGroupSettings; clie
 
   return {
     async observe(invoker, channel) {
-      if ((!settings.managerGroupId && !settings.adminGroupId) || !channel || !grants.counts(channel.chatId)) return;
+      if ((!settings.managerGroupId && !settings.adminGroupId) || !channel) return;
       let role: Role | null;
       try {
         role = await roleOf(invoker.userId);

@@ -36,15 +36,16 @@ export function createGroupAdminSync(deps: { api: Api<RawApi>; store: Store; com
 
   const read = async () => {
     const groups = (await store.chats.listActive('telegram')).flatMap((c) => {
-      const communityId = isGroupChatId(c.ref.chatId) ? communities.listedCommunityOf('telegram', c.ref.chatId) : null;
-      return communityId ? [{ chatId: c.ref.chatId, communityId }] : [];
+      const listed = isGroupChatId(c.ref.chatId) ? communities.listedCommunitiesOf('telegram', c.ref.chatId) : [];
+      return listed.length > 0 ? [{ chatId: c.ref.chatId, communityIds: listed }] : [];
     });
     const grants: RoleGrant[] = [];
     for (const group of groups) {
       try {
         const admins = await api.getChatAdministrators(idFromString(group.chatId));
         for (const a of admins) {
-          if (!a.user.is_bot) grants.push({ communityId: group.communityId, platform: 'telegram', userId: idToString(a.user.id), role: 'manager' });
+          if (a.user.is_bot) continue;
+          for (const communityId of group.communityIds) grants.push({ communityId, platform: 'telegram', userId: idToString(a.user.id), role: 'manager' });
         }
       } catch (error) {
         // Without this group's list its administrators keep no grant until the next refresh.

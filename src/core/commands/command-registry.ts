@@ -171,14 +171,24 @@ export interface CommandDispatcher {
 }
 
 /**
- * The approvals a command typed in `communityId`'s desk may act on: that community's drafts only.
- * A manager of two communities typing /show in one's desk must not show the other's members'
- * messages to the team reading that desk.
+ * The approvals a command typed in a desk may act on: the drafts of the desk's communities only
+ * (`communityIds`: one, or several sharing the desk). A manager of two communities typing /show
+ * in one's desk must not show the other's members' messages to the team reading that desk. A
+ * refusal is audited, like any other.
  */
-function withinDesk(approvals: ApprovalService, communityId: string): ApprovalService {
+function withinDesk(approvals: ApprovalService, communityIds: readonly string[], audit: AuditRepository): ApprovalService {
   const check = async (invoker: Invoker, draftId: number, action: string) => {
     const draft = await approvals.load(invoker, draftId, action);
-    if (draft.communityId !== communityId) throw new JamiiError('draft_other_desk', `Draft #${draftId} belongs to another community: act on it from that community's desk.`);
+    if (!communityIds.includes(draft.communityId)) {
+      await audit.write({
+        communityId: draft.communityId,
+        actor: principalKey(invoker),
+        action: 'access.refused',
+        subject: `draft:${draftId}`,
+        details: { attempted: action, from: 'another community’s desk', desk: communityIds, displayName: invoker.displayName },
+      });
+      throw new JamiiError('draft_other_desk', `Draft #${draftId} belongs to another community: act on it from that community's desk.`);
+    }
     return draft;
   };
   return {
@@ -217,12 +227,12 @@ export function createCommandDispatcher(deps: {
       const roles = await deps.access.rolesOf(invoker);
       // Everyone reading a desk sees the answers typed there: in a desk other than the invoker's
       // own private chat, a command covers that desk's community and nothing else.
-      const desk = origin && !isPrivateTo(origin, invoker) ? (deps.communities?.deskOf(origin.platform, origin.chatId) ?? null) : null;
+      const desks = origin && !isPrivateTo(origin, invoker) ? (deps.communities?.desksAt(origin.platform, origin.chatId).map((c) => c.id) ?? []) : [];
       const held = deps.access.communitiesWith(roles, spec.role);
-      const communities = desk ? held.filter((id) => id === desk.id) : held;
+      const communities = desks.length > 0 ? held.filter((id) => desks.includes(id)) : held;
       if (communities.length === 0) {
         await deps.audit.write({
-          communityId: desk?.id ?? null,
+          communityId: desks.length === 1 ? desks[0]! : null,
           actor: principalKey(invoker),
           action: 'access.refused',
           subject: `command:${spec.name}`,
@@ -231,7 +241,7 @@ export function createCommandDispatcher(deps: {
         throw new JamiiError(spec.role === 'admin' ? 'not_an_admin' : 'not_a_manager');
       }
       const parsed = spec.parse(args);
-      const services = desk ? { ...deps.services, approvals: withinDesk(deps.services.approvals, desk.id) } : deps.services;
+      const services = desks.length > 0 ? { ...deps.services, approvals: withinDesk(deps.services.approvals, desks, deps.audit) } : deps.services;
       return await spec.run({ invoker, roles, communities, origin }, parsed, services);
     } catch (error) {
       if (!(error instanceof JamiiError)) deps.log.error({ err: error, command: spec.name }, 'command.failed');

@@ -36,6 +36,10 @@ export function createRolesRepository(s: DbSession): RolesRepository {
         [source, who.communityId, who.platform, who.userId, role],
       );
     },
+    async clearGrants(source, platform, userId) {
+      if (source === 'config') throw new Error('configured grants are synced with syncConfigured');
+      await s.orm.delete(roles).where(and(eq(roles.source, source), eq(roles.platform, platform), eq(roles.platformUserId, userId)));
+    },
     async rolesOf(platform, userId) {
       const rows = await s.orm
         .selectDistinct({ communityId: roles.communityId, role: roles.role })

@@ -131,6 +131,9 @@ export function peopleRepositories(ctx: StoreContext): PeopleRepositories {
         const same = (g: (typeof ctx.state.roles)[number]) => g.source === source && g.communityId === who.communityId && g.platform === who.platform && g.userId === who.userId;
         ctx.state.roles = [...ctx.state.roles.filter((g) => !same(g)), ...(role ? [{ ...who, role, source }] : [])];
       },
+      async clearGrants(source, platform, userId) {
+        ctx.state.roles = ctx.state.roles.filter((g) => !(g.source === source && g.platform === platform && g.userId === userId));
+      },
       async rolesOf(platform, userId) {
         const held = ctx.state.roles.filter((g) => g.platform === platform && g.userId === userId).map((g) => ({ communityId: g.communityId, role: g.role }));
         return held.filter((g, i) => held.findIndex((o) => o.communityId === g.communityId && o.role === g.role) === i);

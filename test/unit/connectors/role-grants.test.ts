@@ -5,6 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createRoleGrants, DISCORD_ROLES_SOURCE } from '../../../src/connectors/discord/role-grants.js';
+import { createSlackRoleGrants } from '../../../src/connectors/slack/role-grants.js';
 import type { Community } from '../../../src/core/communities.js';
 import { createFakeClock, createFakeStore, createRecordingLogger, createTestCommunities, type FakeStore } from '../../support/fakes.js';
 
@@ -81,5 +82,53 @@ describe('Discord role grants', () => {
     await g.observe(zawadi, [], null, channel('alpha-desk'));
     expect(await rolesOfZawadi()).toEqual([{ communityId: 'alpha', role: 'manager' }]);
     expect(store.state.roles.filter((r) => r.source === DISCORD_ROLES_SOURCE)).toEqual([]);
+  });
+
+  it('takes the grant away when a demoted manager acts in a channel no community lists, even where they own the server', async () => {
+    await grants().observe(zawadi, [MANAGER_ROLE], null, channel('alpha-desk'));
+    await grants({ manageServerIsManager: true }).observe(zawadi, [], MANAGE_GUILD, channel('their-own-server'));
+    expect(await rolesOfZawadi()).toEqual([]);
+  });
+
+  it('keeps no memory of its own writes: a second process’s grant is taken away when the role goes', async () => {
+    const a = grants();
+    const b = grants();
+    await a.observe(zawadi, [], null, channel('alpha-desk'));
+    await b.observe(zawadi, [MANAGER_ROLE], null, channel('alpha-desk'));
+    expect(await rolesOfZawadi()).toEqual([{ communityId: 'alpha', role: 'manager' }]);
+    await a.observe(zawadi, [], null, channel('alpha-desk'));
+    expect(await rolesOfZawadi()).toEqual([]);
+  });
+
+  it('grants every community sharing a desk channel', async () => {
+    const shared: Community[] = COMMUNITIES.map((c) => ({ ...c, desk: { discord: 'shared-desk' } }));
+    const g = createRoleGrants({ settings: { managerRoleIds: [MANAGER_ROLE], adminRoleIds: [], manageServerIsManager: false }, store, communities: createTestCommunities(shared), log: createRecordingLogger() });
+    await g.observe(zawadi, [MANAGER_ROLE], null, channel('shared-desk'));
+    expect(await rolesOfZawadi()).toEqual([
+      { communityId: 'alpha', role: 'manager' },
+      { communityId: 'beta', role: 'manager' },
+    ]);
+  });
+});
+
+describe('Slack user-group grants', () => {
+  const SLACK: Community[] = [{ id: 'alpha', name: 'Alpha', language: 'en', isDefault: true, chats: { slack: ['C0GENERAL01'] }, desk: { slack: 'C0DESK00001' } }];
+  const maria = { platform: 'slack' as const, userId: 'U0MARIA0001', displayName: 'Maria' };
+  const slackGrants = (members: string[]) =>
+    createSlackRoleGrants({
+      settings: { managerGroupId: 'S0MANAGERS1', adminGroupId: undefined },
+      client: { usergroups: { users: { list: async () => ({ ok: true, users: members }) } } } as unknown as Parameters<typeof createSlackRoleGrants>[0]['client'],
+      store,
+      communities: createTestCommunities(SLACK),
+      log: createRecordingLogger(),
+    });
+  const rolesOfMaria = () => store.roles.rolesOf('slack', maria.userId);
+
+  it('keeps a member of the group a manager in a direct message, and takes it away from one who left the group', async () => {
+    await slackGrants([maria.userId]).observe(maria, { platform: 'slack', chatId: 'C0DESK00001' });
+    await slackGrants([maria.userId]).observe(maria, { platform: 'slack', chatId: 'D0DIRECT001' });
+    expect(await rolesOfMaria()).toEqual([{ communityId: 'alpha', role: 'manager' }]);
+    await slackGrants([]).observe(maria, { platform: 'slack', chatId: 'D0DIRECT001' });
+    expect(await rolesOfMaria()).toEqual([]);
   });
 });

@@ -12,12 +12,19 @@ describe('community directory', () => {
   });
 
   it('tells a chat a community lists itself (a chat or its desk) from one that only falls to the default', () => {
-    expect(communities.listedCommunityOf('sandbox', 'plaza')).toBe('beta');
-    expect(communities.listedCommunityOf('sandbox', 'desk-beta')).toBe('beta');
-    expect(communities.listedCommunityOf('sandbox', 'general')).toBe('alpha');
-    expect(communities.listedCommunityOf('sandbox', 'desk')).toBe('alpha');
-    expect(communities.listedCommunityOf('telegram', '-100123')).toBeNull();
-    expect(communities.listedCommunityOf('discord', 'plaza')).toBeNull();
+    expect(communities.listedCommunitiesOf('sandbox', 'plaza')).toEqual(['beta']);
+    expect(communities.listedCommunitiesOf('sandbox', 'desk-beta')).toEqual(['beta']);
+    expect(communities.listedCommunitiesOf('sandbox', 'general')).toEqual(['alpha']);
+    expect(communities.listedCommunitiesOf('sandbox', 'desk')).toEqual(['alpha']);
+    expect(communities.listedCommunitiesOf('telegram', '-100123')).toEqual([]);
+    expect(communities.listedCommunitiesOf('discord', 'plaza')).toEqual([]);
+  });
+
+  it('knows every community of a desk chat several share (JAMII_TELEGRAM_DESK_CHAT is every community’s)', () => {
+    const shared = createTestCommunities(TEST_COMMUNITIES.map((c) => ({ ...c, desk: { ...c.desk, telegram: '-100555' } })));
+    expect(shared.desksAt('telegram', '-100555').map((c) => c.id)).toEqual(['alpha', 'beta']);
+    expect(shared.listedCommunitiesOf('telegram', '-100555')).toEqual(['alpha', 'beta']);
+    expect(shared.desksAt('telegram', '-100556')).toEqual([]);
   });
 
   it('recognises desk chats and lists the desks of a community on running platforms', () => {

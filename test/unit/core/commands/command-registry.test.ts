@@ -348,6 +348,7 @@ describe('commands typed in a desk cover that desk’s community', () => {
     }
     expect(statusOf(alphaDraft.id)).toBe('pending');
     expect(core.store.state.outbox.size).toBe(0);
+    expect(core.store.auditOf('access.refused').filter((a) => a.subject === `draft:${alphaDraft.id}`)).toHaveLength(5);
     expect((await commands.dispatch(carla, 'show', `${alphaDraft.id}`, deskOf('desk'))).cards).toHaveLength(1);
   });
 
@@ -370,5 +371,20 @@ describe('commands typed in a desk cover that desk’s community', () => {
     const carlaOnTelegram = invoker('1001', 'Carla', 'telegram');
     expect((await commands.dispatch(carlaOnTelegram, 'pending', '', { platform: 'telegram', chatId: '1001' })).cards).toHaveLength(2);
     expect((await commands.dispatch(carlaOnTelegram, 'pending', '', { platform: 'telegram', chatId: '-100777' })).cards).toHaveLength(1);
+  });
+
+  it('lets the manager of any community sharing a desk act there, on that community’s drafts only', async () => {
+    // JAMII_TELEGRAM_DESK_CHAT is the desk of every community.
+    const communities = createTestCommunities(TEST_COMMUNITIES.map((c) => ({ ...c, desk: { ...c.desk, telegram: '-100555' } })));
+    const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
+    commands = createCommandDispatcher({ services: { store: core.store, clock: core.clock, approvals }, access: core.access, audit: core.store.audit, log: core.log, communities });
+    const shared = { platform: 'telegram' as const, chatId: '-100555' };
+    const alphaDraft = core.store.seedDraft({ communityId: 'alpha' });
+    const betaDraft = core.store.seedDraft({ communityId: 'beta' });
+    expect((await commands.dispatch(alice, 'pending', '', shared)).cards?.map((c) => c.draftId)).toEqual([alphaDraft.id]);
+    expect((await commands.dispatch(bruno, 'pending', '', shared)).cards?.map((c) => c.draftId)).toEqual([betaDraft.id]);
+    expect((await commands.dispatch(alice, 'edit', `${alphaDraft.id} Fixed text`, shared)).text).toMatch(/edited and approved by Alice/);
+    expect((await commands.dispatch(alice, 'approve', `${betaDraft.id}`, shared)).text).toBe(ERROR_MESSAGES.not_a_manager);
+    expect(statusOf(betaDraft.id)).toBe('pending');
   });
 });
