@@ -49,9 +49,11 @@ export interface Database extends DbSession {
   /**
    * Runs `fn` while holding the cluster-wide schema lock (a Postgres advisory lock; PGlite has
    * one connection and needs none). Migrations and the job queue's schema setup run under it, so
-   * processes starting together never race on DDL.
+   * processes starting together never race on DDL. `sql` runs on the lock's own connection,
+   * without the pool's statement limit: schema work (the job queue's own upgrades, pgvector)
+   * takes as long as it takes.
    */
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  exclusive<T>(fn: (sql: SqlExecutor) => Promise<T>): Promise<T>;
   /** PGlite only: the data directory as a tarball (test templates, backups). */
   dump?(): Promise<Blob>;
   /** pgvector is installed and the knowledge_embeddings table exists. */
@@ -109,15 +111,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
  * without pgvector must still migrate. The table is created here, under the schema lock.
  */
 async function setUpVectors(db: InternalDatabase, log: Logger): Promise<boolean> {
-  return db.exclusive(async () => {
-    const available = await db.sql.executeSql(`select 1 from pg_available_extensions where name = 'vector'`, []);
+  return db.exclusive(async (sql) => {
+    const available = await sql.executeSql(`select 1 from pg_available_extensions where name = 'vector'`, []);
     if (available.rows.length === 0) {
       log.warn({}, 'knowledge.vectors_unavailable: pgvector is not installed; retrieval uses full-text search alone');
       return false;
     }
     try {
-      await db.sql.executeSql('create extension if not exists vector');
-      await db.sql.executeSql(
+      await sql.executeSql('create extension if not exists vector');
+      await sql.executeSql(
         `create table if not exists knowledge_embeddings (
            chunk_id bigint not null references knowledge_chunks(id) on delete cascade,
            model text not null,

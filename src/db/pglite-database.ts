@@ -166,11 +166,12 @@ export async function openPglite(options: OpenDatabaseOptions): Promise<Internal
     }),
   }) as unknown as Orm;
   let closed = false;
+  const sql = executor(query, exec);
   return {
     kind: 'pglite',
     vectors: false,
     orm,
-    sql: executor(query, exec),
+    sql,
     afterCommit: immediate(),
     transaction: (fn) =>
       runCommitted((hooks) =>
@@ -190,7 +191,7 @@ export async function openPglite(options: OpenDatabaseOptions): Promise<Internal
         return false;
       }
     },
-    exclusive: (fn) => fn(),
+    exclusive: (fn) => fn(sql),
     dump: () => client.dumpDataDir('gzip'),
     async close() {
       if (closed) return;

@@ -63,12 +63,23 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     connection: { application_name: 'jamii', ...limits },
   });
 
-  const executorOf = (c: postgres.Sql | postgres.TransactionSql, pooled: boolean): SqlExecutor => ({
+  /** `pool`: any connection; `transaction`: inside one; `own`: a reserved connection of ours. */
+  const executorOf = (c: postgres.Sql | postgres.TransactionSql | postgres.ReservedSql, where: 'pool' | 'transaction' | 'own'): SqlExecutor => ({
     async executeSql(text, values) {
       if (!values || values.length === 0) {
         // pg-boss's scripts carry their own BEGIN/COMMIT: outside a transaction they need one
         // connection to themselves, and the simple protocol for several statements.
-        if (pooled) {
+        if (where === 'own') {
+          try {
+            const rows = await c.unsafe(text).simple();
+            return { rows: Array.isArray(rows) ? [...rows] : [] };
+          } catch (error) {
+            // A failed script leaves its BEGIN open on the connection the next statement uses.
+            await c.unsafe('rollback').catch(() => undefined);
+            throw error;
+          }
+        }
+        if (where === 'pool') {
           const reserved = await (c as postgres.Sql).reserve();
           try {
             const rows = await reserved.unsafe(text).simple();
@@ -92,8 +103,21 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   });
 
   const orm = drizzlePostgres({ client: preparingShortStatements(client) }) as unknown as Orm;
-  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+  const exclusive = async <T>(fn: (sql: SqlExecutor) => Promise<T>): Promise<T> => {
     const reserved = await client.reserve();
+    // Statements still running on the connection when `fn` is done (a pg-boss timer that fired
+    // meanwhile) finish before it goes back to the pool.
+    const running = new Set<Promise<unknown>>();
+    const own = executorOf(reserved, 'own');
+    const onLock: SqlExecutor = {
+      executeSql(text, values) {
+        const p = own.executeSql(text, values);
+        const done = () => running.delete(p);
+        running.add(p);
+        p.then(done, done);
+        return p;
+      },
+    };
     try {
       // Session-level lock on a reserved connection: a second process waits here, then finds the
       // work done (every migration applied, the queue schema installed) and does nothing. The
@@ -101,8 +125,10 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
       // for it (and restored to the connection's startup value before it goes back to the pool).
       await reserved.unsafe('set statement_timeout = 0');
       await reserved.unsafe('select pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
-      return await fn();
+      // The schema work runs on this same connection, so without the limit too.
+      return await fn(onLock);
     } finally {
+      await Promise.allSettled([...running]);
       await reserved.unsafe('select pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]).catch(() => undefined);
       await reserved.unsafe('reset statement_timeout').catch(() => undefined);
       reserved.release();
@@ -113,7 +139,7 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     kind: 'postgres',
     vectors: false,
     orm,
-    sql: executorOf(client, true),
+    sql: executorOf(client, 'pool'),
     afterCommit: immediate(),
     transaction: (fn) =>
       runCommitted(
@@ -123,7 +149,7 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
               // drizzle reads the client's parser options, which a transaction handle lacks:
               // lend it the pool's (already set up by the drizzle instance above).
               orm: drizzlePostgres({ client: preparingShortStatements(Object.assign(tx, { options: client.options }) as unknown as postgres.Sql) }) as unknown as Orm,
-              sql: executorOf(tx, false),
+              sql: executorOf(tx, 'transaction'),
               afterCommit: (hook) => hooks.push(hook),
             }),
           ) as Promise<Awaited<ReturnType<typeof fn>>>,

@@ -7,7 +7,7 @@
  */
 import PgBoss from 'pg-boss';
 import type { JobName, JobPayloads, Logger } from '../core/ports.js';
-import type { Database, DbSession, InlineJobEnqueuer } from '../db/database.js';
+import type { Database, DbSession, InlineJobEnqueuer, SqlExecutor } from '../db/database.js';
 
 export const JOB_NAMES = ['draft', 'send', 'desk-refresh', 'prompt-replay'] as const satisfies readonly JobName[];
 
@@ -138,7 +138,18 @@ export async function createJobQueue(deps: {
       running--;
     }
   };
-  const bossDb: PgBoss.Db = { executeSql: (text, values) => tracked(() => db.sql.executeSql(text, values)) };
+  /** While pg-boss sets up or upgrades its schema: the schema lock's connection, without the pool's limit. */
+  let schemaSql: SqlExecutor | null = null;
+  const bossDb: PgBoss.Db = { executeSql: (text, values) => tracked(() => (schemaSql ?? db.sql).executeSql(text, values)) };
+  const underSchemaLock = (work: () => Promise<void>) =>
+    db.exclusive(async (sql) => {
+      schemaSql = sql;
+      try {
+        await work();
+      } finally {
+        schemaSql = null;
+      }
+    });
   const boss = new PgBoss({
     db: bossDb,
     schema: 'pgboss',
@@ -147,7 +158,7 @@ export async function createJobQueue(deps: {
     migrate: true,
   });
   boss.on('error', (error) => log.error({ err: error }, 'jobs.error'));
-  await db.exclusive(async () => {
+  await underSchemaLock(async () => {
     await boss.start();
     for (const name of JOB_NAMES) await boss.createQueue(name, { name, ...policies[name] });
   });
@@ -259,7 +270,7 @@ export async function createJobQueue(deps: {
     },
 
     async schedule(name, cron, handler) {
-      await db.exclusive(async () => {
+      await underSchemaLock(async () => {
         await boss.createQueue(name, { name, retryLimit: 0 });
         await boss.schedule(name, cron, {}, { singletonKey: name });
       });

@@ -46,7 +46,7 @@ describe.skipIf(!TEST_DATABASE_URL)('statement and idle-transaction limits on Po
       await tx.sql.executeSql(`update held set note = 'inside' where id = $1`, [1]);
       // A hung await inside a transaction: the row stays locked while it lasts.
       await sleep(LIMIT_MS * 2.5);
-      await tx.sql.executeSql('select 1 as one', [1]);
+      await tx.sql.executeSql('select $1::int as one', [1]);
     });
     const settled = abandoned.then(
       () => 'committed',
@@ -90,5 +90,15 @@ describe.skipIf(!TEST_DATABASE_URL)('statement and idle-transaction limits on Po
     const { rows } = await db.sql.executeSql('select current_setting($1) as v', ['statement_timeout']);
     expect(rows[0].v).toBe('0');
     await expect(db.sql.executeSql('select pg_sleep($1)', [1.2])).resolves.toBeDefined();
+  });
+
+  it('runs schema work under the lock without the limit, and a failed script leaves the lock’s connection usable', async () => {
+    const db = await openWithLimit(await fresh());
+    await expect(db.exclusive((sql) => sql.executeSql('select pg_sleep($1) as slept', [1.5]))).resolves.toBeDefined();
+    // A pg-boss-style script (its own BEGIN) that fails halfway.
+    await expect(db.exclusive((sql) => sql.executeSql('begin; select 1/0; commit;'))).rejects.toThrow(/division by zero/);
+    const limits = await Promise.all(Array.from({ length: 12 }, () => db.sql.executeSql('select current_setting($1) as v, now() = statement_timestamp() as fresh', ['statement_timeout'])));
+    expect(limits.map((r) => r.rows[0].v)).toEqual(Array(12).fill('1s'));
+    await expect(db.exclusive((sql) => sql.executeSql('select $1::int as one', [1]))).resolves.toMatchObject({ rows: [{ one: 1 }] });
   });
 });
