@@ -289,6 +289,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     const http = createHttpServer({
       routes: [...createOpsRoutes({ ping: () => db.ping(), registry: metrics.registry, isStopping: () => stopping }), ...(sandbox?.routes ?? []), ...(sandbox ? createReportChartRoutes(chartDeps) : []), ...(telegram?.routes ?? []), ...(slack?.routes ?? [])],
       log: log.child({ part: 'http' }),
+      allowedHosts: config.http.allowedHosts,
     });
     const address = await http.listen(config.http.host, config.http.port);
     if (sandbox) chartBase = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;

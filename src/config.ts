@@ -66,7 +66,7 @@ export interface Config {
   databasePoolMax: number;
   /** Postgres server: longest a statement may run, or a transaction sit idle (0: no limit). */
   databaseStatementTimeoutSeconds: number;
-  http: { host: string; port: number };
+  http: { host: string; port: number; allowedHosts: string[] };
   sandbox: { enabled: boolean };
   llm: LanguageModelConfig;
   /** Null when TELEGRAM_BOT_TOKEN is unset (the connector is off). */
@@ -127,6 +127,9 @@ const DERIVED_DESK_ORIGINS: Record<Platform, string> = {
 
 // ---------------------------------------------------------------- environment
 
+/** Listening on every interface names no host a browser would use. */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+
 /** Ample for the heaviest report query (a year of a 10,000-member community: 1-2 s). */
 export const DB_STATEMENT_TIMEOUT_SECONDS_DEFAULT = 30;
 
@@ -140,6 +143,7 @@ const envSchema = z.object({
   JAMII_DB_POOL_MAX: decimal(z.number().int().min(2).max(100)).default(10),
   JAMII_DB_STATEMENT_TIMEOUT_SECONDS: decimal(z.number().int().min(0).max(3600)).default(DB_STATEMENT_TIMEOUT_SECONDS_DEFAULT),
   JAMII_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  JAMII_HTTP_ALLOWED_HOSTS: entryList(z.string().regex(/^[A-Za-z0-9.-]+$|^\[?[0-9A-Fa-f:.]+\]?$/, 'a host name without scheme or port, e.g. jamii.example.org')).optional(),
   JAMII_HTTP_PORT: decimal(z.number().int().min(0).max(65535)).default(3000),
   JAMII_SANDBOX: booleanish.default('auto'),
   ...languageModelEnv,
@@ -307,7 +311,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.JAMII_DB_POOL_MAX,
     databaseStatementTimeoutSeconds: e.JAMII_DB_STATEMENT_TIMEOUT_SECONDS,
-    http: { host: e.JAMII_HTTP_HOST, port: e.JAMII_HTTP_PORT },
+    http: {
+      host: e.JAMII_HTTP_HOST,
+      port: e.JAMII_HTTP_PORT,
+      // The sandbox answers browsers at loopback names, the address it listens on (unless that
+      // is every interface), and the names the operator lists.
+      allowedHosts: [...(WILDCARD_HOSTS.has(e.JAMII_HTTP_HOST) ? [] : [e.JAMII_HTTP_HOST]), ...(e.JAMII_HTTP_ALLOWED_HOSTS ?? [])].map((h) => h.toLowerCase().replace(/^\[|\]$/g, '')),
+    },
     sandbox: { enabled: sandboxEnabled },
     llm: languageModelConfig(e),
     telegram,

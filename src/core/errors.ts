@@ -26,6 +26,7 @@ export const ERROR_MESSAGES = {
   unsupported_media_type: 'The request body must be sent as application/json.',
   cross_origin: 'Requests from pages of another site are refused.',
   not_found: 'Not found.',
+  untrusted_host: 'This server does not answer to that address.',
   text_too_long: 'The text is too long.',
   connector_unavailable: 'That platform is not connected right now.',
   delivery_failed: 'The platform refused the post.',

@@ -18,6 +18,12 @@ export interface RouteContext {
 export interface Route {
   method: 'GET' | 'POST';
   path: string;
+  /**
+   * Served to a browser (the sandbox page and its API, which have no login): answered only when
+   * the request names this server in its Host header (see isTrustedHost). A webhook or a metrics
+   * scraper is not a browser, and its route leaves this unset.
+   */
+  browser?: true;
   handler(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> | void;
 }
 
@@ -35,7 +41,7 @@ export function sendError(res: ServerResponse, status: number, error: JamiiError
 export function statusOf(error: JamiiError): number {
   if (error.code === 'body_too_large') return 413;
   if (error.code === 'unsupported_media_type') return 415;
-  if (error.code === 'cross_origin') return 403;
+  if (error.code === 'cross_origin' || error.code === 'untrusted_host') return 403;
   if (error.code === 'not_found') return 404;
   return 400;
 }
@@ -82,6 +88,27 @@ export function isCrossSite(req: IncomingMessage): boolean {
   }
 }
 
+/** Names that always reach this machine only. */
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/**
+ * Whether the Host header names this server: a loopback name, the address it listens on, or a
+ * name the operator allowed (JAMII_HTTP_ALLOWED_HOSTS). A page on a site whose DNS name an
+ * attacker re-points at this machine (DNS rebinding) sends its own name as Host, and its Origin
+ * matches it, so the cross-site check alone lets it through; this does not.
+ */
+export function isTrustedHost(req: IncomingMessage, allowed: ReadonlySet<string>): boolean {
+  const host = req.headers.host;
+  if (!host) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${host}`).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return LOOPBACK_NAMES.has(hostname) || allowed.has(hostname) || allowed.has(hostname.replace(/^\[|\]$/g, ''));
+}
+
 export interface HttpServer {
   server: Server;
   listen(host: string, port: number): Promise<{ host: string; port: number }>;
@@ -100,8 +127,14 @@ function requestUrl(target: string | undefined): URL | null {
   }
 }
 
-export function createHttpServer(deps: { routes: Route[]; log: Logger }): HttpServer {
+export function createHttpServer(deps: {
+  routes: Route[];
+  log: Logger;
+  /** Host names besides the loopback ones that browser routes answer to (lowercase, no port). */
+  allowedHosts?: Iterable<string> | undefined;
+}): HttpServer {
   const table = new Map(deps.routes.map((r) => [`${r.method} ${r.path}`, r]));
+  const allowedHosts = new Set([...(deps.allowedHosts ?? [])].map((h) => h.toLowerCase()));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = requestUrl(req.url);
@@ -115,6 +148,9 @@ export function createHttpServer(deps: { routes: Route[]; log: Logger }): HttpSe
     if (!route) {
       const known = deps.routes.some((r) => r.path === url.pathname);
       return sendError(res, known ? 405 : 404, new JamiiError(known ? 'invalid_input' : 'not_found', known ? 'Method not allowed.' : 'Not found.'));
+    }
+    if (route.browser && !isTrustedHost(req, allowedHosts)) {
+      return sendError(res, 403, new JamiiError('untrusted_host', `This server does not answer to "${String(req.headers.host ?? '')}" here: open it at a loopback address, or add the name to JAMII_HTTP_ALLOWED_HOSTS.`));
     }
     try {
       await route.handler(req, res, { url, log });

@@ -97,6 +97,7 @@ export function createSandboxConnector(deps: {
     {
       method: 'GET',
       path: '/',
+      browser: true,
       handler(_req, res) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         res.end(PAGE_HTML);
@@ -105,6 +106,7 @@ export function createSandboxConnector(deps: {
     {
       method: 'POST',
       path: '/api/sandbox/messages',
+      browser: true,
       async handler(req, res, ctx) {
         let post;
         try {
@@ -121,6 +123,7 @@ export function createSandboxConnector(deps: {
     {
       method: 'GET',
       path: '/api/sandbox/messages',
+      browser: true,
       async handler(_req, res, ctx) {
         const chat = ctx.url.searchParams.get('chat');
         if (!chat) return sendError(res, 400, new JamiiError('invalid_input', '"chat" query parameter is required.'));
@@ -138,6 +141,7 @@ export function createSandboxConnector(deps: {
     {
       method: 'POST',
       path: '/api/sandbox/actions',
+      browser: true,
       async handler(req, res) {
         let action;
         try {
@@ -153,6 +157,7 @@ export function createSandboxConnector(deps: {
     {
       method: 'GET',
       path: '/api/sandbox/chats',
+      browser: true,
       async handler(_req, res) {
         const desks = deps.communities.list().flatMap((c) => deskChatIds(c, 'sandbox'));
         const known = await platform.chats();
@@ -164,6 +169,7 @@ export function createSandboxConnector(deps: {
     {
       method: 'GET',
       path: '/api/sandbox/events',
+      browser: true,
       handler(req, res) {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
         res.write('retry: 1000\n\n');
