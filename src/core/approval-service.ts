@@ -125,7 +125,7 @@ export function createApprovalService(deps: { store: Store; access: Access; metr
         throw new JamiiError('post_not_retryable', `Draft #${draftId} has no unconfirmed or failed reply to retry.`);
       }
       await store.transaction(async (tx) => {
-        const requeued = await tx.outbox.requeue(reply.id);
+        const requeued = await tx.outbox.requeue(reply.id, clock.now());
         if (!requeued) throw new JamiiError('post_not_retryable', `Draft #${draftId} has no unconfirmed or failed reply to retry.`);
         await tx.jobs.enqueue('send', sendJobs([reply.id]));
         await tx.jobs.enqueue('desk-refresh', [{ draftId }]);

@@ -59,12 +59,14 @@ export function memberWords(draft: Pick<DraftWithMessage, 'message' | 'burst'>):
  * and says so, since the reply answers the old one — and when the messages no longer read as a
  * question or complaint. Null when nothing was edited since the draft.
  */
-export function editedNote(draft: Pick<DraftWithMessage, 'message' | 'burst' | 'createdAt'>): string | null {
+export function editedNote(draft: Pick<DraftWithMessage, 'message' | 'burst' | 'createdAt' | 'provider'>): string | null {
   if (!draft.message) return null;
   const all = [draft.message, ...(draft.burst ?? [])];
   const last = Math.max(...all.map((m) => m.editedAt?.getTime() ?? Number.NEGATIVE_INFINITY));
   if (last <= draft.createdAt.getTime()) return null;
-  const still = all.some((m) => isDraftDue(m.labels));
+  // An edit is labelled again by the rules. A model drafted from its own reading, which the
+  // rules may not share (it catches what they miss): only the rules' own draft is judged by them.
+  const still = draft.provider !== 'offline' || all.some((m) => isDraftDue(m.labels));
   return `the member edited their message at ${formatTime(new Date(last))}, after this draft was written: the quote is the new text, check the reply still fits${still ? '' : '; it no longer reads as a question or complaint'}`;
 }
 

@@ -65,9 +65,10 @@ export interface OutboxRepository {
   markFailed(id: number, error: string): Promise<void>;
   /**
    * unconfirmed/failed -> pending, for a manager's /retry (a deletion of the member's message
-   * before it no longer stops the reply). Null when not in such a state.
+   * before `at` no longer stops the reply). `at` is the app's clock, which also stamps deletions:
+   * the database's could run ahead of it or behind. Null when not in such a state.
    */
-  requeue(id: number): Promise<OutboundPost | null>;
+  requeue(id: number, at: Date): Promise<OutboundPost | null>;
   /** The reply (or post) an approved draft made. */
   findReplyForDraft(draftId: number): Promise<OutboundPost | null>;
   /** Sent cards of a draft, to update them in place. */

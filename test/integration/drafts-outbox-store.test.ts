@@ -200,6 +200,19 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     expect(ids).not.toContain(goneDraft!.id);
   });
 
+  it('keeps reminding of a burst draft, and sends its reply, while any of the burst’s messages stands', async () => {
+    const [first, second] = await storeMessages(2);
+    const [draft] = await store.drafts.insertMany([{ ...newDraft(first!, 0), kind: 'question', mergedMessageIds: [second!] }]);
+    const [reply] = await store.outbox.insertMany([
+      { kind: 'reply', target: { platform: 'sandbox', chatId: 'general' }, replyToMessageId: `m${seq - 1}`, text: 'Soon.', card: null, draftId: draft!.id, dedupeKey: `burst-deleted:${draft!.id}` },
+    ]);
+    // The member deleted the burst's first message only.
+    await store.messages.markDeleted({ platform: 'sandbox', chatId: 'general' }, [`m${seq - 1}`], new Date(Date.now() - 60_000));
+    const claimed = await store.drafts.claimOverdue(['c1'], { before: new Date(Date.now() + 60_000), urgentBefore: new Date(Date.now() + 60_000) }, new Date(), 1000);
+    expect(claimed.flatMap((c) => c.drafts.map((d) => d.id))).toContain(draft!.id);
+    expect(await store.outbox.claim(reply!.id)).toMatchObject({ status: 'sending', answersDeleted: false });
+  });
+
   it('claims a reply with whether its member message was deleted since it was queued or last retried', async () => {
     const [messageId] = await storeMessages(1);
     const [draft] = await store.drafts.insertMany([newDraft(messageId!, 0)]);
@@ -214,7 +227,7 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     expect(await store.outbox.claimPendingCards([card!.id], ['sandbox'])).toMatchObject([{ id: card!.id, answersDeleted: false }]);
     await store.outbox.markFailed(reply!.id, 'deleted');
     // A manager's /retry after the deletion posts it anyway.
-    await store.outbox.requeue(reply!.id);
+    await store.outbox.requeue(reply!.id, new Date());
     expect(await store.outbox.claim(reply!.id)).toMatchObject({ status: 'sending', answersDeleted: false });
   });
 
@@ -237,7 +250,7 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     const claimed = await store.outbox.claim(reply!.id);
     expect(claimed).toMatchObject({ status: 'sending', attempts: 2, waitUntil: until });
     await store.outbox.markFailed(reply!.id, 'Forbidden');
-    expect(await store.outbox.requeue(reply!.id)).toMatchObject({ status: 'pending', waitUntil: null });
+    expect(await store.outbox.requeue(reply!.id, new Date())).toMatchObject({ status: 'pending', waitUntil: null });
     await store.outbox.claim(reply!.id);
     await store.outbox.release(reply!.id, 'timeout before sending');
     expect(await store.outbox.get(reply!.id)).toMatchObject({ status: 'pending', waitUntil: null });

@@ -209,15 +209,15 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
     async claimOverdue(communityIds, cutoffs, at, detailed) {
       if (communityIds.length === 0) return [];
       // Every overdue draft in one statement (a backlog makes one reminder, not one a minute),
-      // returned most urgent first per community. A draft whose message the member deleted
-      // waits for nobody: it is left to its card (which says so) and to expiry.
+      // returned most urgent first per community. A draft whose messages the member deleted
+      // (all of a burst's) waits for nobody: it is left to its card (which says so) and to expiry.
       const { rows } = await s.sql.executeSql(
         `with claimed as (
            update drafts d set reminded_at = $3
             where d.id in (
               select d2.id from drafts d2 join messages m on m.id = d2.message_id
                where d2.status = 'pending' and d2.reminded_at is null and d2.kind in ('question', 'negative') and d2.community_id = any($4::text[])
-                 and m.deleted_at is null
+                 and (m.deleted_at is null or exists (select 1 from messages mm where mm.id = any(d2.merged_message_ids) and mm.deleted_at is null))
                  and d2.created_at <= case when d2.kind = 'negative' and m.severity >= 3 then $2::timestamptz else $1::timestamptz end
                for update of d2 skip locked)
             returning d.id, d.community_id, d.kind, d.created_at, d.message_id)

@@ -71,7 +71,9 @@ const claimedColumns = {
   answersDeleted: sql<boolean>`("outbox"."kind" = 'reply' and exists (
     select 1 from drafts d join messages m on m.id = d.message_id
      where d.id = "outbox"."draft_id" and m.deleted_at is not null
-       and ("outbox"."requeued_at" is null or m.deleted_at > "outbox"."requeued_at")))`,
+       and ("outbox"."requeued_at" is null or m.deleted_at > "outbox"."requeued_at")
+       -- A burst stands while any of its messages does.
+       and not exists (select 1 from messages mm where mm.id = any(d.merged_message_ids) and mm.deleted_at is null)))`,
 };
 
 export function createOutboxRepository(s: DbSession): OutboxRepository {
@@ -215,7 +217,7 @@ export function createOutboxRepository(s: DbSession): OutboxRepository {
     async markFailed(id, error) {
       await move(id, ['sending', 'pending'], { status: 'failed', lastError: error.slice(0, MAX_ERROR_CHARS) });
     },
-    requeue: (id) => transition(id, ['unconfirmed', 'failed'], { status: 'pending', waitUntil: null, requeuedAt: sql`now()` }),
+    requeue: (id, at) => transition(id, ['unconfirmed', 'failed'], { status: 'pending', waitUntil: null, requeuedAt: at }),
     async findReplyForDraft(draftId) {
       const rows = await s.orm
         .select()

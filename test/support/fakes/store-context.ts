@@ -166,7 +166,8 @@ export function createStoreContext(clock: Clock) {
     const draft = post.kind === 'reply' && post.draftId !== null ? ctx.state.drafts.get(post.draftId) : undefined;
     const deletedAt = draft?.messageId != null ? ctx.state.messages.get(draft.messageId)?.deletedAt : null;
     const requeuedAt = ctx.state.outbox.get(post.id)?.requeuedAt;
-    return Boolean(deletedAt) && (!requeuedAt || deletedAt!.getTime() > requeuedAt.getTime());
+    const burstStands = (draft?.mergedMessageIds ?? []).some((id) => !ctx.state.messages.get(id)?.deletedAt);
+    return Boolean(deletedAt) && (!requeuedAt || deletedAt!.getTime() > requeuedAt.getTime()) && !burstStands;
   };
   const claimed = (post: OutboundPost | null): ClaimedPost | null =>
     post ? { ...post, draftStatus: post.draftId !== null ? (ctx.state.drafts.get(post.draftId)?.status ?? null) : null, answersDeleted: answersDeleted(post) } : null;

@@ -121,7 +121,7 @@ export function recordRepositories(ctx: StoreContext, jobs: JobEnqueuer): Record
         const reminded = (d: Draft) => d as Draft & { remindedAt?: Date };
         const due = [...ctx.state.drafts.values()]
           .filter((d) => d.status === 'pending' && (d.kind === 'question' || d.kind === 'negative') && !reminded(d).remindedAt && communityIds.includes(d.communityId))
-          .filter((d) => !(d.messageId !== null && ctx.state.messages.get(d.messageId)?.deletedAt))
+          .filter((d) => !(d.messageId !== null && ctx.state.messages.get(d.messageId)?.deletedAt && d.mergedMessageIds.every((id) => ctx.state.messages.get(id)?.deletedAt)))
           .filter((d) => d.createdAt.getTime() <= (d.kind === 'negative' && severity(d) >= 3 ? cutoffs.urgentBefore : cutoffs.before).getTime())
           .sort(
             (a, b) =>
@@ -246,11 +246,11 @@ export function recordRepositories(ctx: StoreContext, jobs: JobEnqueuer): Record
           r.lastError = error;
         });
       },
-      requeue: async (id) =>
+      requeue: async (id, at) =>
         transition(id, ['unconfirmed', 'failed'], (r) => {
           r.status = 'pending';
           r.waitUntil = null;
-          r.requeuedAt = clock.now();
+          r.requeuedAt = at;
         }),
       async findReplyForDraft(draftId) {
         const row = [...ctx.state.outbox.values()].find((r) => r.draftId === draftId && (r.kind === 'reply' || r.kind === 'post'));

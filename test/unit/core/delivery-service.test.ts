@@ -143,7 +143,7 @@ describe('a reply whose member message was deleted while it waited', () => {
     deleteMemberMessage(draft);
     await delivery.deliver(reply.id, NOT_FINAL);
     core.clock.advance(60_000);
-    await core.store.outbox.requeue(reply.id);
+    await core.store.outbox.requeue(reply.id, core.clock.now());
 
     await delivery.deliver(reply.id, NOT_FINAL);
     await delivery.deliver(reply.id, NOT_FINAL);

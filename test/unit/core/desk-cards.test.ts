@@ -92,6 +92,9 @@ describe('cardView', () => {
     expect(still.actions.map((a) => a.id)).toContain(`approve:${d.id}`);
     const withdrawn = cardView({ ...d, message: edited('Never mind, found it. Thanks!', false) });
     expect(withdrawn.fields.find((f) => f.label === 'Edited')!.value).toMatch(/check the reply still fits; it no longer reads as a question or complaint$/);
+    // A model drafted from its own reading: the rules' labels of the edit do not judge it.
+    const byModel = cardView({ ...d, provider: 'openai', message: edited('I still cannot log in since yesterday', false) });
+    expect(byModel.fields.find((f) => f.label === 'Edited')!.value).toMatch(/check the reply still fits$/);
     // An edit the draft was written from is no news.
     const before = cardView({ ...d, message: { ...d.message!, editedAt: new Date(d.createdAt.getTime() - 1000) } });
     expect(before.fields.map((f) => f.label)).not.toContain('Edited');
