@@ -214,13 +214,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   } else if (existsSync(defaultFile)) {
     configFile = defaultFile;
   }
-  const fileData = configFile ? loadCommunityFile(configFile, problems) : undefined;
+  // Sandbox room names matter only where the sandbox runs, which the parsed environment says.
+  const roomProblems: string[] = [];
+  const fileData = configFile ? loadCommunityFile(configFile, problems, roomProblems) : undefined;
   problems.push(...languageModelProblems(cleaned));
   problems.push(...telegramProblems(cleaned));
   problems.push(...discordProblems(cleaned));
   problems.push(...slackProblems(cleaned));
 
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError([...problems, ...roomProblems]);
   const e = parsed.data;
 
   const envManagers = e.JAMII_MANAGERS;
@@ -304,6 +306,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   // `auto` turns the sandbox off as soon as a real platform is configured.
   const platformCredentialsSet = ['TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'SLACK_BOT_TOKEN'].some((n) => Boolean(cleaned[n]));
   const sandboxEnabled = e.JAMII_SANDBOX === 'auto' ? !platformCredentialsSet : e.JAMII_SANDBOX;
+  if (sandboxEnabled && roomProblems.length > 0) throw new ConfigError(roomProblems);
 
   return {
     logLevel: e.LOG_LEVEL,

@@ -158,7 +158,11 @@ function readableParts(raw: unknown): { communities: CheckedCommunity[]; people:
   return { communities, people };
 }
 
-export function loadCommunityFile(file: string, problems: string[]): z.infer<typeof communityFileSchema> | undefined {
+/**
+ * Reads and checks a communities file. Its problems go to `problems`; those of sandbox room names
+ * to `roomProblems` (by default the same list), which matter only where the sandbox runs.
+ */
+export function loadCommunityFile(file: string, problems: string[], roomProblems: string[] = problems): z.infer<typeof communityFileSchema> | undefined {
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
@@ -182,7 +186,7 @@ export function loadCommunityFile(file: string, problems: string[]): z.infer<typ
     const desks = c.desk.sandbox === undefined ? [] : [c.desk.sandbox].flat();
     for (const room of [...(c.chats.sandbox ?? []), ...desks]) {
       const problem = roomNameProblem(room);
-      if (problem) problems.push(`${file}: sandbox room "${room}" of "${c.id}": ${problem}`);
+      if (problem) roomProblems.push(`${file}: sandbox room "${room}" of "${c.id}": ${problem}`);
     }
   }
   return parsed.data;

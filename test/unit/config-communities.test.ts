@@ -147,6 +147,16 @@ communities:
     ]);
   });
 
+  it('lets an install whose sandbox is off keep room names from before they were lowercase', () => {
+    const file = writeCommunities(`
+communities:
+  - { id: acme, name: A, chats: { sandbox: [General], telegram: ["-1001234567890"] } }
+`);
+    expect(load({ JAMII_CONFIG: file, JAMII_SANDBOX: 'off' }).communities[0]!.chats.sandbox).toEqual(['General']);
+    expect(load({ JAMII_CONFIG: file, TELEGRAM_BOT_TOKEN: '123456789:AAtest-token_x' }).sandbox.enabled).toBe(false);
+    expect(problemsOf(() => load({ JAMII_CONFIG: file, JAMII_SANDBOX: 'on' }))).toEqual([`${file}: sandbox room "General" of "acme": room names are lowercase: use "general"`]);
+  });
+
   it('refuses a reminder time that is not a whole number of minutes from 0 to a week', () => {
     const file = writeCommunities(`
 communities:
