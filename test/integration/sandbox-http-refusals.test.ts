@@ -96,4 +96,21 @@ describe('sandbox HTTP refusals', () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toEqual({ code: 'text_too_long', message: expect.stringMatching(/^"text" is 4098 UTF-16 code units long; the limit is 4096 \(/) });
   });
+
+  it('takes a reply only to a message of the same room, given by its plain id', async () => {
+    const asked = await send('/api/sandbox/messages', JSON.stringify({ chat: 'general', user: 'alice', text: 'Is the shop open?' }));
+    expect(asked.status).toBe(201);
+    const id = asked.body.id!;
+    const other = await send('/api/sandbox/messages', JSON.stringify({ chat: 'random', user: 'bob', text: 'Hello' }));
+    // Members' posts only: the question's card reaches the desk meanwhile.
+    const bobsPosts = async () => (await app.jamii.db.sql.executeSql(`select count(*)::int as n from sandbox_messages where user_name = 'bob' and not from_bot`, [])).rows[0].n as number;
+    const before = await bobsPosts();
+    for (const replyTo of ['1e3', ` ${id}`, '0x1', 999_999_999, other.body.id!]) {
+      const res = await send('/api/sandbox/messages', JSON.stringify({ chat: 'general', user: 'bob', text: 'Yes, till 6.', replyTo }));
+      expect(res.status).toBe(400);
+      expect(res.body.error?.message).toContain('"replyTo"');
+    }
+    expect(await bobsPosts()).toBe(before);
+    expect((await send('/api/sandbox/messages', JSON.stringify({ chat: 'general', user: 'bob', text: 'Yes, till 6.', replyTo: id }))).status).toBe(201);
+  });
 });

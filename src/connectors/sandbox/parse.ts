@@ -45,7 +45,8 @@ export function parseSandboxPost(body: unknown): SandboxPost {
   if (text.length > SANDBOX_TEXT_MAX_UTF16_UNITS) throw new JamiiError('text_too_long', `"text" is ${text.length} UTF-16 code units long; the limit is ${SANDBOX_TEXT_MAX_UTF16_UNITS} ${UNITS_NOTE}.`);
   let replyTo: number | null = null;
   if (b.replyTo !== undefined && b.replyTo !== null) {
-    const raw = typeof b.replyTo === 'string' ? Number(b.replyTo) : b.replyTo;
+    // Digits only: Number() would read "1e3" as 1000 and " 7 " as 7.
+    const raw = typeof b.replyTo === 'string' ? (/^[1-9][0-9]*$/.test(b.replyTo) ? Number(b.replyTo) : Number.NaN) : b.replyTo;
     if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw <= 0) throw new JamiiError('invalid_input', '"replyTo" must be the id of a sandbox message.');
     replyTo = raw;
   }

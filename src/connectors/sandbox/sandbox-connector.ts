@@ -109,13 +109,14 @@ export function createSandboxConnector(deps: {
       browser: true,
       async handler(req, res, ctx) {
         let post;
+        let row;
         try {
           post = parseSandboxPost(await readJson(req));
+          row = await platform.postFromMember(post.chat, post.user, post.text, post.replyTo);
         } catch (error) {
           if (error instanceof JamiiError) return sendError(res, statusOf(error), error);
           throw error;
         }
-        const row = await platform.postFromMember(post.chat, post.user, post.text, post.replyTo);
         await deliver(row, ctx.log.child({ sandboxMessageId: row.id, chat: post.chat }));
         sendJson(res, 201, { id: String(row.id) });
       },

@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { JamiiError } from '../../core/errors.js';
 import type { CardView } from '../../core/types.js';
 import type { Database } from '../../db/database.js';
 import { sandboxMessages } from '../../db/schema/index.js';
@@ -72,6 +73,12 @@ export function createSandboxPlatform(db: Database): SandboxPlatform {
   return {
     changes,
     async postFromMember(chat, user, text, replyTo = null) {
+      if (replyTo !== null) {
+        // A reply answers a message of its own room: anything else would reach Jamii as a reply
+        // to a message it never stored (sandbox messages are never deleted, so no race).
+        const [found] = await db.orm.select({ id: sandboxMessages.id }).from(sandboxMessages).where(and(eq(sandboxMessages.id, replyTo), eq(sandboxMessages.chat, chat)));
+        if (!found) throw new JamiiError('invalid_input', `"replyTo": there is no message ${replyTo} in "${chat}".`);
+      }
       const [row] = await db.orm.insert(sandboxMessages).values({ chat, userName: user, text, replyTo }).returning();
       emit(chat, row!.id, 'created');
       return row!;
