@@ -21,6 +21,7 @@ import {
 } from './config/communities-file.js';
 import { decimal, entryList, envFixes, withoutBlanks } from './config/env-values.js';
 import { deskChatOverlapMessage, deskChatOverlaps } from './config/communities-checks.js';
+import { defaultSandboxDesk } from './connectors/sandbox/room-name.js';
 import { addDiscordDesks, discordConfig, discordEnv, discordProblems, type DiscordConfig } from './config/discord.js';
 import { LANGUAGE_MODEL_FIXES, languageModelConfig, languageModelEnv, languageModelProblems, type LanguageModelConfig } from './config/language-model.js';
 import { communityNews, feedsConfig, feedsEnv, FEEDS_FIXES, type FeedsConfig } from './config/news.js';
@@ -267,7 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const people: Person[] = fileData?.people ?? [];
   for (const c of communities) {
-    if (!c.desk.sandbox) c.desk.sandbox = c.isDefault ? 'desk' : `desk-${c.id}`;
+    if (!c.desk.sandbox) c.desk.sandbox = defaultSandboxDesk(c.id, c.isDefault);
     c.managers = uniquePrincipals(withLinkedIds(c.managers, people));
     c.admins = uniquePrincipals(withLinkedIds(c.admins, people));
   }

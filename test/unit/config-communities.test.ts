@@ -1,5 +1,6 @@
 /** The communities file (JAMII_CONFIG): several communities, people, reminders, and every problem it can have. */
 import path from 'node:path';
+import { roomNameProblem } from '../../src/connectors/sandbox/room-name.js';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type Config } from '../../src/config.js';
 import { dir, load, problemsOf, REPO_ROOT, useConfigDir, writeCommunities } from './config-harness.js';
@@ -145,6 +146,20 @@ communities:
       `${file}: sandbox room "Desk" of "acme": room names are lowercase: use "desk"`,
       `${file}: sandbox room "no room" of "acme": a room name is 1–40 lowercase letters, digits, "-" or "_"`,
     ]);
+  });
+
+  it('gives a community with a long id and no sandbox desk one the sandbox can reach, distinct from a similar id’s', () => {
+    const a = `a${'b'.repeat(38)}1`;
+    const b = `a${'b'.repeat(38)}2`;
+    const file = writeCommunities(`communities:\n  - { id: short, name: S }\n  - { id: ${a}, name: A }\n  - { id: ${b}, name: B }\n`);
+    const desks = load({ JAMII_CONFIG: file }).communities.map((c) => c.desk.sandbox as string);
+    expect(desks[0]).toBe('desk');
+    expect(desks[1]).not.toBe(desks[2]);
+    for (const desk of desks.slice(1)) {
+      expect(roomNameProblem(desk)).toBeNull();
+      expect(desk.startsWith('desk-abbb')).toBe(true);
+    }
+    expect(load({ JAMII_CONFIG: writeCommunities(`communities:\n  - { id: short, name: S }\n  - { id: kilimo, name: K }\n`, 'k.yaml') }).communities[1]!.desk.sandbox).toBe('desk-kilimo');
   });
 
   it('lets an install whose sandbox is off keep room names from before they were lowercase', () => {
