@@ -97,8 +97,11 @@ describe('Telegram sends at their deadline', () => {
     fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 5', parameters: { retry_after: 5 } }, { when: toGroup });
     const controller = new AbortController();
     const sending = app.jamii.telegram!.sender.send(reply('Is the Kisumu shop open late?'), { signal: controller.signal }).catch((e: unknown) => e);
-    await waitFor(async () => groupCalls().length === 1 || undefined, 5000, 'the first try');
+    await waitFor(async () => groupCalls()[0]?.answeredAt, 5000, 'the first try answered with its 429');
     const firstTryAt = groupCalls()[0]!.at;
+    // The 429 has left the fake; give the client a moment to read it and start waiting it out,
+    // so the abort meets the wait and not the request (an abort in flight is an unknown outcome).
+    await new Promise((r) => setTimeout(r, 300));
     controller.abort();
     // The wait itself ends on the abort: the send settles long before auto-retry's 5 s are up.
     const settled = await Promise.race([sending, new Promise((r) => setTimeout(() => r('still waiting out the 429'), 2500))]);

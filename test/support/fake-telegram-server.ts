@@ -13,11 +13,12 @@ import { parseMultipart, type UploadedFile } from './multipart.js';
 
 export * from './fake-telegram-updates.js';
 
-
 export interface RecordedCall {
   method: string;
   payload: Record<string, any>;
   at: number;
+  /** When the fake's answer was handed to the connection (unset while stalled or unanswered). */
+  answeredAt?: number;
 }
 
 export interface BotPost {
@@ -202,7 +203,9 @@ export async function startFakeTelegram(options: { token?: string; admins?: Fake
     if (m[1] !== token) return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = m[2]!;
     const payload = await readBody(req);
-    calls.push({ method, payload, at: Date.now() });
+    const call: RecordedCall = { method, payload, at: Date.now() };
+    calls.push(call);
+    res.on('finish', () => (call.answeredAt = Date.now()));
     const rule = rules.find((r) => r.method === method && r.when(payload));
     if (rule) {
       rule.times -= 1;
