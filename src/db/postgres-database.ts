@@ -63,31 +63,31 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     connection: { application_name: 'jamii', ...limits },
   });
 
+  /**
+   * A script with its own BEGIN/COMMIT on a connection of ours: a failed one leaves its BEGIN
+   * open, so it is rolled back before the connection runs anything else (or goes back to the pool).
+   */
+  const runScript = async (conn: postgres.ReservedSql, text: string) => {
+    try {
+      const rows = await conn.unsafe(text).simple();
+      return { rows: Array.isArray(rows) ? [...rows] : [] };
+    } catch (error) {
+      await conn.unsafe('rollback').catch(() => undefined);
+      throw error;
+    }
+  };
+
   /** `pool`: any connection; `transaction`: inside one; `own`: a reserved connection of ours. */
   const executorOf = (c: postgres.Sql | postgres.TransactionSql | postgres.ReservedSql, where: 'pool' | 'transaction' | 'own'): SqlExecutor => ({
     async executeSql(text, values) {
       if (!values || values.length === 0) {
         // pg-boss's scripts carry their own BEGIN/COMMIT: outside a transaction they need one
         // connection to themselves, and the simple protocol for several statements.
-        if (where === 'own') {
-          try {
-            const rows = await c.unsafe(text).simple();
-            return { rows: Array.isArray(rows) ? [...rows] : [] };
-          } catch (error) {
-            // A failed script leaves its BEGIN open on the connection the next statement uses.
-            await c.unsafe('rollback').catch(() => undefined);
-            throw error;
-          }
-        }
+        if (where === 'own') return runScript(c as postgres.ReservedSql, text);
         if (where === 'pool') {
           const reserved = await (c as postgres.Sql).reserve();
           try {
-            const rows = await reserved.unsafe(text).simple();
-            return { rows: Array.isArray(rows) ? [...rows] : [] };
-          } catch (error) {
-            // A failed script leaves its BEGIN open: never hand an aborted connection back to the pool.
-            await reserved.unsafe('rollback').catch(() => undefined);
-            throw error;
+            return await runScript(reserved, text);
           } finally {
             reserved.release();
           }
