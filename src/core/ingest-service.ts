@@ -17,7 +17,7 @@ export type Labeler = (text: string, hint: { communityLanguage: string }) => Lab
 
 export interface IngestOutcome {
   messageId: number;
-  /** false when the platform redelivered a message already stored. */
+  /** false when the platform redelivered a message already stored, or an edit older than the one stored. */
   stored: boolean;
   draftDue: boolean;
 }
@@ -156,6 +156,8 @@ export function createIngestService(deps: {
     const outcome = await store.transaction(async (tx) => {
       const updated = await tx.messages.updateText({ chat: message.chat, platformMessageId: message.messageId, text: record.inbound.text, labels: record.labels, editedAt });
       if (!updated) return null;
+      // An older edit that arrived after a newer one changed nothing: no draft, card or audit for it.
+      if (!updated.applied) return { messageId: updated.id, stored: false, draftDue: false };
       // The same rule as a new message: in `all` mode an edit of a few words is a candidate too.
       const draftDue = isCandidate(record);
       // Drafting skips a message that already has a draft, so this never drafts twice.

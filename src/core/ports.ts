@@ -79,9 +79,10 @@ export interface MessagesRepository {
   getMany(ids: number[]): Promise<StoredMessage[]>;
   /**
    * Replaces the text and labels of a stored message (the member edited it). Returns the
-   * message's id, or null when it was never stored.
+   * message's id and whether the edit was applied (`false`: a newer edit is already stored, and
+   * this older one arrived late), or null when the message was never stored.
    */
-  updateText(edit: MessageEdit): Promise<{ id: number } | null>;
+  updateText(edit: MessageEdit): Promise<{ id: number; applied: boolean } | null>;
   /** Marks stored messages of a chat deleted; returns the ids of those it knew. */
   markDeleted(chat: ChatRef, platformMessageIds: string[], at: Date): Promise<number[]>;
 }

@@ -33,8 +33,8 @@ describe('messages.updateText', () => {
   it('replaces the text and labels of a stored message and ignores an older edit arriving late', async () => {
     const [ref] = await store1('-100', '5', 'hi');
     const edit = { chat: chat('-100'), platformMessageId: '5', text: 'hi, how do I pay?', labels: labels(true), editedAt: new Date('2026-05-01T10:05:00Z') };
-    expect(await store.messages.updateText(edit)).toEqual({ id: ref!.id });
-    expect(await store.messages.updateText({ ...edit, text: 'stale', editedAt: new Date('2026-05-01T10:01:00Z') })).toEqual({ id: ref!.id });
+    expect(await store.messages.updateText(edit)).toEqual({ id: ref!.id, applied: true });
+    expect(await store.messages.updateText({ ...edit, text: 'stale', editedAt: new Date('2026-05-01T10:01:00Z') })).toEqual({ id: ref!.id, applied: false });
     const stored = await store.messages.get(ref!.id);
     expect(stored).toMatchObject({ text: 'hi, how do I pay?', labels: { isQuestion: true }, editedAt: new Date('2026-05-01T10:05:00Z') });
     expect(await rows('select needs_draft, is_question from messages')).toEqual([{ needs_draft: true, is_question: true }]);

@@ -314,13 +314,13 @@ export function createMessagesRepository(
           ),
         )
         .returning({ id: messages.id });
-      if (rows[0]) return { id: rows[0].id };
+      if (rows[0]) return { id: rows[0].id, applied: true };
       const [existing] = await s.orm
         .select({ id: messages.id })
         .from(messages)
         .innerJoin(chats, eq(messages.chatId, chats.id))
         .where(and(eq(chats.platform, edit.chat.platform), eq(chats.platformChatId, edit.chat.chatId), eq(messages.platformMessageId, edit.platformMessageId)));
-      return existing ? { id: existing.id } : null;
+      return existing ? { id: existing.id, applied: false } : null;
     },
   };
 }

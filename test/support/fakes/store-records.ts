@@ -60,10 +60,12 @@ export function recordRepositories(ctx: StoreContext, jobs: JobEnqueuer): Record
       async updateText(edit) {
         const m = [...ctx.state.messages.values()].find((x) => chatKey(x.chat) === chatKey(edit.chat) && x.platformMessageId === edit.platformMessageId);
         if (!m) return null;
+        // As the database: an older edit arriving late never overwrites a newer one.
+        if (m.editedAt && m.editedAt > edit.editedAt) return { id: m.id, applied: false };
         m.text = edit.text;
         m.labels = clone(edit.labels);
         m.editedAt = edit.editedAt;
-        return { id: m.id };
+        return { id: m.id, applied: true };
       },
     },
     drafts: {

@@ -257,6 +257,16 @@ describe('ingest: edits', () => {
     expect(core.store.state.messages.get(own.messageId!)!.editedAt).toEqual(EDITED_AT);
   });
 
+  it('ignores an older edit that arrives after a newer one: no draft job, card refresh or audit entry', async () => {
+    const first = await ingest.ingest(inbound('hello all', { messageId: 'tg-16' }));
+    await ingest.applyEdit(inbound('hello all, see you at the meetup', { messageId: 'tg-16' }), EDITED_AT);
+    const late = await ingest.applyEdit(inbound('hello all, how do I pay?', { messageId: 'tg-16' }), new Date(EDITED_AT.getTime() - 60_000));
+    expect(late).toEqual({ messageId: first.messageId, stored: false, draftDue: false });
+    expect(stored()[0]!.text).toBe('hello all, see you at the meetup');
+    expect(core.store.jobs.of('draft')).toEqual([]);
+    expect(core.store.auditOf('message.edited')).toHaveLength(1);
+  });
+
   it('stores the edit as a new message when the original was never seen', async () => {
     const outcome = await ingest.applyEdit(inbound('Where is my parcel?', { messageId: 'tg-11' }), EDITED_AT);
     expect(outcome).toMatchObject({ stored: true, draftDue: true });
