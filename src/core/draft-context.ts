@@ -5,7 +5,7 @@
  */
 import { searchTerms } from './knowledge/search-terms.js';
 import type { ContextMessage, KnowledgeRepository, LanguageProvider, Logger, MemberContext, MemberHistory, Store } from './ports.js';
-import type { KnowledgePassage, Platform, StoredMessage } from './types.js';
+import type { KnowledgePassage, Labels, Platform, StoredMessage } from './types.js';
 import { DAY_MS } from './time.js';
 
 /** Messages before the member's that a provider sees as context. */
@@ -35,6 +35,24 @@ export interface DraftContext {
   recent: ContextMessage[];
   member: MemberContext;
   passages: KnowledgePassage[];
+}
+
+/**
+ * The labels a burst is drafted by: the anchor's, raised by the rest of the burst. A question
+ * followed by "this is the worst service ever!!!" is a complaint, as urgent as its angriest
+ * message, with every message's evidence as the reason.
+ */
+export function burstLabels(anchor: StoredMessage, burst: readonly StoredMessage[]): Labels | null {
+  const all = burst.flatMap((m) => (m.labels && !m.deletedAt ? [m.labels] : []));
+  if (!anchor.labels || all.length <= 1) return anchor.labels;
+  const negative = all.filter((l) => l.isNegative);
+  return {
+    ...anchor.labels,
+    isQuestion: all.some((l) => l.isQuestion),
+    isNegative: negative.length > 0,
+    severity: Math.max(0, ...negative.map((l) => l.severity)),
+    reasons: [...new Set(all.flatMap((l) => l.reasons))],
+  };
 }
 
 /** Passages for a text: full-text terms, plus its embedding when vectors are in use. */
@@ -101,7 +119,7 @@ export async function gatherDraftContexts(
     const member = history.get(message.id) ?? { firstSeenAt: null, complaints: 0 };
     const passages = withKnowledge.has(message.communityId) ? await retrievePassages(store.knowledge, deps.provider, message.communityId, text, deps.log) : [];
     contexts.set(message.id, {
-      message: { ...message, text },
+      message: { ...message, text, labels: burstLabels(message, burst) },
       mergedMessageIds: burstIds.filter((id) => id !== message.id),
       recent: earlier,
       member: {

@@ -106,7 +106,8 @@ export function createDraftingService(deps: {
         if (!context) return null;
         await nextSlice();
         try {
-          return await propose(message, message.labels!, context);
+          // A burst is drafted by its labels together (draft-context.ts burstLabels).
+          return await propose(message, context.message.labels ?? message.labels!, context);
         } catch (error) {
           failed.push({ messageId: message.id, error });
           return null;

@@ -146,6 +146,19 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     expect(await store.drafts.countPendingByKind([])).toEqual({});
   });
 
+  it('ranks and reminds a burst draft by its angriest message: a question followed by a severity-3 complaint is urgent', async () => {
+    const [question, angry, mildId] = [await labelled(0), await labelled(3), await labelled(1)];
+    const [burst, mild] = await store.drafts.insertMany([
+      { ...newDraft(question, 0), kind: 'negative', mergedMessageIds: [angry] },
+      { ...newDraft(mildId, 1), kind: 'negative' },
+    ]);
+    const ours = (list: Array<{ id: number }>) => list.map((d) => d.id).filter((id) => id === burst!.id || id === mild!.id);
+    expect(ours(await store.drafts.listPending(['c1'], 1000))).toEqual([burst!.id, mild!.id]);
+    // Past the urgent cutoff only: the burst is claimed, the mild complaint waits for the normal one.
+    const claimed = await store.drafts.claimOverdue(['c1'], { before: new Date(Date.now() - 3_600_000), urgentBefore: new Date(Date.now() + 60_000) }, new Date(), 1000);
+    expect(ours(claimed.flatMap((c) => c.drafts))).toEqual([burst!.id]);
+  });
+
   it('claims every overdue reply draft for a reminder once, a severity-3 complaint by its own cutoff, most urgent first', async () => {
     const [q, angry, mildId] = [await labelled(0), await labelled(3), await labelled(1)];
     const [question, complaint, mild] = await store.drafts.insertMany([

@@ -53,6 +53,13 @@ const authored = (d: Pick<NewDraft | NewPostDraft, 'communityId' | 'kind' | 'tex
   model: d.model ?? null,
 });
 
+/**
+ * How angry a draft's member is: the most severe of its message and the burst messages merged
+ * into it (a question followed by an angry message is an urgent complaint), deleted ones aside.
+ */
+const burstSeverity = (draft: string, message: string) =>
+  `greatest(coalesce(${message}.severity, 0), coalesce((select max(mm.severity) from messages mm where mm.id = any(${draft}.merged_message_ids) and mm.deleted_at is null), 0))`;
+
 export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepositoryLike): DraftsRepository {
   const withMessages = async (rows: Row[]): Promise<DraftWithMessage[]> => {
     const msgs = await messagesRepo.getMany(rows.flatMap((r) => (r.messageId === null ? [] : [r.messageId, ...r.mergedMessageIds])));
@@ -198,7 +205,7 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
         .where(and(eq(drafts.status, 'pending'), inArray(drafts.communityId, communityIds), kinds ? inArray(drafts.kind, [...kinds]) : undefined))
         .orderBy(
           sql`case ${drafts.kind} when 'negative' then 0 when 'question' then 1 else 2 end`,
-          desc(sql`coalesce(${messages.severity}, 0)`),
+          desc(sql.raw(burstSeverity('"drafts"', '"messages"'))),
           asc(drafts.createdAt),
           asc(drafts.id),
         )
@@ -218,11 +225,11 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
               select d2.id from drafts d2 join messages m on m.id = d2.message_id
                where d2.status = 'pending' and d2.reminded_at is null and d2.kind in ('question', 'negative') and d2.community_id = any($4::text[])
                  and (m.deleted_at is null or exists (select 1 from messages mm where mm.id = any(d2.merged_message_ids) and mm.deleted_at is null))
-                 and d2.created_at <= case when d2.kind = 'negative' and m.severity >= 3 then $2::timestamptz else $1::timestamptz end
+                 and d2.created_at <= case when d2.kind = 'negative' and ${burstSeverity('d2', 'm')} >= 3 then $2::timestamptz else $1::timestamptz end
                for update of d2 skip locked)
-            returning d.id, d.community_id, d.kind, d.created_at, d.message_id)
+            returning d.id, d.community_id, d.kind, d.created_at, d.message_id, d.merged_message_ids)
          select c.id, c.community_id from claimed c left join messages m on m.id = c.message_id
-          order by c.community_id, case c.kind when 'negative' then 0 else 1 end, coalesce(m.severity, 0) desc, c.created_at, c.id`,
+          order by c.community_id, case c.kind when 'negative' then 0 else 1 end, ${burstSeverity('c', 'm')} desc, c.created_at, c.id`,
         [cutoffs.before.toISOString(), cutoffs.urgentBefore.toISOString(), at.toISOString(), arrayLiteral(communityIds)],
       );
       const byCommunity = new Map<string, number[]>();

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { burstLabels } from '../../../src/core/draft-context.js';
 import { createDraftingService, DRAFT_TEXT_MAX_CHARS, type DraftingService } from '../../../src/core/drafting-service.js';
 import { JamiiError } from '../../../src/core/errors.js';
 import type { LanguageProvider } from '../../../src/core/ports.js';
@@ -64,6 +65,20 @@ describe('draftFor', () => {
       created: [id],
     } = await drafting.draftFor([message.id]);
     expect(core.store.state.drafts.get(id!)).toMatchObject({ kind: 'negative', promptName: 'offline-negative' });
+  });
+
+  it('drafts a burst by its messages together: a question followed by an angry message is an urgent complaint', async () => {
+    const question = core.store.seedMessage({ text: 'Where is my order?', labels: labels({ isQuestion: true, reasons: ['asks with a question mark'] }) });
+    const angry = core.store.seedMessage({ text: 'Worst service ever!!!', labels: labels({ isNegative: true, severity: 3, reasons: ['complaint: "worst"'] }) });
+    core.store.conversation.burstOf = async (id) => (id === question.id ? [question.id, angry.id] : []);
+    build({ burstWindowSeconds: 10 });
+
+    const { created } = await drafting.draftFor([question.id]);
+
+    const draft = core.store.state.drafts.get(created[0]!)!;
+    expect(draft).toMatchObject({ messageId: question.id, mergedMessageIds: [angry.id], kind: 'negative', promptName: 'offline-negative' });
+    expect(draft.reason).toContain('worst');
+    expect(core.metrics.drafts).toEqual(['negative']);
   });
 
   it('puts the card on the desk of the message’s own community', async () => {
@@ -314,5 +329,15 @@ describe('draftFor: a provider that serves several requests at once', () => {
     const outcome = await releaseUntil(gate, drafting.draftFor(messages.map((m) => m.id)));
     expect(outcome.created).toHaveLength(3);
     expect(gate.maxInFlight).toBe(1);
+  });
+});
+
+describe('burstLabels', () => {
+  it('raises the anchor’s labels by the rest of the burst, leaving deleted messages out', () => {
+    const anchor = core.store.seedMessage({ labels: labels({ isQuestion: true, reasons: ['asks'] }) });
+    const mild = core.store.seedMessage({ labels: labels({ isNegative: true, severity: 1, reasons: ['"slow"'] }) });
+    const gone = { ...core.store.seedMessage({ labels: labels({ isNegative: true, severity: 3, reasons: ['"scam"'] }) }), deletedAt: new Date() };
+    expect(burstLabels(anchor, [anchor, mild, gone])).toEqual({ ...anchor.labels, isQuestion: true, isNegative: true, severity: 1, reasons: ['asks', '"slow"'] });
+    expect(burstLabels(anchor, [anchor])).toEqual(anchor.labels);
   });
 });
