@@ -6,7 +6,7 @@ import { createNewsPublisher, type NewsPublisher } from '../../src/core/news/new
 import { createPostService } from '../../src/core/post-service.js';
 import { cronSchedule } from '../../src/news/cron-schedule.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import type { CommunityNewsSettings } from '../../src/core/news/news-types.js';
+import type { CommunityNewsSettings, NewsWriter } from '../../src/core/news/news-types.js';
 import type { Store } from '../../src/core/ports.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { createStore } from '../../src/db/store.js';
@@ -37,7 +37,12 @@ export interface NewsSetup {
   close(): Promise<void>;
 }
 
-export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: CommunityNewsSettings, start = '2026-11-27T06:00:00Z'): Promise<NewsSetup> {
+export interface NewsSetupOptions {
+  /** Runs before each take is written: a model call's wait, or what happens elsewhere meanwhile. */
+  beforeTake?: () => Promise<void>;
+}
+
+export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: CommunityNewsSettings, start = '2026-11-27T06:00:00Z', options: NewsSetupOptions = {}): Promise<NewsSetup> {
   const url = kind === 'postgres' ? await freshPostgresUrl() : undefined;
   const db = await openDatabase({ databaseUrl: url, dataDir: '', memory: true, log: pino({ level: 'silent' }), ...(kind === 'pglite' ? { pgliteLoadDataDir: await pgliteTemplate() } : {}) });
   const store = createStore({ db, communityOf: () => NEWS_COMMUNITY.id, enqueuerFor: () => ({ enqueue: async () => undefined }) });
@@ -46,7 +51,18 @@ export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: Comm
   const clock = { now: () => now, set: (iso: string) => void (now = new Date(iso)), advance: (ms: number) => void (now = new Date(now.getTime() + ms)) };
   const log = pino({ level: 'silent' });
   const communities = createCommunityDirectory([NEWS_COMMUNITY]);
-  const writer = createOfflineNewsWriter(loadPromptRegistry());
+  const offline = createOfflineNewsWriter(loadPromptRegistry());
+  const { beforeTake } = options;
+  const writer: NewsWriter = beforeTake
+    ? {
+        name: offline.name,
+        score: (community, items) => offline.score(community, items),
+        writeTake: async (request) => {
+          await beforeTake();
+          return offline.writeTake(request);
+        },
+      }
+    : offline;
   const deskPlatforms = () => ['sandbox' as const];
   const poller = createFeedPoller({
     store,

@@ -20,7 +20,10 @@ export const NEWS_ITEM_MAX_AGE_MS = 3 * DAY_MS;
 
 export interface SlotResult {
   chat: string;
-  /** `handled`: another run served this slot already; `failed`: see the logs, retried on the next run. */
+  /**
+   * `handled`: another run served this slot already, or proposed its items while this one wrote its take;
+   * `failed`: see the logs, retried on the next run.
+   */
   outcome: NewsSlotOutcome | 'handled' | 'failed';
   /** The post's draft (in auto mode already approved and queued). */
   draftId: number | null;
@@ -47,6 +50,9 @@ export interface NewsPublisherDeps {
 }
 
 class SlotTaken extends Error {}
+
+/** What the proposing transaction did; `superseded`: another slot proposed one of these stories meanwhile. */
+type Served = { kind: 'proposed'; draftId: number } | { kind: 'superseded'; taken: number[] } | { kind: 'cap' } | { kind: 'handled' };
 
 const chatLabel = (s: NewsChatSettings) => `${s.chat.platform}:${s.chat.chatId}`;
 
@@ -82,8 +88,18 @@ export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
     const sources: SourceRef[] = items.map((i) => ({ source: i.link, heading: `${i.feedLabel} › ${i.title}` }));
     const reason = [take.note, reasonFor(items, trigger)].filter(Boolean).join(' ');
 
-    const draftId = await store
-      .transaction(async (tx) => {
+    // The take took its time: another slot of this chat (the schedule and a /news, two managers'
+    // /news) may have proposed meanwhile. Under the chat's lock, look again before proposing.
+    const itemIds = items.map((i) => i.id);
+    const served = await store
+      .transaction(async (tx): Promise<Served> => {
+        await tx.feeds.lockChat(chat.id);
+        const taken = await tx.feeds.storiesProposed(chat.id, itemIds);
+        if (taken.length > 0) return { kind: 'superseded', taken };
+        if ((await tx.feeds.countProposedSince(chat.id, startOfLocalDayAt(now, settings.timeZone))) >= settings.maxPostsPerDay) {
+          const claimed = await tx.feeds.claimSlot({ chatId: chat.id, communityId, slotKey, outcome: 'cap', draftId: null, at: now });
+          return claimed ? { kind: 'cap' } : { kind: 'handled' };
+        }
         // The dedupe key makes a second proposal of this slot a no-op; the slot row records it.
         const draft = await posts.proposeIn(tx, {
           communityId,
@@ -93,7 +109,7 @@ export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
           language: community.language,
           reason,
           sources,
-          details: { itemIds: items.map((i) => i.id), feedIds: [...new Set(items.map((i) => i.feedId))], slot: slotKey },
+          details: { itemIds, feedIds: [...new Set(items.map((i) => i.feedId))], slot: slotKey },
           promptName: take.promptName,
           promptVersion: take.promptVersion,
           provider: take.provider,
@@ -101,20 +117,33 @@ export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
           mode: settings.mode,
           dedupeKey: `news:${chat.id}:${slotKey}`,
         });
-        if (!draft) return undefined;
+        if (!draft) return { kind: 'handled' };
         // Another process skipped this slot meanwhile (quiet, cap): roll the proposal back.
         if (!(await tx.feeds.claimSlot({ chatId: chat.id, communityId, slotKey, outcome: 'proposed', draftId: draft.id, at: now }))) throw new SlotTaken();
-        await tx.feeds.markPosted(chat.id, items.map((i) => i.id), draft.id, now);
-        await tx.audit.write({ communityId, actor: 'jamii', action: 'news.proposed', subject: `draft:${draft.id}`, details: { chat: label, slot: slotKey, items: items.map((i) => i.id), mode: settings.mode } });
-        return draft.id;
+        await tx.feeds.markPosted(chat.id, itemIds, draft.id, now);
+        await tx.audit.write({ communityId, actor: 'jamii', action: 'news.proposed', subject: `draft:${draft.id}`, details: { chat: label, slot: slotKey, items: itemIds, mode: settings.mode } });
+        return { kind: 'proposed', draftId: draft.id };
       })
-      .catch((error: unknown) => {
-        if (error instanceof SlotTaken) return undefined;
+      .catch((error: unknown): Served => {
+        if (error instanceof SlotTaken) return { kind: 'handled' };
         throw error;
       });
-    if (draftId === undefined) return { chat: label, outcome: 'handled', draftId: null, items: 0, mode: settings.mode };
-    log.info({ communityId, chat: label, slot: slotKey, draftId, items: items.length, mode: settings.mode }, 'news.proposed');
-    return { chat: label, outcome: 'proposed', draftId, items: items.length, mode: settings.mode };
+
+    switch (served.kind) {
+      case 'proposed':
+        log.info({ communityId, chat: label, slot: slotKey, draftId: served.draftId, items: items.length, mode: settings.mode }, 'news.proposed');
+        return { chat: label, outcome: 'proposed', draftId: served.draftId, items: items.length, mode: settings.mode };
+      case 'superseded':
+        // The take is dropped and the slot left open: a scheduled one is served again on the next
+        // run, with the items still unposted (as if it had come after the other).
+        await store.audit.write({ communityId, actor: 'jamii', action: 'news.superseded', subject: `chat:${chat.id}`, details: { chat: label, slot: slotKey, items: itemIds, proposedMeanwhile: served.taken } });
+        log.info({ communityId, chat: label, slot: slotKey, items: itemIds, proposedMeanwhile: served.taken }, 'news.superseded');
+        return { chat: label, outcome: 'handled', draftId: null, items: 0, mode: settings.mode };
+      case 'cap':
+        return { chat: label, outcome: 'cap', draftId: null, items: 0, mode: settings.mode };
+      case 'handled':
+        return { chat: label, outcome: 'handled', draftId: null, items: 0, mode: settings.mode };
+    }
   }
 
   /** One chat's failure (a database hiccup mid-take) must not hold back the others; the slot is retried on the next run. */

@@ -192,6 +192,13 @@ export interface FeedsRepository {
    * and neither the item nor another copy of its story already proposed in that chat. Best first.
    */
   candidates(chatId: number, communityId: string, options: { since: Date; minScore: number; limit: number }): Promise<NewsItem[]>;
+  /**
+   * Serializes proposing news to this chat until the surrounding transaction ends, so two slots
+   * served at once never both propose the same story.
+   */
+  lockChat(chatId: number): Promise<void>;
+  /** Those of `itemIds` already proposed in the chat. */
+  storiesProposed(chatId: number, itemIds: number[]): Promise<number[]>;
   /** Records a slot as handled; false when it was handled already. */
   claimSlot(slot: { chatId: number; communityId: string; slotKey: string; outcome: NewsSlotOutcome; draftId: number | null; at: Date }): Promise<boolean>;
   /** Posts proposed in a chat since `since` (the daily cap). */

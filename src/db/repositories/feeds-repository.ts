@@ -43,6 +43,9 @@ const toItem = (r: ItemRow, feed: Pick<FeedRow, 'name' | 'title' | 'url'>): News
 
 const feedLabelColumns = { name: feeds.name, title: feeds.title, url: feeds.url };
 
+/** True when the item was proposed in the chat. */
+const storyProposedIn = (chatId: number) => sql`exists (select 1 from ${newsPostedItems} p where p.chat_id = ${chatId} and p.item_id = ${feedItems.id})`;
+
 export function createFeedsRepository(s: DbSession): FeedsRepository {
   return {
     async syncConfigured(communityId, list, now) {
@@ -227,12 +230,25 @@ export function createFeedsRepository(s: DbSession): FeedsRepository {
             gte(feedItems.score, options.minScore),
             // A backlog item published long ago is not news, however recently it was fetched.
             sql`coalesce(${feedItems.publishedAt}, ${feedItems.fetchedAt}) >= ${options.since.toISOString()}::timestamptz`,
-            sql`not exists (select 1 from ${newsPostedItems} p where p.chat_id = ${chatId} and p.item_id = ${feedItems.id})`,
+            sql`not ${storyProposedIn(chatId)}`,
           ),
         )
         .orderBy(desc(feedItems.score), sql`coalesce(${feedItems.publishedAt}, ${feedItems.fetchedAt}) desc`, desc(feedItems.id))
         .limit(options.limit);
       return rows.map((r) => toItem(r.item, r.feed));
+    },
+
+    async lockChat(chatId) {
+      await s.sql.executeSql(`select pg_advisory_xact_lock(hashtext('jamii.news-chat:' || $1))`, [String(chatId)]);
+    },
+
+    async storiesProposed(chatId, itemIds) {
+      if (itemIds.length === 0) return [];
+      const rows = await s.orm
+        .select({ id: feedItems.id })
+        .from(feedItems)
+        .where(and(inArray(feedItems.id, itemIds), storyProposedIn(chatId)));
+      return rows.map((r) => r.id);
     },
 
     async claimSlot(slot) {
