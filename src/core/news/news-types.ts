@@ -188,8 +188,9 @@ export interface FeedsRepository {
   /** Items fetched since `since` (not duplicates), newest first, each with whether a chat was offered it. */
   recentItems(communityId: string, since: Date, limit: number): Promise<Array<{ item: NewsItem; proposed: boolean }>>;
   /**
-   * The best items for a chat: scored at least `minScore`, published (else fetched) since `since`, not a duplicate,
-   * and neither the item nor another copy of its story already proposed in that chat. Best first.
+   * The best items for a chat: scored at least `minScore`, published since `since` (undated: its story first fetched
+   * since then), not a duplicate, and neither the item nor another copy of its story (same canonical link or
+   * headline key) already proposed in that chat. Best first.
    */
   candidates(chatId: number, communityId: string, options: { since: Date; minScore: number; limit: number }): Promise<NewsItem[]>;
   /**
@@ -197,7 +198,7 @@ export interface FeedsRepository {
    * served at once never both propose the same story.
    */
   lockChat(chatId: number): Promise<void>;
-  /** Those of `itemIds` already proposed in the chat. */
+  /** Those of `itemIds` whose story (the item, or a copy as {@link candidates} counts them) was proposed in the chat already. */
   storiesProposed(chatId: number, itemIds: number[]): Promise<number[]>;
   /** Records a slot as handled; false when it was handled already. */
   claimSlot(slot: { chatId: number; communityId: string; slotKey: string; outcome: NewsSlotOutcome; draftId: number | null; at: Date }): Promise<boolean>;

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, gte, inArray, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, inArray, isNull, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { FeedRecord, FeedsRepository, NewsItem } from '../../core/news/news-types.js';
 import type { DbSession } from '../database.js';
 import { feedItems, feeds, newsPostedItems, newsSlots } from '../schema/index.js';
@@ -43,8 +43,34 @@ const toItem = (r: ItemRow, feed: Pick<FeedRow, 'name' | 'title' | 'url'>): News
 
 const feedLabelColumns = { name: feeds.name, title: feeds.title, url: feeds.url };
 
-/** True when the item was proposed in the chat. */
-const storyProposedIn = (chatId: number) => sql`exists (select 1 from ${newsPostedItems} p where p.chat_id = ${chatId} and p.item_id = ${feedItems.id})`;
+/** A headline key with fewer words says too little to tell a story apart (as `sameStory` has it). */
+const STORY_TITLE_KEY_MIN_WORDS = 3;
+const titleKeyTellsStory = sql`cardinality(string_to_array(${feedItems.titleKey}, ' ')) >= ${STORY_TITLE_KEY_MIN_WORDS}`;
+
+/**
+ * True when the item, or another copy of its story (the same canonical link, or the same headline
+ * key), was proposed in the chat: a copy stored under a new guid after the story window is the
+ * same story.
+ */
+const storyProposedIn = (chatId: number) => sql`exists (
+  select 1 from ${newsPostedItems} p join ${feedItems} posted on posted.id = p.item_id
+   where p.chat_id = ${chatId}
+     and (posted.id = ${feedItems.id} or posted.link = ${feedItems.link} or (${titleKeyTellsStory} and posted.title_key = ${feedItems.titleKey})))`;
+
+/**
+ * True when the item is news at `since`: published since then, or, undated, first fetched since
+ * then — counting every copy of its story in the community, so an undated story whose guid changes
+ * with every request does not turn fresh again each time it is stored anew.
+ */
+const freshSince = (since: Date) => {
+  const at = sql`${since.toISOString()}::timestamptz`;
+  const earlierCopy = (match: SQL) =>
+    sql`exists (select 1 from ${feedItems} copy where copy.community_id = ${feedItems.communityId} and copy.fetched_at < ${at} and ${match})`;
+  return sql`(case when ${feedItems.publishedAt} is not null then ${feedItems.publishedAt} >= ${at}
+    else ${feedItems.fetchedAt} >= ${at}
+      and not ${earlierCopy(sql`copy.link = ${feedItems.link}`)}
+      and not (${titleKeyTellsStory} and ${earlierCopy(sql`copy.title_key = ${feedItems.titleKey}`)}) end)`;
+};
 
 export function createFeedsRepository(s: DbSession): FeedsRepository {
   return {
@@ -229,7 +255,7 @@ export function createFeedsRepository(s: DbSession): FeedsRepository {
             isNull(feedItems.duplicateOf),
             gte(feedItems.score, options.minScore),
             // A backlog item published long ago is not news, however recently it was fetched.
-            sql`coalesce(${feedItems.publishedAt}, ${feedItems.fetchedAt}) >= ${options.since.toISOString()}::timestamptz`,
+            freshSince(options.since),
             sql`not ${storyProposedIn(chatId)}`,
           ),
         )

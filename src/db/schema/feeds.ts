@@ -66,6 +66,8 @@ export const feedItems = pgTable(
     uniqueIndex('feed_items_feed_guid_uq').on(t.feedId, t.guid),
     index('feed_items_community_link_idx').on(t.communityId, t.link),
     index('feed_items_community_fetched_idx').on(t.communityId, t.fetchedAt),
+    // An undated item's story may have been fetched before under another guid and link.
+    index('feed_items_community_title_key_idx').on(t.communityId, t.titleKey),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "feed_items_community_title_key_idx" ON "feed_items" USING btree ("community_id","title_key");
