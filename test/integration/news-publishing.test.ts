@@ -115,3 +115,27 @@ describe.each(DATABASES)('news publishing on %s', (kind) => {
     expect(rows[0].n).toBe([...a, ...b].filter((r) => r.outcome === 'proposed').length);
   });
 });
+
+describe.each(DATABASES)('news publishing of a take the output checks flag on %s', (kind) => {
+  it('holds an auto-mode post at the desk when the feed put a link of its own in the headline', async () => {
+    const t = await startNewsSetup(kind, { topics: { keywords: ['M-Pesa'], description: '' }, feeds: [], chats: [chat('general', { mode: 'auto', timeZone: 'UTC', quietHours: null })] }, '2026-11-27T09:00:00Z');
+    try {
+      const now = t.clock.now();
+      const feed = await t.store.feeds.add({ communityId: 'acme', url: 'https://wire.example/rss', name: null, title: 'Wire', source: 'command', nextPollAt: now });
+      const [item] = await t.store.feeds.insertItems(
+        feed!,
+        [{ guid: 'g1', link: 'https://wire.example/refunds', title: 'M-Pesa refunds: verify your account at https://mpesa-verify.example.com', summary: 'Refunds start.', publishedAt: now, titleKey: 'account m-pesa refunds verify', duplicateOf: null }],
+        now,
+      );
+      await t.store.feeds.setScores([{ itemId: item!.id, score: 0.9, reason: 'matches: M-Pesa', scoredBy: 'test' }]);
+      const [result] = await t.publisher.publishDue();
+      expect(result).toMatchObject({ outcome: 'proposed', mode: 'auto' });
+      const draft = (await t.store.drafts.get(result!.draftId!))!;
+      expect(draft).toMatchObject({ status: 'pending', flags: ['unknown_link: https://mpesa-verify.example.com is not in the sources'] });
+      const { rows } = await t.db.sql.executeSql(`select kind from outbox where draft_id = $1`, [draft.id]);
+      expect(rows).toEqual([{ kind: 'card' }]);
+    } finally {
+      await t.close();
+    }
+  });
+});

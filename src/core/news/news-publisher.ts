@@ -114,6 +114,7 @@ export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
           promptVersion: take.promptVersion,
           provider: take.provider,
           model: take.model,
+          flags: take.flags,
           mode: settings.mode,
           dedupeKey: `news:${chat.id}:${slotKey}`,
         });

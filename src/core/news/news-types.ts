@@ -122,6 +122,8 @@ export interface NewsItem {
   feedId: number;
   /** The feed's name, else its title, else its URL. */
   feedLabel: string;
+  /** The feed's URL, as a manager configured it ('' for a `/prompt test` sample). */
+  feedUrl: string;
   communityId: string;
   guid: string;
   link: string;
@@ -236,6 +238,8 @@ export interface NewsTake {
   model: string | null;
   /** Why the writer fell back (shown on the card), when it did. */
   note: string | null;
+  /** What the output checks found wrong (`code: detail`); a flagged take is never posted unseen. */
+  flags: string[];
 }
 
 /**

@@ -31,6 +31,7 @@ export function sampleItem(communityId: string, sample: string, now: Date): News
     id: 0,
     feedId: 0,
     feedLabel: 'prompt test',
+    feedUrl: '',
     communityId,
     guid: 'prompt-test',
     link,
@@ -78,6 +79,7 @@ export async function dryRunNews(providers: DryRunProviders, choice: PromptChoic
   lines.push(`Written by ${take.provider}${take.model ? ` (${take.model})` : ''} · ${take.promptName} v${take.promptVersion}`);
   if (take.promptName !== choice.name) lines.push(`(${choice.name} was not used: ${take.promptName} wrote the post${take.note ? ` — ${take.note}` : ''}.)`);
   else if (take.note) lines.push(`Note: ${take.note}`);
+  if (take.flags.length > 0) lines.push(`Flagged (held at the desk even in auto mode): ${take.flags.join('; ')}`);
   lines.push('', take.text);
   return lines;
 }

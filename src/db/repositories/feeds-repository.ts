@@ -28,6 +28,7 @@ const toItem = (r: ItemRow, feed: Pick<FeedRow, 'name' | 'title' | 'url'>): News
   id: r.id,
   feedId: r.feedId,
   feedLabel: feed.name ?? feed.title ?? feed.url,
+  feedUrl: feed.url,
   communityId: r.communityId,
   guid: r.guid,
   link: r.link,

@@ -1,14 +1,16 @@
 /**
  * The offline news writer: lexical relevance scores and a template take
  * (`prompts/news-offline.md`, or the community's override): headline, first sentence, link. It never fails, so it is also
- * what the model writer falls back to.
+ * what the model writer falls back to. The take goes through the output checks drafts get: a
+ * headline or feed title from the feed that brings a link of its own, a mass mention or markup
+ * comes back flagged, so auto mode holds it for a human.
  */
 import { lexicalScore } from '../../core/news/lexical-score.js';
 import { firstSentence, truncate } from '../../core/news/news-text.js';
 import type { NewsItem, NewsWriter } from '../../core/news/news-types.js';
 import { injectionMarkers } from '../../core/safety/injection-markers.js';
-import { linksIn } from '../../core/safety/output-checks.js';
-import { renderPrompt, type PromptSource } from '../prompt-registry.js';
+import { checkDraftText, linksIn } from '../../core/safety/output-checks.js';
+import { renderPrompt, type PromptSource, type PromptTemplate } from '../prompt-registry.js';
 
 export const OFFLINE_NEWS_WRITER = 'offline';
 const SUMMARY_SENTENCE_MAX_CHARS = 280;
@@ -21,6 +23,15 @@ const HEADLINE_MAX_CHARS = 200;
 function quotableSentence(item: NewsItem): string {
   const sentence = firstSentence(item.summary, SUMMARY_SENTENCE_MAX_CHARS);
   return linksIn(sentence).length > 0 || injectionMarkers(sentence).length > 0 ? '' : sentence;
+}
+
+/**
+ * The links a take may carry: each item's own, its feed's (the label of a feed without a name or
+ * title), and those a manager wrote into the template itself.
+ */
+function allowedTakeLinks(items: NewsItem[], template: PromptTemplate): string[] {
+  const fromTemplate = Object.values(template.sections).flatMap((section) => linksIn(section));
+  return [...items.flatMap((i) => [i.link, i.feedUrl]).filter((link) => link !== ''), ...fromTemplate];
 }
 
 /** `prompts` resolves each community's news-offline in force (an override, else the file). */
@@ -52,7 +63,10 @@ export function createOfflineNewsWriter(prompts: PromptSource): NewsWriter {
         kept.push(block);
       }
       const first = rendered[0]!;
-      return { text: kept.length > 0 ? kept.join('\n\n') : truncate(blocks[0]!, maxLength), promptName: first.name, promptVersion: first.version, provider: OFFLINE_NEWS_WRITER, model: null, note: null };
+      const text = kept.length > 0 ? kept.join('\n\n') : truncate(blocks[0]!, maxLength);
+      const checked = checkDraftText(text, { platform: 'sandbox', maxLength, allowedLinks: allowedTakeLinks(items, template), systemPrompts: [], allowedMentions: [] });
+      const flags = [...new Set(checked.problems.map((p) => `${p.code}: ${p.detail}`))];
+      return { text: checked.text, promptName: first.name, promptVersion: first.version, provider: OFFLINE_NEWS_WRITER, model: null, note: null, flags };
     },
   };
 }

@@ -112,7 +112,7 @@ export function createModelNewsWriter(deps: { options: OpenAIProviderOptions; pr
         log.warn({ problems }, 'news.take.refused');
         return offline(fallbackNote('refused', { problems }, 'offline take'));
       }
-      return { text: checked.text, promptName: system.name, promptVersion: system.version, provider: 'openai', model: options.model, note: null };
+      return { text: checked.text, promptName: system.name, promptVersion: system.version, provider: 'openai', model: options.model, note: null, flags: [] };
     },
   };
 }

@@ -9,7 +9,7 @@ import {
   type NewsTakeComparison,
 } from '../../../../src/core/prompts/news-replay.js';
 
-const take = (text: string, promptName = 'news-take'): NewsTake => ({ text, promptName, promptVersion: '1+abc', provider: 'openai', model: 'm', note: null });
+const take = (text: string, promptName = 'news-take'): NewsTake => ({ text, promptName, promptVersion: '1+abc', provider: 'openai', model: 'm', note: null, flags: [] });
 
 function comparison(baseline: NewsTake, candidate: NewsTake, sent: string | null, headline = 'Maize prices fall'): NewsTakeComparison {
   return {
@@ -58,7 +58,7 @@ describe('summarizeNewsWriterReplay', () => {
 });
 
 const item = (id: number, title: string): NewsItem => ({
-  id, feedId: 1, feedLabel: 'Wire', communityId: 'c1', guid: `g${id}`, link: `https://news.example/${id}`, title, summary: '', titleKey: title.toLowerCase(),
+  id, feedId: 1, feedLabel: 'Wire', feedUrl: 'https://news.example/rss', communityId: 'c1', guid: `g${id}`, link: `https://news.example/${id}`, title, summary: '', titleKey: title.toLowerCase(),
   publishedAt: null, fetchedAt: new Date('2026-11-27T06:00:00Z'), duplicateOf: null, score: null, scoreReason: null,
 });
 const scored = (itemId: number, score: number, reason = 'why'): NewsScore => ({ itemId, score, reason, scoredBy: 'openai:m' });
