@@ -20,7 +20,7 @@ import {
   type ReportSettings,
 } from './config/communities-file.js';
 import { decimal, entryList, envFixes, withoutBlanks } from './config/env-values.js';
-import { deskChatOverlapMessage, deskChatOverlaps } from './config/communities-checks.js';
+import { deskChatOverlapMessage, deskChatOverlaps, misplacedNewsChatMessage, misplacedNewsChats } from './config/communities-checks.js';
 import { defaultSandboxDesk } from './connectors/sandbox/room-name.js';
 import { addDiscordDesks, discordConfig, discordEnv, discordProblems, type DiscordConfig } from './config/discord.js';
 import { LANGUAGE_MODEL_FIXES, languageModelConfig, languageModelEnv, languageModelProblems, type LanguageModelConfig } from './config/language-model.js';
@@ -282,6 +282,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const overlaps = deskChatOverlaps(communities);
   if (overlaps.length > 0) {
     throw new ConfigError(overlaps.map((o) => `${configFile}: ${deskChatOverlapMessage(o, DERIVED_DESK_ORIGINS[o.platform as Platform])}`));
+  }
+  const misplaced = misplacedNewsChats(communities.map((c) => ({ ...c, default: c.isDefault, news: { chats: c.news?.chats.map((n) => n.chat) } })));
+  if (misplaced.length > 0) {
+    throw new ConfigError(misplaced.map((m) => `${configFile}: ${misplacedNewsChatMessage(m, DERIVED_DESK_ORIGINS[m.platform as Platform])}`));
   }
 
   const secrets: string[] = [];

@@ -12,7 +12,7 @@ import type { Person } from '../core/people.js';
 import { PLATFORMS, type Platform } from '../core/types.js';
 import { roomNameProblem } from '../connectors/sandbox/room-name.js';
 import { crossCommunityProblems, type CheckedCommunity, type CheckedPerson } from './communities-checks.js';
-import { feedsSchema, newsSchema, topicsSchema } from './news.js';
+import { chatRefSchema, feedsSchema, newsSchema, topicsSchema } from './news.js';
 import { sparkSettingsSchema } from './sparks.js';
 
 export const SUPPORTED_LANGUAGES = ['en', 'ru', 'sw', 'es'] as const;
@@ -144,11 +144,13 @@ function readableParts(raw: unknown): { communities: CheckedCommunity[]; people:
     const c = asRecord(item);
     const chats = asRecord(c.chats);
     const desk = asRecord(c.desk);
+    const newsChats = asArray(asRecord(c.news).chats).map((entry) => (typeof entry === 'string' ? entry : asRecord(entry).chat));
     return {
       id: pick(communityIdSchema, c.id),
       default: c.default === true,
       chats: Object.fromEntries(PLATFORMS.map((p) => [p, readableIds(platformIdSchema, asArray(chats[p]))])),
       desk: Object.fromEntries(PLATFORMS.map((p) => [p, readableIds(platformIdSchema, Array.isArray(desk[p]) ? desk[p] : [desk[p]])])),
+      news: { chats: newsChats.flatMap((entry) => pick(chatRefSchema, entry) ?? []) },
     };
   });
   const people = asArray(root.people).map((item): CheckedPerson => {

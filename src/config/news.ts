@@ -43,7 +43,8 @@ export function feedsConfig(e: { JAMII_FEED_POLL_MINUTES: number; JAMII_FEED_TIM
 
 export const NEWS_DEFAULTS = { schedule: '0 9 * * *', maxPerDay: 2, mode: 'approve', digest: 1, minScore: 0.2 } as const;
 
-const chatRef = z
+/** `platform:chat-id`, as `news.chats` names a chat. */
+export const chatRefSchema = z
   .string()
   .trim()
   .regex(new RegExp(`^(${PLATFORMS.join('|')}):\\S+$`), 'platform:chat-id, e.g. telegram:-1001234567890 or sandbox:general')
@@ -67,7 +68,7 @@ export const newsSchema = z
   .object({
     ...overrides,
     /** Chats that get news; default: every chat the community lists. */
-    chats: z.array(z.union([chatRef, z.object({ chat: chatRef, ...overrides }).strict()])).optional(),
+    chats: z.array(z.union([chatRefSchema, z.object({ chat: chatRefSchema, ...overrides }).strict()])).optional(),
   })
   .strict();
 

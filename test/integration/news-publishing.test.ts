@@ -139,3 +139,31 @@ describe.each(DATABASES)('news publishing of a take the output checks flag on %s
     }
   });
 });
+
+describe.each(DATABASES)('news publishing to a chat that is not the community\'s on %s', (kind) => {
+  it('refuses to post in a desk or in another community\'s chat, and makes no chat row for either', async () => {
+    const beta = { id: 'beta', name: 'Beta', language: 'en', isDefault: false, chats: { sandbox: ['beta-general'] }, desk: { sandbox: 'beta-desk' } };
+    const t = await startNewsSetup(
+      kind,
+      { topics: { keywords: ['M-Pesa'], description: '' }, feeds: [], chats: ['desk', 'beta-desk', 'beta-general'].map((id) => chat(id, { mode: 'auto', timeZone: 'UTC', quietHours: null, minScore: 0 })) },
+      '2026-11-27T09:00:00Z',
+      { otherCommunities: [beta] },
+    );
+    try {
+      const now = t.clock.now();
+      const feed = await t.store.feeds.add({ communityId: 'acme', url: 'https://wire.example/rss', name: 'Wire', title: null, source: 'command', nextPollAt: now });
+      const [item] = await t.store.feeds.insertItems(feed!, [{ guid: 'g1', link: 'https://wire.example/a', title: 'M-Pesa news', summary: 's', publishedAt: now, titleKey: 'm-pesa news', duplicateOf: null }], now);
+      await t.store.feeds.setScores([{ itemId: item!.id, score: 0.9, reason: 'r', scoredBy: 'test' }]);
+      const results = await t.publisher.publishNow('acme', 'Amina');
+      expect(results.map((r) => [r.chat, r.outcome])).toEqual([
+        ['sandbox:desk', 'refused'],
+        ['sandbox:beta-desk', 'refused'],
+        ['sandbox:beta-general', 'refused'],
+      ]);
+      const { rows } = await t.db.sql.executeSql(`select (select count(*)::int from chats) as chats, (select count(*)::int from drafts) as drafts, (select count(*)::int from outbox) as outbox`, []);
+      expect(rows).toEqual([{ chats: 0, drafts: 0, outbox: 0 }]);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 /** A real database, store and feed poller for the news tests, with a clock the test moves. */
 import pino from 'pino';
-import { createCommunityDirectory } from '../../src/core/communities.js';
+import { createCommunityDirectory, type Community } from '../../src/core/communities.js';
 import { createFeedPoller, type FeedPoller } from '../../src/core/news/feed-poller.js';
 import { createNewsPublisher, type NewsPublisher } from '../../src/core/news/news-publisher.js';
 import { createPostService } from '../../src/core/post-service.js';
@@ -40,17 +40,19 @@ export interface NewsSetup {
 export interface NewsSetupOptions {
   /** Runs before each take is written: a model call's wait, or what happens elsewhere meanwhile. */
   beforeTake?: () => Promise<void>;
+  /** Communities next to {@link NEWS_COMMUNITY} (which publishes the news). */
+  otherCommunities?: Community[];
 }
 
 export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: CommunityNewsSettings, start = '2026-11-27T06:00:00Z', options: NewsSetupOptions = {}): Promise<NewsSetup> {
   const url = kind === 'postgres' ? await freshPostgresUrl() : undefined;
   const db = await openDatabase({ databaseUrl: url, dataDir: '', memory: true, log: pino({ level: 'silent' }), ...(kind === 'pglite' ? { pgliteLoadDataDir: await pgliteTemplate() } : {}) });
   const store = createStore({ db, communityOf: () => NEWS_COMMUNITY.id, enqueuerFor: () => ({ enqueue: async () => undefined }) });
-  await store.communities.upsert([{ id: NEWS_COMMUNITY.id, name: NEWS_COMMUNITY.name, language: NEWS_COMMUNITY.language }]);
+  await store.communities.upsert([NEWS_COMMUNITY, ...(options.otherCommunities ?? [])].map((c) => ({ id: c.id, name: c.name, language: c.language })));
   let now = new Date(start);
   const clock = { now: () => now, set: (iso: string) => void (now = new Date(iso)), advance: (ms: number) => void (now = new Date(now.getTime() + ms)) };
   const log = pino({ level: 'silent' });
-  const communities = createCommunityDirectory([NEWS_COMMUNITY]);
+  const communities = createCommunityDirectory([NEWS_COMMUNITY, ...(options.otherCommunities ?? [])]);
   const offline = createOfflineNewsWriter(loadPromptRegistry());
   const { beforeTake } = options;
   const writer: NewsWriter = beforeTake

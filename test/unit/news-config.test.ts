@@ -11,6 +11,17 @@ function load(yaml: string, env: Record<string, string> = {}) {
   return loadConfig({ JAMII_CONFIG: file, ...env }, dir);
 }
 
+/** The problems a configuration is refused with. */
+function problemsOf(loadIt: () => unknown): string[] {
+  try {
+    loadIt();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('the configuration was accepted');
+}
+
 const BASE = `communities:
   - id: acme
     name: Acme
@@ -65,5 +76,41 @@ describe('news configuration', () => {
     expect(text).toMatch(/communities\.0\.news\.quiet_hours: HH:MM-HH:MM/);
     expect(text).toMatch(/communities\.0\.news\.mode/);
     expect(text).toMatch(/communities\.0\.feeds\.0/);
+  });
+  it("refuses a news chat that is a desk, another community's chat, or a chat a community that is not the default does not list, naming each", () => {
+    const yaml = `communities:
+  - id: acme
+    name: Acme
+    default: true
+    chats: { sandbox: [general] }
+    desk: { sandbox: acme-desk }
+    feeds: [https://wire.example/rss]
+    news:
+      chats: [sandbox:general, sandbox:acme-desk, sandbox:beta-general, { chat: "sandbox:beta-desk", mode: auto }, sandbox:lobby]
+  - id: beta
+    name: Beta
+    chats: { sandbox: [beta-general] }
+    desk: { sandbox: beta-desk }
+    news:
+      chats: [sandbox:beta-general, sandbox:side-room]
+`;
+    const problems = problemsOf(() => load(yaml));
+    expect(problems.map((p) => p.replace(/^\S+: /, ''))).toEqual([
+      'news chat sandbox:acme-desk of "acme" is its desk: news would be posted to the managers (name a chat the community lists under chats:)',
+      'news chat sandbox:beta-general of "acme" is a chat of "beta": a community posts news only in its own chats',
+      'news chat sandbox:beta-desk of "acme" is the "beta" desk: news would be posted to the managers (name a chat the community lists under chats:)',
+      'news chat sandbox:side-room of "beta" is not listed under its chats: (a chat no community lists belongs to the default community "acme"); list it there too',
+    ]);
+    // The default community may name a chat no one lists: it is its own anyway.
+    expect(problems.join('\n')).not.toContain('sandbox:lobby');
+    // A file refused for another reason still names them, all at once.
+    const withBadMode = problemsOf(() => load(yaml.replace('mode: auto', 'mode: sometimes')));
+    expect(withBadMode).toHaveLength(5);
+    expect(withBadMode.join('\n')).toContain('news chat sandbox:acme-desk of "acme" is its desk');
+  });
+
+  it('refuses a news chat that is a desk Jamii gives the community by default, saying where that desk comes from', () => {
+    const problems = problemsOf(() => load(`${BASE}    news:\n      chats: [sandbox:general, sandbox:desk]\n`));
+    expect(problems).toEqual([expect.stringMatching(/news chat sandbox:desk of "acme" is its desk \(the default sandbox desk: set desk.sandbox to another room\): news would be posted to the managers/)]);
   });
 });

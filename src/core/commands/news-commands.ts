@@ -128,6 +128,7 @@ export const newsCommand: CommandSpec<void> = {
         cap: 'skipped: the daily limit is reached',
         empty: 'nothing new and relevant enough',
         handled: 'already handled',
+        refused: "not posted: a desk or another community's chat (see news.chats in the community file)",
         failed: 'failed (see the logs); the next run tries again',
       }[r.outcome];
       lines.push(`${r.chat}: ${what}`);

@@ -8,9 +8,9 @@
 import type { CommunityDirectory } from '../communities.js';
 import { PLATFORM_TEXT_LIMITS } from '../draft-context.js';
 import { DRAFT_TEXT_MAX_CHARS } from '../draft-writer.js';
-import type { Clock, Logger, Store } from '../ports.js';
+import type { ChatRecord, Clock, Logger, Store } from '../ports.js';
 import { DAY_MS } from '../time.js';
-import type { SourceRef } from '../types.js';
+import type { ChatRef, SourceRef } from '../types.js';
 import { dueSlot, inQuietHours, startOfLocalDayAt } from './news-schedule.js';
 import type { CommunityNewsSettings, CronSchedule, NewsChatSettings, NewsItem, NewsSlotOutcome, NewsWriter } from './news-types.js';
 import type { PostService } from '../post-service.js';
@@ -22,9 +22,9 @@ export interface SlotResult {
   chat: string;
   /**
    * `handled`: another run served this slot already, or proposed its items while this one wrote its take;
-   * `failed`: see the logs, retried on the next run.
+   * `refused`: the chat is a desk or another community's (see the logs); `failed`: see the logs, retried on the next run.
    */
-  outcome: NewsSlotOutcome | 'handled' | 'failed';
+  outcome: NewsSlotOutcome | 'handled' | 'refused' | 'failed';
   /** The post's draft (in auto mode already approved and queued). */
   draftId: number | null;
   items: number;
@@ -66,11 +66,26 @@ function reasonFor(items: NewsItem[], trigger: string): string {
 export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
   const { store, posts, writer, communities, clock, log } = deps;
 
+  /**
+   * The chat's row, made if Jamii has not seen the chat yet — but only for a chat that is no desk
+   * and that the directory gives to this community, as a message in it would: a row made here
+   * never claims another community's chat for this one. Null when the chat is not this community's.
+   */
+  async function newsChat(communityId: string, ref: ChatRef): Promise<ChatRecord | null> {
+    if (communities.desksAt(ref.platform, ref.chatId).length > 0 || communities.communityOf(ref.platform, ref.chatId) !== communityId) return null;
+    const chats = await store.chats.ensure([{ ref }], (r) => communities.communityOf(r.platform, r.chatId));
+    const chat = chats.get(`${ref.platform}\u0000${ref.chatId}`)!;
+    return chat.communityId === communityId ? chat : null;
+  }
+
   async function serve(communityId: string, settings: NewsChatSettings, topics: CommunityNewsSettings['topics'], slotKey: string, trigger: string): Promise<SlotResult> {
     const now = clock.now();
     const label = chatLabel(settings);
-    const chats = await store.chats.ensure([{ ref: settings.chat }], () => communityId);
-    const chat = chats.get(`${settings.chat.platform}\u0000${settings.chat.chatId}`)!;
+    const chat = await newsChat(communityId, settings.chat);
+    if (!chat) {
+      log.error({ communityId, chat: label, slot: slotKey }, 'news.chat_refused');
+      return { chat: label, outcome: 'refused', draftId: null, items: 0, mode: settings.mode };
+    }
     const skip = async (outcome: NewsSlotOutcome): Promise<SlotResult> => {
       const claimed = await store.feeds.claimSlot({ chatId: chat.id, communityId, slotKey, outcome, draftId: null, at: now });
       return { chat: label, outcome: claimed ? outcome : 'handled', draftId: null, items: 0, mode: settings.mode };
