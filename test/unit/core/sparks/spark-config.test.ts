@@ -49,4 +49,26 @@ describe('sparks: in the community file', () => {
     expect(withinHours({ from: 20, to: 2 }, 12)).toBe(false);
     expect(withinHours(null, 3)).toBe(true);
   });
+
+  it('treats hours 0-24 as all day and 9-24 as until midnight', () => {
+    const allowed = (hours: string) => {
+      const settings = loadWith(`    sparks:\n      enabled: true\n      hours: ${hours}\n`).communities[0]!.sparks!;
+      return Array.from({ length: 24 }, (_, h) => h).filter((h) => withinHours(settings.hours, h));
+    };
+    expect(allowed('0-24')).toHaveLength(24);
+    expect(allowed('9-24')).toEqual([9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]);
+    expect(allowed('05-9')).toEqual([5, 6, 7, 8]);
+  });
+
+  it('refuses FROM and TO that are the same hour written differently, naming sparks.hours', () => {
+    for (const hours of ['05-5', '0-00', '7-7']) {
+      let problems: string[] = [];
+      try {
+        loadWith(`    sparks:\n      enabled: true\n      hours: ${hours}\n`);
+      } catch (error) {
+        problems = (error as ConfigError).problems;
+      }
+      expect(problems.some((p) => p.includes('sparks.hours') && p.includes('must be different hours')), hours).toBe(true);
+    }
+  });
 });
