@@ -10,6 +10,7 @@ import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LanguageProvider, Logger, Store } from '../core/ports.js';
+import { knowledgeText } from './knowledge-text.js';
 import { chunkDocument } from './markdown-chunker.js';
 
 /** Files larger than this are skipped (a knowledge file is prose, not a data dump). */
@@ -53,6 +54,8 @@ async function listFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+const emptyReport = (folder: KnowledgeFolder): SyncReport => ({ communityId: folder.communityId, indexed: [], removed: [], unchanged: 0, skipped: [], chunks: 0, embedded: 0 });
+
 export function createKnowledgeIndexer(deps: {
   store: Store;
   folders: KnowledgeFolder[];
@@ -64,8 +67,27 @@ export function createKnowledgeIndexer(deps: {
   let running: Promise<unknown> = Promise.resolve();
   const reportedMissing = new Set<string>();
 
+  const indexFile = async (folder: KnowledgeFolder, rel: string, knownHash: string | undefined, report: SyncReport): Promise<void> => {
+    const full = path.join(folder.dir, rel);
+    const info = await stat(full);
+    if (info.size > KNOWLEDGE_FILE_MAX_BYTES) {
+      report.skipped.push({ path: rel, reason: `larger than ${KNOWLEDGE_FILE_MAX_BYTES} bytes` });
+      return;
+    }
+    const content = knowledgeText(await readFile(full));
+    const contentHash = createHash('sha256').update(content).digest('hex');
+    if (knownHash === contentHash) {
+      report.unchanged++;
+      return;
+    }
+    const chunks = chunkDocument(rel, content);
+    await store.transaction((tx) => tx.knowledge.replaceFile(folder.communityId, rel, contentHash, chunks));
+    report.indexed.push(rel);
+    report.chunks += chunks.length;
+  };
+
   const sync = async (folder: KnowledgeFolder): Promise<SyncReport> => {
-    const report: SyncReport = { communityId: folder.communityId, indexed: [], removed: [], unchanged: 0, skipped: [], chunks: 0, embedded: 0 };
+    const report = emptyReport(folder);
     const exists = existsSync(folder.dir);
     if (!exists && !reportedMissing.has(folder.dir)) {
       reportedMissing.add(folder.dir);
@@ -74,22 +96,12 @@ export function createKnowledgeIndexer(deps: {
     const files = exists ? await listFiles(folder.dir) : [];
     const known = await store.knowledge.fileHashes(folder.communityId);
     for (const rel of files) {
-      const full = path.join(folder.dir, rel);
-      const info = await stat(full);
-      if (info.size > KNOWLEDGE_FILE_MAX_BYTES) {
-        report.skipped.push({ path: rel, reason: `larger than ${KNOWLEDGE_FILE_MAX_BYTES} bytes` });
-        continue;
+      // One unreadable or unstorable file is skipped; the rest of the folder is still indexed.
+      try {
+        await indexFile(folder, rel, known.get(rel), report);
+      } catch (error) {
+        report.skipped.push({ path: rel, reason: `could not be indexed: ${(error as Error).message}` });
       }
-      const content = await readFile(full, 'utf8');
-      const contentHash = createHash('sha256').update(content).digest('hex');
-      if (known.get(rel) === contentHash) {
-        report.unchanged++;
-        continue;
-      }
-      const chunks = chunkDocument(rel, content);
-      await store.transaction((tx) => tx.knowledge.replaceFile(folder.communityId, rel, contentHash, chunks));
-      report.indexed.push(rel);
-      report.chunks += chunks.length;
     }
     const present = new Set(files);
     report.removed = [...known.keys()].filter((p) => !present.has(p));
@@ -126,7 +138,15 @@ export function createKnowledgeIndexer(deps: {
   const syncAll = () =>
     serial(async () => {
       const reports: SyncReport[] = [];
-      for (const folder of deps.folders) reports.push(await sync(folder));
+      for (const folder of deps.folders) {
+        // A folder that cannot be read (or stored) does not stop the other communities' folders.
+        try {
+          reports.push(await sync(folder));
+        } catch (error) {
+          log.error({ err: error, communityId: folder.communityId, dir: folder.dir }, 'knowledge.folder_sync_failed');
+          reports.push({ ...emptyReport(folder), skipped: [{ path: '.', reason: `the folder could not be synced: ${(error as Error).message}` }] });
+        }
+      }
       try {
         const embedded = await embedPending();
         if (reports[0]) reports[0].embedded = embedded;

@@ -53,6 +53,21 @@ describe.each(DATABASES)('grounded drafting on %s', (database) => {
     expect(field(sw, 'Why')).toContain('cannot translate it for the desk');
   });
 
+  it('starts with a UTF-16 knowledge file (Notepad\'s "Unicode") and answers from it', async () => {
+    const notepad = mkdtempSync(path.join(tmpdir(), 'jamii-grounded-utf16-'));
+    const faq = '# Gift cards\r\n\r\n## Do you sell gift cards?\r\nYes: gift cards from 500 to 5000 shillings are sold in the app.\r\n';
+    writeFileSync(path.join(notepad, 'gift-cards.md'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(faq, 'utf16le')]));
+    try {
+      t = await startTestJamii({ database, env: { JAMII_KNOWLEDGE_DIR: notepad } });
+      await t.post('general', 'amina', 'Do you sell gift cards?');
+      const card = await waitFor(async () => (await cardsOn(t!))[0], 20_000, 'card');
+      expect(card.body).toBe('Hi amina! Yes: gift cards from 500 to 5000 shillings are sold in the app.');
+      expect(field(card, 'Sources')).toBe('gift-cards.md › Gift cards › Do you sell gift cards?');
+    } finally {
+      rmSync(notepad, { recursive: true, force: true });
+    }
+  });
+
   it('answers a burst of messages from one member with one draft', async () => {
     t = await startTestJamii({ database, env: { JAMII_KNOWLEDGE_DIR: dir, JAMII_BURST_WINDOW_SECONDS: '2' } });
     await t.post('general', 'amina', 'hi team');

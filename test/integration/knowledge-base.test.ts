@@ -178,4 +178,66 @@ describe.each(DATABASES)('knowledge base on %s', (kind) => {
       expect(embedded).toBe(0);
     }
   });
+
+  /** Runs `check` on a fresh folder of community "other" holding `files`; then empties that community's index. */
+  const withOtherFolder = async (files: Record<string, string | Buffer>, check: (dir: string) => Promise<void>) => {
+    const other = mkdtempSync(path.join(tmpdir(), 'jamii-kb-other-'));
+    for (const [rel, content] of Object.entries(files)) writeFileSync(path.join(other, rel), content);
+    try {
+      await check(other);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+      await createKnowledgeIndexer({ store, folders: [{ communityId: 'other', dir: other }], log }).syncAll();
+    }
+  };
+
+  it('indexes a UTF-16 file and a file with NUL bytes, and the files beside them', async () => {
+    const files = {
+      'a-notes.txt': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Gift cards\r\nWe sell gift cards, from 500 shillings.\r\n', 'utf16le')]),
+      'b-pasted.md': '## Opening hours\nWe open at 8\u0000 and close at 18.\u0000\n',
+      'c-shipping.md': '## Shipping\nWe ship within 2 days.\n',
+    };
+    await withOtherFolder(files, async (other) => {
+      const [report] = await createKnowledgeIndexer({ store, folders: [{ communityId: 'other', dir: other }], log }).syncAll();
+      expect(report!.indexed).toEqual(['a-notes.txt', 'b-pasted.md', 'c-shipping.md']);
+      expect(report!.skipped).toEqual([]);
+      const [gift] = await search('do you sell gift cards', 'other');
+      expect(gift?.source).toBe('a-notes.txt');
+      expect(gift!.text).toContain('We sell gift cards, from 500 shillings.');
+      const [hours] = await search('opening hours', 'other');
+      expect(hours!.text).toContain('We open at 8 and close at 18.');
+    });
+  });
+
+  it('skips a file it cannot store, naming it and why, and indexes the rest', async () => {
+    // The store refuses one file, as Postgres refuses text it cannot hold.
+    const refusing: Store = {
+      ...store,
+      transaction: (fn) =>
+        store.transaction((tx) =>
+          fn({ ...tx, knowledge: { ...tx.knowledge, replaceFile: (communityId, source, hash, chunks) => (source === 'bad.md' ? Promise.reject(new Error('invalid byte sequence')) : tx.knowledge.replaceFile(communityId, source, hash, chunks)) } }),
+        ),
+    };
+    const warnings: unknown[] = [];
+    const capture = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+    await withOtherFolder({ 'bad.md': '## Bad\nThis one the store refuses.\n', 'good.md': '## Returns\nReturns are free within 30 days.\n' }, async (other) => {
+      const [report] = await createKnowledgeIndexer({ store: refusing, folders: [{ communityId: 'other', dir: other }], log: capture }).syncAll();
+      expect(report!.indexed).toEqual(['good.md']);
+      expect(report!.skipped).toEqual([{ path: 'bad.md', reason: 'could not be indexed: invalid byte sequence' }]);
+      expect(warnings).toContainEqual(expect.objectContaining({ msg: 'knowledge.file_skipped', path: 'bad.md', communityId: 'other' }));
+      expect((await search('are returns free', 'other'))[0]?.source).toBe('good.md');
+    });
+  });
+
+  it('keeps syncing the other communities when one folder cannot be read', async () => {
+    await withOtherFolder({ 'hours.md': '## Opening hours\nWe open at 8.\n' }, async (other) => {
+      const notAFolder = path.join(other, 'hours.md');
+      const dukaBefore = await store.knowledge.fileHashes('duka');
+      const reports = await createKnowledgeIndexer({ store, folders: [{ communityId: 'duka', dir: notAFolder }, { communityId: 'other', dir: other }], log }).syncAll();
+      expect(reports[0]!.skipped).toEqual([{ path: '.', reason: expect.stringContaining('the folder could not be synced') }]);
+      expect(reports[1]!.indexed).toEqual(['hours.md']);
+      // What duka had indexed stays as it was.
+      expect(await store.knowledge.fileHashes('duka')).toEqual(dukaBefore);
+    });
+  });
 });
