@@ -1,6 +1,8 @@
 /**
  * Sparks from an OpenAI-compatible model, written from `prompts/spark-model.md` (loaded and
- * validated at start) or the community's override of it. Topics, unanswered questions and news go in as data blocks; the JSON
+ * validated at start) or the community's override of it. The chat's title, topics, unanswered
+ * questions, news and the bases of recent sparks go in as data blocks, never into the system
+ * prompt (a chat's title is set by whoever runs the group); the JSON
  * answer is checked like a draft (length, mass mentions, links other than the news links, a
  * leaked prompt) and against the poll limits. A failed call or check throws, and the spark
  * service falls back to the offline writer.
@@ -15,6 +17,7 @@ import { POLL_OPTION_MAX_CHARS, POLL_OPTIONS_MAX, POLL_OPTIONS_MIN, POLL_QUESTIO
 import { SPARK_BASES, SPARK_KINDS, type SparkIdea, type SparkMaterial, type SparkWriter } from '../../core/sparks/spark-types.js';
 import { renderPrompt, type PromptSource } from '../prompt-registry.js';
 import { completeJson } from './chat.js';
+import { clip } from './classify.js';
 import { createOpenAIClient, type OpenAIProviderOptions } from './openai-provider.js';
 
 export const SPARK_MODEL_PROMPT = 'spark-model';
@@ -22,6 +25,8 @@ export const SPARK_MODEL_PROMPT = 'spark-model';
 export const SPARK_TEXT_MAX_CHARS = 500;
 const SPARK_MAX_TOKENS = 400;
 const SPARK_TEMPERATURE = 0.7;
+/** Longest chat title shown to the model, flattened to one line. */
+const SPARK_CHAT_TITLE_MAX_CHARS = 100;
 
 const sparkOutputSchema = z
   .object({
@@ -38,6 +43,8 @@ const sparkOutputSchema = z
 /** The user message: every piece of material as a data block. */
 export function sparkUserMessage(m: SparkMaterial): string {
   const sections = [
+    "The quiet chat's title:",
+    m.chatTitle ? untrustedBlock('member_context', clip(m.chatTitle, SPARK_CHAT_TITLE_MAX_CHARS), { source: 'chat_title' }) : 'none',
     'Recent topics:',
     m.topics.length === 0 ? 'none' : untrustedBlock('member_context', m.topics.map((t) => `${t.topic} (${t.count})`).join(', '), { source: 'topics' }),
     'Unanswered questions:',
@@ -45,7 +52,8 @@ export function sparkUserMessage(m: SparkMaterial): string {
     'Fresh news:',
     ...(m.news.length === 0 ? ['none'] : m.news.map((n) => untrustedBlock('feed_item', n.title, { link: n.url }))),
     'Recent sparks (do not repeat these bases):',
-    m.recentBases.length === 0 ? 'none' : m.recentBases.map((b) => `${b.kind}${b.ref ? `: ${b.ref}` : ''}`).join('\n'),
+    // A basis ref is a member's topic or what the model wrote last time: data too.
+    m.recentBases.length === 0 ? 'none' : untrustedBlock('member_context', m.recentBases.map((b) => `${b.kind}${b.ref ? `: ${b.ref}` : ''}`).join('\n'), { source: 'recent_sparks' }),
   ];
   return sections.join('\n');
 }
@@ -65,7 +73,7 @@ export function createModelSparkWriter(deps: { options: OpenAIProviderOptions; p
       const template = prompts.get(SPARK_MODEL_PROMPT, material.communityId);
       const system = renderPrompt(
         template,
-        { communityName: material.communityName, chatTitle: material.chatTitle ?? material.communityName, language: material.language, dataRule: UNTRUSTED_DATA_RULE },
+        { communityName: material.communityName, language: material.language, dataRule: UNTRUSTED_DATA_RULE },
         material.language,
       );
       const out = await completeJson(

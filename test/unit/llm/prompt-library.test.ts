@@ -130,6 +130,15 @@ describe('resolving the prompt in force', () => {
     expect(log.entries.find((e) => e.msg === 'prompt.override_invalid')?.obj).toMatchObject({ communityId: 'alpha', prompt: 'offline-question', version: 1 });
   });
 
+  it('sets aside a spark-model override that still puts the chat title, untrusted, into the system prompt', async () => {
+    const spark = files.get('spark-model');
+    const old = spark.body.replace('One of its chats (its title is in the user message)', 'The chat "{{chatTitle}}"');
+    const { library, log } = libraryOver([record({ name: 'spark-model', version: 1, body: old })]);
+    await library.refresh();
+    expect(library.get('spark-model', 'alpha')).toBe(spark);
+    expect(log.entries.find((e) => e.msg === 'prompt.override_invalid')?.obj).toMatchObject({ prompt: 'spark-model', problems: [expect.stringContaining('{{chatTitle}}')] });
+  });
+
   it('picks up changes made by other processes on the periodic refresh', async () => {
     vi.useFakeTimers();
     const records: PromptVersionRecord[] = [];

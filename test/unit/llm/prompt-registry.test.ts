@@ -19,7 +19,6 @@ const SAMPLE_VALUES: Record<string, string> = {
   dataRule: '<the untrusted data rule>',
   topics: 'smallholder farming (keywords: maize, seed)',
   communityName: 'Jamii Testers',
-  chatTitle: 'General',
   headline: 'Maize prices fall 10% in Eldoret',
   summary: 'Traders expect prices to recover after the harvest.',
   link: 'https://news.example/maize',

@@ -110,7 +110,7 @@ describe('/prompt for the prompts that write posts', () => {
       'See one with /prompt show NAME; change it with /prompt set NAME <text>.',
     ]);
     expect(list).toMatch(/News posts:\n• news-offline: 1\+[0-9a-f]{7} \(file default\)\n/);
-    for (const name of ['news-take', 'news-score', 'spark-model', 'report-narrative']) expect(list).toMatch(new RegExp(`• ${name}: 1\\+[0-9a-f]{7} \\(file default\\) — unused: Jamii runs offline`));
+    for (const name of ['news-take', 'news-score', 'spark-model', 'report-narrative']) expect(list).toMatch(new RegExp(`• ${name}: \\d+\\+[0-9a-f]{7} \\(file default\\) — unused: Jamii runs offline`));
   });
 
   it('tests a news-offline version on a sample item, and the live news writer uses the version in force for that community only', async () => {
