@@ -8,7 +8,7 @@ import { createAccess } from './core/access.js';
 import { createWeeklyReports, templateNarrator, type WeeklyReports } from './core/analytics/weekly-report.js';
 import { createApprovalService, type ApprovalService } from './core/approval-service.js';
 import { createCommandDispatcher, type CommandDispatcher } from './core/commands/command-registry.js';
-import { createCommunityDirectory } from './core/communities.js';
+import { createCommunityDirectory, listedChats } from './core/communities.js';
 import { createPeopleDirectory } from './core/people.js';
 import { createDeliveryService } from './core/delivery-service.js';
 import { createDraftingService } from './core/drafting-service.js';
@@ -130,8 +130,19 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     // Stopping the queue waits for running handlers: it runs after HTTP closes, before the database does.
     cleanups.push(() => queue.stop(config.shutdownTimeoutMs));
     const people = createPeopleDirectory(config.people);
-    const store = createStore({ db, communityOf: (p, id) => communities.communityOf(p, id), enqueuerFor: (s) => queue.enqueuerFor(s), embeddingModel, people });
+    const store = createStore({
+      db,
+      communityOf: (p, id) => communities.communityOf(p, id),
+      listedCommunityOf: (p, id) => communities.listedIn(p, id),
+      enqueuerFor: (s) => queue.enqueuerFor(s),
+      embeddingModel,
+      people,
+    });
     await store.communities.upsert(config.communities.map((c) => ({ id: c.id, name: c.name, language: c.language })));
+    // A chat the communities file lists is that community's, whichever one it was first stored under.
+    for (const { chat, from } of await store.chats.assignListed(listedChats(config.communities))) {
+      log.info({ chat: chat.ref, from, to: chat.communityId }, 'chat.community_changed');
+    }
     await store.roles.syncConfigured(
       config.communities.flatMap((c) => [
         ...c.managers.map((p) => ({ communityId: c.id, platform: p.platform, userId: p.userId, role: 'manager' as const })),

@@ -19,6 +19,11 @@ export function deskChatIds(community: Pick<Community, 'desk'>, platform: Platfo
   return [...new Set(typeof value === 'string' ? [value] : value)];
 }
 
+/** Every chat the communities list under `chats:`, with the community listing it. */
+export function listedChats(communities: readonly Pick<Community, 'id' | 'chats'>[]): Array<{ ref: ChatRef; communityId: string }> {
+  return communities.flatMap((c) => Object.entries(c.chats).flatMap(([platform, ids]) => (ids ?? []).map((chatId) => ({ ref: { platform: platform as Platform, chatId }, communityId: c.id }))));
+}
+
 /** Answers "which community is this chat in?" and "where is its desk?". */
 export interface CommunityDirectory {
   list(): Community[];
@@ -39,6 +44,8 @@ export interface CommunityDirectory {
    * the bot to a group or server of their own, where they are the administrator.
    */
   listedCommunitiesOf(platform: Platform, chatId: string): string[];
+  /** The community whose `chats:` lists this chat; null for a chat no community lists (desks do not count). */
+  listedIn(platform: Platform, chatId: string): string | null;
   /** Desk chats of a community on the given platforms (several per platform when configured). */
   desksOf(communityId: string, platforms: Iterable<Platform>): ChatRef[];
 }
@@ -71,6 +78,7 @@ export function createCommunityDirectory(communities: Community[]): CommunityDir
       const ids = (deskIndex.get(`${platform}:${chatId}`) ?? []).map((c) => c.id);
       return [...new Set(listing ? [...ids, listing] : ids)];
     },
+    listedIn: (platform, chatId) => chatIndex.get(`${platform}:${chatId}`) ?? null,
     desksOf(communityId, platforms) {
       const c = byId.get(communityId);
       if (!c) return [];

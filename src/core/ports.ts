@@ -256,8 +256,16 @@ export interface ChatRecord {
 }
 
 export interface ChatsRepository {
-  /** Creates the chats not yet known (assigning `communityOf`) and returns all of them. */
+  /**
+   * Creates the chats not yet known (assigning `communityOf`) and returns all of them. A chat the
+   * configuration lists under a community is that community's: a stored one listed elsewhere moves.
+   */
   ensure(chats: Array<{ ref: ChatRef; title?: string | undefined }>, communityOf: (ref: ChatRef) => string): Promise<Map<string, ChatRecord>>;
+  /**
+   * Moves each stored chat of `listed` to its listed community (at start: the communities file
+   * may list a known chat under another community now); returns the chats moved, with where from.
+   */
+  assignListed(listed: Array<{ ref: ChatRef; communityId: string }>): Promise<Array<{ chat: ChatRecord; from: string }>>;
   get(id: number): Promise<ChatRecord | null>;
   /** Active chats of a platform (those the bot is in). */
   listActive(platform: Platform): Promise<ChatRecord[]>;

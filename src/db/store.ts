@@ -3,7 +3,7 @@ import type { PeopleDirectory } from '../core/people.js';
 import type { Platform } from '../core/types.js';
 import type { Database, DbSession } from './database.js';
 import { createAuditRepository } from './repositories/audit-repository.js';
-import { createChatsRepository, type ChatCache } from './repositories/chats-repository.js';
+import { createChatsRepository, type ChatCache, type ListedCommunityOf } from './repositories/chats-repository.js';
 import { createCommunitiesRepository } from './repositories/communities-repository.js';
 import { createDraftsRepository } from './repositories/drafts-repository.js';
 import { createFeedsRepository } from './repositories/feeds-repository.js';
@@ -22,6 +22,8 @@ export interface StoreDeps {
   db: Database;
   /** Which community a chat first seen belongs to. */
   communityOf: (platform: Platform, chatId: string) => string;
+  /** The community the configuration lists a chat under (none: never move a stored chat). */
+  listedCommunityOf?: ListedCommunityOf | undefined;
   /**
    * Binds job enqueueing to a session (pg-boss's `db` option). With `inline`, the message insert
    * queues draft jobs in its own statement; without (stores of tests that run no queue), they are
@@ -41,13 +43,14 @@ interface Caches {
 
 function repositories(session: DbSession, deps: StoreDeps, caches: Caches): Repositories {
   const jobs = deps.enqueuerFor(session);
-  const messages = createMessagesRepository(session, deps.communityOf, caches, jobs);
+  const chats = createChatsRepository(session, caches.chats, deps.listedCommunityOf);
+  const messages = createMessagesRepository(session, deps.communityOf, { chats, members: caches.members }, jobs);
   return {
     communities: createCommunitiesRepository(session),
-    chats: createChatsRepository(session, caches.chats),
+    chats,
     members: createMembersRepository(session, caches.members),
-    memberEvents: createMemberEventsRepository(session, deps.communityOf, caches.chats),
-    reactions: createReactionsRepository(session, deps.communityOf, caches.chats),
+    memberEvents: createMemberEventsRepository(session, deps.communityOf, chats),
+    reactions: createReactionsRepository(session, deps.communityOf, chats),
     messages,
     drafts: createDraftsRepository(session, messages),
     outbox: createOutboxRepository(session),

@@ -15,16 +15,28 @@ const toRecord = (r: typeof chats.$inferSelect): ChatRecord => ({
 /** Chats known to exist, shared by every session of one store; filled only after commit. */
 export type ChatCache = Map<string, ChatRecord>;
 
-export function createChatsRepository(s: DbSession, cache: ChatCache = new Map()): ChatsRepository {
+/** The community the configuration lists a chat under, or null when none lists it. */
+export type ListedCommunityOf = (platform: Platform, chatId: string) => string | null;
+
+const chatKey = (ref: ChatRef) => `${ref.platform}\u0000${ref.chatId}`;
+
+export function createChatsRepository(s: DbSession, cache: ChatCache = new Map(), listedIn: ListedCommunityOf = () => null): ChatsRepository {
+  /** Moves a chat to a community (its history goes with it; drafts keep theirs); returns it as it is now. */
+  const moveTo = async (communityId: string, id: number): Promise<ChatRecord | null> => {
+    const [row] = await s.orm.update(chats).set({ communityId, updatedAt: sql`now()` }).where(eq(chats.id, id)).returning();
+    return row ? toRecord(row) : null;
+  };
+
   return {
     async ensure(list, communityOf) {
       const unique = new Map<string, { ref: ChatRef; title?: string | undefined }>();
       const map = new Map<string, ChatRecord>();
       for (const c of list) {
-        const key = `${c.ref.platform}\u0000${c.ref.chatId}`;
+        const key = chatKey(c.ref);
         const known = cache.get(key);
-        // Known, and no new title to record: no statement needed.
-        if (known && (c.title === undefined || c.title === known.title)) map.set(key, known);
+        const listed = listedIn(c.ref.platform, c.ref.chatId);
+        // Known, in the community that lists it, and no new title to record: no statement needed.
+        if (known && (c.title === undefined || c.title === known.title) && (listed === null || listed === known.communityId)) map.set(key, known);
         else unique.set(key, c);
       }
       if (unique.size === 0) return map;
@@ -33,7 +45,7 @@ export function createChatsRepository(s: DbSession, cache: ChatCache = new Map()
         platform: c.ref.platform,
         platformChatId: c.ref.chatId,
         title: c.title ?? null,
-        communityId: communityOf(c.ref),
+        communityId: listedIn(c.ref.platform, c.ref.chatId) ?? communityOf(c.ref),
       }));
       // One statement creates the new chats and returns every chat (new or known).
       const rows = await s.orm
@@ -45,25 +57,52 @@ export function createChatsRepository(s: DbSession, cache: ChatCache = new Map()
           setWhere: sql`excluded.title is not null and excluded.title is distinct from ${chats.title}`,
         })
         .returning();
-      const fresh: ChatRecord[] = [];
-      const put = (r: typeof chats.$inferSelect) => {
-        const record = toRecord(r);
-        map.set(`${r.platform}\u0000${r.platformChatId}`, record);
-        fresh.push(record);
+      // Keyed: a chat found, then moved, is cached as moved.
+      const fresh = new Map<string, ChatRecord>();
+      const put = (record: ChatRecord) => {
+        map.set(chatKey(record.ref), record);
+        fresh.set(chatKey(record.ref), record);
       };
-      rows.forEach(put);
+      rows.map(toRecord).forEach(put);
       const missing = values.filter((v) => !map.has(`${v.platform}\u0000${v.platformChatId}`));
       if (missing.length > 0) {
         const found = await s.orm
           .select()
           .from(chats)
           .where(sql`(${chats.platform}, ${chats.platformChatId}) in (${sql.join(missing.map((m) => sql`(${m.platform}, ${m.platformChatId})`), sql`, `)})`);
-        found.forEach(put);
+        found.map(toRecord).forEach(put);
+      }
+      // A known chat the configuration now lists under another community moves there.
+      for (const record of [...fresh.values()]) {
+        const listed = listedIn(record.ref.platform, record.ref.chatId);
+        if (listed === null || record.communityId === listed) continue;
+        const moved = await moveTo(listed, record.id);
+        if (moved) put(moved);
       }
       s.afterCommit(() => {
-        for (const r of fresh) cache.set(`${r.ref.platform}\u0000${r.ref.chatId}`, r);
+        for (const [key, r] of fresh) cache.set(key, r);
       });
       return map;
+    },
+
+    async assignListed(listed) {
+      if (listed.length === 0) return [];
+      const target = new Map(listed.map((l) => [chatKey(l.ref), l.communityId]));
+      const stored = await s.orm
+        .select()
+        .from(chats)
+        .where(sql`(${chats.platform}, ${chats.platformChatId}) in (${sql.join(listed.map((l) => sql`(${l.ref.platform}, ${l.ref.chatId})`), sql`, `)})`);
+      const moved: Array<{ chat: ChatRecord; from: string }> = [];
+      for (const record of stored.map(toRecord)) {
+        const to = target.get(chatKey(record.ref));
+        if (to === undefined || to === record.communityId) continue;
+        const chat = await moveTo(to, record.id);
+        if (chat) moved.push({ chat, from: record.communityId });
+      }
+      s.afterCommit(() => {
+        for (const { chat } of moved) cache.delete(chatKey(chat.ref));
+      });
+      return moved;
     },
 
     async get(id) {

@@ -1,11 +1,9 @@
-import type { MemberEventsRepository } from '../../core/ports.js';
+import type { ChatsRepository, MemberEventsRepository } from '../../core/ports.js';
 import type { Platform } from '../../core/types.js';
 import type { DbSession } from '../database.js';
 import { memberEvents } from '../schema/index.js';
-import { createChatsRepository, type ChatCache } from './chats-repository.js';
 
-export function createMemberEventsRepository(s: DbSession, communityOf: (platform: Platform, chatId: string) => string, chatCache?: ChatCache): MemberEventsRepository {
-  const chatsRepo = createChatsRepository(s, chatCache);
+export function createMemberEventsRepository(s: DbSession, communityOf: (platform: Platform, chatId: string) => string, chatsRepo: ChatsRepository): MemberEventsRepository {
   return {
     async record(events) {
       if (events.length === 0) return;

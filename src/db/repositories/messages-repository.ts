@@ -1,11 +1,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { draftJobs, rowsPerJob } from '../../core/job-batches.js';
-import type { JobEnqueuer, MessagesRepository, MessageToStore, StoredRef } from '../../core/ports.js';
+import type { ChatsRepository, JobEnqueuer, MessagesRepository, MessageToStore, StoredRef } from '../../core/ports.js';
 import type { Platform, StoredMessage } from '../../core/types.js';
 import type { DbSession, InlineJobEnqueuer, InlineJobInsert } from '../database.js';
 import { chats, messages } from '../schema/index.js';
 import { arrayLiteral } from './array-literal.js';
-import { createChatsRepository, type ChatCache } from './chats-repository.js';
 import { createMembersRepository, memberKey, memberUpsertParams, memberUpsertSql, type MemberCache, type MemberRow, type MemberSeen } from './members-repository.js';
 
 const chatKey = (platform: string, chatId: string) => `${platform}\u0000${chatId}`;
@@ -146,11 +145,11 @@ interface MessageRow {
 export function createMessagesRepository(
   s: DbSession,
   communityOf: (platform: Platform, chatId: string) => string,
-  caches: { chats?: ChatCache; members?: MemberCache },
+  deps: { chats: ChatsRepository; members?: MemberCache },
   jobs: MessageJobs,
 ): MessagesRepository {
-  const chatsRepo = createChatsRepository(s, caches.chats);
-  const membersRepo = createMembersRepository(s, caches.members);
+  const chatsRepo = deps.chats;
+  const membersRepo = createMembersRepository(s, deps.members);
 
   /**
    * Messages with their chat and author, by id: raw SQL with the ids as one array parameter, so

@@ -1,15 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { ReactionsRepository } from '../../core/ports.js';
+import type { ChatsRepository, ReactionsRepository } from '../../core/ports.js';
 import type { Platform } from '../../core/types.js';
 import type { DbSession } from '../database.js';
 import { messageReactions as r } from '../schema/index.js';
-import { createChatsRepository, type ChatCache } from './chats-repository.js';
 
 /** The reactor key of anonymous totals. */
 const ANONYMOUS = '';
 
-export function createReactionsRepository(s: DbSession, communityOf: (platform: Platform, chatId: string) => string, chatCache?: ChatCache): ReactionsRepository {
-  const chatsRepo = createChatsRepository(s, chatCache);
+export function createReactionsRepository(s: DbSession, communityOf: (platform: Platform, chatId: string) => string, chatsRepo: ChatsRepository): ReactionsRepository {
   return {
     async apply(updates, at) {
       if (updates.length === 0) return;

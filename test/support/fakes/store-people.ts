@@ -83,6 +83,16 @@ export function peopleRepositories(ctx: StoreContext): PeopleRepositories {
         }
         return out;
       },
+      async assignListed(listed) {
+        const moved: Array<{ chat: ChatRecord; from: string }> = [];
+        for (const l of listed) {
+          const record = ctx.state.chats.get(chatKey(l.ref));
+          if (!record || record.communityId === l.communityId) continue;
+          moved.push({ chat: clone({ ...record, communityId: l.communityId }), from: record.communityId });
+          record.communityId = l.communityId;
+        }
+        return moved;
+      },
       async get(id) {
         return clone(chatById(id));
       },
