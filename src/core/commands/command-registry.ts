@@ -11,6 +11,7 @@ import { cardView } from '../desk-cards.js';
 import { JamiiError, userMessage } from '../errors.js';
 import type { AuditRepository, Clock, Logger, Store } from '../ports.js';
 import { principalKey, type ChatRef, type CommandReply, type Invoker, type Role } from '../types.js';
+import { isPrivateTo } from './command-origin.js';
 import { parseCommandLine, parseDraftId, splitFirst } from './command-parser.js';
 import { complaints, exportCsv, stats, type AnalyticsCommandServices } from './analytics-commands.js';
 import { forget, kb, learned } from './knowledge-commands.js';
@@ -204,9 +205,6 @@ function withinDesk(approvals: ApprovalService, communityIds: readonly string[],
     },
   };
 }
-
-/** A chat with the bot seen by the invoker alone (a Telegram private chat's id is the user's). */
-const isPrivateTo = (origin: ChatRef, invoker: Invoker) => origin.platform === invoker.platform && origin.chatId === invoker.userId;
 
 export function createCommandDispatcher(deps: {
   services: CommandServices;

@@ -14,7 +14,8 @@ import { formatQuality, qualityByVersion } from '../prompts/prompt-quality.js';
 import { newsReplaySize } from '../prompts/news-replay.js';
 import { REPLAY_MAX_MESSAGES } from '../prompts/prompt-replay.js';
 import { unifiedDiff } from '../prompts/line-diff.js';
-import { principalKey, type CommandReply } from '../types.js';
+import { principalKey, type ChatRef, type CommandReply } from '../types.js';
+import { isPrivateTo } from './command-origin.js';
 import type { CommandContext, CommandServices, CommandSpec } from './command-registry.js';
 import type { WeeklyReports } from '../analytics/weekly-report.js';
 import type { CommunityNewsSettings } from '../news/news-types.js';
@@ -239,6 +240,18 @@ async function testPost(s: Scope, name: string, view: PromptView, choice: Prompt
   return { text: [`🧪 Dry run of ${name} ${describe(view)} — nothing was posted or stored.`, ...lines].join('\n') + note };
 }
 
+/**
+ * Where a replay's progress and report go: the chat it was asked from when only managers read it
+ * (a desk of the community, or the admin's private chat with the bot), else the community's desks
+ * (null). Discord and Slack pass any channel a slash command is typed in, members' ones too.
+ */
+function replayReportChat(s: Scope): ChatRef | null {
+  const origin = s.ctx.origin;
+  if (!origin) return null;
+  const ownDesk = s.prompts.communities.desksAt(origin.platform, origin.chatId).some((c) => c.id === s.communityId);
+  return ownDesk || isPrivateTo(origin, s.ctx.invoker) ? origin : null;
+}
+
 async function replay(s: Scope, name: string, ref: VersionRef | null, days: number): Promise<CommandReply> {
   const purpose = s.prompts.catalog.purposeOf(name);
   if (purpose !== 'drafting' && purpose !== 'news') {
@@ -272,13 +285,14 @@ async function replay(s: Scope, name: string, ref: VersionRef | null, days: numb
     size = { count: found.length, unit: 'message' };
   }
   const replayId = `${s.prompts.dryRun.clock.now().getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const reportTo = replayReportChat(s);
   await s.services.store.jobs.enqueue('prompt-replay', [
-    { replayId, communityId: s.communityId, name, candidate, baseline, days, origin: s.ctx.origin ?? null, requestedBy: principalKey(s.ctx.invoker) },
+    { replayId, communityId: s.communityId, name, candidate, baseline, days, origin: reportTo, requestedBy: principalKey(s.ctx.invoker) },
   ]);
   const label = (v: number | null) => (v === null ? 'the file default' : `v${v}`);
   await audit(s, 'replay', name, { replayId, candidate, baseline, days, [`${size.unit.replace(' ', '_')}s`]: size.count });
   return {
-    text: `🔁 Replaying ${name}: ${label(candidate)} (candidate) against ${label(baseline)} (baseline) on ${size.count} ${size.unit}${size.count === 1 ? '' : 's'} from the last ${days} day${days === 1 ? '' : 's'}. Progress and the report will be posted here; nothing is posted to members and nothing is stored.`,
+    text: `🔁 Replaying ${name}: ${label(candidate)} (candidate) against ${label(baseline)} (baseline) on ${size.count} ${size.unit}${size.count === 1 ? '' : 's'} from the last ${days} day${days === 1 ? '' : 's'}. Progress and the report will be posted ${reportTo ? 'here' : `to the desks of ${s.communityId}`}; nothing is posted to members and nothing is stored.`,
   };
 }
 

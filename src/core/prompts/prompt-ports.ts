@@ -148,7 +148,11 @@ export interface ReplayJob {
   candidate: number | null;
   baseline: number | null;
   days: number;
-  /** The desk chat it was asked from; every desk of the community when null. */
+  /**
+   * Where progress and the report go: the chat it was asked from when that is a desk of the
+   * community or the requester's private chat with the bot (the command decides, never a
+   * members' chat); every desk of the community when null.
+   */
   origin: ChatRef | null;
   requestedBy: string;
 }

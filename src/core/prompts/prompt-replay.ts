@@ -98,7 +98,7 @@ export function formatReplayReport(heading: string, name: string, report: Replay
 }
 
 export interface PromptReplayService {
-  /** Replays a queued request and posts progress and the report to the desk it was asked from. */
+  /** Replays a queued request and posts progress and the report to `job.origin`, else the community's desks. */
   run(job: ReplayJob): Promise<ReplayReport | NewsReplayOutcome>;
 }
 

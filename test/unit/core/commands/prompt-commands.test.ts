@@ -90,6 +90,33 @@ describe('/prompt', () => {
     expect(core.store.state.drafts.size).toBe(0);
   });
 
+  it('sends a replay asked from a members\' chat to the community\'s desks, and one asked from a desk or a private chat back there', async () => {
+    await say(ada, `/prompt set offline-question ${WARM}`);
+    core.store.seedMessage({ text: 'How do I reset my password?' });
+    const GENERAL: ChatRef = { platform: 'sandbox', chatId: 'general' };
+    const PRIVATE: ChatRef = { platform: 'sandbox', chatId: 'ada' };
+    // A slash command typed in a members' channel (Discord, Slack): the answer is the invoker's alone, the report is not.
+    expect(await say(ada, '/prompt replay offline-question', GENERAL)).toContain('Progress and the report will be posted to the desks of alpha;');
+    expect(await say(ada, '/prompt replay offline-question', PRIVATE)).toContain('Progress and the report will be posted here;');
+    expect(await say(ada, '/prompt replay offline-question', DESK)).toContain('Progress and the report will be posted here;');
+    // Typed in beta's desk, the replay is beta's and reports there.
+    core.store.grant('sandbox', 'ada', 'beta', 'admin');
+    core.store.seedMessage({ communityId: 'beta', chat: { platform: 'sandbox', chatId: 'plaza' }, text: '¿Cómo cambio mi contraseña?' });
+    await say(ada, `/prompt set offline-question ${WARM}`, DESK_BETA);
+    expect(await say(ada, '/prompt replay offline-question', DESK_BETA)).toContain('posted here;');
+    expect(core.store.jobs.of('prompt-replay').map((j) => [j.communityId, j.origin])).toEqual([
+      ['alpha', null],
+      ['alpha', PRIVATE],
+      ['alpha', DESK],
+      ['beta', DESK_BETA],
+    ]);
+
+    // The job of the replay asked in the members' chat posts to alpha's desk, not to the members.
+    const replays = createPromptReplayService({ ...dryRun, catalog: library, deskPlatforms: () => ['sandbox'] });
+    await replays.run(core.store.jobs.of('prompt-replay')[0]!);
+    expect([...core.store.state.outbox.values()].map((n) => n.target)).toEqual([DESK]);
+  });
+
   it('has nothing to compare when the prompt reads as its file default', async () => {
     core.store.seedMessage({ text: 'How do I reset my password?' });
     expect(await say(ada, '/prompt replay offline-question')).toMatch(/^Nothing to compare: offline-question reads as its file default in alpha/);
