@@ -68,7 +68,9 @@ export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: Comm
   const deskPlatforms = () => ['sandbox' as const];
   const poller = createFeedPoller({
     store,
-    fetcher: createFeedFetcher({ timeoutMs: 1_000, maxBytes: 256 * 1024, allowPrivateAddresses: true }),
+    // Generous: on a loaded CI machine a loopback fetch and parse can take over a second, and a
+    // feed that timed out would leave the publishing tests without its items.
+    fetcher: createFeedFetcher({ timeoutMs: 15_000, maxBytes: 256 * 1024, allowPrivateAddresses: true }),
     writer,
     communities,
     newsOf: () => settings,
