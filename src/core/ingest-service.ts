@@ -47,6 +47,9 @@ export interface IngestService {
   whenIdle(maxWaitMs: number): Promise<void>;
 }
 
+/** A display name or chat title without invisible characters (a bidi override garbles a card), on one line. */
+export const visibleName = (name: string): string => stripInvisible(name).replace(/\s+/gu, ' ').trim();
+
 /** A question someone should answer, or negative feedback: a draft is due. */
 export function isDraftDue(labels: Labels | null): boolean {
   if (!labels) return false;
@@ -94,7 +97,10 @@ export function createIngestService(deps: {
     const text = visible.length > MESSAGE_TEXT_MAX_CHARS ? visible.slice(0, MESSAGE_TEXT_MAX_CHARS) : visible;
     const labellable = !m.author.isBot && !m.isService && text.trim().length > 0;
     const labels = labellable ? labeler(text, { communityLanguage: communities.get(communityId).language }) : null;
-    const record: MessageToStore = { inbound: { ...m, text }, communityId, labels };
+    // Names are shown on cards, in reports and in prompts: the same cleaning, on one line.
+    const author = { ...m.author, displayName: visibleName(m.author.displayName) || m.author.id };
+    const chatTitle = m.chatTitle === undefined ? undefined : visibleName(m.chatTitle) || undefined;
+    const record: MessageToStore = { inbound: { ...m, text, author, chatTitle }, communityId, labels };
     // A message that gets a draft job has it queued, and its labels audited, by its own insert.
     return isCandidate(record) ? { ...record, draftJob: true, audit: { action: 'message.labelled', details: { labels } } } : record;
   };

@@ -95,6 +95,15 @@ describe('ingest', () => {
     expect(stored()[0]!.text).toHaveLength(MESSAGE_TEXT_MAX_CHARS);
     expect(hints[0]!.text).toHaveLength(MESSAGE_TEXT_MAX_CHARS);
   });
+
+  it('stores display names and chat titles without invisible characters, on one line (a bidi override garbled cards)', async () => {
+    await ingest.ingest(inbound('hello', { author: { id: 'u1', displayName: 'ev\u202eil\u200b\nmallory', isBot: false }, chatTitle: 'Gen\u2066eral\u2069 ' }));
+    await ingest.ingest(inbound('hi', { author: { id: 'u2', displayName: '\u200b\u202e', isBot: false } }));
+    expect(stored().map((m) => [m.author.displayName, m.chatTitle])).toEqual([
+      ['evil mallory', 'General'],
+      ['u2', null],
+    ]);
+  });
 });
 
 describe('ingestBatch', () => {
