@@ -1,8 +1,8 @@
 /**
  * Analytics commands: /stats (a compact health summary with change against the previous
  * period), /complaints (the complaint handling report) and /export (the metrics as CSV).
- * Typed in a community's desk they cover that community; elsewhere every community the invoker
- * manages.
+ * Typed in a desk they cover the desk's communities the invoker manages (one, or several sharing
+ * it); elsewhere every community the invoker manages.
  */
 import type { AnalyticsRepository, AnalyticsScope } from '../analytics/analytics-types.js';
 import { ENGAGEMENT_BASELINE_WEEKS, ENGAGEMENT_WINDOW_HOURS, summarizeEngagement, type EngagementRepository } from '../analytics/engagement.js';
@@ -10,7 +10,6 @@ import { formatEngagement } from '../analytics/engagement-format.js';
 import { parsePeriod, previousPeriod } from '../analytics/period.js';
 import { formatComplaints, formatStats, statsCsv } from '../analytics/stats-format.js';
 import { collectStats } from '../analytics/stats-service.js';
-import type { CommunityDirectory } from '../communities.js';
 import { JamiiError } from '../errors.js';
 import type { Clock } from '../ports.js';
 import { PLATFORMS, type Platform } from '../types.js';
@@ -19,7 +18,6 @@ import type { CommandContext, CommandServices, CommandSpec } from './command-reg
 /** What the analytics commands need beyond the store. */
 export interface AnalyticsCommandServices {
   repository: AnalyticsRepository;
-  communities: CommunityDirectory;
   clock: Clock;
   /** The community's report time zone (IANA). */
   timeZoneOf(communityId: string): string;
@@ -57,15 +55,11 @@ function analyticsOf(services: CommandServices): AnalyticsCommandServices {
   return services.analytics;
 }
 
-/** The desk's community when typed in a desk; otherwise every community the invoker manages. */
+/** The communities the command covers (the dispatcher narrowed them to the desk's), in the first one's time zone. */
 function scopeFor(ctx: CommandContext, analytics: AnalyticsCommandServices, args: StatsArgs): { scope: AnalyticsScope; timeZone: string } {
-  const desk = ctx.origin ? analytics.communities.deskOf(ctx.origin.platform, ctx.origin.chatId) : null;
-  // Another community's desk must not show this manager's numbers to that community's team.
-  if (desk && !ctx.communities.includes(desk.id)) throw new JamiiError('not_a_manager');
-  const communityIds = desk ? [desk.id] : ctx.communities;
   return {
-    scope: { communityIds, platform: args.platform, chat: args.chat },
-    timeZone: analytics.timeZoneOf(communityIds[0]!),
+    scope: { communityIds: ctx.communities, platform: args.platform, chat: args.chat },
+    timeZone: analytics.timeZoneOf(ctx.communities[0]!),
   };
 }
 

@@ -13,6 +13,7 @@ import type { AuditRepository, Clock, Logger, Store } from '../ports.js';
 import { principalKey, type ChatRef, type CommandReply, type Invoker, type Role } from '../types.js';
 import { isPrivateTo } from './command-origin.js';
 import { parseCommandLine, parseDraftId, splitFirst } from './command-parser.js';
+import { chooseCommunity } from './community-choice.js';
 import { complaints, exportCsv, stats, type AnalyticsCommandServices } from './analytics-commands.js';
 import { forget, kb, learned } from './knowledge-commands.js';
 import { feedsCommand, newsCommand, type NewsCommandServices } from './news-commands.js';
@@ -25,7 +26,10 @@ export { PENDING_LIST_MAX } from './pending-command.js';
 export interface CommandContext {
   invoker: Invoker;
   roles: RoleMap;
-  /** Communities where the invoker holds the command's role. */
+  /**
+   * Communities the command acts on: where the invoker holds the command's role, narrowed in a
+   * desk to that desk's communities; exactly one for a command that acts on one community.
+   */
   communities: string[];
   /** The chat the command was typed in, when the connector says (a desk: that community's). */
   origin?: ChatRef | undefined;
@@ -55,6 +59,11 @@ export interface CommandSpec<A = unknown> {
   usage: string;
   /** Role needed in at least one community to run it (and in the draft's community for draft commands). */
   role: Role;
+  /**
+   * Acts on one community (/news, /feeds, /prompt): the dispatcher takes a leading community id
+   * off the arguments, or the only community in reach, or asks which (see `chooseCommunity`).
+   */
+  oneCommunity?: boolean;
   /** Throws `bad_arguments` with the usage when the text does not fit. */
   parse(args: string): A;
   run(ctx: CommandContext, args: A, services: CommandServices): Promise<CommandReply>;
@@ -211,8 +220,8 @@ export function createCommandDispatcher(deps: {
   access: Access;
   audit: AuditRepository;
   log: Logger;
-  /** Tells desk chats apart: a command typed in a shared desk covers that desk's community only. */
-  communities?: CommunityDirectory | undefined;
+  /** Tells desk chats apart: a command typed in a desk covers that desk's communities only. */
+  communities: CommunityDirectory;
 }): CommandDispatcher {
   const byName = new Map<string, CommandSpec<unknown>>(COMMANDS.map((c) => [c.name, c as CommandSpec<unknown>]));
 
@@ -224,21 +233,29 @@ export function createCommandDispatcher(deps: {
       if (args.includes('\u0000')) throw new JamiiError('invalid_input', 'The text contains a NUL character (U+0000), which cannot be stored; remove it and try again.');
       const roles = await deps.access.rolesOf(invoker);
       // Everyone reading a desk sees the answers typed there: in a desk other than the invoker's
-      // own private chat, a command covers that desk's community and nothing else.
-      const desks = origin && !isPrivateTo(origin, invoker) ? (deps.communities?.desksAt(origin.platform, origin.chatId).map((c) => c.id) ?? []) : [];
+      // own private chat, a command covers that desk's communities and nothing else.
+      const desks = origin && !isPrivateTo(origin, invoker) ? deps.communities.desksAt(origin.platform, origin.chatId).map((c) => c.id) : [];
       const held = deps.access.communitiesWith(roles, spec.role);
-      const communities = desks.length > 0 ? held.filter((id) => desks.includes(id)) : held;
-      if (communities.length === 0) {
+      let communities = desks.length > 0 ? held.filter((id) => desks.includes(id)) : held;
+      const refuse = async (communityId: string | null): Promise<never> => {
         await deps.audit.write({
-          communityId: desks.length === 1 ? desks[0]! : null,
+          communityId,
           actor: principalKey(invoker),
           action: 'access.refused',
           subject: `command:${spec.name}`,
           details: { args: args.slice(0, 200), needed: spec.role, displayName: invoker.displayName },
         });
         throw new JamiiError(spec.role === 'admin' ? 'not_an_admin' : 'not_a_manager');
+      };
+      if (communities.length === 0) await refuse(desks.length === 1 ? desks[0]! : null);
+      let rest = args;
+      if (spec.oneCommunity) {
+        const choice = chooseCommunity({ command: spec.name, args, inReach: communities, held, atDesk: desks.length > 0, directory: deps.communities });
+        if ('refusedIn' in choice) return await refuse(choice.refusedIn);
+        communities = [choice.communityId];
+        rest = choice.args;
       }
-      const parsed = spec.parse(args);
+      const parsed = spec.parse(rest);
       const services = desks.length > 0 ? { ...deps.services, approvals: withinDesk(deps.services.approvals, desks, deps.audit) } : deps.services;
       return await spec.run({ invoker, roles, communities, origin }, parsed, services);
     } catch (error) {

@@ -1,7 +1,7 @@
 /**
  * News commands: /feeds (admins list, add and remove a community's feeds) and /news (a manager
- * polls the community's feeds and proposes what is due now). Typed in a desk they act on that
- * desk's community; elsewhere on the invoker's only community, or they ask for the desk.
+ * polls the community's feeds and proposes what is due now). Each acts on one community: the one
+ * whose id comes first, else the only one in reach (see `chooseCommunity`).
  */
 import type { CommunityDirectory } from '../communities.js';
 import { JamiiError } from '../errors.js';
@@ -12,7 +12,7 @@ import { FeedError, type FeedFetcher, type FeedRecord } from '../news/news-types
 import type { Clock } from '../ports.js';
 import { principalKey } from '../types.js';
 import { splitFirst } from './command-parser.js';
-import type { CommandContext, CommandServices, CommandSpec } from './command-registry.js';
+import type { CommandServices, CommandSpec } from './command-registry.js';
 
 /** What the news commands need beyond the store. */
 export interface NewsCommandServices {
@@ -28,17 +28,6 @@ function newsOf(services: CommandServices): NewsCommandServices {
   return services.news;
 }
 
-/** The one community a news command acts on. */
-function communityFor(ctx: CommandContext, news: NewsCommandServices, role: 'manager' | 'admin'): string {
-  const desk = ctx.origin ? news.communities.deskOf(ctx.origin.platform, ctx.origin.chatId) : null;
-  if (desk) {
-    if (!ctx.communities.includes(desk.id)) throw new JamiiError(role === 'admin' ? 'not_an_admin' : 'not_a_manager');
-    return desk.id;
-  }
-  if (ctx.communities.length === 1) return ctx.communities[0]!;
-  throw new JamiiError('bad_arguments', 'You manage several communities: type this in the desk of the community you mean.');
-}
-
 function feedLine(f: FeedRecord): string {
   const state = f.consecutiveFailures === 0 ? (f.lastSuccessAt ? 'ok' : 'not polled yet') : `failing ×${f.consecutiveFailures}: ${f.lastError ?? 'error'}`;
   return `#${f.id} ${feedLabel(f)} — ${f.url} (${f.source === 'config' ? 'config file' : 'added'}; ${state})`;
@@ -49,8 +38,9 @@ type FeedsArgs = { action: 'list' } | { action: 'add'; url: string; name: string
 export const feedsCommand: CommandSpec<FeedsArgs> = {
   name: 'feeds',
   summary: "List, add or remove the community's news feeds",
-  usage: '/feeds list | /feeds add URL [name] | /feeds remove ID',
+  usage: '/feeds [community] list | add URL [name] | remove ID',
   role: 'admin',
+  oneCommunity: true,
   parse(args) {
     const [action, rest] = splitFirst(args);
     switch ((action || 'list').toLowerCase()) {
@@ -73,7 +63,7 @@ export const feedsCommand: CommandSpec<FeedsArgs> = {
   },
   async run(ctx, args, services) {
     const news = newsOf(services);
-    const communityId = communityFor(ctx, news, 'admin');
+    const communityId = ctx.communities[0]!;
     const { store } = services;
     if (args.action === 'list') {
       const list = await store.feeds.list([communityId]);
@@ -109,12 +99,13 @@ export const feedsCommand: CommandSpec<FeedsArgs> = {
 export const newsCommand: CommandSpec<void> = {
   name: 'news',
   summary: "Poll the community's feeds and propose the news that is due now",
-  usage: '/news',
+  usage: '/news [community]',
   role: 'manager',
+  oneCommunity: true,
   parse: () => undefined,
   async run(ctx, _args, services) {
     const news = newsOf(services);
-    const communityId = communityFor(ctx, news, 'manager');
+    const communityId = ctx.communities[0]!;
     const polled = await news.poller.pollDue({ communityIds: [communityId], force: true });
     const results = await news.publisher.publishNow(communityId, ctx.invoker.displayName);
     const fresh = polled.reduce((n, p) => n + p.newItems, 0);

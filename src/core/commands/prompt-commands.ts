@@ -2,7 +2,8 @@
  * `/prompt`: admins tune the prompts of their community. Every change is a new version (who,
  * when, text, comment), nothing is overwritten; `rollback` makes a new version with an earlier
  * text. `test` and `replay` are dry runs: they draft as Jamii would, and post or store nothing.
- * The community is the one whose desk the command was typed in (or the admin's only one).
+ * It acts on one community: the one whose id comes first, else the only one in reach (see
+ * `chooseCommunity`).
  */
 import type { CommunityDirectory } from '../communities.js';
 import { JamiiError } from '../errors.js';
@@ -44,24 +45,6 @@ interface Scope {
   services: CommandServices;
   prompts: PromptCommandServices;
   ctx: CommandContext;
-}
-
-/** The community the command acts on: its desk's, else the admin's only community. */
-async function communityOf(ctx: CommandContext, services: CommandServices, prompts: PromptCommandServices): Promise<string> {
-  const desk = ctx.origin ? prompts.communities.deskOf(ctx.origin.platform, ctx.origin.chatId) : null;
-  if (desk) {
-    if (ctx.communities.includes(desk.id)) return desk.id;
-    await services.store.audit.write({
-      communityId: desk.id,
-      actor: principalKey(ctx.invoker),
-      action: 'access.refused',
-      subject: 'command:prompt',
-      details: { needed: 'admin', displayName: ctx.invoker.displayName },
-    });
-    throw new JamiiError('not_an_admin');
-  }
-  if (ctx.communities.length === 1) return ctx.communities[0]!;
-  throw new JamiiError('bad_arguments', `You are an admin of several communities (${ctx.communities.join(', ')}): send /prompt from the desk of the one you mean.`);
 }
 
 function checkName(catalog: PromptCatalog, name: string): void {
@@ -317,8 +300,9 @@ async function run(s: Scope, args: Exclude<PromptArgs, { sub: 'list' }>): Promis
 export const prompt: CommandSpec<PromptArgs> = {
   name: 'prompt',
   summary: `Admins: see, change, compare, roll back, test and replay the community's prompts (${PROMPT_USAGE.split('\n').length} subcommands; /prompt help)`,
-  usage: '/prompt list|show|set|diff|rollback|test|replay …',
+  usage: '/prompt [community] list|show|set|diff|rollback|test|replay …',
   role: 'admin',
+  oneCommunity: true,
   parse(args) {
     if (/^help\b/i.test(args.trim())) throw new JamiiError('bad_arguments', `Prompt commands:\n${PROMPT_USAGE}`);
     return parsePromptArgs(args);
@@ -326,7 +310,7 @@ export const prompt: CommandSpec<PromptArgs> = {
   async run(ctx, args, services) {
     const prompts = services.prompts;
     if (!prompts) throw new JamiiError('bad_arguments', 'Prompt tuning is not available in this process.');
-    const scope: Scope = { communityId: await communityOf(ctx, services, prompts), services, prompts, ctx };
+    const scope: Scope = { communityId: ctx.communities[0]!, services, prompts, ctx };
     if (args.sub === 'list') {
       await audit(scope, 'list', '*');
       return list(scope);

@@ -3,7 +3,6 @@
  * (grounded in the chat's open questions, news and topics) and always goes to the desk as a
  * card, whatever the community's sparks mode: the manager asked to see one.
  */
-import type { CommunityDirectory } from '../communities.js';
 import { JamiiError } from '../errors.js';
 import type { SparkService } from '../sparks/spark-service.js';
 import type { SparkChat } from '../sparks/spark-types.js';
@@ -16,7 +15,6 @@ const CHAT_LIST_MAX = 10;
 /** What /spark needs beyond the store. */
 export interface SparkCommandServices {
   service: SparkService;
-  communities: CommunityDirectory;
 }
 
 const label = (c: SparkChat) => `${c.ref.platform}:${c.ref.chatId}${c.title ? ` (${c.title})` : ''}`;
@@ -50,10 +48,8 @@ export const spark: CommandSpec<string | undefined> = {
   parse: (args) => args.trim() || undefined,
   async run(ctx, wanted, services) {
     const sparks = sparksOf(services);
-    const desk = ctx.origin ? sparks.communities.deskOf(ctx.origin.platform, ctx.origin.chatId) : null;
-    // Another community's desk must not see this manager's chats.
-    if (desk && !ctx.communities.includes(desk.id)) throw new JamiiError('not_a_manager');
-    const chat = pickChat(await sparks.service.chats(desk ? [desk.id] : ctx.communities), wanted, ctx.origin);
+    // In a desk, the chats of the desk's communities the invoker manages: no other community's.
+    const chat = pickChat(await sparks.service.chats(ctx.communities), wanted, ctx.origin);
     const { draft } = await sparks.service.sparkNow(chat, ctx.invoker.displayName);
     if (!draft) throw new JamiiError('internal', 'The spark was not stored; try again.');
     const preview = postBody(draft).replace(/\s+/g, ' ').slice(0, 160);

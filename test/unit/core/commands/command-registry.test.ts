@@ -14,7 +14,7 @@ const bruno = invoker('bruno', 'Bruno');
 beforeEach(() => {
   core = createFakeCore();
   const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
-  commands = createCommandDispatcher({ services: { store: core.store, clock: core.clock, approvals }, access: core.access, audit: core.store.audit, log: core.log });
+  commands = createCommandDispatcher({ services: { store: core.store, clock: core.clock, approvals }, access: core.access, audit: core.store.audit, log: core.log, communities: core.communities });
   core.store.grant('sandbox', 'alice', 'alpha', 'manager');
   core.store.grant('sandbox', 'bruno', 'beta', 'manager');
 });

@@ -45,6 +45,7 @@ beforeEach(async () => {
     access: core.access,
     audit: core.store.audit,
     log: core.log,
+    communities: core.communities,
   });
   core.store.grant('sandbox', 'ada', 'alpha', 'admin');
   core.store.grant('sandbox', 'alice', 'alpha', 'manager');
@@ -63,7 +64,9 @@ describe('/prompt', () => {
     core.store.grant('sandbox', 'ada', 'beta', 'admin');
     await say(ada, `/prompt set offline-question ${WARM}`, DESK_BETA);
     expect(core.store.state.promptVersions.map((v) => v.communityId)).toEqual(['beta']);
-    expect(await say(ada, '/prompt list', null)).toMatch(/^You are an admin of several communities \(alpha, beta\): send \/prompt from the desk/);
+    expect(await say(ada, '/prompt list', null)).toBe(
+      'Which community? You can act on several communities: alpha (Alpha Club), beta (Beta Club). Put the id of the one you mean first, for example /prompt alpha …',
+    );
 
     core.store.grant('sandbox', 'alice', 'beta', 'admin');
     expect(await say(alice, '/prompt list', DESK)).toBe('Only an admin of this community can do that.');
@@ -199,6 +202,7 @@ describe('/prompt for the prompts that write posts', () => {
       access: core.access,
       audit: core.store.audit,
       log: core.log,
+      communities: core.communities,
     });
     const withTopics = (await scoped.dispatchText(ada, '/prompt test news-score Maize prices fall in Eldoret', DESK))!.text;
     expect(withTopics).not.toContain('no news topics configured');
