@@ -13,7 +13,7 @@ import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
 // Wednesday 2026-11-25, 14:30 in Nairobi (UTC+3).
 const WEDNESDAY_AFTERNOON = new Date('2026-11-25T11:30:00Z');
 const MANAGER = { platform: 'sandbox' as const, userId: 'manager', displayName: 'Manager' };
-const DESK = { platform: 'sandbox' as const, chatId: 'desk' };
+const DESK = { platform: 'sandbox' as const, chatId: 'desk', direct: false };
 
 function communityFile(dir: string, sparks: string): string {
   const file = path.join(dir, 'communities.yaml');

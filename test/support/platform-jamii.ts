@@ -2,7 +2,10 @@
  * One Jamii per test, connected to a fresh loopback fake platform: started before each test of
  * the file that calls it, stopped after. The callback hands the test its fake and its Jamii.
  */
-import { afterEach, beforeEach } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import { discordEnv, startFakeDiscord, type FakeDiscord } from './fake-discord-server.js';
 import { slackEnv, startFakeSlack, type FakeSlack } from './fake-slack-server.js';
 import { startFakeTelegram, telegramEnv, type FakeTelegram } from './fake-telegram-server.js';
@@ -41,4 +44,13 @@ export function useDiscordJamii(onReady: (fake: FakeDiscord, app: TestJamii) => 
 /** A Jamii talking to a fake Slack Web API, with Slack's requests sent to its /slack/events (HTTP mode). */
 export function useSlackJamii(onReady: (fake: FakeSlack, app: TestJamii) => void, extraEnv: Record<string, string> = {}): void {
   usePlatformJamii(() => startFakeSlack(), (fake) => slackEnv(fake, extraEnv), onReady);
+}
+
+/** A communities file of these lines for the tests of the calling file (removed after them): the env naming it. */
+export function communitiesFileEnv(lines: string[]): { JAMII_CONFIG: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'jamii-communities-'));
+  const file = path.join(dir, 'jamii.config.yaml');
+  writeFileSync(file, lines.join('\n'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return { JAMII_CONFIG: file };
 }

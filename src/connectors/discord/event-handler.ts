@@ -92,7 +92,7 @@ export function createEventHandler(deps: EventHandlerDeps) {
     if (onlyId !== null) return openEditModal(e, onlyId, log);
     // Outside a desk channel every answer is for the invoker's eyes only, and no card is posted there.
     const inDesk = isDesk(e.channel);
-    const reply = await answer(e.interaction, !inDesk, () => commands.dispatch(e.invoker, e.name, e.args, e.channel ?? undefined), log);
+    const reply = await answer(e.interaction, !inDesk, () => commands.dispatch(e.invoker, e.name, e.args, e.channel ? { ...e.channel, direct: e.direct } : undefined), log);
     if (reply && inDesk && !reply.ephemeral && reply.cards && reply.cards.length > 0) {
       await queueCommandReply(store, { target: e.channel!, replyToMessageId: null, reply: { text: '', cards: reply.cards }, dedupeKey: `discord:interaction:${e.interaction.id}` });
     }

@@ -4,7 +4,7 @@
  * recorded payloads under test/fixtures/discord parse the same way. The one thing a payload
  * does not say is whether its channel is a thread: `parentOf` answers from the gateway's state.
  */
-import { InteractionType, MessageType, type APIInteraction } from 'discord.js';
+import { ChannelType, InteractionContextType, InteractionType, MessageType, type APIInteraction } from 'discord.js';
 import { JamiiError } from '../../core/errors.js';
 import type { MemberEvent } from '../../core/ports.js';
 import type { Author, ChatRef, InboundMessage, Invoker, ReactionUpdate } from '../../core/types.js';
@@ -38,7 +38,7 @@ export type DiscordEvent =
   | { kind: 'member'; event: MemberEvent }
   | { kind: 'reaction'; update: ReactionUpdate }
   | { kind: 'guild'; guildId: string; name: string | null; active: boolean; channels: Array<{ ref: ChatRef; title: string | undefined }> }
-  | { kind: 'command'; interaction: InteractionHandle; invoker: Invoker; roleIds: string[]; permissions: string | null; name: string; args: string; channel: ChatRef | null }
+  | { kind: 'command'; interaction: InteractionHandle; invoker: Invoker; roleIds: string[]; permissions: string | null; name: string; args: string; channel: ChatRef | null; direct: boolean }
   | { kind: 'button'; interaction: InteractionHandle; invoker: Invoker; roleIds: string[]; permissions: string | null; customId: string; channel: ChatRef | null; messageId: string | null }
   | { kind: 'modal'; interaction: InteractionHandle; invoker: Invoker; roleIds: string[]; permissions: string | null; customId: string; text: string; channel: ChatRef | null; messageId: string | null }
   | { kind: 'ignored'; reason: string };
@@ -120,6 +120,13 @@ function interactionChannel(i: Record<string, unknown>, lookup: ChannelLookup): 
   return id ? chatRefOf(id, lookup.parentOf(id)) : null;
 }
 
+/** Used in the invoker's DM with the bot: not in a guild, nor in a DM or group DM of theirs with other people. */
+function inBotDm(i: Record<string, unknown>): boolean {
+  if (i.guild_id !== undefined) return false;
+  if (typeof i.context === 'number') return i.context === InteractionContextType.BotDM;
+  return (i.channel as { type?: unknown } | undefined)?.type === ChannelType.DM;
+}
+
 function parseInteraction(d: unknown, lookup: ChannelLookup): DiscordEvent {
   const i = record(d, 'interaction');
   const raw = i as unknown as APIInteraction;
@@ -135,7 +142,7 @@ function parseInteraction(d: unknown, lookup: ChannelLookup): DiscordEvent {
       const sub = (data.options as Array<{ name: string; options?: Array<{ name: string; value?: unknown }> }> | undefined)?.[0];
       if (!sub) bad('/jamii without a subcommand');
       const input = sub.options?.find((o) => o.name === JAMII_COMMAND_INPUT_OPTION)?.value;
-      return { kind: 'command', interaction, ...who, name: sub.name, args: typeof input === 'string' ? input.trim() : '', channel };
+      return { kind: 'command', interaction, ...who, name: sub.name, args: typeof input === 'string' ? input.trim() : '', channel, direct: inBotDm(i) };
     }
     case InteractionType.MessageComponent:
       if (typeof data.custom_id !== 'string') bad('button without a custom id');

@@ -55,7 +55,8 @@ export function createSandboxConnector(deps: {
   const deliver = async (row: Awaited<ReturnType<SandboxPlatform['postFromMember']>>, log: Logger) => {
     const desk = deps.communities.deskOf('sandbox', row.chat);
     if (desk) {
-      const reply = await deps.commands.dispatchText(invoker(row.userName), row.text, { platform: 'sandbox', chatId: row.chat });
+      // Every sandbox room is shared: none is a private chat with the bot, whatever its name.
+      const reply = await deps.commands.dispatchText(invoker(row.userName), row.text, { platform: 'sandbox', chatId: row.chat, direct: false });
       if (reply) await postReply(row.chat, row.id, reply);
     } else {
       const outcome = await deps.ingest.ingest(toInbound(row));

@@ -100,7 +100,7 @@ export function createSlackEventHandler(deps: SlackEventHandlerDeps) {
     const inDesk = isDesk(e.channel);
     const running = safely(async () => {
       await deps.roleGrants.observe(e.invoker, e.channel);
-      return commands.dispatch(e.invoker, e.name, e.args, e.channel ?? undefined);
+      return commands.dispatch(e.invoker, e.name, e.args, e.channel ? { ...e.channel, direct: e.direct } : undefined);
     }, log);
     let timer: NodeJS.Timeout | undefined;
     const slow = new Promise<'slow'>((resolve) => {

@@ -15,6 +15,14 @@ export function isChannelId(id: string): boolean {
   return CHANNEL_ID.test(id);
 }
 
+/**
+ * A direct message (`D…`): one person and one other. A command typed in one that is a desk is
+ * typed in the bot's own IM with the invoker (the bot can post cards in no other DM).
+ */
+export function isDirectMessageId(id: string): boolean {
+  return id.startsWith('D') && CHANNEL_ID.test(id);
+}
+
 /** Checks a channel id and returns it unchanged; refuses anything Slack never produces. */
 export function channelId(id: string): string {
   if (!CHANNEL_ID.test(id)) throw new JamiiError('invalid_input', `not a Slack channel id: "${id}"`);

@@ -7,7 +7,7 @@
 import { JamiiError } from '../../core/errors.js';
 import type { MemberEvent } from '../../core/ports.js';
 import type { ChatRef, InboundMessage, Invoker, ReactionUpdate } from '../../core/types.js';
-import { channelId, chatRefOf, isChannelId, messageTs, userId } from './ids.js';
+import { channelId, chatRefOf, isChannelId, isDirectMessageId, messageTs, userId } from './ids.js';
 import { EDIT_MODAL_INPUT_ID, EDIT_MODAL_PREFIX, unescapeMrkdwn } from './render.js';
 
 /** The slash command every manager command hangs under: `/jamii pending`. */
@@ -19,7 +19,7 @@ export type SlackEvent =
   | { kind: 'deleted'; chat: ChatRef; messageIds: string[] }
   | { kind: 'member'; event: MemberEvent }
   | { kind: 'reaction'; update: ReactionUpdate }
-  | { kind: 'command'; invoker: Invoker; name: string; args: string; channel: ChatRef | null; triggerId: string | null; responseUrl: string | null }
+  | { kind: 'command'; invoker: Invoker; name: string; args: string; channel: ChatRef | null; direct: boolean; triggerId: string | null; responseUrl: string | null }
   | { kind: 'button'; invoker: Invoker; actionId: string; channel: ChatRef | null; messageTs: string | null; triggerId: string | null }
   | { kind: 'modal'; invoker: Invoker; callbackId: string; text: string; channel: ChatRef | null }
   | { kind: 'ignored'; reason: string };
@@ -150,6 +150,7 @@ function parseCommand(body: Record<string, unknown>): SlackEvent {
     name,
     args,
     channel: channelRef(body.channel_id),
+    direct: typeof body.channel_id === 'string' && isDirectMessageId(body.channel_id),
     triggerId: typeof body.trigger_id === 'string' ? body.trigger_id : null,
     responseUrl: typeof body.response_url === 'string' ? body.response_url : null,
   };

@@ -55,11 +55,13 @@ export function createUpdateHandler(deps: UpdateHandlerDeps) {
   async function onDeskMessage(event: Extract<TelegramEvent, { kind: 'message' }>, updateId: number, invoker: Invoker, log: Logger) {
     const { inbound, command } = event;
     const here = { ...inbound.chat };
+    // Only the member and the bot read a private chat: a command there covers all their communities.
+    const origin = { ...here, direct: event.chatKind === 'private' };
     /** Answers where the command was typed; in a desk group a refusal goes to the person privately. */
     const respond = (reply: CommandReply) =>
       reply.ephemeral && event.chatKind !== 'private' ? answer(privateChatOf(invoker.userId), null, reply, updateId) : answer(here, inbound.messageId, reply, updateId);
     if (event.editOfDraft !== null && event.repliedToBotId === deps.me().id) {
-      await respond(await commands.dispatch(invoker, 'edit', `${event.editOfDraft} ${inbound.text}`, here));
+      await respond(await commands.dispatch(invoker, 'edit', `${event.editOfDraft} ${inbound.text}`, origin));
       return;
     }
     if (command && (command.addressedTo === null || command.addressedTo.toLowerCase() === deps.me().username.toLowerCase())) {
@@ -81,7 +83,7 @@ export function createUpdateHandler(deps: UpdateHandlerDeps) {
         }
       }
       // The desk it was typed in tells commands which community they act on (/prompt, reports).
-      await respond(await commands.dispatch(invoker, command.name, args, here));
+      await respond(await commands.dispatch(invoker, command.name, args, origin));
       return;
     }
     // Chatter in a desk group is the managers' own conversation; a private message gets a hint.

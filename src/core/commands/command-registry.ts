@@ -11,7 +11,6 @@ import { cardView } from '../desk-cards.js';
 import { JamiiError, userMessage } from '../errors.js';
 import type { AuditRepository, Clock, Logger, Store } from '../ports.js';
 import { principalKey, type ChatRef, type CommandReply, type Invoker, type Role } from '../types.js';
-import { isPrivateTo } from './command-origin.js';
 import { parseCommandLine, parseDraftId, splitFirst } from './command-parser.js';
 import { chooseCommunity } from './community-choice.js';
 import { complaints, exportCsv, stats, type AnalyticsCommandServices } from './analytics-commands.js';
@@ -23,6 +22,16 @@ import { pending } from './pending-command.js';
 
 export { PENDING_LIST_MAX } from './pending-command.js';
 
+/** The chat a command was typed in, as the connector that received it saw it. */
+export interface CommandOrigin extends ChatRef {
+  /**
+   * A one-to-one chat between the invoker and the bot (a Telegram private chat, a Discord DM, a
+   * Slack IM), which nobody else reads: a command there covers all the invoker's communities,
+   * even when the chat is also a desk. Only the platform can tell; the sandbox has none.
+   */
+  direct: boolean;
+}
+
 export interface CommandContext {
   invoker: Invoker;
   roles: RoleMap;
@@ -31,8 +40,10 @@ export interface CommandContext {
    * desk to that desk's communities; exactly one for a command that acts on one community.
    */
   communities: string[];
-  /** The chat the command was typed in, when the connector says (a desk: that community's). */
+  /** The chat the command was typed in, when the connector says. */
   origin?: ChatRef | undefined;
+  /** The origin is the invoker's private chat with the bot (the connector says). */
+  direct?: boolean | undefined;
 }
 
 export interface CommandServices {
@@ -173,9 +184,9 @@ export const COMMANDS = [pending, show, approve, edit, reject, retry, learned, f
 
 export interface CommandDispatcher {
   /** Runs typed text (`/approve 12`). Returns null when the text is not a command. */
-  dispatchText(invoker: Invoker, text: string, origin?: ChatRef): Promise<CommandReply | null>;
+  dispatchText(invoker: Invoker, text: string, origin?: CommandOrigin): Promise<CommandReply | null>;
   /** Runs a command by name with argument text (slash commands, buttons); `origin` is the chat it came from. */
-  dispatch(invoker: Invoker, name: string, args: string, origin?: ChatRef): Promise<CommandReply>;
+  dispatch(invoker: Invoker, name: string, args: string, origin?: CommandOrigin): Promise<CommandReply>;
   /** A card button id (`approve:12`) → the command it stands for. */
   dispatchAction(invoker: Invoker, actionId: string, extra?: string): Promise<CommandReply>;
 }
@@ -215,6 +226,11 @@ function withinDesk(approvals: ApprovalService, communityIds: readonly string[],
   };
 }
 
+/** The chat alone: what commands see and what a replay job stores. */
+function chatOf({ direct: _direct, ...chat }: CommandOrigin): ChatRef {
+  return chat;
+}
+
 export function createCommandDispatcher(deps: {
   services: CommandServices;
   access: Access;
@@ -225,7 +241,7 @@ export function createCommandDispatcher(deps: {
 }): CommandDispatcher {
   const byName = new Map<string, CommandSpec<unknown>>(COMMANDS.map((c) => [c.name, c as CommandSpec<unknown>]));
 
-  const dispatch = async (invoker: Invoker, name: string, args: string, origin?: ChatRef): Promise<CommandReply> => {
+  const dispatch = async (invoker: Invoker, name: string, args: string, origin?: CommandOrigin): Promise<CommandReply> => {
     const spec = byName.get(name.toLowerCase());
     if (!spec) return { text: `Unknown command /${name}. Type /help for the list.`, ephemeral: true };
     try {
@@ -234,7 +250,7 @@ export function createCommandDispatcher(deps: {
       const roles = await deps.access.rolesOf(invoker);
       // Everyone reading a desk sees the answers typed there: in a desk other than the invoker's
       // own private chat, a command covers that desk's communities and nothing else.
-      const desks = origin && !isPrivateTo(origin, invoker) ? deps.communities.desksAt(origin.platform, origin.chatId).map((c) => c.id) : [];
+      const desks = origin && !origin.direct ? deps.communities.desksAt(origin.platform, origin.chatId).map((c) => c.id) : [];
       const held = deps.access.communitiesWith(roles, spec.role);
       let communities = desks.length > 0 ? held.filter((id) => desks.includes(id)) : held;
       const refuse = async (communityId: string | null): Promise<never> => {
@@ -257,7 +273,7 @@ export function createCommandDispatcher(deps: {
       }
       const parsed = spec.parse(rest);
       const services = desks.length > 0 ? { ...deps.services, approvals: withinDesk(deps.services.approvals, desks, deps.audit) } : deps.services;
-      return await spec.run({ invoker, roles, communities, origin }, parsed, services);
+      return await spec.run({ invoker, roles, communities, origin: origin && chatOf(origin), direct: origin?.direct ?? false }, parsed, services);
     } catch (error) {
       if (!(error instanceof JamiiError)) deps.log.error({ err: error, command: spec.name }, 'command.failed');
       return { text: userMessage(error), ephemeral: true };

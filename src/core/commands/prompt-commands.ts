@@ -16,7 +16,6 @@ import { newsReplaySize } from '../prompts/news-replay.js';
 import { REPLAY_MAX_MESSAGES } from '../prompts/prompt-replay.js';
 import { unifiedDiff } from '../prompts/line-diff.js';
 import { principalKey, type ChatRef, type CommandReply } from '../types.js';
-import { isPrivateTo } from './command-origin.js';
 import type { CommandContext, CommandServices, CommandSpec } from './command-registry.js';
 import type { WeeklyReports } from '../analytics/weekly-report.js';
 import type { CommunityNewsSettings } from '../news/news-types.js';
@@ -232,7 +231,7 @@ function replayReportChat(s: Scope): ChatRef | null {
   const origin = s.ctx.origin;
   if (!origin) return null;
   const ownDesk = s.prompts.communities.desksAt(origin.platform, origin.chatId).some((c) => c.id === s.communityId);
-  return ownDesk || isPrivateTo(origin, s.ctx.invoker) ? origin : null;
+  return ownDesk || s.ctx.direct === true ? origin : null;
 }
 
 async function replay(s: Scope, name: string, ref: VersionRef | null, days: number): Promise<CommandReply> {

@@ -44,6 +44,7 @@ const command = (name: string): DiscordEvent => ({
   name,
   args: '',
   channel: { platform: 'discord', chatId: DESK },
+  direct: false,
 });
 
 afterEach(() => {
@@ -85,5 +86,18 @@ describe('answering Discord interactions within 3 seconds', () => {
     const { calls, handle } = setup(async () => ({ text: 'No drafts are waiting.' }));
     await handle({ ...command('pending'), channel: { platform: 'discord', chatId: '900000000000000010' } } as DiscordEvent, log);
     expect(calls).toEqual(['reply (private): No drafts are waiting.']);
+  });
+});
+
+describe('where a Discord command was typed', () => {
+  it('tells the core whether the channel is the invoker’s DM with the bot', async () => {
+    const origins: unknown[] = [];
+    const { handle } = setup(async (...args: unknown[]) => (origins.push(args[3]), { text: 'No drafts are waiting.' }));
+    await handle(command('pending'), log);
+    await handle({ ...command('pending'), channel: { platform: 'discord', chatId: '900000000000000090' }, direct: true } as DiscordEvent, log);
+    expect(origins).toEqual([
+      { platform: 'discord', chatId: DESK, direct: false },
+      { platform: 'discord', chatId: '900000000000000090', direct: true },
+    ]);
   });
 });

@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApprovalService } from '../../../../src/core/approval-service.js';
 import { COMMANDS, createCommandDispatcher, PENDING_LIST_MAX, type CommandDispatcher } from '../../../../src/core/commands/command-registry.js';
+import type { Community } from '../../../../src/core/communities.js';
 import { ERROR_MESSAGES } from '../../../../src/core/errors.js';
+import type { Platform } from '../../../../src/core/types.js';
 import { createFakeCore, createTestCommunities, invoker, TEST_COMMUNITIES, type FakeCore } from '../../../support/fakes.js';
 
 let core: FakeCore;
@@ -312,11 +314,25 @@ describe('knowledge commands', () => {
 
 describe('commands typed in a desk cover that desk’s community', () => {
   const carla = invoker('carla', 'Carla');
-  const deskOf = (chatId: string) => ({ platform: 'sandbox' as const, chatId });
+  const deskOf = (chatId: string) => ({ platform: 'sandbox' as const, chatId, direct: false });
+
+  /** Dispatches over the test communities with their desks as `withDesk` makes them. */
+  const useDesks = (withDesk: (c: Community) => Community) => {
+    const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
+    const communities = createTestCommunities(TEST_COMMUNITIES.map(withDesk));
+    commands = createCommandDispatcher({ services: { store: core.store, clock: core.clock, approvals }, access: core.access, audit: core.store.audit, log: core.log, communities });
+  };
+  /** Carla on `platform`, a manager of both communities, which have a draft each. */
+  const carlaOn = (platform: Platform, userId: string) => {
+    for (const communityId of ['alpha', 'beta']) {
+      core.store.grant(platform, userId, communityId, 'manager');
+      core.store.seedDraft({ communityId });
+    }
+    return invoker(userId, 'Carla', platform);
+  };
 
   beforeEach(() => {
-    const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
-    commands = createCommandDispatcher({ services: { store: core.store, clock: core.clock, approvals }, access: core.access, audit: core.store.audit, log: core.log, communities: core.communities });
+    useDesks((c) => c);
     core.store.grant('sandbox', 'carla', 'alpha', 'manager');
     core.store.grant('sandbox', 'carla', 'beta', 'manager');
   });
@@ -355,30 +371,39 @@ describe('commands typed in a desk cover that desk’s community', () => {
   it('covers every community of the invoker in a chat that is no desk', async () => {
     core.store.seedDraft({ communityId: 'alpha' });
     core.store.seedDraft({ communityId: 'beta' });
-    const reply = await commands.dispatch(carla, 'pending', '', { platform: 'sandbox', chatId: 'general' });
+    const reply = await commands.dispatch(carla, 'pending', '', { platform: 'sandbox', chatId: 'general', direct: false });
     expect(reply.cards).toHaveLength(2);
   });
 
   it('covers every community of the invoker in their own private chat, even when it is a desk', async () => {
     // Telegram: each manager's private chat with the bot may be a desk; only they read it.
-    const communities = createTestCommunities(TEST_COMMUNITIES.map((c) => (c.id === 'alpha' ? { ...c, desk: { ...c.desk, telegram: ['-100777', '1001'] } } : c)));
-    const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
-    commands = createCommandDispatcher({ services: { store: core.store, clock: core.clock, approvals }, access: core.access, audit: core.store.audit, log: core.log, communities });
-    core.store.grant('telegram', '1001', 'alpha', 'manager');
-    core.store.grant('telegram', '1001', 'beta', 'manager');
-    core.store.seedDraft({ communityId: 'alpha' });
-    core.store.seedDraft({ communityId: 'beta' });
-    const carlaOnTelegram = invoker('1001', 'Carla', 'telegram');
-    expect((await commands.dispatch(carlaOnTelegram, 'pending', '', { platform: 'telegram', chatId: '1001' })).cards).toHaveLength(2);
-    expect((await commands.dispatch(carlaOnTelegram, 'pending', '', { platform: 'telegram', chatId: '-100777' })).cards).toHaveLength(1);
+    useDesks((c) => (c.id === 'alpha' ? { ...c, desk: { ...c.desk, telegram: ['-100777', '1001'] } } : c));
+    const carlaOnTelegram = carlaOn('telegram', '1001');
+    expect((await commands.dispatch(carlaOnTelegram, 'pending', '', { platform: 'telegram', chatId: '1001', direct: true })).cards).toHaveLength(2);
+    expect((await commands.dispatch(carlaOnTelegram, 'pending', '', { platform: 'telegram', chatId: '-100777', direct: false })).cards).toHaveLength(1);
+  });
+
+  it('takes the connector’s word for a private chat, whose id need not be the user’s (a Slack IM)', async () => {
+    useDesks((c) => (c.id === 'alpha' ? { ...c, desk: { ...c.desk, slack: ['C0ALPHADSK', 'D0CARLA001'] } } : c));
+    const carlaOnSlack = carlaOn('slack', 'U0CARLA001');
+    expect((await commands.dispatch(carlaOnSlack, 'pending', '', { platform: 'slack', chatId: 'D0CARLA001', direct: true })).cards).toHaveLength(2);
+    expect((await commands.dispatch(carlaOnSlack, 'pending', '', { platform: 'slack', chatId: 'C0ALPHADSK', direct: false })).cards).toHaveLength(1);
+  });
+
+  it('covers only the desk’s community in a shared room named like the invoker, which is no private chat', async () => {
+    // A sandbox room is read by everyone in it, whatever its name.
+    useDesks((c) => (c.id === 'beta' ? { ...c, desk: { sandbox: 'carla' } } : c));
+    core.store.seedDraft({ communityId: 'alpha', message: { text: 'Alpha member: my order #991 never came' } });
+    const beta = core.store.seedDraft({ communityId: 'beta' });
+    const reply = await commands.dispatch(carla, 'pending', '', { platform: 'sandbox', chatId: 'carla', direct: false });
+    expect(reply.cards?.map((c) => c.draftId)).toEqual([beta.id]);
+    expect(reply.text).not.toContain('#991');
   });
 
   it('lets the manager of any community sharing a desk act there, on that community’s drafts only', async () => {
     // JAMII_TELEGRAM_DESK_CHAT is the desk of every community.
-    const communities = createTestCommunities(TEST_COMMUNITIES.map((c) => ({ ...c, desk: { ...c.desk, telegram: '-100555' } })));
-    const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
-    commands = createCommandDispatcher({ services: { store: core.store, clock: core.clock, approvals }, access: core.access, audit: core.store.audit, log: core.log, communities });
-    const shared = { platform: 'telegram' as const, chatId: '-100555' };
+    useDesks((c) => ({ ...c, desk: { ...c.desk, telegram: '-100555' } }));
+    const shared = { platform: 'telegram' as const, chatId: '-100555', direct: false };
     const alphaDraft = core.store.seedDraft({ communityId: 'alpha' });
     const betaDraft = core.store.seedDraft({ communityId: 'beta' });
     expect((await commands.dispatch(alice, 'pending', '', shared)).cards?.map((c) => c.draftId)).toEqual([alphaDraft.id]);

@@ -52,7 +52,7 @@ beforeEach(async () => {
 });
 
 /** `origin` null: a connector that does not say where the command was typed. */
-const say = async (who: typeof ada, text: string, origin: ChatRef | null = DESK) => (await commands.dispatchText(who, text, origin ?? undefined))!.text;
+const say = async (who: typeof ada, text: string, origin: ChatRef | null = DESK) => (await commands.dispatchText(who, text, origin ? { ...origin, direct: false } : undefined))!.text;
 
 describe('/prompt', () => {
   it('refuses a manager who is not an admin, and audits it', async () => {
@@ -204,7 +204,7 @@ describe('/prompt for the prompts that write posts', () => {
       log: core.log,
       communities: core.communities,
     });
-    const withTopics = (await scoped.dispatchText(ada, '/prompt test news-score Maize prices fall in Eldoret', DESK))!.text;
+    const withTopics = (await scoped.dispatchText(ada, '/prompt test news-score Maize prices fall in Eldoret', { ...DESK, direct: false }))!.text;
     expect(withTopics).not.toContain('no news topics configured');
     expect(withTopics).toMatch(/Score: 0\.\d\d by lexical — matches: maize/);
     expect(withTopics).not.toMatch(/Score: 0\.00/);

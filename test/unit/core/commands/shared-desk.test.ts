@@ -107,7 +107,7 @@ beforeEach(() => {
 });
 
 /** `origin` null: typed outside any chat the connector names. */
-const say = async (who: typeof alice, text: string, origin: ChatRef | null = TEAM) => (await commands.dispatchText(who, text, origin ?? undefined))!.text;
+const say = async (who: typeof alice, text: string, origin: ChatRef | null = TEAM) => (await commands.dispatchText(who, text, origin ? { ...origin, direct: false } : undefined))!.text;
 
 describe('/stats, /complaints and /export in a shared desk', () => {
   it('cover the one community of the desk a manager holds, not the desk’s last community', async () => {
@@ -196,7 +196,7 @@ describe('a command that acts on one community, elsewhere', () => {
     const communities = createTestCommunities();
     const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
     const own = createCommandDispatcher({ services: { store: core.store, approvals, news: newsServices() }, access: core.access, audit: core.store.audit, log: core.log, communities });
-    const reply = await own.dispatchText(carla, '/news beta', { platform: 'sandbox', chatId: 'desk' });
+    const reply = await own.dispatchText(carla, '/news beta', { platform: 'sandbox', chatId: 'desk', direct: false });
     expect(reply!.text).toBe('This desk does not serve beta: send it from a desk of beta. Here: alpha (Alpha Club).');
     expect(seen.published).toEqual([]);
   });
