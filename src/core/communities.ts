@@ -30,11 +30,10 @@ export interface CommunityDirectory {
   get(id: string): Community;
   /** The community a chat belongs to: the one listing it, else the default one. */
   communityOf(platform: Platform, chatId: string): string;
-  /** The community whose desk this chat is, if any. */
-  deskOf(platform: Platform, chatId: string): Community | null;
   /**
-   * Every community whose desk this chat is: one desk chat may serve several communities (a
-   * Telegram desk group from JAMII_TELEGRAM_DESK_CHAT is every community's).
+   * Every community whose desk this chat is, in configured order; none for a chat that is no desk.
+   * One desk chat may serve several communities (a Telegram desk group from
+   * JAMII_TELEGRAM_DESK_CHAT is every community's): ask what a command covers of them there.
    */
   desksAt(platform: Platform, chatId: string): Community[];
   /**
@@ -70,8 +69,6 @@ export function createCommunityDirectory(communities: Community[]): CommunityDir
       return c;
     },
     communityOf: (platform, chatId) => chatIndex.get(`${platform}:${chatId}`) ?? fallback.id,
-    // A desk several communities share answers as the last of them, as it always did.
-    deskOf: (platform, chatId) => deskIndex.get(`${platform}:${chatId}`)?.at(-1) ?? null,
     desksAt: (platform, chatId) => [...(deskIndex.get(`${platform}:${chatId}`) ?? [])],
     listedCommunitiesOf(platform, chatId) {
       const listing = chatIndex.get(`${platform}:${chatId}`);

@@ -38,7 +38,7 @@ type Interactive = Extract<DiscordEvent, { kind: 'command' | 'button' | 'modal' 
 
 export function createEventHandler(deps: EventHandlerDeps) {
   const { store, ingest, commands, communities, responder } = deps;
-  const isDesk = (chat: ChatRef | null) => chat !== null && communities.deskOf('discord', chat.chatId) !== null;
+  const isDesk = (chat: ChatRef | null) => chat !== null && communities.desksAt('discord', chat.chatId).length > 0;
   const audit = (action: string, subject: string, details: Record<string, unknown>) =>
     store.audit.write({ communityId: null, actor: 'discord', action, subject, details });
 

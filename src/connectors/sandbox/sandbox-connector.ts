@@ -53,8 +53,7 @@ export function createSandboxConnector(deps: {
 
   /** Hands one member post to the core: a command on a desk, a community message elsewhere. */
   const deliver = async (row: Awaited<ReturnType<SandboxPlatform['postFromMember']>>, log: Logger) => {
-    const desk = deps.communities.deskOf('sandbox', row.chat);
-    if (desk) {
+    if (deps.communities.desksAt('sandbox', row.chat).length > 0) {
       // Every sandbox room is shared: none is a private chat with the bot, whatever its name.
       const reply = await deps.commands.dispatchText(invoker(row.userName), row.text, { platform: 'sandbox', chatId: row.chat, direct: false });
       if (reply) await postReply(row.chat, row.id, reply);

@@ -50,7 +50,7 @@ export interface SlackEventHandlerDeps {
 
 export function createSlackEventHandler(deps: SlackEventHandlerDeps) {
   const { store, ingest, commands, communities, client, directory } = deps;
-  const isDesk = (chat: ChatRef | null) => chat !== null && communities.deskOf('slack', chat.chatId) !== null;
+  const isDesk = (chat: ChatRef | null) => chat !== null && communities.desksAt('slack', chat.chatId).length > 0;
   const visibility = (ephemeral: boolean) => (ephemeral ? 'ephemeral' : 'in_channel') as 'ephemeral' | 'in_channel';
 
   async function withNames(inbound: InboundMessage): Promise<InboundMessage> {

@@ -47,7 +47,7 @@ export function createUpdateHandler(deps: UpdateHandlerDeps) {
 
   /** Private chats with the bot and desk groups: where managers work. */
   const isDeskChat = (event: { chatKind: string; inbound: { chat: ChatRef } }) =>
-    event.chatKind === 'private' || communities.deskOf('telegram', event.inbound.chat.chatId) !== null;
+    event.chatKind === 'private' || communities.desksAt('telegram', event.inbound.chat.chatId).length > 0;
 
   const audit = (action: string, subject: string, details: Record<string, unknown>) =>
     store.audit.write({ communityId: null, actor: 'telegram', action, subject, details });

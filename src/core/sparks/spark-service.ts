@@ -166,7 +166,7 @@ export function createSparkService(deps: SparkServiceDeps): SparkService {
 
   const chats = async (communityIds: string[]) => {
     const live = deps.platforms ? new Set(deps.platforms()) : null;
-    return (await repository.chats(communityIds)).filter((c) => !deps.communities.deskOf(c.ref.platform, c.ref.chatId) && (!live || live.has(c.ref.platform)));
+    return (await repository.chats(communityIds)).filter((c) => deps.communities.desksAt(c.ref.platform, c.ref.chatId).length === 0 && (!live || live.has(c.ref.platform)));
   };
 
   return {

@@ -314,7 +314,7 @@ describe('knowledge commands', () => {
 
 describe('commands typed in a desk cover that desk’s community', () => {
   const carla = invoker('carla', 'Carla');
-  const deskOf = (chatId: string) => ({ platform: 'sandbox' as const, chatId, direct: false });
+  const inDesk = (chatId: string) => ({ platform: 'sandbox' as const, chatId, direct: false });
 
   /** Dispatches over the test communities with their desks as `withDesk` makes them. */
   const useDesks = (withDesk: (c: Community) => Community) => {
@@ -339,7 +339,7 @@ describe('commands typed in a desk cover that desk’s community', () => {
 
   it('refuses a manager of another community in this desk, audits it, and shows nothing of theirs', async () => {
     core.store.seedDraft({ communityId: 'alpha', message: { text: 'Alpha member: my order #991 never came' } });
-    const reply = await commands.dispatch(alice, 'pending', '', deskOf('desk-beta'));
+    const reply = await commands.dispatch(alice, 'pending', '', inDesk('desk-beta'));
     expect(reply.text).toBe(ERROR_MESSAGES.not_a_manager);
     expect(reply.cards).toBeUndefined();
     expect(core.store.auditOf('access.refused').at(-1)).toMatchObject({ communityId: 'beta', actor: 'sandbox:alice', subject: 'command:pending' });
@@ -348,7 +348,7 @@ describe('commands typed in a desk cover that desk’s community', () => {
   it('lists only the desk’s community for a manager of both', async () => {
     core.store.seedDraft({ communityId: 'alpha', message: { text: 'Alpha question?' } });
     const beta = core.store.seedDraft({ communityId: 'beta', message: { text: '¿Pregunta beta?' } });
-    const reply = await commands.dispatch(carla, 'pending', '', deskOf('desk-beta'));
+    const reply = await commands.dispatch(carla, 'pending', '', inDesk('desk-beta'));
     expect(reply.cards?.map((c) => c.draftId)).toEqual([beta.id]);
     expect(reply.text).not.toContain('Alpha question?');
     const everywhere = await commands.dispatch(carla, 'pending', '');
@@ -358,14 +358,14 @@ describe('commands typed in a desk cover that desk’s community', () => {
   it('refuses to show or decide another community’s draft from this desk, and the draft stays as it was', async () => {
     const alphaDraft = core.store.seedDraft({ communityId: 'alpha', message: { text: 'Alpha member private complaint' } });
     for (const [name, args] of [['show', `${alphaDraft.id}`], ['approve', `${alphaDraft.id}`], ['edit', `${alphaDraft.id} Visit evil.example`], ['reject', `${alphaDraft.id}`], ['retry', `${alphaDraft.id}`]] as const) {
-      const reply = await commands.dispatch(carla, name, args, deskOf('desk-beta'));
+      const reply = await commands.dispatch(carla, name, args, inDesk('desk-beta'));
       expect(reply.text).toBe(`Draft #${alphaDraft.id} belongs to another community: act on it from that community's desk.`);
       expect(reply.cards).toBeUndefined();
     }
     expect(statusOf(alphaDraft.id)).toBe('pending');
     expect(core.store.state.outbox.size).toBe(0);
     expect(core.store.auditOf('access.refused').filter((a) => a.subject === `draft:${alphaDraft.id}`)).toHaveLength(5);
-    expect((await commands.dispatch(carla, 'show', `${alphaDraft.id}`, deskOf('desk'))).cards).toHaveLength(1);
+    expect((await commands.dispatch(carla, 'show', `${alphaDraft.id}`, inDesk('desk'))).cards).toHaveLength(1);
   });
 
   it('covers every community of the invoker in a chat that is no desk', async () => {
