@@ -52,7 +52,7 @@ beforeEach(async () => {
 });
 
 /** `origin` null: a connector that does not say where the command was typed. */
-const say = async (who: typeof ada, text: string, origin: ChatRef | null = DESK) => (await commands.dispatchText(who, text, origin ? { ...origin, direct: false } : undefined))!.text;
+const say = async (who: typeof ada, text: string, origin: ChatRef | null = DESK, direct = false) => (await commands.dispatchText(who, text, origin ? { ...origin, direct } : undefined))!.text;
 
 describe('/prompt', () => {
   it('refuses a manager who is not an admin, and audits it', async () => {
@@ -97,10 +97,11 @@ describe('/prompt', () => {
     await say(ada, `/prompt set offline-question ${WARM}`);
     core.store.seedMessage({ text: 'How do I reset my password?' });
     const GENERAL: ChatRef = { platform: 'sandbox', chatId: 'general' };
-    const PRIVATE: ChatRef = { platform: 'sandbox', chatId: 'ada' };
+    const PRIVATE: ChatRef = { platform: 'telegram', chatId: '4242' };
     // A slash command typed in a members' channel (Discord, Slack): the answer is the invoker's alone, the report is not.
     expect(await say(ada, '/prompt replay offline-question', GENERAL)).toContain('Progress and the report will be posted to the desks of alpha;');
-    expect(await say(ada, '/prompt replay offline-question', PRIVATE)).toContain('Progress and the report will be posted here;');
+    // The connector says whether a chat is the invoker's private chat with the bot.
+    expect(await say(ada, '/prompt replay offline-question', PRIVATE, true)).toContain('Progress and the report will be posted here;');
     expect(await say(ada, '/prompt replay offline-question', DESK)).toContain('Progress and the report will be posted here;');
     // Typed in beta's desk, the replay is beta's and reports there.
     core.store.grant('sandbox', 'ada', 'beta', 'admin');
