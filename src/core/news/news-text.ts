@@ -41,19 +41,65 @@ function decodeEntities(text: string): string {
   });
 }
 
+/** Elements whose content is never text: dropped whole, up to their closing tag. */
+const RAW_TEXT_OPEN = /<(script|style|iframe|noscript)\b/iy;
+const RAW_TEXT_CLOSE: Readonly<Record<string, RegExp>> = {
+  script: /<\/script\s*>/gi,
+  style: /<\/style\s*>/gi,
+  iframe: /<\/iframe\s*>/gi,
+  noscript: /<\/noscript\s*>/gi,
+};
+/** Tags that end a line of text. */
+const BLOCK_TAG = /<\/?(p|div|br|li|ul|ol|h[1-6]|blockquote|tr|section|article)\b/iy;
+
+/**
+ * Tags out of feed HTML in one pass: comments and raw-text elements (scripts, styles…) go whole,
+ * block tags become line breaks, other tags spaces. Every search starts where the last one ended,
+ * so the work is linear in the input however hostile (a regex per construct is quadratic on a
+ * run of openers with no closer). An unclosed comment or raw-text element runs to the end, as in
+ * a browser; a "<" with no ">" after it is text.
+ */
+function stripTags(html: string): string {
+  const out: string[] = [];
+  let at = 0;
+  while (at < html.length) {
+    const open = html.indexOf('<', at);
+    if (open < 0) break;
+    out.push(html.slice(at, open));
+    at = open;
+    if (html.startsWith('<!--', open)) {
+      const close = html.indexOf('-->', open + 4);
+      at = close < 0 ? html.length : close + 3;
+      out.push(' ');
+      continue;
+    }
+    // No ">" after this "<" means none after any later "<" either: the rest is text.
+    const end = html.indexOf('>', open + 1);
+    if (end < 0) break;
+    RAW_TEXT_OPEN.lastIndex = open;
+    const raw = RAW_TEXT_OPEN.exec(html);
+    if (raw) {
+      const closing = RAW_TEXT_CLOSE[raw[1]!.toLowerCase()]!;
+      closing.lastIndex = open + raw[0].length;
+      at = closing.exec(html) ? closing.lastIndex : html.length;
+      out.push(' ');
+      continue;
+    }
+    BLOCK_TAG.lastIndex = open;
+    out.push(BLOCK_TAG.test(html) ? '\n' : ' ');
+    at = end + 1;
+  }
+  out.push(html.slice(at));
+  return out.join('');
+}
+
 /**
  * Feed HTML as plain text: scripts, styles and comments dropped, tags removed (block tags become
  * line breaks), entities decoded, invisible characters stripped, whitespace collapsed, capped at
  * `maxChars`. The result is still untrusted: it is shown as data, never followed.
  */
 export function htmlToText(html: string, maxChars: number): string {
-  const text = decodeEntities(
-    html
-      .replace(/<!--[\s\S]*?-->/g, ' ')
-      .replace(/<(script|style|iframe|noscript)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-      .replace(/<\/?(p|div|br|li|ul|ol|h[1-6]|blockquote|tr|section|article)\b[^>]*>/gi, '\n')
-      .replace(/<[^>]*>/g, ' '),
-  );
+  const text = decodeEntities(stripTags(html));
   const flat = stripInvisible(text)
     .split('\n')
     .map((line) => line.replace(/\s+/g, ' ').trim())
@@ -62,9 +108,20 @@ export function htmlToText(html: string, maxChars: number): string {
   return truncate(flat, maxChars);
 }
 
+/** At most `maxChars` characters (code points), the last an ellipsis when cut. Reads only as far as the cut. */
 export function truncate(text: string, maxChars: number): string {
-  const chars = Array.from(text);
-  return chars.length <= maxChars ? text : `${chars.slice(0, maxChars - 1).join('').trimEnd()}…`;
+  // Characters never outnumber UTF-16 units: a short text needs no count.
+  if (text.length <= maxChars) return text;
+  let chars = 0;
+  let units = 0;
+  let kept = 0;
+  for (const ch of text) {
+    chars++;
+    if (chars === maxChars) kept = units;
+    if (chars > maxChars) return `${text.slice(0, kept).trimEnd()}…`;
+    units += ch.length;
+  }
+  return text;
 }
 
 /** The first sentence (or the start) of a text, for an offline take. */

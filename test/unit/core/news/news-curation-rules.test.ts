@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lexicalScore } from '../../../../src/core/news/lexical-score.js';
 import { dueSlot, inQuietHours, startOfLocalDayAt } from '../../../../src/core/news/news-schedule.js';
-import { canonicalUrl, htmlToText, sameStory, titleKey, titleSimilarity } from '../../../../src/core/news/news-text.js';
+import { canonicalUrl, htmlToText, sameStory, titleKey, titleSimilarity, truncate } from '../../../../src/core/news/news-text.js';
 import { cronSchedule, isValidCron } from '../../../../src/news/cron-schedule.js';
 
 describe('canonical links', () => {
@@ -17,6 +17,29 @@ describe('feed text', () => {
   it('turns HTML into plain text without scripts, comments or invisible characters', () => {
     expect(htmlToText('<p>Hello&nbsp;<b>world</b> &amp; friends</p><script>evil()</script><!-- hidden --><p>Second\u200b line</p>', 500)).toBe('Hello world & friends\nSecond line');
     expect(htmlToText('a'.repeat(50), 10)).toBe(`${'a'.repeat(9)}…`);
+  });
+
+  it('reads an unclosed comment or script as running to the end, as a browser does, and a "<" with no ">" as text', () => {
+    expect(htmlToText('<p>Kept</p><!-- draft: <b>hidden</b>', 500)).toBe('Kept');
+    expect(htmlToText('Kept<SCRIPT type="x">evil()</script <p>hidden', 500)).toBe('Kept');
+    expect(htmlToText('<P>one</p><STYLE>p{}</Style >two <pre>three</pre>', 500)).toBe('one\ntwo three');
+    expect(htmlToText('fees < 5% <b>now</b>', 500)).toBe('fees now');
+    expect(htmlToText('<b>fees</b> < 5%', 500)).toBe('fees < 5%');
+  });
+
+  it('strips 2 MB of openers with no closer (comments, scripts, tags) in one pass', () => {
+    const twoMb = (unit: string) => unit.repeat(Math.ceil((2 * 1024 * 1024) / unit.length));
+    expect(htmlToText(`<p>Kept</p>${twoMb('<!--')}`, 100)).toBe('Kept');
+    expect(htmlToText(`Kept${twoMb('<script>')}`, 100)).toBe('Kept');
+    expect(htmlToText(`Kept<script>${twoMb('</script ')}`, 100)).toBe('Kept');
+    expect(htmlToText(`<b>Kept</b>${twoMb('<p')}`, 20)).toBe(`Kept ${'<p'.repeat(7)}…`);
+    expect(htmlToText(`${twoMb('<div')}>Kept`, 100)).toBe('Kept');
+  });
+
+  it('cuts a text at a character count without splitting a surrogate pair', () => {
+    expect(truncate('😀'.repeat(5), 3)).toBe('😀😀…');
+    expect(truncate('😀'.repeat(3), 3)).toBe('😀😀😀');
+    expect(truncate(`${'word '.repeat(400_000)}`, 12)).toBe('word word w…');
   });
 });
 
