@@ -20,6 +20,14 @@ interface RawItem {
   date: string | undefined;
 }
 
+/** Control characters other than tab, line feed and carriage return: Postgres refuses NUL in text, and none belongs in an id or a link. */
+const CONTROL_CHARS = /[^\P{Cc}\t\n\r]/gu;
+
+/** A guid or link as text, without control characters (JSON Feed ids may carry any). */
+function cleanId(value: unknown): string {
+  return value === undefined || value === null ? '' : String(value).replace(CONTROL_CHARS, '');
+}
+
 function toDate(value: string | undefined): Date | null {
   if (!value) return null;
   const at = new Date(value);
@@ -92,11 +100,11 @@ export function parseFeedText(text: string, url: string): ParsedFeed {
   }
   const items: ParsedItem[] = [];
   for (const r of raw.items.slice(0, FEED_ITEMS_MAX)) {
-    const link = absolute(r.link, url);
+    const link = absolute(cleanId(r.link), url);
     const title = htmlToText(String(r.title ?? ''), ITEM_TITLE_MAX_CHARS).replace(/\n/g, ' ');
     const summary = htmlToText(String(r.summary ?? ''), ITEM_SUMMARY_MAX_CHARS);
     if (!link || (!title && !summary)) continue;
-    items.push({ guid: truncate(String(r.guid ?? link), 500), link, title: title || truncate(summary.replace(/\n/g, ' '), 120), summary, publishedAt: toDate(r.date) });
+    items.push({ guid: truncate(cleanId(r.guid) || link, 500), link, title: title || truncate(summary.replace(/\n/g, ' '), 120), summary, publishedAt: toDate(r.date) });
   }
   const title = raw.title === undefined ? null : htmlToText(String(raw.title), ITEM_TITLE_MAX_CHARS) || null;
   return { title, items };
