@@ -6,7 +6,7 @@ import { createNewsPublisher, type NewsPublisher } from '../../src/core/news/new
 import { createPostService } from '../../src/core/post-service.js';
 import { cronSchedule } from '../../src/news/cron-schedule.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import type { CommunityNewsSettings, NewsWriter } from '../../src/core/news/news-types.js';
+import type { CommunityNewsSettings, FeedFetcher, NewsWriter } from '../../src/core/news/news-types.js';
 import type { Store } from '../../src/core/ports.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { createStore } from '../../src/db/store.js';
@@ -42,6 +42,8 @@ export interface NewsSetupOptions {
   beforeTake?: () => Promise<void>;
   /** Communities next to {@link NEWS_COMMUNITY} (which publishes the news). */
   otherCommunities?: Community[];
+  /** Wraps the real (loopback) feed fetcher, e.g. to hand the poller items a parser would never give. */
+  wrapFetcher?: ((fetcher: FeedFetcher) => FeedFetcher) | undefined;
 }
 
 export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: CommunityNewsSettings, start = '2026-11-27T06:00:00Z', options: NewsSetupOptions = {}): Promise<NewsSetup> {
@@ -66,11 +68,12 @@ export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: Comm
       }
     : offline;
   const deskPlatforms = () => ['sandbox' as const];
+  const wrap = options.wrapFetcher ?? ((fetcher: FeedFetcher) => fetcher);
   const poller = createFeedPoller({
     store,
     // Generous: on a loaded CI machine a loopback fetch and parse can take over a second, and a
     // feed that timed out would leave the publishing tests without its items.
-    fetcher: createFeedFetcher({ timeoutMs: 15_000, maxBytes: 256 * 1024, allowPrivateAddresses: true }),
+    fetcher: wrap(createFeedFetcher({ timeoutMs: 15_000, maxBytes: 256 * 1024, allowPrivateAddresses: true })),
     writer,
     communities,
     newsOf: () => settings,

@@ -1,7 +1,8 @@
 /**
  * Polls feeds: each due feed once (leased, so two processes never poll it together), with its
  * conditional-request validators; new items are stored once, matched against the community's
- * recent stories, then scored. A failing feed backs off exponentially; after
+ * recent stories, then scored. A feed fails alone (not fetched, not parsed, or its items refused
+ * by the store) and the round goes on; a failing feed backs off exponentially; after
  * {@link FEED_BROKEN_AFTER_FAILURES} failures in a row its community's desks get one "feed broken"
  * notice, and one "recovered" notice when it works again.
  */
@@ -139,6 +140,15 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
     return { feedId: feed.id, url: feed.url, outcome: outcome.kind === 'ok' ? 'new' : 'not_modified', newItems: inserted, error: null };
   }
 
+  /** One feed's storage; a store error (its items refused, say) is that feed's failure, and the round goes on. */
+  async function settleOne(feed: FeedRecord, fetched: Fetched, now: Date): Promise<FeedPollResult> {
+    try {
+      return await storeOne(feed, fetched, now);
+    } catch (error) {
+      return failed(feed, error, now);
+    }
+  }
+
   async function scoreNew(communityId: string): Promise<void> {
     const settings = deps.newsOf(communityId);
     if (!settings) return;
@@ -172,7 +182,7 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
       for (let i = 0; i < feeds.length; i += FEED_POLL_CONCURRENCY) {
         const chunk = feeds.slice(i, i + FEED_POLL_CONCURRENCY);
         const fetched = await Promise.all(chunk.map(fetchOne));
-        for (const [j, feed] of chunk.entries()) results.push(await storeOne(feed, fetched[j]!, now));
+        for (const [j, feed] of chunk.entries()) results.push(await settleOne(feed, fetched[j]!, now));
       }
       const touched = new Set(feeds.map((f) => f.communityId));
       for (const id of scope ?? communities.list().map((c) => c.id)) if (touched.has(id)) await scoreNew(id);
