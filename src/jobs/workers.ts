@@ -143,8 +143,17 @@ export async function registerWorkers(deps: {
   const news = deps.news;
   if (kinds.has('maintenance') && news) {
     await queue.schedule('news', NEWS_CRON, async () => {
-      await news.poller.pollDue();
+      // A round that cannot poll (the database, a writer) still serves due slots from the items
+      // already stored; the job then fails with the poll's error.
+      const pollError = await news.poller.pollDue().then(
+        () => null,
+        (error: unknown) => {
+          log.error({ err: error }, 'news.poll_failed');
+          return { error };
+        },
+      );
       await news.publisher.publishDue();
+      if (pollError) throw pollError.error;
     });
   }
 
