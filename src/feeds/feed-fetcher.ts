@@ -1,6 +1,7 @@
 /**
  * Fetches a feed over HTTP with Node's fetch: a deadline for the whole exchange, a streamed size
- * cap, conditional requests (ETag / Last-Modified), a User-Agent, and redirects followed by hand
+ * cap, conditional requests (ETag / Last-Modified), a User-Agent, the body decoded in the feed's
+ * own encoding (feed-charset.ts), and redirects followed by hand
  * (at most {@link FEED_MAX_REDIRECTS}) so every hop is checked: only http(s), and no private,
  * loopback or link-local address unless `allowPrivateAddresses` (tests on loopback, feeds on an
  * intranet). The address check resolves the host before connecting; it does not pin the address
@@ -9,6 +10,8 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { FeedError, type FeedFetcher, type FeedValidators, type FetchOutcome } from '../core/news/news-types.js';
+import type { Logger } from '../core/ports.js';
+import { decodeFeed } from './feed-charset.js';
 import { parseFeedText } from './feed-parser.js';
 
 export const FEED_MAX_REDIRECTS = 5;
@@ -68,8 +71,8 @@ export async function checkFeedUrl(raw: string, allowPrivate: boolean): Promise<
   return url;
 }
 
-async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number, controller: AbortController): Promise<string> {
-  if (!body) return '';
+async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number, controller: AbortController): Promise<Uint8Array> {
+  if (!body) return new Uint8Array(0);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -84,10 +87,10 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: num
     }
     chunks.push(value);
   }
-  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
-export function createFeedFetcher(options: FeedFetcherOptions): FeedFetcher {
+export function createFeedFetcher(options: FeedFetcherOptions, deps: { log: Logger }): FeedFetcher {
   return {
     async fetch(raw: string, validators: FeedValidators): Promise<FetchOutcome> {
       const controller = new AbortController();
@@ -120,7 +123,8 @@ export function createFeedFetcher(options: FeedFetcherOptions): FeedFetcher {
             await response.body?.cancel().catch(() => undefined);
             throw new FeedError('feed_too_large', `the feed is larger than ${Math.round(options.maxBytes / 1024)} KB`);
           }
-          const text = await readCapped(response.body, options.maxBytes, controller);
+          const bytes = await readCapped(response.body, options.maxBytes, controller);
+          const text = decodeFeed(bytes, response.headers.get('content-type'), { url: url.toString(), log: deps.log });
           return { kind: 'ok', feed: parseFeedText(text, url.toString()), etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
         }
       } catch (error) {

@@ -28,7 +28,7 @@ export function createNews(
 ): News {
   const { store, communities, clock, log } = deps;
   const newsOf = (id: string): CommunityNewsSettings | null => config.communities.find((c) => c.id === id)?.news ?? null;
-  const fetcher = createFeedFetcher(config.feeds);
+  const fetcher = createFeedFetcher(config.feeds, { log });
   const writer = createNewsWriter(config, { prompts: deps.prompts, log });
   const poller = createFeedPoller({ store, fetcher, writer, communities, newsOf, deskPlatforms: deps.deskPlatforms, pollIntervalMs: config.feeds.pollIntervalMinutes * 60_000, clock, log });
   const publisher = createNewsPublisher({ store, posts: deps.posts, writer, schedule: cronSchedule, communities, newsOf, clock, log });

@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedError } from '../../src/core/news/news-types.js';
 import { createFeedFetcher, FEED_USER_AGENT, isPrivateAddress } from '../../src/feeds/feed-fetcher.js';
 import { CONTENT_TYPES, fixture, startFakeFeedServer, type FakeFeedServer } from '../support/fake-feed-server.js';
+import { createRecordingLogger } from '../support/fakes.js';
 
 let server: FakeFeedServer;
-const fetcher = createFeedFetcher({ timeoutMs: 1_000, maxBytes: 256 * 1024, allowPrivateAddresses: true });
+const log = createRecordingLogger();
+const fetcher = createFeedFetcher({ timeoutMs: 1_000, maxBytes: 256 * 1024, allowPrivateAddresses: true }, { log });
 const none = { etag: null, lastModified: null };
 
 async function failure(promise: Promise<unknown>): Promise<FeedError> {
@@ -24,7 +26,26 @@ beforeAll(async () => {
   server.route('/broken', { kind: 'status', status: 500 });
   server.route('/moved', { kind: 'status', status: 301, headers: { location: '/rss' } });
   server.route('/loop', { kind: 'status', status: 302, headers: { location: '/loop' } });
+  server.route('/ru', { kind: 'body', body: windows1251(rss('windows-1251', 'Новости', 'Доставка дешевле')), contentType: `${CONTENT_TYPES.rss}; charset=windows-1251` });
+  server.route('/es', { kind: 'body', body: Buffer.from(rss('ISO-8859-1', 'Noticias', 'Envío más barato en España'), 'latin1'), contentType: 'text/xml' });
+  server.route('/utf16', { kind: 'body', body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(rss('UTF-16', 'Habari', 'Usafirishaji nafuu — ☕'), 'utf16le')]), contentType: CONTENT_TYPES.rss });
+  server.route('/bom', { kind: 'body', body: Buffer.from(`\ufeff${rss('UTF-8', 'Kahawa', 'Café ☕ delivery')}`), contentType: `${CONTENT_TYPES.rss}; charset=ISO-8859-1` });
+  server.route('/typo', { kind: 'body', body: rss('UTF-8', 'Kahawa', 'Café delivery'), contentType: `${CONTENT_TYPES.rss}; charset=utf-8x` });
 });
+
+function rss(encoding: string, title: string, item: string): string {
+  return `<?xml version="1.0" encoding="${encoding}"?><rss version="2.0"><channel><title>${title}</title><item><title>${item}</title><link>https://news.example/a</link></item></channel></rss>`;
+}
+
+/** ASCII and the basic Cyrillic letters in windows-1251 (Node encodes no legacy charset). */
+function windows1251(text: string): Buffer {
+  return Buffer.from(Array.from(text, (ch) => {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x80) return code;
+    if (code >= 0x410 && code <= 0x44f) return code - 0x410 + 0xc0;
+    throw new Error(`no windows-1251 byte for ${ch}`);
+  }));
+}
 afterAll(() => server.close());
 
 describe('feed fetcher', () => {
@@ -76,11 +97,29 @@ describe('feed fetcher', () => {
   });
 
   it('refuses non-http URLs, and loopback or private hosts unless allowed', async () => {
-    const strict = createFeedFetcher({ timeoutMs: 1_000, maxBytes: 1024 * 1024, allowPrivateAddresses: false });
+    const strict = createFeedFetcher({ timeoutMs: 1_000, maxBytes: 1024 * 1024, allowPrivateAddresses: false }, { log });
     expect((await failure(strict.fetch('file:///etc/passwd', none))).code).toBe('feed_bad_url');
     expect((await failure(strict.fetch(server.url('/rss'), none))).code).toBe('feed_blocked_address');
     expect((await failure(strict.fetch('http://[::ffff:10.0.0.1]/feed', none))).code).toBe('feed_blocked_address');
     expect(['127.0.0.1', '10.1.2.3', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', '::ffff:127.0.0.1'].every(isPrivateAddress)).toBe(true);
     expect(['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946'].some(isPrivateAddress)).toBe(false);
+  });
+
+  it('reads a feed in the encoding its Content-Type names, else its XML declaration, a byte-order mark winning over both', async () => {
+    const read = async (path: string) => {
+      const outcome = await fetcher.fetch(server.url(path), none);
+      if (outcome.kind !== 'ok') throw new Error(`expected ${path} to be read`);
+      return `${outcome.feed.title} | ${outcome.feed.items[0]?.title}`;
+    };
+    expect(await read('/ru')).toBe('Новости | Доставка дешевле');
+    expect(await read('/es')).toBe('Noticias | Envío más barato en España');
+    expect(await read('/utf16')).toBe('Habari | Usafirishaji nafuu — ☕');
+    expect(await read('/bom')).toBe('Kahawa | Café ☕ delivery');
+  });
+
+  it('reads a feed whose charset it does not know as UTF-8, with a warning', async () => {
+    const outcome = await fetcher.fetch(server.url('/typo'), none);
+    expect(outcome.kind === 'ok' && outcome.feed.items[0]?.title).toBe('Café delivery');
+    expect(log.entries.find((e) => e.msg === 'feed.unknown_charset')).toMatchObject({ level: 'warn', obj: { charset: 'utf-8x', source: 'content-type', url: server.url('/typo') } });
   });
 });

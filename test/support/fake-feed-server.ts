@@ -13,7 +13,7 @@ export const FEED_FIXTURES = fileURLToPath(new URL('../fixtures/feeds', import.m
 export const fixture = (name: string) => readFileSync(path.join(FEED_FIXTURES, name), 'utf8');
 
 export type FeedRoute =
-  | { kind: 'body'; body: string; contentType: string; etag?: string | undefined }
+  | { kind: 'body'; body: string | Uint8Array; contentType: string; etag?: string | undefined }
   | { kind: 'status'; status: number; headers?: Record<string, string> | undefined }
   /** Sends headers, then stalls without finishing the body. */
   | { kind: 'stall' }

@@ -73,7 +73,7 @@ export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: Comm
     store,
     // Generous: on a loaded CI machine a loopback fetch and parse can take over a second, and a
     // feed that timed out would leave the publishing tests without its items.
-    fetcher: wrap(createFeedFetcher({ timeoutMs: 15_000, maxBytes: 256 * 1024, allowPrivateAddresses: true })),
+    fetcher: wrap(createFeedFetcher({ timeoutMs: 15_000, maxBytes: 256 * 1024, allowPrivateAddresses: true }, { log })),
     writer,
     communities,
     newsOf: () => settings,
