@@ -1,14 +1,17 @@
 /**
- * Fetches a feed over HTTP with Node's fetch: a deadline for the whole exchange, a streamed size
+ * Fetches a feed over HTTP with undici's fetch: a deadline for the whole exchange, a streamed size
  * cap, conditional requests (ETag / Last-Modified), a User-Agent, the body decoded in the feed's
  * own encoding (feed-charset.ts), and redirects followed by hand
  * (at most {@link FEED_MAX_REDIRECTS}) so every hop is checked: only http(s), and no private,
  * loopback or link-local address unless `allowPrivateAddresses` (tests on loopback, feeds on an
- * intranet). The address check resolves the host before connecting; it does not pin the address
- * the connection then uses (a host that changes its DNS answer in between is not caught).
+ * intranet). The address check is made on the resolution the connection uses (the dispatcher's
+ * `lookup`), so a host whose DNS answer changes between a check and the connection (DNS
+ * rebinding) is checked on the answer it is connected to; an address written in the URL is
+ * checked before the request.
  */
-import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { Agent, fetch } from 'undici';
 import { FeedError, type FeedFetcher, type FeedValidators, type FetchOutcome } from '../core/news/news-types.js';
 import type { Logger } from '../core/ports.js';
 import { decodeFeed } from './feed-charset.js';
@@ -49,8 +52,29 @@ export function isPrivateAddress(address: string): boolean {
   return PRIVATE.check(address, 'ipv4');
 }
 
-/** Refuses anything but http(s) (and, unless allowed, hosts on private addresses). */
-export async function checkFeedUrl(raw: string, allowPrivate: boolean): Promise<URL> {
+function blocked(host: string): FeedError {
+  return new FeedError('feed_blocked_address', `${host} is a private or local address`);
+}
+
+/**
+ * Resolves as Node does, and refuses a host any of whose addresses is private: given to the
+ * connection as its `lookup`, the addresses checked are the addresses connected to.
+ */
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, '');
+    if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address))) return callback(blocked(hostname), '');
+    if (options.all) return callback(null, addresses);
+    const [first] = addresses;
+    callback(null, first!.address, first!.family);
+  });
+};
+
+/**
+ * Refuses anything but http(s), and, unless allowed, an address written in the URL that is
+ * private (a host name is checked when the connection resolves it: {@link publicOnlyLookup}).
+ */
+export function checkFeedUrl(raw: string, allowPrivate: boolean): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -59,16 +83,22 @@ export async function checkFeedUrl(raw: string, allowPrivate: boolean): Promise<
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FeedError('feed_bad_url', `only http and https feeds are read, not ${url.protocol.replace(':', '')}`);
   if (url.username || url.password) throw new FeedError('feed_bad_url', 'feed URLs with a user name or password are refused');
-  if (allowPrivate) return url;
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: string[];
-  try {
-    addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
-  } catch (error) {
-    throw new FeedError('feed_network', `cannot resolve ${host}`, { cause: error });
-  }
-  if (addresses.length === 0 || addresses.some(isPrivateAddress)) throw new FeedError('feed_blocked_address', `${host} is a private or local address`);
+  if (!allowPrivate && isIP(host) && isPrivateAddress(host)) throw blocked(host);
   return url;
+}
+
+/** The FeedError a failed fetch carries in its causes (the lookup's refusal), if any. */
+function feedErrorIn(error: unknown): FeedError | null {
+  for (let e = error; e instanceof Error; e = e.cause) if (e instanceof FeedError) return e;
+  return null;
+}
+
+/** The innermost reason a fetch failed ("getaddrinfo ENOTFOUND feeds.example"), not undici's "fetch failed". */
+function networkReason(error: unknown): string {
+  let e = error;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error && e.message ? e.message : 'network error';
 }
 
 async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number, controller: AbortController): Promise<Uint8Array> {
@@ -91,23 +121,25 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: num
 }
 
 export function createFeedFetcher(options: FeedFetcherOptions, deps: { log: Logger }): FeedFetcher {
+  // Every connection, redirects' included, resolves through the address check.
+  const dispatcher = new Agent(options.allowPrivateAddresses ? {} : { connect: { lookup: publicOnlyLookup } });
   return {
     async fetch(raw: string, validators: FeedValidators): Promise<FetchOutcome> {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new FeedError('feed_timeout', `no complete answer within ${Math.round(options.timeoutMs / 1000)} s`)), options.timeoutMs);
       try {
-        let url = await checkFeedUrl(raw, options.allowPrivateAddresses);
+        let url = checkFeedUrl(raw, options.allowPrivateAddresses);
         for (let hop = 0; ; hop++) {
           const headers: Record<string, string> = { 'user-agent': FEED_USER_AGENT, accept: ACCEPT };
           if (validators.etag) headers['if-none-match'] = validators.etag;
           if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
-          const response = await fetch(url, { headers, redirect: 'manual', signal: controller.signal });
+          const response = await fetch(url, { headers, redirect: 'manual', signal: controller.signal, dispatcher });
           if (response.status >= 300 && response.status < 400 && response.status !== 304) {
             await response.body?.cancel().catch(() => undefined);
             const location = response.headers.get('location');
             if (!location) throw new FeedError('feed_http_status', `HTTP ${response.status} without a Location`);
             if (hop >= FEED_MAX_REDIRECTS) throw new FeedError('feed_http_status', `more than ${FEED_MAX_REDIRECTS} redirects`);
-            url = await checkFeedUrl(new URL(location, url).toString(), options.allowPrivateAddresses);
+            url = checkFeedUrl(new URL(location, url).toString(), options.allowPrivateAddresses);
             continue;
           }
           if (response.status === 304) {
@@ -128,9 +160,10 @@ export function createFeedFetcher(options: FeedFetcherOptions, deps: { log: Logg
           return { kind: 'ok', feed: parseFeedText(text, url.toString()), etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
         }
       } catch (error) {
-        if (error instanceof FeedError) throw error;
+        const refused = feedErrorIn(error);
+        if (refused) throw refused;
         if (controller.signal.aborted && controller.signal.reason instanceof FeedError) throw controller.signal.reason;
-        throw new FeedError('feed_network', `cannot reach the feed (${(error as Error).message ?? 'network error'})`, { cause: error });
+        throw new FeedError('feed_network', `cannot reach the feed (${networkReason(error)})`, { cause: error });
       } finally {
         clearTimeout(timer);
       }

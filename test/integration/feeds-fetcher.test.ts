@@ -100,6 +100,7 @@ describe('feed fetcher', () => {
     const strict = createFeedFetcher({ timeoutMs: 1_000, maxBytes: 1024 * 1024, allowPrivateAddresses: false }, { log });
     expect((await failure(strict.fetch('file:///etc/passwd', none))).code).toBe('feed_bad_url');
     expect((await failure(strict.fetch(server.url('/rss'), none))).code).toBe('feed_blocked_address');
+    expect((await failure(strict.fetch(server.url('/rss').replace('127.0.0.1', 'localhost'), none))).code).toBe('feed_blocked_address');
     expect((await failure(strict.fetch('http://[::ffff:10.0.0.1]/feed', none))).code).toBe('feed_blocked_address');
     expect(['127.0.0.1', '10.1.2.3', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', '::ffff:127.0.0.1'].every(isPrivateAddress)).toBe(true);
     expect(['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946'].some(isPrivateAddress)).toBe(false);
