@@ -6,6 +6,7 @@
 import type { Access } from './access.js';
 import { formatTime, memberWords } from './desk-cards.js';
 import { JamiiError } from './errors.js';
+import { learnedAnswerOf } from './learned-answer.js';
 import type { Clock, CoreMetrics, Logger, Repositories, Store } from './ports.js';
 import { principalKey, type Draft, type DraftWithMessage, type Invoker } from './types.js';
 import { sendJobs } from './job-batches.js';
@@ -89,9 +90,11 @@ export function createApprovalService(deps: { store: Store; access: Access; metr
         if (status !== 'rejected') {
           await queueApproved(tx, draft, updated.text);
           // The learning loop: an approved answer to a question is knowledge the next similar
-          // question is answered from. A manager can remove it with /forget.
-          if (draft.kind === 'question') {
-            const learned = await tx.knowledge.learn({ communityId: draft.communityId, question: memberWords(draft), answer: updated.text, language: draft.language, draftId, createdBy: principalKey(invoker) });
+          // question is answered from. A manager can remove it with /forget. A holding reply
+          // approved as drafted answers nothing, and the greeting names only this member.
+          const answer = draft.kind === 'question' ? learnedAnswerOf(draft, { text: updated.text, edited: decision.kind === 'edit' }) : null;
+          if (answer !== null) {
+            const learned = await tx.knowledge.learn({ communityId: draft.communityId, question: memberWords(draft), answer, language: draft.language, draftId, createdBy: principalKey(invoker) });
             await tx.audit.write({ communityId: draft.communityId, actor: principalKey(invoker), action: 'knowledge.learned', subject: `learned:${learned.id}`, details: { draftId } });
           }
         }

@@ -297,7 +297,7 @@ describe('flagged drafts', () => {
 
 describe('the learning loop', () => {
   it('learns the question and the final text when a manager approves a reply to a question', async () => {
-    const d = core.store.seedDraft({ text: 'Delivery takes 1-2 days in Nairobi.', message: { text: 'How long is delivery to Nairobi?' } });
+    const d = core.store.seedDraft({ text: 'Delivery takes 1-2 days in Nairobi.', promptName: 'model-draft-question', message: { text: 'How long is delivery to Nairobi?' } });
     await approvals.decide(alice, d.id, { kind: 'approve' });
     expect(core.store.state.learned).toMatchObject([{ communityId: 'alpha', question: 'How long is delivery to Nairobi?', answer: 'Delivery takes 1-2 days in Nairobi.', draftId: d.id, createdBy: 'sandbox:alice' }]);
     expect(core.store.auditOf('knowledge.learned')).toHaveLength(1);
@@ -308,6 +308,27 @@ describe('the learning loop', () => {
     await approvals.decide(alice, d.id, { kind: 'edit', text: 'Yes, Kampala takes 5-7 days.' });
     expect(core.store.state.learned.map((e) => e.answer)).toEqual(['Yes, Kampala takes 5-7 days.']);
     expect(core.store.state.drafts.get(d.id)).toMatchObject({ originalText: 'We will check.', text: 'Yes, Kampala takes 5-7 days.' });
+  });
+
+  it('learns nothing from a holding reply approved as drafted', async () => {
+    const d = core.store.seedDraft({ text: 'Thanks for your question, Amina! Our team is looking into it and will answer you right here shortly.', promptName: 'offline-question', sources: [], message: { text: 'Can I pay in cash?' } });
+    await approvals.decide(alice, d.id, { kind: 'approve' });
+    expect(core.store.state.learned).toEqual([]);
+    expect(core.store.auditOf('knowledge.learned')).toEqual([]);
+    expect(core.store.auditOf('draft.approved')).toHaveLength(1);
+  });
+
+  it('learns an approved answer without the greeting that names the member', async () => {
+    const d = core.store.seedDraft({ text: 'Hi Amina! Delivery takes 1-2 days in Nairobi.', promptName: 'offline-answer', sources: [{ source: 'faq.md', heading: 'Delivery' }], message: { text: 'How long is delivery?' } });
+    await approvals.decide(alice, d.id, { kind: 'approve' });
+    expect(core.store.state.learned.map((e) => e.answer)).toEqual(['Delivery takes 1-2 days in Nairobi.']);
+  });
+
+  it('learns an edit of a holding reply as the manager wrote it, minus a greeting naming the member', async () => {
+    const d = core.store.seedDraft({ promptName: 'offline-question', message: { text: 'Can I pay in cash?' } });
+    await approvals.decide(alice, d.id, { kind: 'edit', text: 'Hi Amina, yes: cash is fine at pickup.' });
+    expect(core.store.state.learned.map((e) => e.answer)).toEqual(['Yes: cash is fine at pickup.']);
+    expect(core.store.state.drafts.get(d.id)?.text).toBe('Hi Amina, yes: cash is fine at pickup.');
   });
 
   it('learns nothing from a rejection or from a reply to negative feedback', async () => {
