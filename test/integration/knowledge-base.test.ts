@@ -155,11 +155,17 @@ describe.each(DATABASES)('knowledge base on %s', (kind) => {
     const entry = await store.knowledge.learn({ communityId: 'duka', question: 'Do you ship to Uganda?', answer: 'Yes, Kampala orders take 5-7 days.', language: 'en', draftId: 42, createdBy: 'telegram:7' });
     expect(entry).toMatchObject({ communityId: 'duka', question: 'Do you ship to Uganda?', draftId: 42, createdBy: 'telegram:7' });
     const [best] = await search('do you ship to uganda');
-    expect(best).toMatchObject({ kind: 'learned', source: 'learned/42', question: 'Do you ship to Uganda?', text: 'Yes, Kampala orders take 5-7 days.' });
+    expect(best).toMatchObject({ kind: 'learned', source: `learned/L${entry.id}`, question: 'Do you ship to Uganda?', text: 'Yes, Kampala orders take 5-7 days.' });
     expect((await store.knowledge.listLearned('duka', 10)).map((e) => e.id)).toEqual([entry.id]);
-    expect(await store.knowledge.forget('other', entry.id)).toBe(false);
-    expect(await store.knowledge.forget('duka', entry.id)).toBe(true);
+    expect(await store.knowledge.forget('other', { id: entry.id })).toBeNull();
+    expect(await store.knowledge.forget('duka', { id: entry.id })).toMatchObject({ id: entry.id, question: 'Do you ship to Uganda?', answer: 'Yes, Kampala orders take 5-7 days.' });
     expect((await search('do you ship to uganda')).map((p) => p.kind)).not.toContain('learned');
+  });
+
+  it('forgets a learned answer named by the draft an older card cited (learned/<draft id>)', async () => {
+    const entry = await store.knowledge.learn({ communityId: 'duka', question: 'Is there parking?', answer: 'Yes, behind the shop.', language: 'en', draftId: 77, createdBy: 'telegram:7' });
+    expect(await store.knowledge.forget('duka', { draftId: 77 })).toMatchObject({ id: entry.id, draftId: 77 });
+    expect(await store.knowledge.listLearned('duka', 10)).toEqual([]);
   });
 
   it(kind === 'pglite' ? 'searches vectors and text together (pgvector ships with PGlite)' : 'falls back to full-text search when pgvector is not installed', async () => {

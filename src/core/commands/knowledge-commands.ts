@@ -3,6 +3,7 @@
  * search a manager can run to see what a question would be answered from.
  */
 import { JamiiError } from '../errors.js';
+import { parseLearnedRef, type LearnedRef } from '../knowledge/learned-ref.js';
 import { searchTerms } from '../knowledge/search-terms.js';
 import { principalKey } from '../types.js';
 import type { CommandSpec } from './command-registry.js';
@@ -40,24 +41,26 @@ export const learned: CommandSpec<void> = {
   },
 };
 
-export const forget: CommandSpec<number> = {
+export const forget: CommandSpec<LearnedRef> = {
   name: 'forget',
   summary: 'Remove a learned answer from the knowledge base',
   usage: '/forget ID',
   role: 'manager',
   parse(args) {
     const [first] = splitFirst(args);
-    const id = first ? Number(first.replace(/^L/i, '')) : NaN;
-    if (!Number.isSafeInteger(id) || id <= 0) throw new JamiiError('bad_arguments', `Which learned answer? Give its id as /learned lists it. Usage: ${forget.usage}`);
-    return id;
+    const ref = first ? parseLearnedRef(first) : null;
+    if (!ref) throw new JamiiError('bad_arguments', `Which learned answer? Give its id as /learned lists it (L12) or a card cites it (learned/L12). Usage: ${forget.usage}`);
+    return ref;
   },
-  async run(ctx, id, { store }) {
+  async run(ctx, ref, { store }) {
     for (const communityId of ctx.communities) {
-      if (!(await store.knowledge.forget(communityId, id))) continue;
-      await store.audit.write({ communityId, actor: principalKey(ctx.invoker), action: 'knowledge.forgotten', subject: `learned:${id}`, details: { displayName: ctx.invoker.displayName } });
-      return { text: `🧹 Learned answer L${id} removed; Jamii will no longer answer from it.` };
+      const removed = await store.knowledge.forget(communityId, ref);
+      if (!removed) continue;
+      await store.audit.write({ communityId, actor: principalKey(ctx.invoker), action: 'knowledge.forgotten', subject: `learned:${removed.id}`, details: { displayName: ctx.invoker.displayName } });
+      return { text: `🧹 Learned answer L${removed.id} removed; Jamii will no longer answer from it.\n      Q: ${preview(removed.question)}\n      A: ${preview(removed.answer)}` };
     }
-    throw new JamiiError('learned_entry_not_found', `There is no learned answer L${id} in your communities.`);
+    const named = 'id' in ref ? `L${ref.id}` : `learned from draft #${ref.draftId}`;
+    throw new JamiiError('learned_entry_not_found', `There is no learned answer ${named} in your communities.`);
   },
 };
 

@@ -3,6 +3,7 @@
  * the answers learned from managers' decisions. Re-exported by `../ports.ts`.
  */
 import type { KnowledgePassage } from '../types.js';
+import type { LearnedRef } from './learned-ref.js';
 
 /** A chunk of a knowledge file, ready to index: a passage's content and its place in the file. */
 export interface NewKnowledgeChunk extends Pick<KnowledgePassage, 'kind' | 'heading' | 'question' | 'text' | 'language'> {
@@ -41,8 +42,11 @@ export interface KnowledgeRepository {
   search(communityId: string, query: KnowledgeSearch): Promise<KnowledgePassage[]>;
   learn(entry: { communityId: string; question: string; answer: string; language: string | null; draftId: number; createdBy: string }): Promise<LearnedEntry>;
   listLearned(communityId: string, limit: number): Promise<LearnedEntry[]>;
-  /** Removes a learned entry; false when the community has no entry with that id. */
-  forget(communityId: string, id: number): Promise<boolean>;
+  /**
+   * Removes a learned entry, named by its id (`L12`) or by the draft it was learned from (older
+   * cards' `learned/<draft id>`); returns what it removed, null when the community has no such entry.
+   */
+  forget(communityId: string, ref: LearnedRef): Promise<LearnedEntry | null>;
   /** True when this database can store and search vectors (pgvector). */
   readonly vectors: boolean;
   /** Chunks that have no embedding for `model` yet. */

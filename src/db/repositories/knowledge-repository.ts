@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { KnowledgeRepository, LearnedEntry } from '../../core/ports.js';
+import { learnedSourceName } from '../../core/knowledge/learned-ref.js';
 import type { KnowledgeKind, KnowledgePassage } from '../../core/types.js';
 import type { DbSession } from '../database.js';
 
@@ -23,13 +24,15 @@ interface PassageRow {
   text: string;
   language: string | null;
   path: string;
+  origin: string;
+  source_id: number | string;
   score: number;
 }
 
 const toPassage = (r: PassageRow): KnowledgePassage => ({
   chunkId: Number(r.id),
   kind: r.kind,
-  source: r.path,
+  source: r.origin === 'learned' ? learnedSourceName(Number(r.source_id)) : r.path,
   heading: r.heading,
   question: r.question,
   text: r.text,
@@ -82,7 +85,7 @@ scored as (
   where c.community_id = $1
   group by c.id
 )
-select c.id::int8 as id, c.kind, c.heading, c.question, c.text, c.language, src.path,
+select c.id::int8 as id, c.kind, c.heading, c.question, c.text, c.language, src.path, src.origin, src.id::int8 as source_id,
        (scored.s / nullif((select sum(w) from weighted) * ${1 + TITLE_MATCH_BONUS}, 0))::float8 as score
 from scored
 join knowledge_chunks c on c.id = scored.id
@@ -91,7 +94,7 @@ order by score desc, c.id
 limit $3`;
 
 const VECTOR_SEARCH = `
-select c.id::int8 as id, c.kind, c.heading, c.question, c.text, c.language, src.path,
+select c.id::int8 as id, c.kind, c.heading, c.question, c.text, c.language, src.path, src.origin, src.id::int8 as source_id,
        (1 - (e.embedding <=> $2::vector))::float8 as score
 from knowledge_embeddings e
 join knowledge_chunks c on c.id = e.chunk_id
@@ -205,9 +208,13 @@ export function createKnowledgeRepository(s: DbSession, options: { vectors: bool
       return (rows as LearnedRow[]).map(toLearned);
     },
 
-    async forget(communityId, id) {
-      const { rows } = await s.sql.executeSql(`delete from knowledge_sources where id = $1 and community_id = $2 and origin = 'learned' returning id`, [id, communityId]);
-      return rows.length > 0;
+    async forget(communityId, ref) {
+      const which = 'id' in ref ? `src.id = $2` : `src.draft_id = $2`;
+      const found = await s.sql.executeSql(`${LEARNED_SELECT} and src.community_id = $1 and ${which}`, [communityId, 'id' in ref ? ref.id : ref.draftId]);
+      const row = found.rows[0] as LearnedRow | undefined;
+      if (!row) return null;
+      const { rows } = await s.sql.executeSql(`delete from knowledge_sources where id = $1 and community_id = $2 and origin = 'learned' returning id`, [Number(row.id), communityId]);
+      return rows.length > 0 ? toLearned(row) : null;
     },
 
     async chunksWithoutEmbedding(model, limit) {

@@ -2,6 +2,7 @@
  * The fake store's repositories around the messages: knowledge and learned answers, conversation
  * context, communities, chats, people (members, roles, events, reactions) and prompt versions.
  */
+import { learnedSourceName } from '../../../src/core/knowledge/learned-ref.js';
 import type { ChatRecord, LearnedEntry, Repositories } from '../../../src/core/ports.js';
 import type { PromptVersionRecord } from '../../../src/core/prompts/prompt-ports.js';
 import { chatKey, clone, type StoreContext } from './store-context.js';
@@ -22,7 +23,7 @@ export function peopleRepositories(ctx: StoreContext): PeopleRepositories {
           .filter((e) => e.communityId === communityId)
           .map((e) => ({ entry: e, hits: query.terms.filter((t) => e.question.toLowerCase().includes(t)).length }))
           .filter((x) => x.hits > 0)
-          .map(({ entry, hits }) => ({ chunkId: entry.id, kind: 'learned' as const, source: `learned/${entry.draftId}`, heading: null, question: entry.question, text: entry.answer, language: entry.language, score: hits / query.terms.length }))
+          .map(({ entry, hits }) => ({ chunkId: entry.id, kind: 'learned' as const, source: learnedSourceName(entry.id), heading: null, question: entry.question, text: entry.answer, language: entry.language, score: hits / query.terms.length }))
           .slice(0, query.limit);
       },
       async learn(entry) {
@@ -31,10 +32,9 @@ export function peopleRepositories(ctx: StoreContext): PeopleRepositories {
         return clone(learned);
       },
       listLearned: async (communityId, limit) => clone(ctx.state.learned.filter((e) => e.communityId === communityId).reverse().slice(0, limit)),
-      async forget(communityId, id) {
-        const at = ctx.state.learned.findIndex((e) => e.id === id && e.communityId === communityId);
-        if (at >= 0) ctx.state.learned.splice(at, 1);
-        return at >= 0;
+      async forget(communityId, ref) {
+        const at = ctx.state.learned.findIndex((e) => e.communityId === communityId && ('id' in ref ? e.id === ref.id : e.draftId === ref.draftId));
+        return at >= 0 ? ctx.state.learned.splice(at, 1)[0]! : null;
       },
       chunksWithoutEmbedding: async () => [],
       saveEmbeddings: async () => undefined,

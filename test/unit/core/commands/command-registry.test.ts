@@ -295,6 +295,22 @@ describe('knowledge commands', () => {
     expect(core.store.auditOf('knowledge.forgotten')).toMatchObject([{ communityId: 'alpha', actor: 'sandbox:alice', subject: `learned:${mine.id}` }]);
   });
 
+  it('/forget takes the id a card cites (learned/L2), the id /learned lists (L2), or an older card\'s learned/<draft id>, and quotes what it removed', async () => {
+    const first = await core.store.knowledge.learn({ communityId: 'alpha', question: 'Is there parking?', answer: 'Yes, behind the shop.', language: 'en', draftId: 7, createdBy: 'sandbox:alice' });
+    const second = await core.store.knowledge.learn({ communityId: 'alpha', question: 'Do you open on Sunday?', answer: 'No, Monday to Saturday.', language: 'en', draftId: 9, createdBy: 'sandbox:alice' });
+    const third = await core.store.knowledge.learn({ communityId: 'alpha', question: 'Can I pay in cash?', answer: 'Yes, at pickup.', language: 'en', draftId: 12, createdBy: 'sandbox:alice' });
+    const [cited] = await core.store.knowledge.search('alpha', { terms: ['sunday'], limit: 1 });
+    expect(cited?.source).toBe(`learned/L${second.id}`);
+
+    const removed = (await commands.dispatchText(alice, `/forget ${cited!.source}`))!.text;
+    expect(removed).toContain(`L${second.id} removed`);
+    expect(removed).toContain('Q: Do you open on Sunday?');
+    expect(removed).toContain('A: No, Monday to Saturday.');
+    expect((await commands.dispatchText(alice, '/forget learned/12'))!.text).toContain(`L${third.id} removed`);
+    expect(core.store.state.learned.map((e) => e.id)).toEqual([first.id]);
+    expect((await commands.dispatchText(alice, '/forget learned/x'))!.text).toMatch(/^Which learned answer\?/);
+  });
+
   it('refuses /forget and /kb from a member who is not a manager', async () => {
     const entry = await core.store.knowledge.learn({ communityId: 'alpha', question: 'Q?', answer: 'A.', language: 'en', draftId: 1, createdBy: 'x' });
     expect((await commands.dispatchText(member, `/forget ${entry.id}`))!.text).toBe(ERROR_MESSAGES.not_a_manager);
@@ -304,7 +320,7 @@ describe('knowledge commands', () => {
 
   it('shows what /kb finds, with scores and sources, and says so when nothing matches', async () => {
     await core.store.knowledge.learn({ communityId: 'alpha', question: 'Do you ship to Uganda?', answer: 'Yes, 5-7 days.', language: 'en', draftId: 3, createdBy: 'sandbox:alice' });
-    expect((await commands.dispatchText(alice, '/kb shipping to uganda'))!.text).toMatch(/^Best matches for "shipping to uganda":\n\d\.\d\d · learned\/3\n {6}Yes, 5-7 days\.$/);
+    expect((await commands.dispatchText(alice, '/kb shipping to uganda'))!.text).toMatch(/^Best matches for "shipping to uganda":\n\d\.\d\d · learned\/L1\n {6}Yes, 5-7 days\.$/);
     expect((await commands.dispatchText(alice, '/kb'))!.text).toContain('Usage: /kb <question>');
     expect((await commands.dispatchText(alice, '/kb zebra'))!.text).toBe('Nothing in the knowledge base matches "zebra".');
   });
