@@ -55,11 +55,11 @@ describe.each(DATABASES)('/stats, /complaints and /export in the sandbox desk on
     expect(text).toContain('4 complaints: 2 acknowledged (1 by Jamii, 1 by people), 2 with no response');
     expect(text).toContain('Afterwards: 2 wrote again (1 calmer, 1 still negative), 2 left');
     expect(text).toContain('Needs attention (3):');
-    expect(text).toContain('#95005 2026-11-04 09:00 · Dave (sandbox · General, severity 2): Delivery is terrible, my order is late again');
+    expect(text).toContain('Draft #9903 2026-11-04 09:00 · Dave (sandbox · General, severity 2): Delivery is terrible, my order is late again');
     expect(text).toContain('↳ answered after 32m by Jamii (approved by manager): Sorry about the delay, we are on it.');
     expect(text).toContain('↳ wrote again 1× — still negative; left the chat');
-    expect(text).toContain('#95009 2026-11-06 20:00 · Alice (sandbox · General, severity 3): This is a scam\n   ↳ no response yet');
-    expect(text).toContain('Recently handled:\n#95007');
+    expect(text).toContain('Draft #9904 2026-11-06 20:00 · Alice (sandbox · General, severity 3): This is a scam\n   ↳ no response yet');
+    expect(text).toContain('Recently handled:\nMessage 95007 (no draft) 2026-11-05');
     expect(text).toContain('↳ answered after 10m by Alice: Update to 2.1, that fixes it');
   });
 

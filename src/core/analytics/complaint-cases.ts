@@ -29,6 +29,8 @@ export type FollowUpTone = 'none' | 'calmer' | 'still_negative';
 
 export interface ComplaintCase {
   messageId: number;
+  /** The draft written for it (what /show takes), null when none was. */
+  draftId: number | null;
   author: string;
   where: string;
   text: string;
@@ -52,6 +54,7 @@ export function complaintCase(row: AttentionRow): ComplaintCase {
   const tone: FollowUpTone = !last ? 'none' : last.isNegative ? 'still_negative' : 'calmer';
   return {
     messageId: row.messageId,
+    draftId: row.draftId,
     author: row.authorName,
     where: row.chatTitle ? `${row.platform} · ${row.chatTitle}` : row.platform,
     text: row.text,

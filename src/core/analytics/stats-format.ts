@@ -54,7 +54,9 @@ export function formatStats(s: StatsSnapshot, scope: AnalyticsScope, previous?: 
 
 function caseLine(k: ComplaintCase, timeZone: string): string {
   const when = `${localDay(k.detectedAt, timeZone)} ${new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(k.detectedAt)}`;
-  const head = `#${k.messageId} ${when} · ${k.author} (${k.where}, severity ${k.severity}): ${preview(k.text)}`;
+  // Managers type draft ids (/show 13); a complaint no draft was written for is named as a message.
+  const id = k.draftId !== null ? `Draft #${k.draftId}` : `Message ${k.messageId} (no draft)`;
+  const head = `${id} ${when} · ${k.author} (${k.where}, severity ${k.severity}): ${preview(k.text)}`;
   const ack = k.acknowledgement
     ? `   ↳ answered after ${formatDuration(k.secondsToAcknowledge)} by ${k.acknowledgement.by}: ${preview(k.acknowledgement.text)}`
     : '   ↳ no response yet';

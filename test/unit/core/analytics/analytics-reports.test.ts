@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttentionRow } from '../../../../src/core/analytics/analytics-types.js';
 import { complaintCase, firstResponse, summarizeComplaints } from '../../../../src/core/analytics/complaint-cases.js';
 import { parsePeriod } from '../../../../src/core/analytics/period.js';
-import { statsCsv } from '../../../../src/core/analytics/stats-format.js';
+import { formatComplaints, statsCsv } from '../../../../src/core/analytics/stats-format.js';
 import { draftStats, type StatsSnapshot } from '../../../../src/core/analytics/stats-service.js';
 import { contentWordTopics } from '../../../../src/core/analytics/topics.js';
 import { parseStatsArgs } from '../../../../src/core/commands/analytics-commands.js';
@@ -127,6 +127,28 @@ describe('/stats arguments', () => {
     expect(parseStatsArgs('2026-11-01..2026-11-27 telegram')).toEqual({ period: '2026-11-01..2026-11-27', platform: 'telegram', chat: undefined });
     expect(parseStatsArgs('7d Help Desk')).toEqual({ period: '7d', platform: undefined, chat: 'Help Desk' });
     expect(parseStatsArgs('general')).toEqual({ period: '', platform: undefined, chat: 'general' });
+  });
+});
+
+describe('/complaints', () => {
+  it('names a complaint by its draft id (what /show takes), and one without a draft as a message', () => {
+    const cases = [complaintCase(row({ messageId: 95005, draftId: 13 })), complaintCase(row({ messageId: 95009, draftId: null }))];
+    const snapshot: StatsSnapshot = {
+      period: parsePeriod('2026-11-02', new Date()),
+      timeZone: 'UTC',
+      members: { joined: 0, left: 0, net: 0 },
+      activity: { daily: [], hourOfWeek: [], totalMessages: 0, activeMembers: 0 },
+      questions: { asked: 0, answered: 0, answeredByBot: 0, answeredByMember: 0, unanswered: 0, firstResponse: { count: 0, medianSeconds: null, p90Seconds: null } },
+      complaints: summarizeComplaints(cases),
+      complaintCases: cases,
+      drafts: draftStats([]),
+      topics: [],
+      topicSource: 'labels',
+    };
+    const text = formatComplaints(snapshot, { communityIds: ['alpha'] });
+    expect(text).toMatch(/^Draft #13 \d{4}-/m);
+    expect(text).toMatch(/^Message 95009 \(no draft\) \d{4}-/m);
+    expect(text).not.toContain('#95005');
   });
 });
 
