@@ -12,7 +12,7 @@ export const DEFAULT_PERIOD_DAYS = 7;
 /** The longest period a relative form (`400d`) may name. */
 export const MAX_PERIOD_DAYS = 731;
 
-const RELATIVE = /^(\d{1,3})([dw])$/i;
+const RELATIVE = /^(\d+)([dw])$/i;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Minutes `timeZone` is ahead of UTC at `at`. */

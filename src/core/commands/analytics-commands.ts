@@ -34,7 +34,7 @@ export interface StatsArgs {
   chat: string | undefined;
 }
 
-const PERIOD_SHAPE = /^(\d{1,3}[dw]|\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?)$/i;
+const PERIOD_SHAPE = /^(\d+[dw]|\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?)$/i;
 
 export function parseStatsArgs(args: string): StatsArgs {
   const words = args.trim().split(/\s+/).filter(Boolean);

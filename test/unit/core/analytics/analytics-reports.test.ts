@@ -128,6 +128,15 @@ describe('/stats arguments', () => {
     expect(parseStatsArgs('7d Help Desk')).toEqual({ period: '7d', platform: undefined, chat: 'Help Desk' });
     expect(parseStatsArgs('general')).toEqual({ period: '', platform: undefined, chat: 'general' });
   });
+
+  it('reads a period out of range as a period, so it gets the range error /stats 0d gets', () => {
+    expect(parseStatsArgs('9999d')).toEqual({ period: '9999d', platform: undefined, chat: undefined });
+    expect(parseStatsArgs('1000w telegram')).toEqual({ period: '1000w', platform: 'telegram', chat: undefined });
+    const outOfRange = (text: string) => () => parsePeriod(text, new Date('2026-11-09T06:00:00Z'));
+    expect(outOfRange('9999d')).toThrow(/^A period runs from 1 to \d+ days; "9999d" does not\.$/);
+    expect(outOfRange('0d')).toThrow(/^A period runs from 1 to \d+ days; "0d" does not\.$/);
+    expect(outOfRange('99999999999999999999d')).toThrow(/^A period runs from 1 to \d+ days/);
+  });
 });
 
 describe('/complaints', () => {
