@@ -76,6 +76,18 @@ describe.each(DATABASES)('/stats, /complaints and /export in the sandbox desk on
     expect(await ask('manager', '/stats 2026-13-01')).toContain('"2026-13-01" is not a period');
   });
 
+  it('refuses a period out of range as /stats 0d does, instead of reading it as a chat', async () => {
+    expect(await ask('manager', '/stats 9999d')).toMatch(/^A period runs from 1 to \d+ days; "9999d" does not\.$/);
+  });
+
+  it('says there is no such chat, naming known ones, instead of reporting zero', async () => {
+    for (const command of ['/stats foo', '/complaints bar']) {
+      const text = await ask('manager', command);
+      expect(text).toMatch(/^There is no chat "(foo|bar)" here\. Known chats: .*"General"/);
+    }
+    expect(await ask('manager', '/stats 2026-11-02..2026-11-08 general')).toContain('Members:');
+  });
+
   it('refuses /stats and /complaints from a non-manager', async () => {
     expect(await ask('alice', '/stats')).toBe('Only a manager of this community can do that.');
     expect(await ask('alice', '/complaints')).toBe('Only a manager of this community can do that.');

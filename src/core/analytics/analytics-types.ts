@@ -109,6 +109,11 @@ export interface AnalyticsRepository {
   sampleTexts(scope: AnalyticsScope, period: Period, limit: number): Promise<string[]>;
   /** When the oldest draft still waiting for a decision was created (any community); null when none. */
   oldestPendingDraftAt(): Promise<Date | null>;
+  /**
+   * Titles (or platform ids, for a chat without a title) of the chats in `scope`, its `chat`
+   * filter applied, alphabetically, up to `limit`: empty when the named chat matches none.
+   */
+  chatNames(scope: AnalyticsScope, limit: number): Promise<string[]>;
   /** True when an outbox row with one of these dedupe keys exists (a report already posted). */
   anyPosted(dedupeKeys: string[]): Promise<boolean>;
 }

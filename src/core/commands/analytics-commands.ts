@@ -63,11 +63,24 @@ function scopeFor(ctx: CommandContext, analytics: AnalyticsCommandServices, args
   };
 }
 
+/** Known chats /stats names when the one asked for is not among them. */
+const KNOWN_CHATS_SHOWN_MAX = 5;
+
+/** Refuses a chat filter no chat of the scope matches, naming a few that exist. */
+async function requireKnownChat(analytics: AnalyticsCommandServices, scope: AnalyticsScope): Promise<void> {
+  if (scope.chat === undefined || (await analytics.repository.chatNames(scope, 1)).length > 0) return;
+  const known = await analytics.repository.chatNames({ ...scope, chat: undefined }, KNOWN_CHATS_SHOWN_MAX + 1);
+  const listed = known.slice(0, KNOWN_CHATS_SHOWN_MAX).map((name) => `"${name}"`).join(', ');
+  const more = known.length > KNOWN_CHATS_SHOWN_MAX ? ', …' : '';
+  throw new JamiiError('bad_arguments', `There is no chat "${scope.chat}" here. ${known.length > 0 ? `Known chats: ${listed}${more}.` : 'No chats are known yet.'} A period looks like 7d, 4w or 2026-11-01..2026-11-27.`);
+}
+
 /** What a stats command reads: the scope it may see, its time zone, and the period asked. */
-function request(ctx: CommandContext, args: StatsArgs, services: CommandServices) {
+async function request(ctx: CommandContext, args: StatsArgs, services: CommandServices) {
   const analytics = analyticsOf(services);
   const { scope, timeZone } = scopeFor(ctx, analytics, args);
   const period = parsePeriod(args.period, analytics.clock.now(), timeZone);
+  await requireKnownChat(analytics, scope);
   return { analytics, scope, timeZone, period, collect: (p: typeof period) => collectStats(analytics.repository, scope, p, timeZone) };
 }
 
@@ -78,7 +91,7 @@ export const stats: CommandSpec<StatsArgs> = {
   role: 'manager',
   parse: parseStatsArgs,
   async run(ctx, args, services) {
-    const { analytics, scope, timeZone, period, collect } = request(ctx, args, services);
+    const { analytics, scope, timeZone, period, collect } = await request(ctx, args, services);
     if (args.view === 'posts') {
       if (!analytics.engagement) throw new JamiiError('internal', 'Post measurement is not wired into this process.');
       const rows = await analytics.engagement.posts(scope, period, ENGAGEMENT_WINDOW_HOURS, ENGAGEMENT_BASELINE_WEEKS);
@@ -96,7 +109,7 @@ export const complaints: CommandSpec<StatsArgs> = {
   role: 'manager',
   parse: parseStatsArgs,
   async run(ctx, args, services) {
-    const { scope, period, collect } = request(ctx, args, services);
+    const { scope, period, collect } = await request(ctx, args, services);
     return { text: formatComplaints(await collect(period), scope) };
   },
 };
@@ -108,7 +121,7 @@ export const exportCsv: CommandSpec<StatsArgs> = {
   role: 'manager',
   parse: parseStatsArgs,
   async run(ctx, args, services) {
-    const { period, collect } = request(ctx, args, services);
+    const { period, collect } = await request(ctx, args, services);
     return { text: statsCsv(await collect(period)) };
   },
 };

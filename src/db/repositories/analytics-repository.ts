@@ -258,6 +258,14 @@ export function createAnalyticsRepository(s: DbSession, people: PeopleDirectory 
       return maybeDate(rows[0]?.at);
     },
 
+    async chatNames(scope, limit) {
+      const { rows } = await s.sql.executeSql(
+        `select coalesce(c.title, c.platform_chat_id) as name from chats c where ${SCOPED_CHATS} order by lower(coalesce(c.title, c.platform_chat_id)) limit $4`,
+        [scope.communityIds, scope.platform ?? null, scope.chat ?? null, limit],
+      );
+      return (rows as Array<{ name: string }>).map((r) => r.name);
+    },
+
     async anyPosted(dedupeKeys) {
       const { rows } = await s.sql.executeSql(`select 1 from outbox where dedupe_key = any($1::text[]) limit 1`, [dedupeKeys]);
       return rows.length > 0;
