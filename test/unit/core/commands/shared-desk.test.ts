@@ -43,6 +43,7 @@ function analyticsRepository(): AnalyticsRepository {
     topics: async () => [],
     sampleTexts: async () => [],
     oldestPendingDraftAt: async () => null,
+    chatNames: async () => ['general', 'plaza'],
     anyPosted: async () => false,
   };
 }
