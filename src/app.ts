@@ -120,6 +120,10 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       newDataDir: (dir) => installPgliteTemplate(SHIPPED_TEMPLATE_DIR, dir),
     });
     cleanups.push(() => db.close());
+    // HTTP closes once the jobs have drained, just before the database: until then /healthz
+    // answers 503 shutting_down to whatever routes traffic here (the server starts in step 6).
+    let closeHttp: (() => Promise<void>) | null = null;
+    cleanups.push(async () => closeHttp?.());
     const queue = await createJobQueue({
       db,
       log: log.child({ part: 'jobs' }),
@@ -127,7 +131,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       soleWorker: db.kind === 'pglite',
       expireInSeconds: { draft: draftJobExpirySeconds(config.llm.openai ? callBudgetMs(config.llm.openai) : null, config.jobs.draftConcurrency) },
     });
-    // Stopping the queue waits for running handlers: it runs after HTTP closes, before the database does.
+    // Stopping the queue waits for running handlers: it runs after the connectors stop, before HTTP and the database close.
     cleanups.push(() => queue.stop(config.shutdownTimeoutMs));
     const people = createPeopleDirectory(config.people);
     const store = createStore({
@@ -286,6 +290,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     for (const s of options.senders ?? []) senders.set(s.platform, s);
 
     // 6. HTTP, then workers, then redelivery of anything the last run left behind.
+    /** Set as a stop begins, before any part stops: /healthz answers 503 from then on. */
     let stopping = false;
     metrics.setGaugeReaders({
       pendingDrafts: () => store.drafts.countPending(config.communities.map((c) => c.id)),
@@ -304,10 +309,12 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     });
     const address = await http.listen(config.http.host, config.http.port);
     if (sandbox) chartBase = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+    closeHttp = () => http.close();
+    // Runs once the connectors have stopped: no new work comes in by HTTP either (the sandbox and
+    // webhook routes answer 503) while the jobs drain; /healthz and /metrics still answer.
     cleanups.push(async () => {
-      stopping = true;
+      http.stopTakingWork();
       sandbox?.stop();
-      await http.close();
     });
     await registerWorkers({
       queue,
@@ -361,6 +368,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     return {
       config, db, store, queue, metrics, ingest, commands, approvals, posts, news, sparks, reports, sandbox, telegram, discord, slack, http, url,
       stop() {
+        stopping = true;
         stopped ??= runCleanups().then(() => log.info({}, 'jamii.stopped'));
         return stopped;
       },

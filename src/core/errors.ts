@@ -27,6 +27,7 @@ export const ERROR_MESSAGES = {
   cross_origin: 'Requests from pages of another site are refused.',
   not_found: 'Not found.',
   untrusted_host: 'This server does not answer to that address.',
+  shutting_down: 'Jamii is shutting down; try again shortly.',
   text_too_long: 'The text is too long.',
   connector_unavailable: 'That platform is not connected right now.',
   delivery_failed: 'The platform refused the post.',

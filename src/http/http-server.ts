@@ -24,6 +24,11 @@ export interface Route {
    * scraper is not a browser, and its route leaves this unset.
    */
   browser?: true;
+  /**
+   * Still served once the server stops taking work (health and metrics, for whoever watches a
+   * shutdown). Every other route answers 503 `shutting_down` from then on.
+   */
+  whileStopping?: true;
   handler(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> | void;
 }
 
@@ -43,6 +48,7 @@ export function statusOf(error: JamiiError): number {
   if (error.code === 'unsupported_media_type') return 415;
   if (error.code === 'cross_origin' || error.code === 'untrusted_host') return 403;
   if (error.code === 'not_found') return 404;
+  if (error.code === 'shutting_down') return 503;
   return 400;
 }
 
@@ -112,6 +118,11 @@ export function isTrustedHost(req: IncomingMessage, allowed: ReadonlySet<string>
 export interface HttpServer {
   server: Server;
   listen(host: string, port: number): Promise<{ host: string; port: number }>;
+  /**
+   * The first step of a shutdown: the server keeps listening, but only `whileStopping` routes
+   * answer; the rest answer 503 `shutting_down` (a webhook's sender delivers again later).
+   */
+  stopTakingWork(): void;
   /** Stops accepting connections and closes idle ones; waits for in-flight requests. */
   close(): Promise<void>;
 }
@@ -135,6 +146,7 @@ export function createHttpServer(deps: {
 }): HttpServer {
   const table = new Map(deps.routes.map((r) => [`${r.method} ${r.path}`, r]));
   const allowedHosts = new Set([...(deps.allowedHosts ?? [])].map((h) => h.toLowerCase()));
+  let takingWork = true;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = requestUrl(req.url);
@@ -152,6 +164,7 @@ export function createHttpServer(deps: {
     if (route.browser && !isTrustedHost(req, allowedHosts)) {
       return sendError(res, 403, new JamiiError('untrusted_host', `This server does not answer to "${String(req.headers.host ?? '')}" here: open it at a loopback address, or add the name to JAMII_HTTP_ALLOWED_HOSTS.`));
     }
+    if (!takingWork && !route.whileStopping) return sendError(res, 503, new JamiiError('shutting_down'));
     try {
       await route.handler(req, res, { url, log });
     } catch (error) {
@@ -185,6 +198,9 @@ export function createHttpServer(deps: {
           resolve({ host: address.address, port: address.port });
         });
       });
+    },
+    stopTakingWork() {
+      takingWork = false;
     },
     close() {
       return new Promise((resolve) => {

@@ -57,6 +57,35 @@ describe('http server', () => {
     expect(log.entries.some((e) => e.level === 'error' && e.msg === 'http.handler_failed')).toBe(true);
     expect((await rawGet(port, '/healthz')).status).toBe(200);
   });
+
+  it('answers 503 shutting_down to every route but health and metrics once it stops taking work', async () => {
+    const { port } = await start([{ method: 'GET', path: '/work', handler: (_req, res) => void res.writeHead(204).end() }]);
+    expect((await rawGet(port, '/work')).status).toBe(204);
+    http!.stopTakingWork();
+    const refused = await rawGet(port, '/work');
+    expect(refused.status).toBe(503);
+    expect(JSON.parse(refused.body)).toEqual({ error: { code: 'shutting_down', message: expect.any(String) } });
+    expect((await rawGet(port, '/healthz')).status).toBe(200);
+    expect((await rawGet(port, '/metrics')).status).toBe(200);
+  });
+});
+
+describe('/healthz', () => {
+  it.each([
+    [true, false, 200, { status: 'ok', database: 'up', stopping: false }],
+    [false, false, 503, { status: 'unavailable', database: 'down', stopping: false }],
+    [true, true, 503, { status: 'shutting_down', database: 'up', stopping: true }],
+  ])('with the database answering %s and stopping %s, answers %i %j', async (db, stopping, status, body) => {
+    const http = createHttpServer({ routes: createOpsRoutes({ ping: async () => db, registry: new Registry(), isStopping: () => stopping }), log: createRecordingLogger() });
+    try {
+      const { port } = await http.listen('127.0.0.1', 0);
+      const res = await rawGet(port, '/healthz');
+      expect(res.status).toBe(status);
+      expect(JSON.parse(res.body)).toEqual(body);
+    } finally {
+      await http.close();
+    }
+  });
 });
 
 describe('isCrossSite', () => {
