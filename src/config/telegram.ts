@@ -24,7 +24,9 @@ export const telegramEnv = {
   TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[A-Za-z0-9_-]+$/, 'expected a bot token from @BotFather, e.g. 123456789:AA…').optional(),
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default(TELEGRAM_DEFAULT_API_ROOT),
   JAMII_TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
-  JAMII_TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 letters, digits, "_" or "-"').optional(),
+  // Trimmed like every secret (a CRLF .env file ends each value in \r): the trimmed value is the one
+  // registered with setWebhook, so it is the one Telegram sends back and the one compared.
+  JAMII_TELEGRAM_WEBHOOK_SECRET: z.string().trim().regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 letters, digits, "_" or "-"').optional(),
   JAMII_TELEGRAM_DESK_CHAT: telegramChatIdSchema.optional(),
   JAMII_TELEGRAM_GROUP_ADMINS_ARE_MANAGERS: z
     .enum(['on', 'off', 'true', 'false', '1', '0'])

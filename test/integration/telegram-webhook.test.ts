@@ -9,10 +9,11 @@ const PUBLIC_URL = 'https://bot.example.org/hooks/telegram';
 let fake: FakeTelegram;
 let app: TestJamii;
 
-beforeEach(async () => {
+/** Jamii in webhook mode, with JAMII_TELEGRAM_WEBHOOK_SECRET written as `secret`. */
+const startWithSecret = async (secret: string) => {
   fake = await startFakeTelegram();
-  app = await startTestJamii({ env: telegramEnv(fake, { JAMII_TELEGRAM_WEBHOOK_URL: PUBLIC_URL, JAMII_TELEGRAM_WEBHOOK_SECRET: SECRET }) });
-});
+  app = await startTestJamii({ env: telegramEnv(fake, { JAMII_TELEGRAM_WEBHOOK_URL: PUBLIC_URL, JAMII_TELEGRAM_WEBHOOK_SECRET: secret }) });
+};
 
 afterEach(async () => {
   await app.stop();
@@ -29,6 +30,8 @@ const deliver = (update: unknown, secret: string | null) =>
 const storedTexts = async () => (await app.jamii.db.sql.executeSql('select text from messages order by id')).rows.map((r: { text: string }) => r.text);
 
 describe('Telegram webhook mode', () => {
+  beforeEach(() => startWithSecret(SECRET));
+
   it('registers the webhook with its secret and the update kinds Jamii needs, and never polls', async () => {
     await waitFor(async () => fake.webhook, 10_000, 'setWebhook');
     expect(fake.webhook).toEqual({ url: PUBLIC_URL, secret_token: SECRET, allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member', 'message_reaction', 'message_reaction_count'] });
@@ -68,5 +71,18 @@ describe('Telegram webhook mode', () => {
       expect(res.status).toBe(401);
     }
     expect(await storedTexts()).toEqual([]);
+  });
+});
+
+describe('Telegram webhook secret written with a CRLF or space-padded line', () => {
+  it.each([`${SECRET}\r`, ` ${SECRET} `])('registers the trimmed secret and accepts the updates Telegram sends with it (%j)', async (written) => {
+    await startWithSecret(written);
+    // Telegram sends back exactly what setWebhook registered.
+    await waitFor(async () => fake.webhook, 10_000, 'setWebhook');
+    expect(fake.webhook?.secret_token).toBe(SECRET);
+    const res = await deliver({ update_id: 4, ...groupMessage(MEMBER, 'Do you deliver on Sunday?') }, fake.webhook!.secret_token!);
+    expect(res.status).toBe(200);
+    expect(await storedTexts()).toEqual(['Do you deliver on Sunday?']);
+    expect((await deliver({ update_id: 5, ...groupMessage(MEMBER, 'Is this stored?') }, 'wrong-secret-0123456789abcdef')).status).toBe(401);
   });
 });

@@ -259,6 +259,10 @@ export async function startFakeTelegram(options: { token?: string; admins?: Fake
           })),
         );
       case 'setWebhook':
+        // As the Bot API: 1-256 of A-Z, a-z, 0-9, _ and - (a value padded with \r or spaces is refused).
+        if (payload.secret_token !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(String(payload.secret_token))) {
+          return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: secret token contains unallowed characters' });
+        }
         state.webhook = { url: String(payload.url), secret_token: payload.secret_token, allowed_updates: payload.allowed_updates };
         return ok(res, true);
       case 'deleteWebhook':

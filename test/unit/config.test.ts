@@ -307,6 +307,14 @@ describe('loadConfig: telegram', () => {
     expect(load({ JAMII_CONFIG: file, TELEGRAM_BOT_TOKEN: TOKEN }).communities[0]!.desk.telegram).toEqual(['-1001', '-1002']);
   });
 
+  it('trims the webhook secret like every secret, and treats a blank one as unset', () => {
+    const webhook = { TELEGRAM_BOT_TOKEN: TOKEN, JAMII_TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/hooks/telegram' };
+    const config = load({ ...webhook, JAMII_TELEGRAM_WEBHOOK_SECRET: ' a-long-webhook-secret-123\r' });
+    expect(config.telegram?.webhookSecret).toBe('a-long-webhook-secret-123');
+    expect(config.secrets).toEqual(expect.arrayContaining(['a-long-webhook-secret-123', ' a-long-webhook-secret-123\r']));
+    expect(problemsOf(() => load({ ...webhook, JAMII_TELEGRAM_WEBHOOK_SECRET: ' \r' })).join('\n')).toMatch(/JAMII_TELEGRAM_WEBHOOK_SECRET: required/);
+  });
+
   it('requires the webhook secret with the webhook URL, and the token with either, naming every problem', () => {
     const problems = problemsOf(() => load({ JAMII_TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg', JAMII_TELEGRAM_DESK_CHAT: 'desk' }));
     expect(problems.join('\n')).toMatch(/JAMII_TELEGRAM_WEBHOOK_SECRET: required/);

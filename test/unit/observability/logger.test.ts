@@ -96,12 +96,16 @@ describe('secrets read from a CRLF or space-padded .env file', () => {
     SLACK_APP_TOKEN: 'xapp-padded-slack-app-token',
     SLACK_SIGNING_SECRET: 'PaddedSigningSecret0123456789',
     OPENAI_API_KEY: 'sk-padded-openai-key-123456',
+    JAMII_TELEGRAM_WEBHOOK_SECRET: 'padded-webhook-secret-0123456789',
   };
 
   it('never prints a token in the form Jamii uses it (trimmed), nor as it was written', () => {
     const padded = Object.fromEntries(Object.entries(TOKENS).map(([name, value], i) => [name, i % 2 === 0 ? `${value}\r` : `  ${value} `]));
-    const config = loadConfig({ ...padded, DISCORD_APPLICATION_ID: '1234567890123456789', JAMII_LLM: 'openai', JAMII_LLM_MODEL: 'gpt-4o-mini', JAMII_DATA_DIR: '/nonexistent' }, '/nonexistent');
-    const used = [config.telegram?.token, config.discord?.token, config.slack?.botToken, config.slack?.appToken, config.slack?.signingSecret, config.llm.openai?.apiKey];
+    const config = loadConfig(
+      { ...padded, JAMII_TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/hooks/telegram', DISCORD_APPLICATION_ID: '1234567890123456789', JAMII_LLM: 'openai', JAMII_LLM_MODEL: 'gpt-4o-mini', JAMII_DATA_DIR: '/nonexistent' },
+      '/nonexistent',
+    );
+    const used = [config.telegram?.token, config.discord?.token, config.slack?.botToken, config.slack?.appToken, config.slack?.signingSecret, config.llm.openai?.apiKey, config.telegram?.webhookSecret];
     expect(used).toEqual(Object.values(TOKENS)); // the trimmed values are the ones in use
     const chunks: string[] = [];
     const log = createLogger({ level: 'debug', secrets: config.secrets, destination: { write: (chunk: string) => void chunks.push(chunk) } });
