@@ -8,6 +8,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createChannelLimiter } from '../../src/connectors/slack/rate-limiter.js';
 import { SLACK_SEND_MAX_WAIT_MS, createSlackSender } from '../../src/connectors/slack/slack-sender.js';
+import { slackClientOptions } from '../../src/connectors/slack/web-client.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import type { PlatformSender } from '../../src/core/ports.js';
 import type { ChatRef, OutboundPost } from '../../src/core/types.js';
@@ -33,7 +34,8 @@ beforeEach(async () => {
   fake = await startFakeSlack();
   gone = [];
   sleeps.length = 0;
-  client = new webApi.WebClient(FAKE_SLACK.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  // The options the connector gives its own client and Bolt's.
+  client = new webApi.WebClient(FAKE_SLACK.botToken, slackClientOptions({ apiUrl: fake.apiUrl }));
   sender = createSlackSender({
     client,
     // Recorded, not waited: the tests check what was asked for, not how long it took.
@@ -106,6 +108,19 @@ describe('Slack sender', () => {
     const error = await sender.send(outbound({})).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryError);
     expect(error).toMatchObject({ outcome: 'not_sent', retryable: true, retryAfterMs: 600_000 });
+    expect(fake.posts()).toHaveLength(0);
+  });
+
+  it('hands every post of a 429 storm back to the queue at once: one call each, nothing held or paused in the client', async () => {
+    const posts = 40;
+    fake.failNext('chat.postMessage', { retryAfter: 600 }, posts);
+    const queue = (client as unknown as { requestQueue: { size: number; pending: number; isPaused: boolean } }).requestQueue;
+    // A channel each, so the channel limiter lets every post go at once.
+    const sends = Array.from({ length: posts }, (_, i) => sender.send(outbound({ target: { platform: 'slack', chatId: `C0STORM${String(i).padStart(3, '0')}` } })).catch((e: unknown) => e));
+    const errors = await Promise.all(sends);
+    for (const error of errors) expect(error).toMatchObject({ outcome: 'not_sent', retryable: true, retryAfterMs: 600_000 });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(posts);
+    expect(queue).toMatchObject({ size: 0, pending: 0, isPaused: false });
     expect(fake.posts()).toHaveLength(0);
   });
 

@@ -98,6 +98,21 @@ describe('Slack manager desk', () => {
     expect(fake.callsTo('conversations.replies').length).toBeGreaterThan(0);
   });
 
+  it('hands an approved reply Slack rate-limits for long back to the outbox to wait, after one call: nothing posted, nothing held in memory', async () => {
+    const { card, draftId } = await ask('Do you deliver to Nakuru?');
+    fake.failNext('chat.postMessage', { retryAfter: 600 });
+    await sendSigned(app.url, blockAction(MANAGER, `approve:${draftId}`, { messageTs: card.ts! }));
+    const row = await waitFor(async () => {
+      const { rows } = await app.jamii.db.sql.executeSql(`select status, extract(epoch from wait_until - now()) as "waitSeconds" from outbox where kind = 'reply' and draft_id = ${draftId}`);
+      const found = rows[0] as { status: string; waitSeconds: number | null } | undefined;
+      return found?.status === 'pending' && found.waitSeconds !== null ? found : undefined;
+    }, 15_000, 'the reply waiting in the outbox');
+    expect(Number(row.waitSeconds)).toBeGreaterThan(500);
+    await settle();
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.args.channel === FAKE_SLACK.channelId)).toHaveLength(1);
+    expect(repliesIn(FAKE_SLACK.channelId)).toHaveLength(0);
+  });
+
   it('opens the Edit modal prefilled with the draft (views.open with the trigger) and posts the submitted text', async () => {
     const { draftId, card } = await ask('Where can I find the delivery schedule?');
     await sendSigned(app.url, blockAction(MANAGER, `edit:${draftId}`, { messageTs: card.ts!, triggerId: 'trigger-edit-1' }));

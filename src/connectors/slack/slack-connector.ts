@@ -24,9 +24,8 @@ import { EDIT_MODAL_PREFIX } from './render.js';
 import { handleWithRetries } from '../event-retries.js';
 import { createSlackRoleGrants, type SlackGroupSettings } from './role-grants.js';
 import { createSlackSender } from './slack-sender.js';
+import { SLACK_REQUEST_TIMEOUT_MS, slackClientOptions } from './web-client.js';
 
-/** Longest one Web API call may take before it is abandoned. */
-export const SLACK_REQUEST_TIMEOUT_MS = 15_000;
 /**
  * How long a send or lookup may go on past its deadline: Slack's client cannot abort a request
  * in flight, so the one under way when the deadline passes ends within its timeout.
@@ -97,15 +96,7 @@ export function createSlackConnector(deps: {
 }): SlackConnector {
   const { settings, store, log } = deps;
   const logger = boltLogger(log.child({ part: 'bolt' }));
-  const clientOptions = {
-    slackApiUrl: settings.apiUrl,
-    logger,
-    timeout: SLACK_REQUEST_TIMEOUT_MS,
-    // A retried post could post twice: Jamii's outbox decides about retries, not the client.
-    retryConfig: { retries: 0 },
-    // 429s surface with their Retry-After; the sender waits them out.
-    rejectRateLimitedCalls: true,
-  };
+  const clientOptions = slackClientOptions({ apiUrl: settings.apiUrl, logger });
   const client = new webApi.WebClient(settings.botToken, clientOptions);
   const directory = createSlackDirectory({ client, log });
   let botUserId: string | null = null;
