@@ -88,28 +88,69 @@ export function userMessage(error: unknown): string {
   return ERROR_MESSAGES.internal;
 }
 
-/** Node error codes meaning no connection was made, so nothing was sent. */
-const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL', 'UND_ERR_CONNECT_TIMEOUT']);
+/**
+ * Node error codes that only come before a connection exists, so nothing was sent: the name did
+ * not resolve, the URL is not one, undici gave up connecting, or the host refused the connection
+ * (a refusal answers a connect; a connected peer that hangs up resets instead).
+ */
+const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
- * The string codes (and errnos) along an error's chain of causes. Platform SDKs wrap Node's
- * network errors: as `cause` (discord.js, undici), `error` (grammY's HttpError) or `original`
- * (Slack's RequestError).
+ * Node error codes that mean nothing was sent only when `connect` failed with them (an unroutable
+ * host or network, a connect that timed out): on a socket already connected (`read EHOSTUNREACH`,
+ * `write ETIMEDOUT`) they come after the request may have left.
  */
-export function errorCauseCodes(error: unknown): string[] {
-  const codes: string[] = [];
+const CONNECT_FAILURE_CODES: ReadonlySet<string> = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL', 'ETIMEDOUT']);
+
+/**
+ * The links of an error's chain of causes, the error first. Platform SDKs wrap Node's network
+ * errors: as `cause` (discord.js, undici), `error` (grammY's HttpError) or `original` (Slack's
+ * RequestError).
+ */
+function causeChain(error: unknown): object[] {
+  const links: object[] = [];
   let current: unknown = error;
   for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-    const { code, errno } = current as { code?: unknown; errno?: unknown };
-    if (typeof code === 'string') codes.push(code);
-    if (typeof errno === 'string') codes.push(errno);
+    links.push(current);
     const link = current as { error?: unknown; original?: unknown; cause?: unknown };
     current = link.error ?? link.original ?? link.cause;
   }
-  return codes;
+  return links;
 }
 
-/** True when the request never reached the platform (refused, unresolvable, unroutable). */
+/** The string codes (and errnos) along an error's chain of causes. */
+export function errorCauseCodes(error: unknown): string[] {
+  return causeChain(error).flatMap((link) => {
+    const { code, errno } = link as { code?: unknown; errno?: unknown };
+    return [code, errno].filter((c): c is string => typeof c === 'string');
+  });
+}
+
+/**
+ * The system call a Node network error failed in: its `syscall`, or the one its message names
+ * before the code (node-fetch, under grammY, keeps only "… reason: connect EHOSTUNREACH 10.0.0.1:443").
+ */
+function failedCallOf(link: { syscall?: unknown; message?: unknown }, code: string): string | null {
+  if (typeof link.syscall === 'string') return link.syscall;
+  if (typeof link.message !== 'string') return null;
+  return new RegExp(`\\b([a-z]+) ${code}\\b`).exec(link.message)?.[1] ?? null;
+}
+
+/** Whether one link of a chain says no connection was made. */
+function linkNeverConnected(link: object): boolean {
+  // Every address of a host tried in turn and none connected (Node's AggregateError, with the first one's code).
+  if (link instanceof AggregateError) return link.errors.length > 0 && link.errors.every((e: unknown) => typeof e === 'object' && e !== null && linkNeverConnected(e));
+  const { code } = link as { code?: unknown };
+  if (typeof code !== 'string') return false;
+  return NOT_CONNECTED_CODES.has(code) || (CONNECT_FAILURE_CODES.has(code) && failedCallOf(link, code) === 'connect');
+}
+
+/**
+ * True when the request never reached the platform: the name did not resolve, or connecting
+ * failed (refused, unroutable, timed out). False for anything after a connection was made (a
+ * reset, a timeout waiting for the answer, an unreachable host mid-request): the request may
+ * have arrived, so its outcome is unknown.
+ */
 export function neverConnected(error: unknown): boolean {
-  return errorCauseCodes(error).some((c) => NOT_CONNECTED_CODES.has(c));
+  return causeChain(error).some(linkNeverConnected);
 }

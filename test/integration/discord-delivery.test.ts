@@ -3,10 +3,13 @@
  * loopback fake: a 429 is waited out and the reply posted once; a 403 (the bot lost access)
  * deactivates the channel and hands the draft back to the desk; the bot token never reaches a log.
  */
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { REST } from 'discord.js';
+import { DISCORD_REQUEST_RETRIES } from '../../src/connectors/discord/discord-connector.js';
 import { createDiscordSender } from '../../src/connectors/discord/discord-sender.js';
+import { rejectLongPostWaits, trackingMakeRequest } from '../../src/connectors/discord/errors.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import type { OutboundPost } from '../../src/core/types.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -242,5 +245,60 @@ describe('Discord sends at their deadline', () => {
     const error = await app.jamii.discord!.sender.send(reply('Do you sell solar lamps?'), { signal: AbortSignal.abort() }).catch((e: unknown) => e);
     expect(error).toMatchObject({ outcome: 'not_sent', retryable: true });
     expect(fake.posts(FAKE_DISCORD.channelId)).toHaveLength(0);
+  });
+});
+
+describe('Discord sends over a broken network', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    server = undefined;
+  });
+
+  /** A sender whose REST client is set up as the connector's, pointed at `api`. */
+  const senderAt = (api: string) => {
+    const rest = new REST({ api, retries: DISCORD_REQUEST_RETRIES, timeout: 5_000, rejectOnRateLimit: rejectLongPostWaits, makeRequest: trackingMakeRequest }).setToken(FAKE_DISCORD.token);
+    return createDiscordSender({ rest, log: createLogger({ level: 'silent', secrets: [] }), onChannelGone: async () => undefined });
+  };
+  const post: OutboundPost = {
+    id: 950_001, kind: 'reply', target: { platform: 'discord', chatId: FAKE_DISCORD.channelId }, replyToMessageId: null, text: 'Is the Eldoret shop open?', card: null, poll: null, image: null,
+    draftId: null, status: 'sending', attempts: 1, platformMessageId: null, claimedAt: new Date(), waitUntil: null,
+  };
+  /** A loopback TCP server doing `onRequest` with each connection once a whole request (headers and body) has arrived. */
+  const listen = async (onRequest: (socket: Socket) => void) => {
+    const requests: string[] = [];
+    server = createServer((socket) => {
+      let received = '';
+      socket.on('data', (chunk) => {
+        received += chunk.toString('latin1');
+        const headersEnd = received.indexOf('\r\n\r\n');
+        const length = Number(/content-length: *(\d+)/i.exec(received)?.[1] ?? 0);
+        if (headersEnd < 0 || received.length < headersEnd + 4 + length) return;
+        requests.push(received);
+        onRequest(socket);
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    return { api: `http://127.0.0.1:${(server.address() as { port: number }).port}/api`, requests };
+  };
+
+  it('calls a post whose connection was refused not sent, to be sent again: it never left', async () => {
+    const { api } = await listen(() => undefined);
+    await new Promise((resolve) => server!.close(resolve));
+    server = undefined;
+    const error = await senderAt(api).send(post, { signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error).toMatchObject({ outcome: 'not_sent', retryable: true });
+    expect((error as DeliveryError).message).toContain('ECONNREFUSED');
+  });
+
+  it('calls a post whose connection reset after the request arrived an unknown outcome for a human, not a retry', async () => {
+    const { api, requests } = await listen((socket) => socket.resetAndDestroy());
+    const error = await senderAt(api).send(post, { signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ outcome: 'unknown', retryable: false });
+    expect((error as DeliveryError).message).toContain('ECONNRESET');
+    // discord.js tries a reset again itself; every try carried the post's nonce, which Discord dedupes.
+    expect(requests.length).toBeGreaterThan(0);
+    for (const request of requests) expect(request).toContain('jamii-950001-0');
   });
 });
