@@ -23,7 +23,8 @@ export const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const DIST = path.join(ROOT, 'dist');
 /** Written last: its mtime is when the bundle in dist/ was complete. */
 const STAMP = path.join(DIST, '.built');
-const SANDBOX_PAGE = path.join(ROOT, 'src', 'connectors', 'sandbox', 'sandbox-page.html');
+/** The sandbox page and the style sheet and script it loads (`sandbox-page.*`), copied as they are. */
+const SANDBOX_DIR = path.join(ROOT, 'src', 'connectors', 'sandbox');
 
 export const EXTERNAL_PACKAGES = ['@electric-sql/pglite', '@electric-sql/pglite-pgvector', '@resvg/resvg-js', 'pino', 'pino-pretty', 'thread-stream'];
 
@@ -80,7 +81,7 @@ export async function build(options = {}) {
     legalComments: 'linked',
     logLevel: 'warning',
   });
-  cpSync(SANDBOX_PAGE, path.join(DIST, 'sandbox-page.html'));
+  for (const name of readdirSync(SANDBOX_DIR).filter((n) => n.startsWith('sandbox-page.'))) cpSync(path.join(SANDBOX_DIR, name), path.join(DIST, name));
   if (options.template) {
     const { ensurePgliteTemplate, pgliteTemplatePath, SHIPPED_TEMPLATE_DIR } = await import(pathToFileURL(path.join(DIST, 'pglite-template.js')).href);
     // Only the current key's template is kept: older ones belong to other migrations or PGlite versions.

@@ -20,8 +20,11 @@ export const PROMPTS_DIR = path.join(INSTALL_ROOT, 'prompts');
 /** drizzle-kit's migrations. */
 export const MIGRATIONS_DIR = path.join(INSTALL_ROOT, 'drizzle');
 
-/** The sandbox page: read from the sources where they exist, else the copy the build put in dist/. */
-export function sandboxPageFile(): string {
-  const source = path.join(INSTALL_ROOT, 'src', 'connectors', 'sandbox', 'sandbox-page.html');
-  return existsSync(source) ? source : path.join(INSTALL_ROOT, 'dist', 'sandbox-page.html');
+/** The files of the sandbox page, which the build copies into dist/ as they are. */
+export const SANDBOX_PAGE_FILES = ['sandbox-page.html', 'sandbox-page.css', 'sandbox-page.js'] as const;
+
+/** A file of the sandbox page: read from the sources where they exist, else the copy the build put in dist/. */
+export function sandboxPageFile(name: (typeof SANDBOX_PAGE_FILES)[number]): string {
+  const source = path.join(INSTALL_ROOT, 'src', 'connectors', 'sandbox', name);
+  return existsSync(source) ? source : path.join(INSTALL_ROOT, 'dist', name);
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EXTERNAL_PACKAGES } from '../../src/build.mjs';
+import { SANDBOX_PAGE_FILES } from '../../src/install-paths.js';
 import { buttonPress as discordButton, discordEnv, FAKE_DISCORD, MANAGER as DISCORD_MANAGER, nextSnowflake, startFakeDiscord, type FakeDiscord } from '../support/fake-discord-server.js';
 import { cardFor as slackCard, FAKE_SLACK, MANAGER as SLACK_MANAGER, slackEnv, startFakeSlack, type FakeSlack } from '../support/fake-slack-server.js';
 import { cardFor as telegramCard, groupMessage, MANAGER as TELEGRAM_MANAGER, MEMBER, startFakeTelegram, SUPERGROUP, telegramEnv, type FakeTelegram } from '../support/fake-telegram-server.js';
@@ -40,7 +41,7 @@ describe('the bundle in dist/', () => {
   it('holds the platform SDKs in chunks of their own and leaves only the packages that load files by path outside', () => {
     const chunks = readdirSync(path.join(REPO_ROOT, 'dist', 'chunks'));
     for (const connector of ['telegram-connector', 'discord-connector', 'slack-connector']) expect(chunks.some((f) => f.startsWith(connector) && f.endsWith('.js')), connector).toBe(true);
-    expect(existsSync(path.join(REPO_ROOT, 'dist', 'sandbox-page.html'))).toBe(true);
+    for (const file of SANDBOX_PAGE_FILES) expect(existsSync(path.join(REPO_ROOT, 'dist', file)), file).toBe(true);
     expect(EXTERNAL_PACKAGES).toEqual(expect.arrayContaining(['@electric-sql/pglite', '@resvg/resvg-js']));
   });
 

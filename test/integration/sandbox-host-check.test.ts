@@ -4,7 +4,7 @@
  * the address Jamii listens on, and the names in JAMII_HTTP_ALLOWED_HOSTS; webhooks and /healthz
  * are not browser routes and answer to any name.
  */
-import { request } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestJamii, type TestJamii } from '../support/harness.js';
 
@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 /** A request to Jamii's port with the given Host header (fetch will not set one). */
-function send(method: 'GET' | 'POST', path: string, host: string, body?: unknown): Promise<{ status: number; body: string }> {
+function send(method: 'GET' | 'POST', path: string, host: string, body?: unknown): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   const url = new URL(app.url);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -23,7 +23,7 @@ function send(method: 'GET' | 'POST', path: string, host: string, body?: unknown
       (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
       },
     );
     req.on('error', reject);
@@ -39,7 +39,8 @@ describe('the sandbox answers browsers only at its own names', () => {
     app = await startTestJamii();
     const port = new URL(app.url).port;
     const before = await storedCount();
-    for (const [method, path, body] of [['POST', '/api/sandbox/messages', question], ['POST', '/api/sandbox/actions', { user: 'manager', action: 'approve:1' }], ['GET', '/api/sandbox/messages?chat=desk', undefined], ['GET', '/', undefined]] as const) {
+    const reads = [['GET', '/api/sandbox/messages?chat=desk', undefined], ['GET', '/', undefined], ['GET', '/sandbox-page.css', undefined], ['GET', '/sandbox-page.js', undefined]] as const;
+    for (const [method, path, body] of [['POST', '/api/sandbox/messages', question], ['POST', '/api/sandbox/actions', { user: 'manager', action: 'approve:1' }], ...reads] as const) {
       const res = await send(method, path, `evil.example:${port}`, body);
       expect(res.status).toBe(403);
       expect(JSON.parse(res.body).error.code).toBe('untrusted_host');
@@ -48,6 +49,21 @@ describe('the sandbox answers browsers only at its own names', () => {
     expect((await send('GET', '/healthz', `evil.example:${port}`)).status).toBe(200);
     expect((await send('POST', '/api/sandbox/messages', `localhost:${port}`, question)).status).toBe(201);
     expect((await send('GET', '/api/sandbox/messages?chat=general', `127.0.0.1:${port}`)).status).toBe(200);
+  });
+
+  it('serves the page, its style sheet and its script at its own names, each with its content type', async () => {
+    app = await startTestJamii({ env: { JAMII_HTTP_ALLOWED_HOSTS: 'jamii.example.org' } });
+    const port = new URL(app.url).port;
+    for (const host of [`127.0.0.1:${port}`, `jamii.example.org:${port}`]) {
+      const page = await send('GET', '/', host);
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.body).toContain('<link rel="stylesheet" href="/sandbox-page.css">');
+      expect(page.body).toContain('<script src="/sandbox-page.js"></script>');
+      const css = await send('GET', '/sandbox-page.css', host);
+      expect(css).toMatchObject({ status: 200, headers: { 'content-type': 'text/css; charset=utf-8', 'x-content-type-options': 'nosniff' }, body: expect.stringContaining(':root') });
+      const js = await send('GET', '/sandbox-page.js', host);
+      expect(js).toMatchObject({ status: 200, headers: { 'content-type': 'text/javascript; charset=utf-8', 'x-content-type-options': 'nosniff' }, body: expect.stringContaining("new EventSource('/api/sandbox/events')") });
+    }
   });
 
   it('answers a name the operator allows (a reverse proxy in front), in any case', async () => {

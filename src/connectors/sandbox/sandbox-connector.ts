@@ -19,7 +19,15 @@ import { parseSandboxAction, parseSandboxPost, roomNameError, toInbound } from '
 import { SANDBOX_ROOM_NAME } from './room-name.js';
 import { createSandboxPlatform, type SandboxChange, type SandboxPlatform } from './sandbox-platform.js';
 
-const PAGE_HTML = readFileSync(sandboxPageFile(), 'utf8');
+/**
+ * The page, its style sheet and its script, each served at its own path as the browser routes
+ * are (answered only at this server's own names, see http-server.ts).
+ */
+const PAGE_ASSETS = [
+  { path: '/', contentType: 'text/html; charset=utf-8', body: readFileSync(sandboxPageFile('sandbox-page.html'), 'utf8') },
+  { path: '/sandbox-page.css', contentType: 'text/css; charset=utf-8', body: readFileSync(sandboxPageFile('sandbox-page.css'), 'utf8') },
+  { path: '/sandbox-page.js', contentType: 'text/javascript; charset=utf-8', body: readFileSync(sandboxPageFile('sandbox-page.js'), 'utf8') },
+] as const;
 /** Rooms the page offers before anyone has spoken. */
 export const SANDBOX_DEFAULT_ROOMS = ['general', 'random'];
 /** SSE comment sent to keep proxies from closing an idle stream. */
@@ -94,15 +102,17 @@ export function createSandboxConnector(deps: {
   platform.changes.on('change', onChange);
 
   const routes: Route[] = [
-    {
-      method: 'GET',
-      path: '/',
-      browser: true,
-      handler(_req, res) {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(PAGE_HTML);
-      },
-    },
+    ...PAGE_ASSETS.map(
+      (asset): Route => ({
+        method: 'GET',
+        path: asset.path,
+        browser: true,
+        handler(_req, res) {
+          res.writeHead(200, { 'content-type': asset.contentType, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+          res.end(asset.body);
+        },
+      }),
+    ),
     {
       method: 'POST',
       path: '/api/sandbox/messages',
