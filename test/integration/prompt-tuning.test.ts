@@ -117,9 +117,10 @@ describe.each(DATABASES)('/prompt on the sandbox (offline provider) on %s', (dat
       return found.length >= 4 ? found.map((m) => m.card) : null;
     }, 15_000, 'four cards');
     const byQuote = (q: string) => cards.find((c) => c.quote === q)!;
-    // Approving and editing answers to questions teaches Jamii those answers (the learning loop):
-    // replayed, these two questions are answered from knowledge, by offline-answer.
-    await t.post('desk', 'manager', `/approve ${byQuote('How do I reset my password?').draftId}`);
+    // Answers a manager writes to questions teach Jamii those answers (the learning loop; a
+    // holding reply approved as drafted teaches nothing): replayed, these two questions are
+    // answered from knowledge, by offline-answer.
+    await t.post('desk', 'manager', `/edit ${byQuote('How do I reset my password?').draftId} Reset it under Account → Security → Reset password.`);
     await t.post('desk', 'manager', `/edit ${byQuote('Where can I see my invoices?').draftId} Your invoices are under Account → Billing.`);
     await waitFor(async () => (await rows(t!, `select id from drafts where status = 'sent'`)).length >= 2, 15_000, 'two replies sent');
     const generalBefore = await t.messages('general');
