@@ -5,7 +5,7 @@
 import type { CommunityDirectory } from './communities.js';
 import { draftJobs } from './job-batches.js';
 import type { Clock, CoreMetrics, Logger, MessageToStore, Store } from './ports.js';
-import { stripInvisible } from './safety/invisible.js';
+import { stripInvisible, visibleLine } from './safety/invisible.js';
 import type { ChatRef, InboundMessage, Labels } from './types.js';
 
 /** Longest text Jamii stores for one message; platforms cap lower (Telegram 4096, Discord 4000). */
@@ -46,9 +46,6 @@ export interface IngestService {
    */
   whenIdle(maxWaitMs: number): Promise<void>;
 }
-
-/** A display name or chat title without invisible characters (a bidi override garbles a card), on one line. */
-export const visibleName = (name: string): string => stripInvisible(name).replace(/\s+/gu, ' ').trim();
 
 /** A question someone should answer, or negative feedback: a draft is due. */
 export function isDraftDue(labels: Labels | null): boolean {
@@ -98,8 +95,8 @@ export function createIngestService(deps: {
     const labellable = !m.author.isBot && !m.isService && text.trim().length > 0;
     const labels = labellable ? labeler(text, { communityLanguage: communities.get(communityId).language }) : null;
     // Names are shown on cards, in reports and in prompts: the same cleaning, on one line.
-    const author = { ...m.author, displayName: visibleName(m.author.displayName) || m.author.id };
-    const chatTitle = m.chatTitle === undefined ? undefined : visibleName(m.chatTitle) || undefined;
+    const author = { ...m.author, displayName: visibleLine(m.author.displayName) || m.author.id };
+    const chatTitle = m.chatTitle === undefined ? undefined : visibleLine(m.chatTitle) || undefined;
     const record: MessageToStore = { inbound: { ...m, text, author, chatTitle }, communityId, labels };
     // A message that gets a draft job has it queued, and its labels audited, by its own insert.
     return isCandidate(record) ? { ...record, draftJob: true, audit: { action: 'message.labelled', details: { labels } } } : record;

@@ -183,6 +183,11 @@ export function stripInvisible(text: string): string {
 }
 
 /** True when {@link stripInvisible} would remove anything (not counting NFC normalisation). */
+/** {@link stripInvisible}, on one line: whitespace runs become one space, ends trimmed (names, titles, short samples). */
+export function visibleLine(text: string): string {
+  return stripInvisible(text).replace(/\s+/gu, ' ').trim();
+}
+
 export function hasInvisible(text: string): boolean {
   return stripInvisibleCounting(text).removed > 0;
 }

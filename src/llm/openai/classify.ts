@@ -3,7 +3,7 @@
  * (and the few before it) as data blocks, a strict JSON answer mapped to Labels.
  */
 import type { ClassifyHint, ContextMessage } from '../../core/ports.js';
-import { stripInvisible } from '../../core/safety/invisible.js';
+import { visibleLine } from '../../core/safety/invisible.js';
 import { UNTRUSTED_DATA_RULE, untrustedBlock } from '../../core/safety/untrusted.js';
 import type { Labels } from '../../core/types.js';
 import { renderPrompt, type PromptSource } from '../prompt-registry.js';
@@ -37,7 +37,7 @@ export function buildClassifyMessages(prompts: PromptSource, text: string, hint:
 }
 
 export function clip(text: string, max: number): string {
-  const chars = Array.from(stripInvisible(text).replace(/\s+/gu, ' ').trim());
+  const chars = Array.from(visibleLine(text));
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
 }
 
