@@ -19,7 +19,7 @@ import {
   type PrincipalRef,
   type ReportSettings,
 } from './config/communities-file.js';
-import { decimal, entryList, envFixes, withoutBlanks } from './config/env-values.js';
+import { decimal, entryList, envFixes, urlSetting, withoutBlanks } from './config/env-values.js';
 import { deskChatOverlapMessage, deskChatOverlaps, misplacedNewsChatMessage, misplacedNewsChats } from './config/communities-checks.js';
 import { defaultSandboxDesk } from './connectors/sandbox/room-name.js';
 import { addDiscordDesks, discordConfig, discordEnv, discordProblems, type DiscordConfig } from './config/discord.js';
@@ -137,10 +137,7 @@ export const DB_STATEMENT_TIMEOUT_SECONDS_DEFAULT = 30;
 const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   JAMII_DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
-    .optional(),
+  DATABASE_URL: urlSetting(z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')).optional(),
   JAMII_DB_POOL_MAX: decimal(z.number().int().min(2).max(100)).default(10),
   JAMII_DB_STATEMENT_TIMEOUT_SECONDS: decimal(z.number().int().min(0).max(3600)).default(DB_STATEMENT_TIMEOUT_SECONDS_DEFAULT),
   JAMII_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -294,14 +291,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       const url = new URL(e.DATABASE_URL);
       if (url.password) secrets.push(decodeURIComponent(url.password), url.password);
     } catch {
-      // An unparsable URL is still a secret as a whole.
+      // An unparsable URL is still a secret as a whole (below).
     }
-    secrets.push(e.DATABASE_URL);
   }
 
   // The value in use is the one the schema kept (trimmed: a CRLF .env file ends each value in \r),
   // so that is the one to redact; the raw one too, when it differs.
-  const secretNames = ['TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'OPENAI_API_KEY', 'JAMII_TELEGRAM_WEBHOOK_SECRET'] as const;
+  const secretNames = ['DATABASE_URL', 'TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'OPENAI_API_KEY', 'JAMII_TELEGRAM_WEBHOOK_SECRET'] as const;
   for (const name of secretNames) {
     const used = e[name];
     const raw = cleaned[name];

@@ -1,5 +1,6 @@
 /** Discord: the bot token and application, the desk channel, roles that manage. Parsed from the environment record `src/config.ts` reads; never from `process.env` itself. */
 import { z } from 'zod';
+import { urlSetting } from './env-values.js';
 import type { CommunityConfig } from '../config.js';
 
 export const DISCORD_DEFAULT_API_ROOT = 'https://discord.com/api';
@@ -26,7 +27,7 @@ export const discordSnowflakeSchema = (example: string) => z.string().trim().reg
 export const discordEnv = {
   DISCORD_TOKEN: z.string().trim().regex(/^[A-Za-z0-9_.-]{20,}$/, 'expected the bot token from the Developer Portal (Bot → Reset Token)').optional(),
   DISCORD_APPLICATION_ID: discordSnowflakeSchema('1234567890123456789').optional(),
-  DISCORD_API_ROOT: z.url({ protocol: /^https?$/ }).default(DISCORD_DEFAULT_API_ROOT),
+  DISCORD_API_ROOT: urlSetting().default(DISCORD_DEFAULT_API_ROOT),
   JAMII_DISCORD_DESK_CHANNEL: discordSnowflakeSchema('1234567890123456789').optional(),
   JAMII_DISCORD_GUILD_ID: discordSnowflakeSchema('1234567890123456789').optional(),
   JAMII_DISCORD_MANAGER_ROLES: z.string().regex(/^\s*[1-9]\d{5,19}(\s*,\s*[1-9]\d{5,19})*\s*$/, 'comma-separated Discord role ids, e.g. 1234567890123456789').optional(),

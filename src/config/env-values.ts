@@ -13,6 +13,17 @@ export function withoutBlanks(env: Record<string, string | undefined>): Record<s
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''));
 }
 
+/**
+ * A URL setting, trimmed before it is checked, like every secret: a CRLF .env file ends each
+ * value in \r, and a hand-edited one pads with spaces. `check` is the URL's own rule, an http(s)
+ * URL by default; what is kept is the trimmed value.
+ */
+export function urlSetting<T extends z.ZodType<unknown, string>>(check: T): z.ZodPipe<z.ZodString, T>;
+export function urlSetting(): z.ZodPipe<z.ZodString, z.ZodURL>;
+export function urlSetting(check: z.ZodType<unknown, string> = z.url({ protocol: /^https?$/ })) {
+  return z.string().trim().pipe(check);
+}
+
 /** A number written in plain decimal, then held to `range` (its bounds, whole or not). */
 export function decimal<T extends z.ZodNumber>(range: T) {
   return z.string().trim().regex(PLAIN_DECIMAL, 'expected a plain decimal number').transform(Number).pipe(range);

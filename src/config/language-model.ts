@@ -1,6 +1,6 @@
 /** The language model: offline, or any OpenAI-compatible server. Parsed from the environment record `src/config.ts` reads; never from `process.env` itself. */
 import { z } from 'zod';
-import { decimal } from './env-values.js';
+import { decimal, urlSetting } from './env-values.js';
 import type { OpenAIProviderOptions } from '../llm/openai/openai-provider.js';
 
 export const LLM_PROVIDERS = ['offline', 'openai'] as const;
@@ -22,8 +22,7 @@ export interface LanguageModelConfig {
 
 export const languageModelEnv = {
   JAMII_LLM: z.enum(LLM_PROVIDERS).default('offline'),
-  OPENAI_BASE_URL: z
-    .url({ protocol: /^https?$/ })
+  OPENAI_BASE_URL: urlSetting()
     .transform((v) => v.replace(/\/+$/, ''))
     .default(OPENAI_DEFAULT_BASE_URL),
   OPENAI_API_KEY: z.string().trim().min(1).optional(),

@@ -3,7 +3,7 @@
  * feed fetcher's environment variables. Parsed for `src/config.ts`; never reads `process.env`.
  */
 import { z } from 'zod';
-import { decimal } from './env-values.js';
+import { decimal, urlSetting } from './env-values.js';
 import { isValidTimeZone } from '../core/analytics/period.js';
 import { isValidCron } from '../news/cron-schedule.js';
 import { NEWS_MODES, type CommunityNewsSettings } from '../core/news/news-types.js';
@@ -81,8 +81,8 @@ export const topicsSchema = z
 
 export const feedsSchema = z.array(
   z.union([
-    z.url({ protocol: /^https?$/ }).transform((url) => ({ url, name: null })),
-    z.object({ url: z.url({ protocol: /^https?$/ }), name: z.string().trim().min(1).max(100).optional() }).strict().transform((f) => ({ url: f.url, name: f.name ?? null })),
+    urlSetting().transform((url) => ({ url, name: null })),
+    z.object({ url: urlSetting(), name: z.string().trim().min(1).max(100).optional() }).strict().transform((f) => ({ url: f.url, name: f.name ?? null })),
   ]),
 );
 

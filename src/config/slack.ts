@@ -1,5 +1,6 @@
 /** Slack: the bot token, HTTP mode (signing secret) or Socket Mode (app token), the desk channel, user groups that manage. Parsed from the environment record `src/config.ts` reads; never from `process.env` itself. */
 import { z } from 'zod';
+import { urlSetting } from './env-values.js';
 import type { CommunityConfig } from '../config.js';
 
 export const SLACK_DEFAULT_API_URL = 'https://slack.com/api/';
@@ -27,7 +28,7 @@ export const slackEnv = {
   SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-[A-Za-z0-9-]+$/, 'expected the Bot User OAuth Token (OAuth & Permissions), e.g. xoxb-…').optional(),
   SLACK_SIGNING_SECRET: z.string().trim().regex(/^[A-Za-z0-9]{16,128}$/, 'expected the Signing Secret (Basic Information → App Credentials)').optional(),
   SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-[A-Za-z0-9-]+$/, 'expected an app-level token with connections:write (Basic Information → App-Level Tokens), e.g. xapp-…').optional(),
-  SLACK_API_URL: z.url({ protocol: /^https?$/ }).default(SLACK_DEFAULT_API_URL),
+  SLACK_API_URL: urlSetting().default(SLACK_DEFAULT_API_URL),
   JAMII_SLACK_DESK_CHANNEL: slackChannelSchema.optional(),
   JAMII_SLACK_MANAGER_GROUP: slackGroupSchema.optional(),
   JAMII_SLACK_ADMIN_GROUP: slackGroupSchema.optional(),

@@ -1,5 +1,6 @@
 /** Telegram: the bot token, polling or webhook, the desk chats. Parsed from the environment record `src/config.ts` reads; never from `process.env` itself. */
 import { z } from 'zod';
+import { urlSetting } from './env-values.js';
 import type { CommunityConfig } from '../config.js';
 
 export const TELEGRAM_DEFAULT_API_ROOT = 'https://api.telegram.org';
@@ -22,8 +23,8 @@ export const telegramChatIdSchema = z.string().trim().regex(/^-?[1-9]\d{0,15}$/,
 
 export const telegramEnv = {
   TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[A-Za-z0-9_-]+$/, 'expected a bot token from @BotFather, e.g. 123456789:AA…').optional(),
-  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default(TELEGRAM_DEFAULT_API_ROOT),
-  JAMII_TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TELEGRAM_API_ROOT: urlSetting().default(TELEGRAM_DEFAULT_API_ROOT),
+  JAMII_TELEGRAM_WEBHOOK_URL: urlSetting().optional(),
   // Trimmed like every secret (a CRLF .env file ends each value in \r): the trimmed value is the one
   // registered with setWebhook, so it is the one Telegram sends back and the one compared.
   JAMII_TELEGRAM_WEBHOOK_SECRET: z.string().trim().regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 letters, digits, "_" or "-"').optional(),

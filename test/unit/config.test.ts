@@ -62,6 +62,41 @@ describe('loadConfig: defaults', () => {
     expect(load({ JAMII_DRAFT_EXPIRE_HOURS: '1.5' }).drafts.expireAfterHours).toBe(1.5);
   });
 
+  it('reads every URL setting padded with spaces or a CRLF line end as the trimmed URL', () => {
+    const padded = (url: string) => ` ${url} \r`;
+    const config = load({
+      DATABASE_URL: padded('postgres://jamii:pw-secret@db.internal:5432/jamii'),
+      JAMII_LLM: 'openai',
+      JAMII_LLM_MODEL: 'llama3',
+      OPENAI_BASE_URL: padded('http://localhost:11434/v1'),
+      TELEGRAM_BOT_TOKEN: '123456:AAF-fake-telegram-token',
+      TELEGRAM_API_ROOT: padded('http://bot-api.internal:8081'),
+      JAMII_TELEGRAM_WEBHOOK_URL: padded('https://bot.example.org/hooks/telegram'),
+      JAMII_TELEGRAM_WEBHOOK_SECRET: 'a-long-webhook-secret-123',
+      DISCORD_TOKEN: 'fake.discord-token_0123456789abcdef',
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_API_ROOT: padded('http://discord.internal:8080/api'),
+      SLACK_BOT_TOKEN: 'xoxb-fake-slack-token',
+      SLACK_SIGNING_SECRET: 'fakesigningsecret0123',
+      SLACK_API_URL: padded('http://slack.internal:8080/api/'),
+    });
+    expect(config.databaseUrl).toBe('postgres://jamii:pw-secret@db.internal:5432/jamii');
+    expect(config.llm.openai?.baseURL).toBe('http://localhost:11434/v1');
+    expect(config.telegram).toMatchObject({ apiRoot: 'http://bot-api.internal:8081', webhookUrl: 'https://bot.example.org/hooks/telegram' });
+    expect(config.discord?.apiRoot).toBe('http://discord.internal:8080/api');
+    expect(config.slack?.apiUrl).toBe('http://slack.internal:8080/api/');
+    // The database URL is a secret: the value in use and the raw one are both redacted.
+    expect(config.secrets).toEqual(expect.arrayContaining(['postgres://jamii:pw-secret@db.internal:5432/jamii', padded('postgres://jamii:pw-secret@db.internal:5432/jamii')]));
+  });
+
+  it('reads a feed URL padded with spaces in the communities file as the trimmed URL', () => {
+    const file = writeCommunities(`communities:\n  - id: a\n    name: A\n    feeds: ["  https://news.example.org/feed.xml\\r ", { url: " https://blog.example.org/rss ", name: Blog }]\n`);
+    expect(load({ JAMII_CONFIG: file }).communities[0]!.news?.feeds).toEqual([
+      { url: 'https://news.example.org/feed.xml', name: null },
+      { url: 'https://blog.example.org/rss', name: 'Blog' },
+    ]);
+  });
+
   it('reads roles for every platform from JAMII_MANAGERS and JAMII_ADMINS, keeping ids as strings', () => {
     const config = load({
       JAMII_MANAGERS: 'sandbox:manager, telegram:123456789,discord:80351110224678912,slack:U024BE7LH,telegram:123456789',
