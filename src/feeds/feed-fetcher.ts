@@ -2,20 +2,23 @@
  * Fetches a feed over HTTP with undici's fetch: a deadline for the whole exchange, a streamed size
  * cap, conditional requests (ETag / Last-Modified), a User-Agent, the body decoded in the feed's
  * own encoding (feed-charset.ts), and redirects followed by hand
- * (at most {@link FEED_MAX_REDIRECTS}) so every hop is checked: only http(s), and no private,
- * loopback or link-local address unless `allowPrivateAddresses` (tests on loopback, feeds on an
- * intranet). The address check is made on the resolution the connection uses (the dispatcher's
+ * (at most {@link FEED_MAX_REDIRECTS}) so every hop is checked: only http(s), and no address that
+ * is not public unicast (private-address.ts) unless `allowPrivateAddresses` (tests on loopback,
+ * feeds on an intranet). The address check is made on the resolution the connection uses (the dispatcher's
  * `lookup`), so a host whose DNS answer changes between a check and the connection (DNS
  * rebinding) is checked on the answer it is connected to; an address written in the URL is
  * checked before the request.
  */
 import { lookup as dnsLookup } from 'node:dns';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { Agent, fetch } from 'undici';
 import { FeedError, type FeedFetcher, type FeedValidators, type FetchOutcome } from '../core/news/news-types.js';
 import type { Logger } from '../core/ports.js';
 import { decodeFeed } from './feed-charset.js';
 import { parseFeedText } from './feed-parser.js';
+import { isPrivateAddress } from './private-address.js';
+
+export { isPrivateAddress } from './private-address.js';
 
 export const FEED_MAX_REDIRECTS = 5;
 export const FEED_USER_AGENT = 'Jamii-FeedFetcher/0.1 (+https://github.com/jamii-bot/jamii)';
@@ -25,31 +28,6 @@ export interface FeedFetcherOptions {
   timeoutMs: number;
   maxBytes: number;
   allowPrivateAddresses: boolean;
-}
-
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) PRIVATE.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) PRIVATE.addSubnet(net, prefix, 'ipv6');
-
-/** True for loopback, private, link-local, CGNAT, multicast and reserved addresses. */
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) return true;
-  if (family === 6) {
-    // An IPv4-mapped address is judged as the IPv4 address it carries.
-    const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (dotted) return isPrivateAddress(dotted[1]!);
-    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-    if (hex) {
-      const [hi, lo] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
-      return isPrivateAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
-    }
-    return PRIVATE.check(address, 'ipv6');
-  }
-  return PRIVATE.check(address, 'ipv4');
 }
 
 function blocked(host: string): FeedError {
