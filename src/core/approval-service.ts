@@ -2,10 +2,15 @@
  * Decisions on drafts. A decision is one conditional UPDATE (pending -> decided), and approval
  * writes the outbox row and its send job in the same transaction: two managers approving at once,
  * or one double-clicking, produce exactly one post; the loser learns who won and when.
+ *
+ * An edit is checked like a drafted text (edit-checks.ts). One that passes is approved at once;
+ * one that fails is saved on the still-pending draft with its flags and held (`Draft.heldEdit`):
+ * it is posted only when a manager confirms it as it is (`confirm`), never by a plain approve.
  */
 import type { Access } from './access.js';
 import { formatTime, memberWords } from './desk-cards.js';
 import { JamiiError } from './errors.js';
+import { checkEdit, problemFlags } from './edit-checks.js';
 import { learnedAnswerOf } from './learned-answer.js';
 import type { Clock, CoreMetrics, Logger, Repositories, Store } from './ports.js';
 import { principalKey, type Draft, type DraftWithMessage, type Invoker } from './types.js';
@@ -15,7 +20,8 @@ import { sendJobs } from './job-batches.js';
 export const EDIT_TEXT_MAX_CHARS = 4096;
 export const REJECT_REASON_MAX_CHARS = 500;
 
-export type Decision = { kind: 'approve' } | { kind: 'edit'; text: string } | { kind: 'reject'; reason?: string | undefined };
+/** approve: as drafted; edit: the manager's text; confirm: post a held edit despite its flags. */
+export type Decision = { kind: 'approve' } | { kind: 'edit'; text: string } | { kind: 'confirm' } | { kind: 'reject'; reason?: string | undefined };
 
 export interface ApprovalService {
   decide(invoker: Invoker, draftId: number, decision: Decision): Promise<Draft>;
@@ -25,6 +31,23 @@ export interface ApprovalService {
   load(invoker: Invoker, draftId: number, action: string): Promise<DraftWithMessage>;
   /** Marks drafts pending since before `before` as expired; returns how many. */
   expire(before: Date): Promise<number>;
+}
+
+/**
+ * Refuses to post a pending draft's text unseen: a flagged draft as drafted (it needs an edit), a
+ * held edit without an explicit confirmation, and a confirmation of nothing held.
+ */
+function refuseUnchecked(draft: Draft, decision: Decision): void {
+  const flags = draft.flags.join('; ');
+  if (decision.kind === 'approve' && draft.heldEdit !== null) {
+    throw new JamiiError('edit_needs_confirmation', `Draft #${draft.id} holds ${draft.heldEdit.byName}'s edit, which failed a check (${flags}): post it as it is with /confirm ${draft.id}, or /edit ${draft.id} <text> again, or reject it.`);
+  }
+  if (decision.kind === 'approve' && draft.flags.length > 0) {
+    throw new JamiiError('draft_flagged', `Draft #${draft.id} failed a check (${flags}): edit it with /edit ${draft.id} <text>, or reject it.`);
+  }
+  if (decision.kind === 'confirm' && draft.heldEdit === null) {
+    throw new JamiiError('nothing_to_confirm', `Draft #${draft.id} holds no edit waiting for a confirmation: /confirm posts an edit that failed a check, after /edit.`);
+  }
 }
 
 function describeDecided(draft: Draft): string {
@@ -52,6 +75,39 @@ export async function queueApproved(tx: Repositories, draft: DraftWithMessage, t
 export function createApprovalService(deps: { store: Store; access: Access; metrics: CoreMetrics; clock: Clock; log: Logger }): ApprovalService {
   const { store, access, metrics, clock, log } = deps;
 
+  /**
+   * Saves an edit that failed the checks on the pending draft, without deciding: the card shows
+   * the text and what was flagged, and a manager confirms, edits again or rejects.
+   */
+  const holdEdit = async (invoker: Invoker, draft: DraftWithMessage, edit: { text: string; flags: string[] }, at: Date): Promise<Draft> => {
+    const held = await store.transaction(async (tx) => {
+      const updated = await tx.drafts.holdEdit(draft.id, { ...edit, by: principalKey(invoker), byName: invoker.displayName, at });
+      if (!updated) return null;
+      await tx.jobs.enqueue('desk-refresh', [{ draftId: draft.id }]);
+      await tx.audit.write({
+        communityId: draft.communityId,
+        actor: principalKey(invoker),
+        action: 'draft.edit_held',
+        subject: `draft:${draft.id}`,
+        details: { displayName: invoker.displayName, before: draft.text, after: updated.text, flags: updated.flags },
+      });
+      return updated;
+    });
+    if (!held) throw await notDecided(draft);
+    log.info({ draftId: draft.id, by: principalKey(invoker), flags: held.flags.length }, 'draft.edit_held');
+    return held;
+  };
+
+  /** Why a conditional update changed nothing: decided meanwhile, or edited since it was read. */
+  const notDecided = async (draft: Draft): Promise<JamiiError> => {
+    const current = await store.drafts.get(draft.id);
+    if (current?.status === 'pending') {
+      const by = current.heldEdit ? ` by ${current.heldEdit.byName}` : '';
+      return new JamiiError('draft_changed', `Draft #${draft.id} was just edited${by}; nothing was posted. Read its card again (/show ${draft.id}) before deciding.`);
+    }
+    return new JamiiError('draft_already_decided', describeDecided(current ?? draft), { details: { status: current?.status } });
+  };
+
   const load: ApprovalService['load'] = async (invoker, draftId, action) => {
     const draft = await store.drafts.get(draftId);
     if (!draft) throw new JamiiError('draft_not_found', `There is no draft #${draftId}.`);
@@ -72,15 +128,23 @@ export function createApprovalService(deps: { store: Store; access: Access; metr
         throw new JamiiError('text_too_long', `The reason is too long; the limit is ${REJECT_REASON_MAX_CHARS} characters.`);
       }
       const draft = await load(invoker, draftId, decision.kind);
-      if (decision.kind === 'approve' && draft.status === 'pending' && draft.flags.length > 0) {
-        throw new JamiiError('draft_flagged', `Draft #${draftId} failed a check (${draft.flags.join('; ')}): edit it with /edit ${draftId} <text>, or reject it.`);
-      }
+      if (draft.status === 'pending') refuseUnchecked(draft, decision);
       const at = clock.now();
-      const status = decision.kind === 'approve' ? 'approved' : decision.kind === 'edit' ? 'edited' : 'rejected';
+      let edited: { text: string; flags: string[] } | undefined;
+      if (decision.kind === 'edit') {
+        const checked = await checkEdit(store.knowledge, draft, decision.text);
+        edited = { text: checked.text, flags: problemFlags(checked) };
+        if (edited.flags.length > 0) return holdEdit(invoker, draft, edited, at);
+      }
+      // A confirmed edit posts the held text; it is the manager's text, so it counts as an edit.
+      const status = decision.kind === 'approve' ? 'approved' : decision.kind === 'reject' ? 'rejected' : 'edited';
       const decided = await store.transaction(async (tx) => {
         const updated = await tx.drafts.decide(draftId, {
           status,
-          text: decision.kind === 'edit' ? decision.text.trim() : undefined,
+          text: edited?.text,
+          flags: edited?.flags,
+          // What is approved or confirmed is the text just checked, not an edit saved since.
+          ifText: decision.kind === 'approve' || decision.kind === 'confirm' ? draft.text : undefined,
           decidedBy: principalKey(invoker),
           decidedByName: invoker.displayName,
           decidedAt: at,
@@ -92,7 +156,7 @@ export function createApprovalService(deps: { store: Store; access: Access; metr
           // The learning loop: an approved answer to a question is knowledge the next similar
           // question is answered from. A manager can remove it with /forget. A holding reply
           // approved as drafted answers nothing, and the greeting names only this member.
-          const answer = draft.kind === 'question' ? learnedAnswerOf(draft, { text: updated.text, edited: decision.kind === 'edit' }) : null;
+          const answer = draft.kind === 'question' ? learnedAnswerOf(draft, { text: updated.text, edited: status === 'edited' }) : null;
           if (answer !== null) {
             const learned = await tx.knowledge.learn({ communityId: draft.communityId, question: memberWords(draft), answer, language: draft.language, draftId, createdBy: principalKey(invoker) });
             await tx.audit.write({ communityId: draft.communityId, actor: principalKey(invoker), action: 'knowledge.learned', subject: `learned:${learned.id}`, details: { draftId } });
@@ -107,15 +171,13 @@ export function createApprovalService(deps: { store: Store; access: Access; metr
           details: {
             displayName: invoker.displayName,
             ...(decision.kind === 'edit' ? { before: draft.text, after: updated.text } : {}),
+            ...(decision.kind === 'confirm' ? { confirmed: true, editedBy: draft.heldEdit?.by, flags: draft.flags } : {}),
             ...(decision.kind === 'reject' && decision.reason ? { reason: decision.reason } : {}),
           },
         });
         return updated;
       });
-      if (!decided) {
-        const current = await store.drafts.get(draftId);
-        throw new JamiiError('draft_already_decided', describeDecided(current ?? draft), { details: { status: current?.status } });
-      }
+      if (!decided) throw await notDecided(draft);
       metrics.decision(status);
       log.info({ draftId, status, by: principalKey(invoker) }, 'draft.decided');
       return decided;

@@ -4,7 +4,7 @@
  */
 import { isDraftDue } from './ingest-service.js';
 import type { NewOutboundPost } from './ports.js';
-import type { CardAction, CardView, ChatRef, Draft, DraftWithMessage, OutboundPost, PollSpec, StoredMessage } from './types.js';
+import type { CardAction, CardView, ChatRef, Draft, DraftWithMessage, HeldEdit, OutboundPost, PollSpec, StoredMessage } from './types.js';
 
 /** Length of the member's message quoted on a card. */
 export const CARD_QUOTE_MAX_CHARS = 700;
@@ -24,7 +24,7 @@ export function formatTime(at: Date): string {
 function statusLine(draft: DraftWithMessage, delivery: OutboundPost | null): string {
   switch (draft.status) {
     case 'pending':
-      return 'Waiting for a decision';
+      return draft.heldEdit ? `Waiting for a confirmation of ${draft.heldEdit.byName}'s edit` : 'Waiting for a decision';
     case 'rejected':
       return `Rejected by ${draft.decidedByName} at ${formatTime(draft.decidedAt!)}${draft.decisionNote ? `: ${draft.decisionNote}` : ''}`;
     case 'expired':
@@ -88,14 +88,26 @@ export function sourcesLine(draft: Pick<Draft, 'sources'>): string | null {
   return `${shown.join('; ')}${more > 0 ? ` (+${more} more)` : ''}`;
 }
 
+/** What a flagged draft's card says about its flags: the drafted text's, or a manager's held (or confirmed) edit's. */
+function flagsField(draft: DraftWithMessage, heldEdit: HeldEdit | null): CardView['fields'][number] {
+  const flags = draft.flags.join('; ');
+  if (heldEdit === null) return { label: 'Needs an edit', value: flags };
+  const edit = `${heldEdit.byName}'s edit at ${formatTime(heldEdit.at)}`;
+  if (draft.status !== 'pending') return { label: 'Posted despite', value: `${flags} (${edit}, confirmed)` };
+  return { label: 'Edit held', value: `${edit} failed a check, so it is not posted: ${flags}. Post anyway only if this is what you mean to post.` };
+}
+
 export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null = null): CardView {
   const m = draft.message;
   const where = `${draft.target.platform} · ${draft.targetTitle ?? draft.target.chatId}`;
   const flagged = draft.flags.length > 0;
+  const held = draft.heldEdit !== null;
   const actions: CardAction[] = [];
   if (draft.status === 'pending') {
-    // A flagged draft cannot go out as it is: the manager edits it or rejects it.
-    if (!flagged) actions.push({ id: `approve:${draft.id}`, label: 'Approve', style: 'primary' });
+    // A flagged draft cannot go out as it is: the manager edits it or rejects it. A manager's
+    // own edit that failed a check can, but only on a deliberate confirmation.
+    if (held) actions.push({ id: `confirm:${draft.id}`, label: 'Post anyway', style: 'danger' });
+    else if (!flagged) actions.push({ id: `approve:${draft.id}`, label: 'Approve', style: 'primary' });
     actions.push({ id: `edit:${draft.id}`, label: 'Edit', style: flagged ? 'primary' : 'secondary' }, { id: `reject:${draft.id}`, label: 'Reject', style: 'danger' });
   } else if (delivery && (delivery.status === 'unconfirmed' || delivery.status === 'failed')) {
     actions.push({ id: `retry:${draft.id}`, label: 'Retry', style: 'secondary' });
@@ -105,7 +117,7 @@ export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null 
   const sources = sourcesLine(draft);
   fields.push({ label: 'Sources', value: sources ?? (m ? 'none: not grounded in the knowledge base' : 'none') });
   if (draft.translation) fields.push({ label: 'Translation', value: clip(draft.translation, CARD_QUOTE_MAX_CHARS) });
-  if (flagged) fields.push({ label: 'Needs an edit', value: draft.flags.join('; ') });
+  if (flagged) fields.push(flagsField(draft, draft.heldEdit));
   if (m?.deletedAt) fields.push({ label: 'Deleted', value: `the member's message was deleted at ${formatTime(m.deletedAt)}: a reply would answer nothing visible` });
   const edited = editedNote(draft);
   if (edited) fields.push({ label: 'Edited', value: edited });
@@ -129,7 +141,7 @@ export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null 
     fields,
     footer:
       draft.status === 'pending'
-        ? `${flagged ? '' : `/approve ${draft.id} · `}/edit ${draft.id} <new text> · /reject ${draft.id} [reason]`
+        ? `${held ? `/confirm ${draft.id} · ` : flagged ? '' : `/approve ${draft.id} · `}/edit ${draft.id} <new text> · /reject ${draft.id} [reason]`
         : null,
     actions,
   };

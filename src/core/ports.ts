@@ -6,6 +6,7 @@ import type {
   Author,
   ChatRef,
   Draft,
+  HeldEdit,
   DraftKind,
   DraftStatus,
   PostDraftKind,
@@ -146,7 +147,14 @@ export interface ConversationRepository {
 
 export interface DecisionUpdate {
   status: Extract<DraftStatus, 'approved' | 'edited' | 'rejected'>;
+  /** An edit's text: it replaces the draft's, with `flags` (none when absent), and ends a held edit. */
   text?: string | undefined;
+  flags?: string[] | undefined;
+  /**
+   * Decide only while the draft's text is still this one, the text the decision was checked
+   * against: an approval never posts an edit saved a moment before it (by another manager).
+   */
+  ifText?: string | undefined;
   decidedBy: string;
   decidedByName: string;
   decidedAt: Date;
@@ -203,6 +211,11 @@ export interface DraftsRepository {
   claimOverdue(communityIds: string[], cutoffs: { before: Date; urgentBefore: Date }, at: Date, detailed: number): Promise<OverdueDrafts[]>;
   /** Atomically moves a pending draft to a decision; null when it was not pending. */
   decide(id: number, update: DecisionUpdate): Promise<Draft | null>;
+  /**
+   * Saves a manager's edit that failed the output checks on a pending draft, without deciding:
+   * the text, its flags and who made it (see `Draft.heldEdit`). Null when the draft is not pending.
+   */
+  holdEdit(id: number, edit: HeldEdit & { text: string; flags: string[] }): Promise<Draft | null>;
   markSent(id: number): Promise<void>;
   /** Expires pending drafts created before `before`; returns their ids. */
   expirePendingBefore(before: Date): Promise<number[]>;

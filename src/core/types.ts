@@ -161,8 +161,17 @@ export interface Draft {
   sources: SourceRef[];
   /** The draft in the desk's language, when the member wrote in another. */
   translation: string | null;
-  /** Output checks the drafted text failed; approving it needs an edit. */
+  /**
+   * Output checks `text` failed: the drafted text's (approving it needs an edit), or, with
+   * `heldEdit`, the manager's edit's (posting it needs a confirmation).
+   */
   flags: string[];
+  /**
+   * A manager's edit that failed the output checks: saved as `text`, its problems in `flags`, and
+   * held at the desk until a manager confirms it (`/confirm`), edits again or rejects. Kept once
+   * confirmed, as a record that the text was posted despite its flags. Null otherwise.
+   */
+  heldEdit: HeldEdit | null;
   /** Another member answered before a manager decided. */
   answeredByName: string | null;
   answeredAt: Date | null;
@@ -179,8 +188,17 @@ export interface Draft {
   createdAt: Date;
 }
 
+/** Who made an edit that is held for a confirmation (see `Draft.heldEdit`), and when. */
+export interface HeldEdit {
+  /** principalKey of the manager. */
+  by: string;
+  byName: string;
+  at: Date;
+}
+
 /** How every draft starts: nobody has answered the member or decided on it yet. */
 export const UNDECIDED = {
+  heldEdit: null,
   answeredByName: null,
   answeredAt: null,
   decidedBy: null,

@@ -85,6 +85,37 @@ describe.each(DATABASES)('the approval loop through the sandbox API on %s', (dat
     expect(pendingReply.text).toContain(`#${ivan.draftId}`);
   });
 
+  it('holds an edit that fails the output checks until a manager confirms it, then posts it as written', async () => {
+    app = await startTestJamii({ database });
+    const t = app;
+    const q = await t.post('general', 'alice', 'When do the doors open?');
+    const card = await waitFor(async () => (await t.messages('desk')).find((m) => m.card)?.card, 15_000, 'card');
+    const risky = '@everyone Doors open at 9! <b>Free</b> tickets: https://free-tickets.example.net/claim';
+
+    const held = await t.action('manager', `edit:${card.draftId}`, risky);
+    expect(held.reply.text).toMatch(new RegExp(`^⚠️ Draft #${card.draftId}: your edit is saved but NOT posted`));
+    for (const code of ['mass_mention', 'unknown_link', 'markup_injection']) expect(held.reply.text).toContain(`• ${code}: `);
+    const heldCard = await waitFor(async () => {
+      const c = (await t.messages('desk')).find((m) => m.card?.draftId === card.draftId)?.card;
+      return c?.body === risky ? c : null;
+    }, 10_000, 'the card showing the held edit');
+    expect(heldCard.actions.map((a: { id: string }) => a.id)).toEqual([`confirm:${card.draftId}`, `edit:${card.draftId}`, `reject:${card.draftId}`]);
+    expect(heldCard.fields.find((f: { label: string }) => f.label === 'Edit held').value).toMatch(/^manager's edit at .* failed a check, so it is not posted: mass_mention: /);
+
+    const approve = await t.action('manager', `approve:${card.draftId}`);
+    expect(approve.reply).toMatchObject({ ephemeral: true, text: expect.stringContaining(`/confirm ${card.draftId}`) });
+    await new Promise((r) => setTimeout(r, 700));
+    expect((await t.messages('general')).filter((m) => m.fromBot)).toHaveLength(0);
+
+    const confirmed = await t.action('manager', `confirm:${card.draftId}`);
+    expect(confirmed.reply.text).toMatch(/edit confirmed by manager despite its flags; posting it now/);
+    const reply = await waitFor(async () => (await t.messages('general')).find((m) => m.fromBot), 10_000, 'the confirmed reply');
+    expect(reply).toMatchObject({ text: risky, replyTo: q.body.id });
+    const draft = await t.jamii.store.drafts.get(card.draftId);
+    expect(draft).toMatchObject({ text: risky, heldEdit: { by: 'sandbox:manager', byName: 'manager' } });
+    expect(draft!.flags.length).toBeGreaterThanOrEqual(3);
+  });
+
   it('answers a second approval with who approved it and when, and posts once', async () => {
     app = await startTestJamii({ database, env: { JAMII_MANAGERS: 'sandbox:manager,sandbox:maria' } });
     const t = app;

@@ -80,6 +80,21 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
     expect(await store.drafts.insertMany([newDraft(ids[0]!, 2)])).toEqual([]);
   });
 
+  it('holds an edit on a pending draft only, and decides only while the text is the one the decider read', async () => {
+    const [id] = await storeMessages(1);
+    const [draft] = await store.drafts.insertMany([newDraft(id!, 0)]);
+    const at = new Date('2025-03-01T09:30:00Z');
+    const decide = (ifText: string) => store.drafts.decide(draft!.id, { status: 'approved', ifText, decidedBy: 'sandbox:bea', decidedByName: 'Bea', decidedAt: at });
+
+    const held = await store.drafts.holdEdit(draft!.id, { text: '@everyone hi', flags: ['mass_mention: @everyone'], by: 'sandbox:alice', byName: 'Alice', at });
+
+    expect(held).toMatchObject({ status: 'pending', text: '@everyone hi', originalText: draft!.text, flags: ['mass_mention: @everyone'], heldEdit: { by: 'sandbox:alice', byName: 'Alice', at } });
+    expect(await store.drafts.get(draft!.id)).toMatchObject({ heldEdit: { by: 'sandbox:alice', byName: 'Alice', at } });
+    expect(await decide(draft!.text)).toBeNull();
+    expect(await decide('@everyone hi')).toMatchObject({ status: 'approved', text: '@everyone hi', heldEdit: { byName: 'Alice' } });
+    expect(await store.drafts.holdEdit(draft!.id, { text: 'late', flags: [], by: 'sandbox:alice', byName: 'Alice', at })).toBeNull();
+  });
+
   it('returns each new outbox row as a later read sees it, and skips a dedupe key already there', async () => {
     const [messageId] = await storeMessages(1);
     const [draft] = await store.drafts.insertMany([newDraft(messageId!, 0)]);

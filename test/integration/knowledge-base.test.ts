@@ -162,6 +162,18 @@ describe.each(DATABASES)('knowledge base on %s', (kind) => {
     expect((await search('do you ship to uganda')).map((p) => p.kind)).not.toContain('learned');
   });
 
+  it('gives the passages that may hold a link, files and learned answers, for judging a manager edit\'s links', async () => {
+    await store.knowledge.replaceFile('other', 'links.md', 'h1', [
+      { kind: 'faq', heading: null, question: 'Where is the price list?', text: 'At kahawa.example/prices.', language: 'en', position: 0 },
+      { kind: 'document', heading: 'Hours', text: 'We open at 9 every day', question: null, language: 'en', position: 1 },
+    ]);
+    const learned = await store.knowledge.learn({ communityId: 'other', question: 'Is there an app?', answer: 'Yes: https://apps.example.org/kahawa', language: 'en', draftId: 7, createdBy: 'sandbox:manager' });
+
+    expect(await store.knowledge.textsWithLinks('other')).toEqual(['Where is the price list?\nAt kahawa.example/prices.', 'Is there an app?\nYes: https://apps.example.org/kahawa']);
+    await store.knowledge.forget('other', { id: learned.id });
+    await store.knowledge.removeFiles('other', ['links.md']);
+  });
+
   it('forgets a learned answer named by the draft an older card cited (learned/<draft id>)', async () => {
     const entry = await store.knowledge.learn({ communityId: 'duka', question: 'Is there parking?', answer: 'Yes, behind the shop.', language: 'en', draftId: 77, createdBy: 'telegram:7' });
     expect(await store.knowledge.forget('duka', { draftId: 77 })).toMatchObject({ id: entry.id, draftId: 77 });

@@ -5,6 +5,8 @@
  * enqueued inside a transaction become visible only when it commits.
  */
 import { createAccess, type Access } from '../../src/core/access.js';
+import { createApprovalService } from '../../src/core/approval-service.js';
+import { createCommandDispatcher, type CommandDispatcher } from '../../src/core/commands/command-registry.js';
 import { createCommunityDirectory, type Community, type CommunityDirectory } from '../../src/core/communities.js';
 import type { InboundMessage, Invoker, Platform } from '../../src/core/types.js';
 import { createFakeClock, createRecordingLogger, createRecordingMetrics, T0, type FakeClock, type RecordingLogger, type RecordingMetrics } from './fakes/basics.js';
@@ -71,4 +73,10 @@ export function createFakeCore(): FakeCore {
     communities: createTestCommunities(),
     access: createAccess({ roles: store.roles, audit: store.audit }),
   };
+}
+
+/** The manager commands over a fake core, with the approval service they decide through. */
+export function createFakeCommands(core: FakeCore): CommandDispatcher {
+  const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
+  return createCommandDispatcher({ services: { store: core.store, clock: core.clock, approvals }, access: core.access, audit: core.store.audit, log: core.log, communities: core.communities });
 }

@@ -76,7 +76,7 @@ function selectRoom(room) {
   if (location.hash.slice(1) !== room) history.replaceState(null, '', `#${room}`);
   $('room-title').textContent = isDesk(room) ? `Manager desk (${room})` : `# ${room}`;
   $('room-hint').textContent = isDesk(room)
-    ? 'Approval cards appear here. Type /help, /pending, /approve ID, /edit ID text or /reject ID reason.'
+    ? 'Approval cards appear here. Type /help, /pending, /approve ID, /edit ID text, /confirm ID or /reject ID reason.'
     : 'Members chat here. Questions and complaints get a draft reply that waits on the manager desk.';
   $('composer-error').hidden = true;
   renderRooms();

@@ -4,7 +4,7 @@
  * go through the same path as the typed command.
  */
 import type { Access, RoleMap } from '../access.js';
-import type { ApprovalService } from '../approval-service.js';
+import type { ApprovalService, Decision } from '../approval-service.js';
 import type { CommunityDirectory } from '../communities.js';
 import type { PostService } from '../post-service.js';
 import { cardView } from '../desk-cards.js';
@@ -118,23 +118,27 @@ const show: CommandSpec<number> = {
   },
 };
 
-const approve: CommandSpec<number> = {
-  name: 'approve',
-  summary: 'Post the draft as it is',
-  usage: '/approve ID',
-  role: 'manager',
-  parse(args) {
-    return draftIdArg(approve, args);
-  },
-  async run(ctx, id, { approvals }) {
-    await approvals.decide(ctx.invoker, id, { kind: 'approve' });
-    return { text: `✅ Draft #${id} approved by ${ctx.invoker.displayName}; posting it now.` };
-  },
-};
+/** A command that takes a draft id and makes one decision on it; `answer` says what was done. */
+function decisionCommand(name: string, summary: string, decision: Decision, answer: (id: number, by: string) => string): CommandSpec<number> {
+  const command: CommandSpec<number> = {
+    name,
+    summary,
+    usage: `/${name} ID`,
+    role: 'manager',
+    parse: (args) => draftIdArg(command, args),
+    async run(ctx, id, { approvals }) {
+      await approvals.decide(ctx.invoker, id, decision);
+      return { text: answer(id, ctx.invoker.displayName) };
+    },
+  };
+  return command;
+}
+
+const approve = decisionCommand('approve', 'Post the draft as it is', { kind: 'approve' }, (id, by) => `✅ Draft #${id} approved by ${by}; posting it now.`);
 
 const edit: CommandSpec<{ id: number; text: string }> = {
   name: 'edit',
-  summary: 'Replace the draft text and post it',
+  summary: 'Replace the draft text and post it (held for /confirm if it fails a check)',
   usage: '/edit ID <new text>',
   role: 'manager',
   parse(args) {
@@ -144,10 +148,26 @@ const edit: CommandSpec<{ id: number; text: string }> = {
     return { id, text };
   },
   async run(ctx, { id, text }, { approvals }) {
-    await approvals.decide(ctx.invoker, id, { kind: 'edit', text });
+    const draft = await approvals.decide(ctx.invoker, id, { kind: 'edit', text });
+    if (draft.status === 'pending') {
+      return {
+        text: [
+          `⚠️ Draft #${id}: your edit is saved but NOT posted. It failed a check:`,
+          ...draft.flags.map((f) => `• ${f}`),
+          `To post it exactly as it is, confirm with /confirm ${id} (or the card's Post anyway button). Or fix it with /edit ${id} <new text>, or /reject ${id}.`,
+        ].join('\n'),
+      };
+    }
     return { text: `✏️ Draft #${id} edited and approved by ${ctx.invoker.displayName}; posting it now.` };
   },
 };
+
+const confirm = decisionCommand(
+  'confirm',
+  'Post an edit that failed a check, exactly as it is (after reading the card)',
+  { kind: 'confirm' },
+  (id, by) => `✏️ Draft #${id}: edit confirmed by ${by} despite its flags; posting it now.`,
+);
 
 const reject: CommandSpec<{ id: number; reason: string | undefined }> = {
   name: 'reject',
@@ -180,7 +200,7 @@ const retry: CommandSpec<number> = {
 };
 
 /** Every manager command, in the order /help lists them. */
-export const COMMANDS = [pending, show, approve, edit, reject, retry, learned, forget, kb, prompt, stats, complaints, exportCsv, feedsCommand, newsCommand, spark, help] as const satisfies readonly CommandSpec<unknown>[];
+export const COMMANDS = [pending, show, approve, edit, confirm, reject, retry, learned, forget, kb, prompt, stats, complaints, exportCsv, feedsCommand, newsCommand, spark, help] as const satisfies readonly CommandSpec<unknown>[];
 
 export interface CommandDispatcher {
   /** Runs typed text (`/approve 12`). Returns null when the text is not a command. */

@@ -35,6 +35,11 @@ export interface KnowledgeRepository {
   fileHashes(communityId: string): Promise<Map<string, string>>;
   /** Which of these communities have any knowledge at all (drafting skips searching the others). */
   withKnowledge(communityIds: string[]): Promise<Set<string>>;
+  /**
+   * The passages of a community that may hold a link (question and text together), files and
+   * learned answers alike: what the links a manager writes in an edit are judged against.
+   */
+  textsWithLinks(communityId: string): Promise<string[]>;
   /** Replaces a file's chunks (or creates the file) in one transaction. */
   replaceFile(communityId: string, path: string, contentHash: string, chunks: NewKnowledgeChunk[]): Promise<void>;
   removeFiles(communityId: string, paths: string[]): Promise<void>;

@@ -27,6 +27,7 @@ const toDraft = (r: Row): Draft => ({
   sources: r.sources,
   translation: r.translation,
   flags: r.flags,
+  heldEdit: r.heldEditBy !== null && r.heldEditAt !== null ? { by: r.heldEditBy, byName: r.heldEditByName ?? r.heldEditBy, at: r.heldEditAt } : null,
   answeredByName: r.answeredByName,
   answeredAt: r.answeredAt,
   decidedBy: r.decidedBy,
@@ -264,13 +265,23 @@ export function createDraftsRepository(s: DbSession, messagesRepo: MessagesRepos
         .update(drafts)
         .set({
           status: u.status,
-          ...(u.text !== undefined ? { text: u.text } : {}),
+          // An edit's text comes with its own check results; the flags of the text it replaced go.
+          ...(u.text !== undefined ? { text: u.text, flags: u.flags ?? [], heldEditBy: null, heldEditByName: null, heldEditAt: null } : {}),
           decidedBy: u.decidedBy,
           decidedByName: u.decidedByName,
           decidedAt: u.decidedAt,
           decisionNote: u.note ?? null,
           updatedAt: u.decidedAt,
         })
+        .where(and(eq(drafts.id, id), eq(drafts.status, 'pending'), u.ifText !== undefined ? eq(drafts.text, u.ifText) : undefined))
+        .returning();
+      return rows[0] ? toDraft(rows[0]) : null;
+    },
+
+    async holdEdit(id, edit) {
+      const rows = await s.orm
+        .update(drafts)
+        .set({ text: edit.text, flags: edit.flags, heldEditBy: edit.by, heldEditByName: edit.byName, heldEditAt: edit.at, updatedAt: edit.at })
         .where(and(eq(drafts.id, id), eq(drafts.status, 'pending')))
         .returning();
       return rows[0] ? toDraft(rows[0]) : null;

@@ -151,6 +151,15 @@ export function createKnowledgeRepository(s: DbSession, options: { vectors: bool
       return new Set((rows as Array<{ id: string }>).map((r) => r.id));
     },
 
+    async textsWithLinks(communityId) {
+      // Anything with a dot between two word characters may hold a link (linksIn decides).
+      const { rows } = await s.sql.executeSql(
+        `select concat_ws(E'\n', question, text) as text from knowledge_chunks where community_id = $1 and concat_ws(' ', question, text) ~ '\\w\\.\\w' order by id`,
+        [communityId],
+      );
+      return (rows as Array<{ text: string }>).map((r) => r.text);
+    },
+
     async replaceFile(communityId, path, contentHash, chunks) {
       await serialize(communityId);
       const { rows } = await s.sql.executeSql(

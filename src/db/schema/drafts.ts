@@ -35,7 +35,7 @@ export const drafts = pgTable(
     mergedMessageIds: bigint('merged_message_ids', { mode: 'number' }).array().notNull().default(sql`'{}'`),
     sources: jsonb('sources').$type<SourceRef[]>().notNull().default(sql`'[]'::jsonb`),
     translation: text('translation'),
-    /** Output checks the drafted text failed; a flagged draft needs an edit before it can go out. */
+    /** Output checks the text failed; a flagged draft needs an edit (or, for a held edit, a confirmation) before it can go out. */
     flags: jsonb('flags').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     /** Another member answered the question before a manager decided. */
     answeredByName: text('answered_by_name'),
@@ -45,6 +45,10 @@ export const drafts = pgTable(
     decidedByName: text('decided_by_name'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     decisionNote: text('decision_note'),
+    /** A manager's edit that failed the output checks, held for a confirmation: who and when. */
+    heldEditBy: text('held_edit_by'),
+    heldEditByName: text('held_edit_by_name'),
+    heldEditAt: timestamp('held_edit_at', { withTimezone: true }),
     poll: jsonb('poll').$type<PollSpec>(),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     /** A post's identity (e.g. news:<chat>:<item>): never two drafts for it. */

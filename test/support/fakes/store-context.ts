@@ -143,10 +143,11 @@ export function createStoreContext(clock: Clock) {
   };
 
   /** A new pending draft with what every undecided draft has, stored; a copy is returned. */
-  const storeDraft = (fields: Omit<Draft, 'id' | 'answeredByName' | 'answeredAt' | 'originalText' | 'status' | 'decidedBy' | 'decidedByName' | 'decidedAt' | 'decisionNote' | 'createdAt'>): Draft => {
+  const storeDraft = (fields: Omit<Draft, 'id' | 'heldEdit' | 'answeredByName' | 'answeredAt' | 'originalText' | 'status' | 'decidedBy' | 'decidedByName' | 'decidedAt' | 'decisionNote' | 'createdAt'>): Draft => {
     const draft: Draft = {
       id: ctx.state.nextId.draft++,
       ...fields,
+      heldEdit: null,
       answeredByName: null,
       answeredAt: null,
       originalText: fields.text,

@@ -16,6 +16,7 @@ export function peopleRepositories(ctx: StoreContext): PeopleRepositories {
       vectors: false,
       fileHashes: async () => new Map(),
       withKnowledge: async (ids) => new Set(ids.filter((id) => ctx.state.learned.some((e) => e.communityId === id))),
+      textsWithLinks: async (communityId) => ctx.state.learned.filter((e) => e.communityId === communityId).map((e) => `${e.question}\n${e.answer}`),
       replaceFile: async () => undefined,
       removeFiles: async () => undefined,
       async search(communityId, query) {

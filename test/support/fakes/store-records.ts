@@ -148,13 +148,19 @@ export function recordRepositories(ctx: StoreContext, jobs: JobEnqueuer): Record
       },
       async decide(id, u) {
         const d = ctx.state.drafts.get(id);
-        if (!d || d.status !== 'pending') return null;
+        if (!d || d.status !== 'pending' || (u.ifText !== undefined && d.text !== u.ifText)) return null;
         d.status = u.status;
-        if (u.text !== undefined) d.text = u.text;
+        if (u.text !== undefined) Object.assign(d, { text: u.text, flags: u.flags ?? [], heldEdit: null });
         d.decidedBy = u.decidedBy;
         d.decidedByName = u.decidedByName;
         d.decidedAt = u.decidedAt;
         d.decisionNote = u.note ?? null;
+        return clone(d);
+      },
+      async holdEdit(id, { text, flags, ...heldEdit }) {
+        const d = ctx.state.drafts.get(id);
+        if (!d || d.status !== 'pending') return null;
+        Object.assign(d, { text, flags, heldEdit });
         return clone(d);
       },
       async markSent(id) {

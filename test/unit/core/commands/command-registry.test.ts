@@ -1,8 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createApprovalService } from '../../../../src/core/approval-service.js';
-import { COMMANDS, createCommandDispatcher, PENDING_LIST_MAX, type CommandDispatcher } from '../../../../src/core/commands/command-registry.js';
+import { COMMANDS, PENDING_LIST_MAX, type CommandDispatcher } from '../../../../src/core/commands/command-registry.js';
 import { ERROR_MESSAGES } from '../../../../src/core/errors.js';
-import { createFakeCore, invoker, type FakeCore } from '../../../support/fakes.js';
+import { createFakeCommands, createFakeCore, invoker, type FakeCore } from '../../../support/fakes.js';
 
 let core: FakeCore;
 let commands: CommandDispatcher;
@@ -13,8 +12,7 @@ const bruno = invoker('bruno', 'Bruno');
 
 beforeEach(() => {
   core = createFakeCore();
-  const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
-  commands = createCommandDispatcher({ services: { store: core.store, clock: core.clock, approvals }, access: core.access, audit: core.store.audit, log: core.log, communities: core.communities });
+  commands = createFakeCommands(core);
   core.store.grant('sandbox', 'alice', 'alpha', 'manager');
   core.store.grant('sandbox', 'bruno', 'beta', 'manager');
 });
@@ -24,7 +22,7 @@ const statusOf = (id: number) => core.store.state.drafts.get(id)!.status;
 describe('the command list', () => {
   it('declares each manager command once, with a usage that starts with its name', () => {
     const names = COMMANDS.map((c) => c.name);
-    expect(names).toEqual(['pending', 'show', 'approve', 'edit', 'reject', 'retry', 'learned', 'forget', 'kb', 'prompt', 'stats', 'complaints', 'export', 'feeds', 'news', 'spark', 'help']);
+    expect(names).toEqual(['pending', 'show', 'approve', 'edit', 'confirm', 'reject', 'retry', 'learned', 'forget', 'kb', 'prompt', 'stats', 'complaints', 'export', 'feeds', 'news', 'spark', 'help']);
     expect(new Set(names).size).toBe(names.length);
     for (const c of COMMANDS) {
       expect(c.usage.startsWith(`/${c.name}`)).toBe(true);
