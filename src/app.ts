@@ -229,7 +229,7 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       clock,
       log: log.child({ part: 'reports' }),
     });
-    const news = createNews(config, { prompts: promptLibrary, store, posts, communities, deskPlatforms: () => senders.keys(), clock, log: log.child({ part: 'news' }) });
+    const news = createNews(config, { prompts: promptLibrary, store, posts, communities, deskPlatforms: () => senders.keys(), clock, metrics, log: log.child({ part: 'news' }) });
     await news.poller.syncConfigured();
     const sparks = createSparkService({
       repository: createSparksRepository(db),

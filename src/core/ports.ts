@@ -374,4 +374,6 @@ export interface CoreMetrics {
   /** A post handed back to the queue: its chat was busy (rate limits), or its send job ran out of time. */
   postDeferred(platform: Platform, reason: 'busy' | 'out_of_time'): void;
   pipelineLatency(stage: 'stored' | 'draft_pending' | 'sent', seconds: number): void;
+  /** A community's news failed at a stage (scoring its new items, serving a chat's slot); the next round tries again. */
+  newsFailure(stage: 'score' | 'publish'): void;
 }

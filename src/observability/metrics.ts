@@ -39,9 +39,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
+  const newsFailures = new Counter({
+    name: 'jamii_news_failures_total',
+    help: "News failures of one community, by stage: score (its new items could not be scored) or publish (a chat's slot could not be served). Retried on the next round.",
+    labelNames: ['stage'],
+    registers: [registry],
+  });
   for (const kind of ['question', 'negative']) drafts.labels(kind).inc(0);
   for (const outcome of ['approved', 'edited', 'rejected']) decisions.labels(outcome).inc(0);
   for (const kind of ['reply', 'card', 'notice']) posts.labels(kind).inc(0);
+  for (const stage of ['score', 'publish']) newsFailures.labels(stage).inc(0);
   // prom-client reads every metric in parallel, so each gauge collects its own value at scrape time.
   const readers: Partial<GaugeReaders> = {};
   new Gauge({
@@ -113,5 +120,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     postSent: (kind) => posts.labels(kind).inc(),
     postDeferred: (platform, reason) => deferred.labels(platform, reason).inc(),
     pipelineLatency: (stage, seconds) => latency.labels(stage).observe(seconds),
+    newsFailure: (stage) => newsFailures.labels(stage).inc(),
   };
 }

@@ -5,7 +5,7 @@ import { createFeedPoller, type FeedPoller } from '../../src/core/news/feed-poll
 import { createNewsPublisher, type NewsPublisher } from '../../src/core/news/news-publisher.js';
 import { createPostService } from '../../src/core/post-service.js';
 import { cronSchedule } from '../../src/news/cron-schedule.js';
-import { createMetrics } from '../../src/observability/metrics.js';
+import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import type { CommunityNewsSettings, FeedFetcher, NewsWriter } from '../../src/core/news/news-types.js';
 import type { Store } from '../../src/core/ports.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
@@ -32,6 +32,7 @@ export interface NewsSetup {
   publisher: NewsPublisher;
   clock: { now(): Date; set(iso: string): void; advance(ms: number): void };
   settings: CommunityNewsSettings;
+  metrics: Metrics;
   /** Outbox rows (notices) written so far, oldest first. */
   notices(): Promise<Array<{ text: string; platform_chat_id: string }>>;
   close(): Promise<void>;
@@ -44,6 +45,10 @@ export interface NewsSetupOptions {
   otherCommunities?: Community[];
   /** Wraps the real (loopback) feed fetcher, e.g. to hand the poller items a parser would never give. */
   wrapFetcher?: ((fetcher: FeedFetcher) => FeedFetcher) | undefined;
+  /** Wraps the offline writer, e.g. to make scoring or a take throw for one community. */
+  wrapWriter?: ((writer: NewsWriter) => NewsWriter) | undefined;
+  /** Each community's news settings; by default every community has the `settings` given. */
+  newsOf?: ((communityId: string) => CommunityNewsSettings | null) | undefined;
 }
 
 export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: CommunityNewsSettings, start = '2026-11-27T06:00:00Z', options: NewsSetupOptions = {}): Promise<NewsSetup> {
@@ -57,7 +62,7 @@ export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: Comm
   const communities = createCommunityDirectory([NEWS_COMMUNITY, ...(options.otherCommunities ?? [])]);
   const offline = createOfflineNewsWriter(loadPromptRegistry());
   const { beforeTake } = options;
-  const writer: NewsWriter = beforeTake
+  const base: NewsWriter = beforeTake
     ? {
         name: offline.name,
         score: (community, items) => offline.score(community, items),
@@ -67,6 +72,9 @@ export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: Comm
         },
       }
     : offline;
+  const writer = options.wrapWriter ? options.wrapWriter(base) : base;
+  const newsOf = options.newsOf ?? (() => settings);
+  const metrics = createMetrics({ defaultMetrics: false });
   const deskPlatforms = () => ['sandbox' as const];
   const wrap = options.wrapFetcher ?? ((fetcher: FeedFetcher) => fetcher);
   const poller = createFeedPoller({
@@ -76,14 +84,15 @@ export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: Comm
     fetcher: wrap(createFeedFetcher({ timeoutMs: 15_000, maxBytes: 256 * 1024, allowPrivateAddresses: true }, { log })),
     writer,
     communities,
-    newsOf: () => settings,
+    newsOf,
     deskPlatforms,
     pollIntervalMs: POLL_INTERVAL_MS,
     clock,
+    metrics,
     log,
   });
-  const posts = createPostService({ store, communities, deskPlatforms, clock, metrics: createMetrics({ defaultMetrics: false }), log });
-  const publisher = createNewsPublisher({ store, posts, writer, schedule: cronSchedule, communities, newsOf: () => settings, clock, log });
+  const posts = createPostService({ store, communities, deskPlatforms, clock, metrics, log });
+  const publisher = createNewsPublisher({ store, posts, writer, schedule: cronSchedule, communities, newsOf, deskPlatforms, clock, metrics, log });
   await poller.syncConfigured();
   return {
     db,
@@ -92,6 +101,7 @@ export async function startNewsSetup(kind: 'pglite' | 'postgres', settings: Comm
     publisher,
     clock,
     settings,
+    metrics,
     async notices() {
       const { rows } = await db.sql.executeSql(`select text, platform_chat_id from outbox where kind = 'notice' order by id`, []);
       return rows;

@@ -120,7 +120,8 @@ export const newsCommand: CommandSpec<void> = {
         empty: 'nothing new and relevant enough',
         handled: 'already handled',
         refused: "not posted: a desk or another community's chat (see news.chats in the community file)",
-        failed: 'failed (see the logs); the next run tries again',
+        failed: 'failed (see the desk notice and the logs); the next run tries again',
+        waiting: 'waiting: new items are not scored yet (see the desk notice); the next run tries again',
       }[r.outcome];
       lines.push(`${r.chat}: ${what}`);
     }

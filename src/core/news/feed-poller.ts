@@ -4,15 +4,18 @@
  * recent stories, then scored. A feed fails alone (not fetched, not parsed, or its items refused
  * by the store) and the round goes on; a failing feed backs off exponentially; after
  * {@link FEED_BROKEN_AFTER_FAILURES} failures in a row its community's desks get one "feed broken"
- * notice, and one "recovered" notice when it works again.
+ * notice, and one "recovered" notice when it works again. Scoring fails per community too: its
+ * items wait unscored (its slots wait with them), its desks are told once a day, and every round
+ * scores what is still waiting.
  */
 import type { CommunityDirectory } from '../communities.js';
-import type { Clock, Logger, Repositories, Store } from '../ports.js';
+import type { Clock, CoreMetrics, Logger, Repositories, Store } from '../ports.js';
 import { DAY_MS, HOUR_MS } from '../time.js';
 import type { Platform } from '../types.js';
 import { FeedError, type CommunityNewsSettings, type FeedFetcher, type FeedRecord, type FetchOutcome, type NewsWriter, type NewItem } from './news-types.js';
 import { canonicalUrl, sameStory, titleKey } from './news-text.js';
 import { queueDeskNotices } from '../desk-notices.js';
+import { reportNewsFailure } from './news-failures.js';
 
 export const FEED_BROKEN_AFTER_FAILURES = 3;
 /** The longest a failing feed waits between attempts. */
@@ -57,6 +60,7 @@ export interface FeedPollerDeps {
   /** Between polls of a healthy feed. */
   pollIntervalMs: number;
   clock: Clock;
+  metrics: Pick<CoreMetrics, 'newsFailure'>;
   log: Logger;
 }
 
@@ -163,6 +167,27 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
     }
   }
 
+  /**
+   * A community's scoring fails alone: logged, counted, its desks told once a (UTC) day, and its
+   * items left unscored for the next round, while the other communities are scored.
+   */
+  async function scoreSafely(communityId: string, now: Date): Promise<void> {
+    try {
+      await scoreNew(communityId);
+    } catch (error) {
+      const name = communities.get(communityId).name;
+      await reportNewsFailure(deps, {
+        stage: 'score',
+        communityId,
+        error,
+        context: {},
+        noticeKey: `news:score-failed:${communityId}:${now.toISOString().slice(0, 10)}`,
+        notice: (reason) =>
+          `⚠️ News: Jamii could not score the new feed items of ${name}: ${reason} No news goes out from them until they are scored; Jamii tries again every few minutes.`,
+      });
+    }
+  }
+
   return {
     async syncConfigured() {
       for (const community of communities.list()) {
@@ -184,8 +209,8 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
         const fetched = await Promise.all(chunk.map(fetchOne));
         for (const [j, feed] of chunk.entries()) results.push(await settleOne(feed, fetched[j]!, now));
       }
-      const touched = new Set(feeds.map((f) => f.communityId));
-      for (const id of scope ?? communities.list().map((c) => c.id)) if (touched.has(id)) await scoreNew(id);
+      // Every community in scope, polled this round or not: items a failed round left unscored are scored now.
+      for (const id of scope ?? communities.list().map((c) => c.id)) await scoreSafely(id, now);
       return results;
     },
   };

@@ -8,12 +8,13 @@
 import type { CommunityDirectory } from '../communities.js';
 import { PLATFORM_TEXT_LIMITS } from '../draft-context.js';
 import { DRAFT_TEXT_MAX_CHARS } from '../draft-writer.js';
-import type { ChatRecord, Clock, Logger, Store } from '../ports.js';
+import type { ChatRecord, Clock, CoreMetrics, Logger, Store } from '../ports.js';
 import { DAY_MS } from '../time.js';
-import type { ChatRef, SourceRef } from '../types.js';
+import type { ChatRef, Platform, SourceRef } from '../types.js';
 import { dueSlot, inQuietHours, startOfLocalDayAt } from './news-schedule.js';
 import type { CommunityNewsSettings, CronSchedule, NewsChatSettings, NewsItem, NewsSlotOutcome, NewsWriter } from './news-types.js';
 import type { PostService } from '../post-service.js';
+import { reportNewsFailure } from './news-failures.js';
 
 /** Items older than this are not news any more. */
 export const NEWS_ITEM_MAX_AGE_MS = 3 * DAY_MS;
@@ -22,9 +23,11 @@ export interface SlotResult {
   chat: string;
   /**
    * `handled`: another run served this slot already, or proposed its items while this one wrote its take;
-   * `refused`: the chat is a desk or another community's (see the logs); `failed`: see the logs, retried on the next run.
+   * `refused`: the chat is a desk or another community's (see the logs); `failed`: see the logs and the desk
+   * notice, retried on the next run; `waiting`: nothing scored to post while new items wait for their scores
+   * (scoring failed), retried on the next run.
    */
-  outcome: NewsSlotOutcome | 'handled' | 'refused' | 'failed';
+  outcome: NewsSlotOutcome | 'handled' | 'refused' | 'failed' | 'waiting';
   /** The post's draft (in auto mode already approved and queued). */
   draftId: number | null;
   items: number;
@@ -45,7 +48,10 @@ export interface NewsPublisherDeps {
   schedule: CronSchedule;
   communities: CommunityDirectory;
   newsOf(communityId: string): CommunityNewsSettings | null;
+  /** Where a failed slot's notice goes: the community's desks on these platforms. */
+  deskPlatforms: () => Iterable<Platform>;
   clock: Clock;
+  metrics: Pick<CoreMetrics, 'newsFailure'>;
   log: Logger;
 }
 
@@ -95,7 +101,14 @@ export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
     const today = await store.feeds.countProposedSince(chat.id, startOfLocalDayAt(now, settings.timeZone));
     if (today >= settings.maxPostsPerDay) return skip('cap');
     const items = await store.feeds.candidates(chat.id, communityId, { since: new Date(now.getTime() - NEWS_ITEM_MAX_AGE_MS), minScore: settings.minScore, limit: settings.digestSize });
-    if (items.length === 0) return skip('empty');
+    if (items.length === 0) {
+      // Items whose scoring failed may be the news of this slot: it stays open for the next round.
+      if ((await store.feeds.unscored(communityId, 1)).length > 0) {
+        log.warn({ communityId, chat: label, slot: slotKey }, 'news.slot_waiting_for_scores');
+        return { chat: label, outcome: 'waiting', draftId: null, items: 0, mode: settings.mode };
+      }
+      return skip('empty');
+    }
 
     const community = communities.get(communityId);
     const maxLength = Math.min(PLATFORM_TEXT_LIMITS[settings.chat.platform], DRAFT_TEXT_MAX_CHARS);
@@ -162,13 +175,25 @@ export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {
     }
   }
 
-  /** One chat's failure (a database hiccup mid-take) must not hold back the others; the slot is retried on the next run. */
+  /**
+   * One chat's failure (a take that throws, a database hiccup mid-take) must not hold back the
+   * others: it is logged, counted and told to the community's desks once per slot; the slot is
+   * left open, so a scheduled one is retried on the next run.
+   */
   async function serveSafely(communityId: string, chat: NewsChatSettings, topics: CommunityNewsSettings['topics'], slotKey: string, trigger: string): Promise<SlotResult> {
     try {
       return await serve(communityId, chat, topics, slotKey, trigger);
     } catch (error) {
-      log.error({ err: error, communityId, chat: chatLabel(chat), slot: slotKey }, 'news.publish_failed');
-      return { chat: chatLabel(chat), outcome: 'failed', draftId: null, items: 0, mode: chat.mode };
+      const label = chatLabel(chat);
+      await reportNewsFailure(deps, {
+        stage: 'publish',
+        communityId,
+        error,
+        context: { chat: label, slot: slotKey },
+        noticeKey: `news:publish-failed:${communityId}:${label}:${slotKey}`,
+        notice: (reason) => `⚠️ News for ${label} (${trigger}) failed: ${reason} Jamii tries again on the next run while the slot is due.`,
+      });
+      return { chat: label, outcome: 'failed', draftId: null, items: 0, mode: chat.mode };
     }
   }
 

@@ -62,6 +62,7 @@ export interface RecordingMetrics extends CoreMetrics {
   posts: OutboxKind[];
   deferred: string[];
   latencies: Array<{ stage: string; seconds: number }>;
+  newsFailures: string[];
 }
 
 export function createRecordingMetrics(): RecordingMetrics {
@@ -72,6 +73,7 @@ export function createRecordingMetrics(): RecordingMetrics {
     posts: [],
     deferred: [],
     latencies: [],
+    newsFailures: [],
     messageIngested: (count) => {
       m.ingested += count;
     },
@@ -80,6 +82,7 @@ export function createRecordingMetrics(): RecordingMetrics {
     postSent: (kind) => m.posts.push(kind),
     postDeferred: (platform, reason) => m.deferred.push(`${platform}:${reason}`),
     pipelineLatency: (stage, seconds) => m.latencies.push({ stage, seconds }),
+    newsFailure: (stage) => m.newsFailures.push(stage),
   };
   return m;
 }
