@@ -62,7 +62,8 @@ export async function build(options = {}) {
   for (const entry of readdirSync(DIST)) if (!isTemplate(entry)) rmSync(path.join(DIST, entry), { recursive: true, force: true });
   await esbuild({
     absWorkingDir: ROOT,
-    entryPoints: { main: 'src/main.ts', 'pglite-template': 'src/db/pglite-template.ts' },
+    // The feed parser's worker thread is an entry of its own: src/feeds/feed-parse-thread.ts starts dist/feed-parse-worker.js.
+    entryPoints: { main: 'src/main.ts', 'pglite-template': 'src/db/pglite-template.ts', 'feed-parse-worker': 'src/feeds/feed-parse-worker.ts' },
     outdir: DIST,
     bundle: true,
     splitting: true,

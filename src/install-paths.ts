@@ -20,6 +20,9 @@ export const PROMPTS_DIR = path.join(INSTALL_ROOT, 'prompts');
 /** drizzle-kit's migrations. */
 export const MIGRATIONS_DIR = path.join(INSTALL_ROOT, 'drizzle');
 
+/** The feed parser's worker thread as the build writes it (src/feeds/feed-parse-worker.ts, bundled). */
+export const FEED_PARSE_WORKER_BUNDLE = path.join(INSTALL_ROOT, 'dist', 'feed-parse-worker.js');
+
 /** The files of the sandbox page, which the build copies into dist/ as they are. */
 export const SANDBOX_PAGE_FILES = ['sandbox-page.html', 'sandbox-page.css', 'sandbox-page.js'] as const;
 

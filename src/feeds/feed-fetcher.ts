@@ -7,15 +7,15 @@
  * feeds on an intranet). The address check is made on the resolution the connection uses (the dispatcher's
  * `lookup`), so a host whose DNS answer changes between a check and the connection (DNS
  * rebinding) is checked on the answer it is connected to; an address written in the URL is
- * checked before the request.
+ * checked before the request. The body is decoded and parsed in a worker thread
+ * (feed-parse-thread.ts), so a large feed does not stall the main thread.
  */
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, fetch } from 'undici';
 import { FeedError, type FeedFetcher, type FeedValidators, type FetchOutcome } from '../core/news/news-types.js';
 import type { Logger } from '../core/ports.js';
-import { decodeFeed } from './feed-charset.js';
-import { parseFeedText } from './feed-parser.js';
+import { createFeedParseThread, type FeedParseThread } from './feed-parse-thread.js';
 import { isPrivateAddress } from './private-address.js';
 
 export { isPrivateAddress } from './private-address.js';
@@ -98,7 +98,9 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: num
   return Buffer.concat(chunks);
 }
 
-export function createFeedFetcher(options: FeedFetcherOptions, deps: { log: Logger }): FeedFetcher {
+/** `parser`: where documents are parsed (by default a worker thread of this fetcher's own). */
+export function createFeedFetcher(options: FeedFetcherOptions, deps: { log: Logger; parser?: FeedParseThread | undefined }): FeedFetcher {
+  const parser = deps.parser ?? createFeedParseThread({ maxBytes: options.maxBytes }, { log: deps.log });
   // Every connection, redirects' included, resolves through the address check.
   const dispatcher = new Agent(options.allowPrivateAddresses ? {} : { connect: { lookup: publicOnlyLookup } });
   return {
@@ -134,8 +136,8 @@ export function createFeedFetcher(options: FeedFetcherOptions, deps: { log: Logg
             throw new FeedError('feed_too_large', `the feed is larger than ${Math.round(options.maxBytes / 1024)} KB`);
           }
           const bytes = await readCapped(response.body, options.maxBytes, controller);
-          const text = decodeFeed(bytes, response.headers.get('content-type'), { url: url.toString(), log: deps.log });
-          return { kind: 'ok', feed: parseFeedText(text, url.toString()), etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
+          const feed = await parser.parse(bytes, response.headers.get('content-type'), url.toString());
+          return { kind: 'ok', feed, etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
         }
       } catch (error) {
         const refused = feedErrorIn(error);

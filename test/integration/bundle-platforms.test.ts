@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EXTERNAL_PACKAGES } from '../../src/build.mjs';
-import { SANDBOX_PAGE_FILES } from '../../src/install-paths.js';
+import { createFeedParseThread } from '../../src/feeds/feed-parse-thread.js';
+import { FEED_PARSE_WORKER_BUNDLE, SANDBOX_PAGE_FILES } from '../../src/install-paths.js';
+import { fixture } from '../support/fake-feed-server.js';
+import { createRecordingLogger } from '../support/fakes.js';
 import { buttonPress as discordButton, discordEnv, FAKE_DISCORD, MANAGER as DISCORD_MANAGER, nextSnowflake, startFakeDiscord, type FakeDiscord } from '../support/fake-discord-server.js';
 import { cardFor as slackCard, FAKE_SLACK, MANAGER as SLACK_MANAGER, slackEnv, startFakeSlack, type FakeSlack } from '../support/fake-slack-server.js';
 import { cardFor as telegramCard, groupMessage, MANAGER as TELEGRAM_MANAGER, MEMBER, startFakeTelegram, SUPERGROUP, telegramEnv, type FakeTelegram } from '../support/fake-telegram-server.js';
@@ -43,6 +46,18 @@ describe('the bundle in dist/', () => {
     for (const connector of ['telegram-connector', 'discord-connector', 'slack-connector']) expect(chunks.some((f) => f.startsWith(connector) && f.endsWith('.js')), connector).toBe(true);
     for (const file of SANDBOX_PAGE_FILES) expect(existsSync(path.join(REPO_ROOT, 'dist', file)), file).toBe(true);
     expect(EXTERNAL_PACKAGES).toEqual(expect.arrayContaining(['@electric-sql/pglite', '@resvg/resvg-js']));
+  });
+
+  it('holds the feed parser worker the bundled fetcher starts, and it parses a feed', async () => {
+    const thread = createFeedParseThread({ maxBytes: 1024 * 1024, entry: { kind: 'module', path: FEED_PARSE_WORKER_BUNDLE } }, { log: createRecordingLogger() });
+    try {
+      const feed = await thread.parse(new TextEncoder().encode(fixture('rss.xml')), 'application/rss+xml', 'https://wire.example/rss');
+      expect(feed.title).toBe('Nairobi Tech Wire');
+      expect(feed.items[0]).toMatchObject({ guid: 'wire-1001', title: 'M-Pesa cuts fees for small merchants' });
+      expect(feed.items[0]!.publishedAt).toBeInstanceOf(Date);
+    } finally {
+      await thread.close();
+    }
   });
 
   it('serves Telegram, Discord and Slack from one process: a card on every desk, approved once from Discord, posted once in Telegram', async () => {
