@@ -269,7 +269,7 @@ async function replay(s: Scope, name: string, ref: VersionRef | null, days: numb
   const replayId = `${s.prompts.dryRun.clock.now().getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   const reportTo = replayReportChat(s);
   await s.services.store.jobs.enqueue('prompt-replay', [
-    { replayId, communityId: s.communityId, name, candidate, baseline, days, origin: reportTo, requestedBy: principalKey(s.ctx.invoker) },
+    { replayId, communityId: s.communityId, name, candidate, baseline, days, origin: reportTo, originDirect: reportTo !== null && s.ctx.direct === true, requestedBy: principalKey(s.ctx.invoker) },
   ]);
   const label = (v: number | null) => (v === null ? 'the file default' : `v${v}`);
   await audit(s, 'replay', name, { replayId, candidate, baseline, days, [`${size.unit.replace(' ', '_')}s`]: size.count });

@@ -149,10 +149,14 @@ export interface ReplayJob {
   baseline: number | null;
   days: number;
   /**
-   * Where progress and the report go: the chat it was asked from when that is a desk of the
-   * community or the requester's private chat with the bot (the command decides, never a
-   * members' chat); every desk of the community when null.
+   * The chat it was asked from when that is a desk of the community or the requester's private
+   * chat with the bot (the command decides, never a members' chat); null: every desk of the
+   * community. A job queued by an earlier version may name any chat: where the notices go is
+   * decided again when the job runs (prompt-replay.ts).
    */
   origin: ChatRef | null;
+  /** True when the connector said `origin` is the requester's private chat with the bot; absent in jobs of earlier versions. */
+  originDirect?: boolean | undefined;
+  /** `platform:user-id` of the admin who asked. */
   requestedBy: string;
 }

@@ -2,7 +2,9 @@
  * Replay: a candidate prompt version run over a community's recent questions and complaints,
  * side by side with a baseline (the version in force), without posting or storing a draft.
  * Runs as a durable job; progress and the report are posted to the desk as notices keyed by
- * the replay, so a retried job never posts the same notice twice.
+ * the replay, so a retried job never posts the same notice twice. Where they go is decided when
+ * the job runs, never read from it alone: a desk of the job's community, or the requesting
+ * admin's private chat with the bot, else the community's desks.
  */
 import type { CommunityDirectory } from '../communities.js';
 import type { CommunityNewsSettings } from '../news/news-types.js';
@@ -13,6 +15,7 @@ import type { PromptCatalog, PromptVersionRecord, ReplayCandidate, ReplayJob } f
 import { clipSample, closeness, closenessLine, type Closeness } from './replay-figures.js';
 import { DAY_MS } from '../time.js';
 import { queueDeskNotices } from '../desk-notices.js';
+import { holds } from '../access.js';
 
 export const REPLAY_DEFAULT_DAYS = 7;
 export const REPLAY_MAX_DAYS = 90;
@@ -98,7 +101,7 @@ export function formatReplayReport(heading: string, name: string, report: Replay
 }
 
 export interface PromptReplayService {
-  /** Replays a queued request and posts progress and the report to `job.origin`, else the community's desks. */
+  /** Replays a queued request and posts progress and the report to `job.origin` when it may read them (see {@link createPromptReplayService}), else the community's desks. */
   run(job: ReplayJob): Promise<ReplayReport | NewsReplayOutcome>;
 }
 
@@ -111,10 +114,37 @@ export function createPromptReplayService(
     newsOf?: ((communityId: string) => CommunityNewsSettings | null) | undefined;
   },
 ): PromptReplayService {
-  const { store, catalog, log } = deps;
+  const { store, catalog, communities, log } = deps;
 
-  const post = async (job: ReplayJob, step: string, text: string) => {
-    const targets: ChatRef[] = job.origin ? [job.origin] : deps.communities.desksOf(job.communityId, deps.deskPlatforms());
+  /**
+   * True when `chat` is the requester's private chat with the bot as far as Jamii can tell now:
+   * the command marked it so (jobs of earlier versions never are), it is on the requester's
+   * platform, no community lists it, and the requester is still an admin of the community.
+   */
+  async function isRequestersPrivateChat(job: ReplayJob, chat: ChatRef): Promise<boolean> {
+    const at = job.requestedBy.indexOf(':');
+    if (job.originDirect !== true || at < 0 || job.requestedBy.slice(0, at) !== chat.platform) return false;
+    if (communities.listedCommunitiesOf(chat.platform, chat.chatId).length > 0) return false;
+    const grants = await store.roles.rolesOf(chat.platform, job.requestedBy.slice(at + 1));
+    return grants.some((g) => g.communityId === job.communityId && holds(g.role, 'admin'));
+  }
+
+  /**
+   * Where the job's notices go, checked when it runs: a job queued before /prompt replay kept
+   * members' chats out names the chat it was typed in, which may be a members' one. Its origin
+   * only when that is a desk of its community or the admin's private chat; otherwise its desks.
+   */
+  async function targetsOf(job: ReplayJob): Promise<ChatRef[]> {
+    const desks = communities.desksOf(job.communityId, deps.deskPlatforms());
+    const origin = job.origin;
+    if (!origin) return desks;
+    if (communities.desksAt(origin.platform, origin.chatId).some((c) => c.id === job.communityId)) return [origin];
+    if (await isRequestersPrivateChat(job, origin)) return [origin];
+    log.warn({ replayId: job.replayId, communityId: job.communityId, origin: `${origin.platform}:${origin.chatId}` }, 'prompt.replay.origin_refused');
+    return desks;
+  }
+
+  const post = async (targets: ChatRef[], job: ReplayJob, step: string, text: string) => {
     await store.transaction((tx) => queueDeskNotices(tx, targets, text, `prompt-replay:${job.replayId}:${step}`));
   };
 
@@ -128,6 +158,7 @@ export function createPromptReplayService(
 
   return {
     async run(job) {
+      const targets = await targetsOf(job);
       const [candidateRecord, baselineRecord] = await Promise.all([record(job, job.candidate), record(job, job.baseline)]);
       const candidateView = candidateRecord ? catalog.viewOf(candidateRecord) : catalog.fileDefault(job.name);
       const baselineView = baselineRecord ? catalog.viewOf(baselineRecord) : catalog.fileDefault(job.name);
@@ -140,10 +171,10 @@ export function createPromptReplayService(
           const step = Math.floor(done / REPLAY_PROGRESS_EVERY) * REPLAY_PROGRESS_EVERY;
           if (step <= reported || done >= of) return;
           reported = step;
-          await post(job, `progress-${step}`, `⏳ Replay of ${job.name}: ${done} of ${of} ${job.name === 'news-score' ? 'feed item' : 'news post'}s done…`);
+          await post(targets, job, `progress-${step}`, `⏳ Replay of ${job.name}: ${done} of ${of} ${job.name === 'news-score' ? 'feed item' : 'news post'}s done…`);
         });
         const text = [headingOf(job, outcome.total, outcome.unit, versions), ...outcome.lines, 'Nothing was posted to members and nothing was stored.'].join('\n');
-        await post(job, 'report', text + modelNote(job));
+        await post(targets, job, 'report', text + modelNote(job));
         log.info({ replayId: job.replayId, prompt: job.name, communityId: job.communityId, total: outcome.total, differ: outcome.differ }, 'prompt.replay.done');
         return outcome;
       }
@@ -170,11 +201,11 @@ export function createPromptReplayService(
         }
         const done = index + 1;
         if (done % REPLAY_PROGRESS_EVERY === 0 && done < found.length) {
-          await post(job, `progress-${done}`, `⏳ Replay of ${job.name}: ${done} of ${found.length} messages done…`);
+          await post(targets, job, `progress-${done}`, `⏳ Replay of ${job.name}: ${done} of ${found.length} messages done…`);
         }
       }
       const report = summarizeReplay(job.name, comparisons, failed);
-      await post(job, 'report', formatReplayReport(headingOf(job, report.total, 'message', versions), job.name, report) + modelNote(job));
+      await post(targets, job, 'report', formatReplayReport(headingOf(job, report.total, 'message', versions), job.name, report) + modelNote(job));
       log.info({ replayId: job.replayId, prompt: job.name, communityId: job.communityId, total: report.total, differ: report.differ }, 'prompt.replay.done');
       return report;
     },

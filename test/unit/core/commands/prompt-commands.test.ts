@@ -7,9 +7,9 @@ import { createPromptReplayService, REPLAY_PROGRESS_EVERY, type ReplayReport } f
 import type { ChatRef } from '../../../../src/core/types.js';
 import { createOfflineNewsWriter } from '../../../../src/llm/offline/news-offline-writer.js';
 import { sampleItem } from '../../../../src/core/prompts/post-prompt-dry-run.js';
-import { createOfflineProvider } from '../../../../src/llm/offline/offline-provider.js';
 import { createPromptLibrary, type PromptLibrary } from '../../../../src/llm/prompt-library.js';
 import { loadPromptRegistry } from '../../../../src/llm/prompt-registry.js';
+import { offlineDryRunProviders } from '../../../support/offline-dry-run.js';
 import { createFakeCore, invoker, type FakeCore } from '../../../support/fakes.js';
 
 let core: FakeCore;
@@ -29,13 +29,7 @@ beforeEach(async () => {
   dryRun = {
     store: core.store,
     communities: core.communities,
-    providers: {
-      kind: 'offline',
-      providerWith: (choice) => createOfflineProvider({ prompts: library.withChoice(choice) }),
-      newsWriterWith: (choice) => createOfflineNewsWriter(library.withChoice(choice)),
-      sparkWriterWith: () => null,
-      narratorWith: () => null,
-    },
+    providers: offlineDryRunProviders(library),
     clock: core.clock,
     log: core.log,
   };
@@ -108,11 +102,11 @@ describe('/prompt', () => {
     core.store.seedMessage({ communityId: 'beta', chat: { platform: 'sandbox', chatId: 'plaza' }, text: '¿Cómo cambio mi contraseña?' });
     await say(ada, `/prompt set offline-question ${WARM}`, DESK_BETA);
     expect(await say(ada, '/prompt replay offline-question', DESK_BETA)).toContain('posted here;');
-    expect(core.store.jobs.of('prompt-replay').map((j) => [j.communityId, j.origin])).toEqual([
-      ['alpha', null],
-      ['alpha', PRIVATE],
-      ['alpha', DESK],
-      ['beta', DESK_BETA],
+    expect(core.store.jobs.of('prompt-replay').map((j) => [j.communityId, j.origin, j.originDirect])).toEqual([
+      ['alpha', null, false],
+      ['alpha', PRIVATE, true],
+      ['alpha', DESK, false],
+      ['beta', DESK_BETA, false],
     ]);
 
     // The job of the replay asked in the members' chat posts to alpha's desk, not to the members.
