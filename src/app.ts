@@ -37,6 +37,8 @@ import { createOpsRoutes } from './http/ops-routes.js';
 import { createReportChartRoutes, REPORT_CHART_PATH, weekChartImage } from './http/report-chart-route.js';
 import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
 import { createKnowledgeIndexer } from './knowledge/knowledge-indexer.js';
+import { cleanLearnedAnswers } from './core/knowledge/learned-cleanup.js';
+import { holdingReplyTemplates } from './llm/holding-replies.js';
 import { draftJobExpirySeconds, messagesPerDraftJob, registerWorkers } from './jobs/workers.js';
 import { callBudgetMs } from './llm/openai/chat.js';
 import { createNews, type News } from './news/news.js';
@@ -169,6 +171,8 @@ export async function startJamii(config: Config, options: StartOptions): Promise
       log: log.child({ part: 'knowledge' }),
     });
     await indexer.syncAll();
+    // Answers learned before the learning loop learned as it does now (a holding reply, a greeting naming the member) are cleaned before the first draft.
+    await cleanLearnedAnswers({ store, holdingReplies: holdingReplyTemplates({ files: prompts, versions: store.promptVersions }), log: log.child({ part: 'knowledge' }) });
     const stopWatching = indexer.watch(config.knowledge.syncIntervalSeconds * 1000);
     cleanups.push(async () => stopWatching());
 

@@ -25,7 +25,7 @@ import type { PromptEvidenceRepository, PromptVersionsRepository, ReplayJob } fr
 import type { FeedsRepository } from './news/news-types.js';
 
 import type { KnowledgeRepository } from './knowledge/knowledge-ports.js';
-export type { KnowledgeRepository, KnowledgeSearch, LearnedEntry, NewKnowledgeChunk } from './knowledge/knowledge-ports.js';
+export type { KnowledgeRepository, KnowledgeSearch, LearnedEntry, LearnedWithDecision, NewKnowledgeChunk } from './knowledge/knowledge-ports.js';
 export type { ClassifyHint, ContextMessage, DraftRequest, DraftResult, LanguageProvider, MemberContext } from './language-port.js';
 export type { PlatformSender, SendOptions } from './platform-port.js';
 export type { ClaimedPost, NewOutboundPost, OutboxRepository, SentRecord } from './outbox-port.js';

@@ -22,6 +22,14 @@ export interface LearnedEntry {
   createdAt: Date;
 }
 
+/** A learned entry with the decision that taught it (null when its draft or message is gone). */
+export interface LearnedWithDecision extends LearnedEntry {
+  /** The text the manager approved or sent, as the draft holds it. */
+  decidedText: string | null;
+  /** The name of the member the reply answered. */
+  memberName: string | null;
+}
+
 export interface KnowledgeSearch {
   /** Search prefixes (see `searchTerms`), OR-ed; each scored by how rare it is in the community. */
   terms: string[];
@@ -52,6 +60,13 @@ export interface KnowledgeRepository {
    * cards' `learned/<draft id>`); returns what it removed, null when the community has no such entry.
    */
   forget(communityId: string, ref: LearnedRef): Promise<LearnedEntry | null>;
+  /** Every learned entry of every community, with its decision (the start-up cleanup, learned-cleanup.ts). */
+  learnedWithDecisions(): Promise<LearnedWithDecision[]>;
+  /**
+   * Replaces a learned entry's answer, when it still reads `from` (its question and language
+   * stay; its passage is indexed anew). False when there is no such entry or it changed meanwhile.
+   */
+  replaceLearnedAnswer(communityId: string, id: number, change: { from: string; to: string }): Promise<boolean>;
   /** True when this database can store and search vectors (pgvector). */
   readonly vectors: boolean;
   /** Chunks that have no embedding for `model` yet. */

@@ -226,6 +226,34 @@ export function createKnowledgeRepository(s: DbSession, options: { vectors: bool
       return rows.length > 0 ? toLearned(row) : null;
     },
 
+    async learnedWithDecisions() {
+      const { rows } = await s.sql.executeSql(
+        `select src.id::int8 as id, src.community_id, c.question, c.text, c.language, src.draft_id, src.created_by, src.indexed_at,
+                d.text as decided_text, mem.display_name as member_name
+         from knowledge_sources src
+         join knowledge_chunks c on c.source_id = src.id
+         left join drafts d on d.id = src.draft_id and d.community_id = src.community_id
+         left join messages m on m.id = d.message_id
+         left join members mem on mem.id = m.author_id
+         where src.origin = 'learned'
+         order by src.id`,
+        [],
+      );
+      return (rows as Array<LearnedRow & { decided_text: string | null; member_name: string | null }>).map((r) => ({ ...toLearned(r), decidedText: r.decided_text, memberName: r.member_name }));
+    },
+
+    async replaceLearnedAnswer(communityId, id, change) {
+      await serialize(communityId);
+      const found = await s.sql.executeSql(`${LEARNED_SELECT} and src.community_id = $1 and src.id = $2`, [communityId, id]);
+      const row = found.rows[0] as LearnedRow | undefined;
+      if (!row || row.text !== change.from) return false;
+      await s.sql.executeSql(`update knowledge_sources set content_hash = $2 where id = $1`, [id, hash(`${row.question}\n${change.to}`)]);
+      // A new passage, so its embedding is computed anew (the old one goes with the old chunk).
+      await s.sql.executeSql(`delete from knowledge_chunks where source_id = $1`, [id]);
+      await insertChunks(id, communityId, [{ kind: 'learned', heading: null, question: row.question, text: change.to, language: row.language, position: 0 }]);
+      return true;
+    },
+
     async chunksWithoutEmbedding(model, limit) {
       if (!options.vectors) return [];
       const { rows } = await s.sql.executeSql(

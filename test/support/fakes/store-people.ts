@@ -37,6 +37,18 @@ export function peopleRepositories(ctx: StoreContext): PeopleRepositories {
         const at = ctx.state.learned.findIndex((e) => e.communityId === communityId && ('id' in ref ? e.id === ref.id : e.draftId === ref.draftId));
         return at >= 0 ? ctx.state.learned.splice(at, 1)[0]! : null;
       },
+      learnedWithDecisions: async () =>
+        clone(ctx.state.learned).map((e) => {
+          const draft = e.draftId === null ? undefined : ctx.state.drafts.get(e.draftId);
+          const message = draft?.messageId == null ? undefined : ctx.state.messages.get(draft.messageId);
+          return { ...e, decidedText: draft?.text ?? null, memberName: message?.author.displayName ?? null };
+        }),
+      async replaceLearnedAnswer(communityId, id, change) {
+        const entry = ctx.state.learned.find((e) => e.communityId === communityId && e.id === id);
+        if (!entry || entry.answer !== change.from) return false;
+        entry.answer = change.to;
+        return true;
+      },
       chunksWithoutEmbedding: async () => [],
       saveEmbeddings: async () => undefined,
     },
