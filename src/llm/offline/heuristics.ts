@@ -242,6 +242,14 @@ function negationBefore(clause: readonly string[], at: number, compiled: Compile
   return false;
 }
 
+/** A clause that is the praise word and nothing but lead-ins and intensifiers: "oh great", "ну отлично", "safi sana". */
+function praisedAlone(clause: readonly string[], term: { phrase: Phrase; selfNegated: boolean }, compiled: CompiledRules): boolean {
+  const at = unnegatedIndex(clause, term, compiled);
+  if (at < 0) return false;
+  const end = at + term.phrase.words.length;
+  return clause.every((w, i) => (i >= at && i < end) || compiled.leadIns.has(w) || compiled.intensifiers.has(w));
+}
+
 interface NegativeReading {
   score: number;
   evidence: string[];
@@ -270,26 +278,34 @@ function readNegative(text: string, rules: LanguageRules, compiled: CompiledRule
       break;
     }
   }
-  let irony = 0;
+  // Evidence that weighs in but is no complaint by itself: ironic openers and circumstances.
+  let notComplaint = 0;
   for (const g of rules.grievances) {
     if (!g.pattern.test(all)) continue;
     add(g.weight, g.label);
-    if (g.irony) irony += g.weight;
+    if (g.irony || g.circumstance) notComplaint += g.weight;
   }
   const praiseHere = compiled.praise.filter((term) => mayContain(clauseTokens, term.phrase));
   for (const term of praiseHere) {
     if (clauseList.some((c) => negatedIndex(c, term.phrase, compiled) >= 0)) add(2, `"${term.phrase.text.replace('*', '')}" negated`);
   }
   const persistence = compiled.persistence.find((p) => phraseIndex(tokens, p) >= 0);
-  if (persistence) add(1, `"${persistence.text}"`);
+  if (persistence) {
+    add(1, `"${persistence.text}"`);
+    notComplaint += 1;
+  }
   const emoji = (text.match(NEGATIVE_EMOJI) ?? []).length;
   if (emoji > 0) add(Math.min(2, emoji), 'angry emoji');
   if (question.rhetorical) add(2, `rhetorical question ("${question.rhetorical}")`);
 
   // Praise beside a complaint, an ironic emoji or a doubted claim in quotes reads as sarcasm.
+  // "Again" or "another" is a complaint beside praise said on its own ("Great, another outage."),
+  // not beside praise of something ("Another great event!").
   const praised = praiseHere.find((term) => clauseList.some((c) => unnegatedIndex(c, term, compiled) >= 0));
   if (praised && SCARE_QUOTES.test(text)) add(1, 'a claim in scare quotes');
-  if (praised && (score - irony >= 1 || IRONY_EMOJI.test(text))) add(2, `sarcasm ("${praised.phrase.text.replace('*', '')}" beside a complaint)`);
+  const exclaimed = praised && clauseList.some((c) => praisedAlone(c, praised, compiled));
+  const complaint = score - notComplaint + (exclaimed && persistence ? 1 : 0);
+  if (praised && (complaint >= 1 || IRONY_EMOJI.test(text))) add(2, `sarcasm ("${praised.phrase.text.replace('*', '')}" beside a complaint)`);
   // "??" is exasperation on its own; "!!" only raises a complaint that is already there.
   if (/\?{2,}/u.test(text) || (score > 0 && /!{2,}/u.test(text))) add(1, 'repeated "!" or "?"');
   // "Why …?" around a problem asks for an explanation of a failure: a complaint as well as a question.

@@ -2,7 +2,9 @@
 import { together, type LanguageRules } from './types.js';
 
 const DURATION = ` (\\d+|a|an|one|two|three|four|five|six|seven|few|several|couple of)( more| whole| full)? (minutes?|mins|hours?|hrs|days?|weeks?|months?) `;
-const WAITING = ` (been waiting|waiting|waited|wait|still|took|taken|taking) `;
+const WAITING = ` (been waiting|waiting|waited|wait|still) `;
+/** "took 6 days" states how long something took: a complaint only beside other evidence ("took 6 days??"). */
+const TOOK = ` (took|taken|taking) `;
 
 export const EN_RULES: LanguageRules = {
   stopwords: ['the', 'and', 'is', 'are', 'to', 'of', 'it', 'you', 'my', 'this', 'that', 'for', 'with', 'have', 'was', 'not', 'i', 'me', 'what', 'how', 'your', 'be', 'can', 'do', 'does', 'on', 'in', 'a', 'just', 'get', 'got', 'an', 'any', 'anyone', 'why', 'when', 'where', "it's", "i'm", "can't", "don't", 'thanks', 'again', 'still', 'been', 'from', 'all', 'so', 'if', 'or', 'there', 'will', 'would', 'please', 'know', 'order', 'time', 'after', 'even', 'has', 'at', 'every', 'its', 'am', 'out', 'up'],
@@ -36,7 +38,7 @@ export const EN_RULES: LanguageRules = {
     / who('s| is| will)?( going to)? (give|pay) me back /u,
     / (is this|are you) (a joke|kidding|joking|serious) /u,
     / (is|was) (this|that) (even |really )?(normal|ok|okay|acceptable|fair) /u,
-    / \S+ much $/u,
+    /^ (?!(so|very|thanks|thank|too|how|as|that|this) )\S+ much $/u,
     / how much more /u,
   ],
   notQuestions: [
@@ -53,6 +55,7 @@ export const EN_RULES: LanguageRules = {
   },
   grievances: [
     { pattern: together(WAITING, DURATION), weight: 2, label: 'a long wait' },
+    { pattern: together(TOOK, DURATION), weight: 1, label: 'how long it took', circumstance: true },
     { pattern: / (nobody|no one|noone|no-one) (has |is |ever )?(answer|answered|answers|answering|replied|replies|replying|responded|responds|reply|respond|called|helps|helped) /u, weight: 2, label: 'no answer' },
     { pattern: / (no|zero|0|without a|without any|without) (reply|replies|response|responses|answer|answers|feedback) /u, weight: 2, label: 'no answer' },
     { pattern: / (charged|billed|debited) (me )?(twice|two times|double) /u, weight: 2, label: 'charged twice' },

@@ -2,7 +2,9 @@
 import { together, type LanguageRules } from './types.js';
 
 const DURATION = ` (\\d+|un|una|dos|tres|cuatro|cinco|seis|siete|varios|varias|unos|unas|más de) (minutos|horas|días|dias|semanas|mes|meses) `;
-const WAITING = ` (esperando|espero desde|esperé|espera|llevo|llevamos|desde hace|todavía|aún|sigo|tardó|tardado) `;
+const WAITING = ` (esperando|espero desde|esperé|espera|llevo|llevamos|desde hace|todavía|aún|sigo) `;
+/** "tardó 6 días" states how long something took: a complaint only beside other evidence. */
+const TOOK = ` (tardó|tardado|tarda|tardaron|demoró|demoro) `;
 
 export const ES_RULES: LanguageRules = {
   stopwords: ['el', 'la', 'los', 'las', 'de', 'que', 'y', 'en', 'un', 'una', 'es', 'no', 'por', 'para', 'con', 'mi', 'me', 'se', 'lo', 'del', 'al', 'pero', 'muy', 'ya', 'está', 'hay', 'como', 'yo', 'su', 'puede', 'puedo', 'pedido', 'gracias', 'hola', 'buenas', 'todos', 'otra', 'vez', 'nadie', 'cuenta', 'envío', 'tienen', 'también', 'todo', 'nada', 'bien', 'mal', 'ahora', 'hoy', 'mañana', 'si', 'sí', 'le', 'les', 'nos', 'esto', 'eso', 'este', 'esta', 'solo', 'vale', 'pagar', 'tiempo', 'días', 'semanas'],
@@ -49,6 +51,7 @@ export const ES_RULES: LanguageRules = {
   },
   grievances: [
     { pattern: together(WAITING, DURATION), weight: 2, label: 'una espera larga' },
+    { pattern: together(TOOK, DURATION), weight: 1, label: 'lo que tardó', circumstance: true },
     { pattern: / nadie (me |nos )?(contesta|responde|atiende|ayuda|dice nada|llama) /u, weight: 2, label: 'sin respuesta' },
     { pattern: / sin (respuesta|contestar|responder|noticias) /u, weight: 2, label: 'sin respuesta' },
     { pattern: / (cobraron|cobrado|cobró|cargaron|cargado) .*(dos veces|doble) /u, weight: 2, label: 'cobro doble' },

@@ -11,6 +11,8 @@ export interface WeightedPattern {
   label: string;
   /** An ironic opener ("ну отлично, …"): weighs in, but is not by itself the complaint that makes praise sarcastic. */
   irony?: true;
+  /** A circumstance, not a grievance ("took 6 days", answering how long delivery takes): weighs in beside other evidence, but is not by itself the complaint that makes praise sarcastic. */
+  circumstance?: true;
 }
 
 export interface LanguageRules {
