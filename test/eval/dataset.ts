@@ -31,11 +31,19 @@ export type HardCaseTag = (typeof HARD_CASE_TAGS)[number];
 
 const languageSchema = z.enum(SUPPORTED_LANGUAGES);
 
+/**
+ * Languages the offline labeller reads without being a community language (members write them
+ * in any community): labelled messages only, no FAQ or retrieval questions.
+ */
+export const READ_ONLY_LANGUAGES = ['de', 'fr', 'pt', 'ar'] as const;
+/** Every language the labelled classification set holds. */
+export const EVAL_LANGUAGES = [...SUPPORTED_LANGUAGES, ...READ_ONLY_LANGUAGES] as const;
+
 export const evalMessageLineSchema = z
   .object({
-    id: z.string().regex(/^(en|ru|sw|es)-\d{3}$/, 'expected <language>-<three digits>, e.g. en-001'),
+    id: z.string().regex(new RegExp(`^(${EVAL_LANGUAGES.join('|')})-\\d{3}$`, 'u'), 'expected <language>-<three digits>, e.g. en-001'),
     text: z.string().trim().min(1),
-    language: languageSchema,
+    language: z.enum(EVAL_LANGUAGES),
     is_question: z.boolean(),
     is_negative: z.boolean(),
     tags: z.array(z.enum(HARD_CASE_TAGS)),

@@ -58,6 +58,7 @@ export interface NegativeTerm {
 
 /** One language's rules with their word lists compiled for the reading below: built once per language. */
 export interface CompiledRules {
+  why: Phrase[];
   interrogatives: Phrase[];
   weakInterrogatives: Phrase[];
   /** Complaint terms in the table's order (the order their evidence is listed in). */
@@ -88,6 +89,7 @@ export function compiledRules(rules: LanguageRules): CompiledRules {
     else negativeByWord.set(first.word, [...(negativeByWord.get(first.word) ?? []), index]);
   });
   const compiled: CompiledRules = {
+    why: rules.why.map(compilePhrase),
     interrogatives: rules.interrogatives.map(compilePhrase),
     weakInterrogatives: rules.weakInterrogatives.map(compilePhrase),
     negative,

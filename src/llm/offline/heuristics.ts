@@ -7,10 +7,14 @@
  * them: sentences and clauses, negation scope, rhetorical questions and sarcasm.
  */
 import type { Labels } from '../../core/types.js';
-import { compilePhrase, compiledRules, mayContain, negativeCandidates, phraseIndex, startsWithPhrase, type CompiledRules, type Phrase } from './compiled-rules.js';
+import { compiledRules, mayContain, negativeCandidates, phraseIndex, startsWithPhrase, type CompiledRules, type Phrase } from './compiled-rules.js';
+import { detectLanguageOf } from './language-detection.js';
 import { RULES, type LanguageCode, type LanguageRules } from './rules/index.js';
+import { padded, tokenize } from './tokens.js';
 
 export type { LanguageCode } from './rules/index.js';
+export { detectLanguage } from './language-detection.js';
+export { tokenize } from './tokens.js';
 
 export const OFFLINE_LABELER = 'offline';
 export const OFFLINE_LANGUAGES = Object.keys(RULES) as LanguageCode[];
@@ -30,95 +34,6 @@ const IRONY_EMOJI = /🙃/u;
 /** A short phrase in quotes — "24h delivery", «быстрая доставка» — marks a claim the member doubts. */
 const SCARE_QUOTES = /["“«][^"”»]{2,40}["”»]/u;
 
-/** Lowercased word tokens, keeping letters of every script, apostrophes and inner dashes. */
-export function tokenize(text: string): string[] {
-  return (
-    text
-      .toLowerCase()
-      .replace(/ё/gu, 'е')
-      .match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu)
-      ?.map((t) => t.replace('’', "'")) ?? []
-  );
-}
-
-/** Tokens joined by single spaces with a space at each end: the text rule patterns run on. */
-function padded(tokens: readonly string[]): string {
-  return ` ${tokens.join(' ')} `;
-}
-
-const SPANISH_MARKS = /[ñ¿¡]|[áéíóú]/iu;
-/** Swahili verb shapes: negative (hai-, hawa-, sija-), subject + tense (ni-na-, a-me-, tu-li-), -eje/-iwe endings. */
-const SWAHILI_VERB = /^((hai|hau|haku|hatu|ham|hawa|haz|hay|sija|siku|sita)\p{L}{3,}|(ni|u|a|tu|m|wa|i|ki|vi|zi|li|ku|mna|tuna)(na|li|ta|me|ja|ki)\p{L}{3,}|\p{L}{3,}(eje|iwe|ewe|aje))$/u;
-
-/**
- * A vocabulary compiled once for fast lookups: exact words, word prefixes (`crash*`, indexed by
- * their first character) and phrases.
- */
-interface Vocabulary {
-  exact: Set<string>;
-  prefixes: Map<string, string[]>;
-  /** Phrases, each with its words: a phrase is tried only on a text holding its first word. */
-  phrases: Array<{ pattern: RegExp; phrase: Phrase }>;
-}
-
-function compileVocabulary(terms: readonly string[]): Vocabulary {
-  const vocabulary: Vocabulary = { exact: new Set(), prefixes: new Map(), phrases: [] };
-  for (const term of terms) {
-    if (term.includes(' ')) {
-      const words = term.split(' ').map((w) => (w.endsWith('*') ? `${escapeRegExp(w.slice(0, -1))}\\S*` : escapeRegExp(w)));
-      vocabulary.phrases.push({ pattern: new RegExp(` ${words.join(' ')} `, 'u'), phrase: compilePhrase(term) });
-    } else if (term.endsWith('*')) {
-      const stem = term.slice(0, -1);
-      vocabulary.prefixes.set(stem[0]!, [...(vocabulary.prefixes.get(stem[0]!) ?? []), stem]);
-    } else vocabulary.exact.add(term);
-  }
-  return vocabulary;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function vocabularyHits(vocabulary: Vocabulary, tokens: readonly string[], tokenSet: ReadonlySet<string>, text: string): number {
-  let hits = 0;
-  for (const t of tokens) if (vocabulary.exact.has(t) || (vocabulary.prefixes.get(t[0]!)?.some((p) => t.startsWith(p)) ?? false)) hits += 1;
-  for (const { pattern, phrase } of vocabulary.phrases) if (mayContain(tokenSet, phrase) && pattern.test(text)) hits += 1;
-  return hits;
-}
-
-/** Per language: its stopwords, and the longer words of its question, praise and complaint vocabulary. */
-const LANGUAGE_EVIDENCE = Object.fromEntries(
-  (['en', 'sw', 'es'] as const).map((lang) => {
-    const r = RULES[lang];
-    const distinctive = [...Object.keys(r.negative), ...r.interrogatives, ...r.praise].filter((t) => t.includes(' ') || t.replace('*', '').length >= 4);
-    return [lang, { stopwords: new Set(r.stopwords), vocabulary: compileVocabulary(distinctive) }];
-  }),
-) as Record<'en' | 'sw' | 'es', { stopwords: Set<string>; vocabulary: Vocabulary }>;
-
-/** Picks the language with the most evidence; `fallback` when there is none. */
-export function detectLanguage(text: string, fallback: string): string {
-  const cyrillic = (text.match(/\p{Script=Cyrillic}/gu) ?? []).length;
-  const latin = (text.match(/\p{Script=Latin}/gu) ?? []).length;
-  if (cyrillic > 0 && cyrillic >= latin) return 'ru';
-  const tokens = tokenize(text);
-  if (tokens.length === 0) return fallback;
-  const joined = padded(tokens);
-  const tokenSet = new Set(tokens);
-  const scores: Record<string, number> = { en: 0, sw: 0, es: 0 };
-  for (const lang of ['en', 'sw', 'es'] as const) {
-    const { stopwords, vocabulary } = LANGUAGE_EVIDENCE[lang];
-    for (const t of tokens) if (stopwords.has(t)) scores[lang]! += 1;
-    scores[lang]! += vocabularyHits(vocabulary, tokens, tokenSet, joined);
-  }
-  if (SPANISH_MARKS.test(text)) scores.es! += 2;
-  for (const t of tokens) if (SWAHILI_VERB.test(t)) scores.sw! += 1;
-  const ranked = Object.entries(scores).sort((a, b) => b[1] - a[1]);
-  const [best, second] = ranked;
-  if (!best || best[1] === 0) return fallback;
-  if (second && best[1] === second[1]) return scores[fallback] === best[1] ? fallback : best[0];
-  return best[0];
-}
-
 interface Sentence {
   words: string[];
   text: string;
@@ -130,14 +45,15 @@ interface Sentence {
   exclaims: boolean;
 }
 
-/** Splits at sentence punctuation and line breaks, remembering how each sentence ended. */
+/** Splits at sentence punctuation (the Arabic "؟" too) and line breaks, remembering how each sentence ended. */
 function sentences(text: string): Sentence[] {
   const out: Sentence[] = [];
-  for (const m of text.matchAll(/([^.!?…\n]+)([.!?…\n]*)/gu)) {
+  for (const m of text.matchAll(/([^.!?؟…\n]+)([.!?؟…\n]*)/gu)) {
     const words = tokenize(m[1]!);
     const opening = m[1]!.trimStart();
     if (words.length > 0) {
-      out.push({ words, text: padded(words), firstClause: padded(tokenize(m[1]!.split(/[,;:]/u)[0]!)), asks: m[2]!.includes('?') || opening.includes('¿'), exclaims: m[2]!.includes('!') || opening.startsWith('¡') });
+      const asks = /[?؟]/u.test(m[2]!) || opening.includes('¿');
+      out.push({ words, text: padded(words), firstClause: padded(tokenize(m[1]!.split(/[,;:،؛]/u)[0]!)), asks, exclaims: m[2]!.includes('!') || opening.startsWith('¡') });
     }
   }
   return out;
@@ -146,7 +62,7 @@ function sentences(text: string): Sentence[] {
 /** Clauses: negation never reaches across a comma or a full stop ("No, this is terrible"). */
 function clauses(text: string): string[][] {
   return text
-    .split(/[,.;:!?¡¿\n()…]+|\s[-–—]\s/u)
+    .split(/[,.;:!?¡¿\n()…،؛؟]+|\s[-–—]\s/u)
     .map((c) => tokenize(c))
     .filter((t) => t.length > 0);
 }
@@ -182,7 +98,7 @@ interface QuestionReading {
   reasons: string[];
 }
 
-function readQuestion(text: string, rules: LanguageRules, compiled: CompiledRules): QuestionReading {
+function readQuestion(text: string, tokens: readonly string[], rules: LanguageRules, compiled: CompiledRules): QuestionReading {
   const reasons: string[] = [];
   let rhetorical: string | null = null;
   let isQuestion = false;
@@ -211,7 +127,7 @@ function readQuestion(text: string, rules: LanguageRules, compiled: CompiledRule
     }
   }
   if (!isQuestion) {
-    const all = padded(tokenize(text));
+    const all = padded(tokens);
     const request = rules.admiration?.test(all) ? undefined : firstMatch(rules.requests, all);
     if (request) {
       isQuestion = true;
@@ -255,9 +171,8 @@ interface NegativeReading {
   evidence: string[];
 }
 
-function readNegative(text: string, rules: LanguageRules, compiled: CompiledRules, question: QuestionReading): NegativeReading {
+function readNegative(text: string, tokens: readonly string[], rules: LanguageRules, compiled: CompiledRules, question: QuestionReading): NegativeReading {
   const clauseList = clauses(text);
-  const tokens = tokenize(text);
   const all = padded(tokens);
   const evidence: string[] = [];
   let score = 0;
@@ -307,9 +222,9 @@ function readNegative(text: string, rules: LanguageRules, compiled: CompiledRule
   const complaint = score - notComplaint + (exclaimed && persistence ? 1 : 0);
   if (praised && (complaint >= 1 || IRONY_EMOJI.test(text))) add(2, `sarcasm ("${praised.phrase.text.replace('*', '')}" beside a complaint)`);
   // "??" is exasperation on its own; "!!" only raises a complaint that is already there.
-  if (/\?{2,}/u.test(text) || (score > 0 && /!{2,}/u.test(text))) add(1, 'repeated "!" or "?"');
+  if (/[?؟]{2,}/u.test(text) || (score > 0 && /!{2,}/u.test(text))) add(1, 'repeated "!" or "?"');
   // "Why …?" around a problem asks for an explanation of a failure: a complaint as well as a question.
-  if (question.isQuestion && score >= 1 && /(^| )(why|почему|зачем|kwa nini|kwanini|mbona|por qué|porqué)( |$)/u.test(all)) add(1, 'asks why it went wrong');
+  if (question.isQuestion && score >= 1 && compiled.why.some((w) => phraseIndex(tokens, w) >= 0)) add(1, 'asks why it went wrong');
   return { score, evidence };
 }
 
@@ -320,11 +235,12 @@ export interface LabelOptions {
 
 /** Labels one message. Pure and synchronous. */
 export function labelMessage(text: string, options: LabelOptions): Labels {
-  const language = detectLanguage(text, options.fallbackLanguage);
+  const tokens = tokenize(text);
+  const language = detectLanguageOf(text, tokens, options.fallbackLanguage);
   const rules: LanguageRules = RULES[(language in RULES ? language : 'en') as LanguageCode];
   const compiled = compiledRules(rules);
-  const question = readQuestion(text, rules, compiled);
-  const negative = readNegative(text, rules, compiled, question);
+  const question = readQuestion(text, tokens, rules, compiled);
+  const negative = readNegative(text, tokens, rules, compiled, question);
   let { score } = negative;
   if (score > 0) {
     const letters = text.replace(/[^\p{L}]/gu, '');

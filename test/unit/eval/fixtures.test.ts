@@ -14,12 +14,15 @@ import {
   EvalFixtureError,
   HARD_CASE_TAGS,
   isHeldOut,
+  READ_ONLY_LANGUAGES,
   loadEvalMessages,
   loadRetrievalQuestions,
   selectSplit,
 } from '../../../test/eval/dataset.js';
 
 const MIN_MESSAGES_PER_LANGUAGE = 75;
+/** Languages members write in that are not community languages (no FAQ, no retrieval questions): a smaller set. */
+const MIN_MESSAGES_PER_READ_ONLY_LANGUAGE = 20;
 const MIN_RETRIEVAL_QUESTIONS_PER_LANGUAGE = 15;
 /** Categories the issue names; each must appear in every language. */
 const REQUIRED_IN_EVERY_LANGUAGE = ['rhetorical', 'sarcasm', 'complaint', 'no-question-mark', 'greeting', 'mixed'] as const;
@@ -34,6 +37,10 @@ describe('messages.jsonl', () => {
 
   it.each(SUPPORTED_LANGUAGES)(`holds at least ${MIN_MESSAGES_PER_LANGUAGE} messages in %s`, (language) => {
     expect(messages.filter((m) => m.language === language).length).toBeGreaterThanOrEqual(MIN_MESSAGES_PER_LANGUAGE);
+  });
+
+  it.each(READ_ONLY_LANGUAGES)(`holds at least ${MIN_MESSAGES_PER_READ_ONLY_LANGUAGE} messages in %s`, (language) => {
+    expect(messages.filter((m) => m.language === language).length).toBeGreaterThanOrEqual(MIN_MESSAGES_PER_READ_ONLY_LANGUAGE);
   });
 
   it('covers every hard-case category, and the ones the issue names in every language', () => {

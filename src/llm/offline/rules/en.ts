@@ -8,6 +8,7 @@ const TOOK = ` (took|taken|taking) `;
 
 export const EN_RULES: LanguageRules = {
   stopwords: ['the', 'and', 'is', 'are', 'to', 'of', 'it', 'you', 'my', 'this', 'that', 'for', 'with', 'have', 'was', 'not', 'i', 'me', 'what', 'how', 'your', 'be', 'can', 'do', 'does', 'on', 'in', 'a', 'just', 'get', 'got', 'an', 'any', 'anyone', 'why', 'when', 'where', "it's", "i'm", "can't", "don't", 'thanks', 'again', 'still', 'been', 'from', 'all', 'so', 'if', 'or', 'there', 'will', 'would', 'please', 'know', 'order', 'time', 'after', 'even', 'has', 'at', 'every', 'its', 'am', 'out', 'up'],
+  why: ['why'],
   interrogatives: ['what', "what's", 'whats', 'how', "how's", 'why', 'when', "when's", 'where', "where's", 'who', "who's", 'whom', 'which', 'whose', 'any idea', 'anyone', 'anybody', 'any chance'],
   weakInterrogatives: [],
   trailingInterrogatives: [],

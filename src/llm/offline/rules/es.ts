@@ -8,6 +8,7 @@ const TOOK = ` (tardó|tardado|tarda|tardaron|demoró|demoro) `;
 
 export const ES_RULES: LanguageRules = {
   stopwords: ['el', 'la', 'los', 'las', 'de', 'que', 'y', 'en', 'un', 'una', 'es', 'no', 'por', 'para', 'con', 'mi', 'me', 'se', 'lo', 'del', 'al', 'pero', 'muy', 'ya', 'está', 'hay', 'como', 'yo', 'su', 'puede', 'puedo', 'pedido', 'gracias', 'hola', 'buenas', 'todos', 'otra', 'vez', 'nadie', 'cuenta', 'envío', 'tienen', 'también', 'todo', 'nada', 'bien', 'mal', 'ahora', 'hoy', 'mañana', 'si', 'sí', 'le', 'les', 'nos', 'esto', 'eso', 'este', 'esta', 'solo', 'vale', 'pagar', 'tiempo', 'días', 'semanas'],
+  why: ['por qué', 'porqué'],
   interrogatives: ['qué', 'cómo', 'por qué', 'porqué', 'cuándo', 'dónde', 'adónde', 'quién', 'quiénes', 'cuál', 'cuáles', 'cuánto', 'cuánta', 'cuántos', 'cuántas', 'a qué', 'puedo', 'pueden', 'podéis', 'podrían', 'podría', 'se puede', 'alguien', 'existe', 'sabéis', 'saben', 'sabes'],
   weakInterrogatives: ['hay', 'cuando', 'donde', 'quien', 'cual', 'cuanto', 'puede', 'tienen', 'hacen', 'aceptan', 'abren'],
   trailingInterrogatives: [],

@@ -5,7 +5,8 @@ const DURATION = ` (?:(?:siku|wiki|mwezi|miezi|saa|masaa|dakika|mwaka|miaka) (?:
 const WAITING = ` (\\S*(na|me|li|ku|ki)subiri\\S*|bado|sasa) `;
 
 export const SW_RULES: LanguageRules = {
-  stopwords: ['na', 'ya', 'wa', 'kwa', 'ni', 'za', 'la', 'katika', 'hii', 'huu', 'hiyo', 'kuna', 'sana', 'lakini', 'pia', 'mimi', 'wewe', 'yangu', 'yako', 'hapa', 'bado', 'tu', 'kama', 'si', 'hakuna', 'je', 'nini', 'habari', 'asante', 'asanteni', 'tafadhali', 'wote', 'leo', 'kesho', 'jana', 'sasa', 'tena', 'kabisa', 'mzigo', 'oda', 'pesa', 'siku', 'saa', 'ngapi', 'lini', 'wapi', 'gani', 'vipi', 'sawa', 'haya', 'kweli', 'mnaleta', 'naweza', 'yenu', 'wetu', 'kwenye', 'hadi', 'baada', 'kila', 'mtu', 'huduma', 'wateja', 'mpya', 'zangu', 'wangu', 'mbili', 'tatu', 'moja', 'jinsi', 'kuhusu'],
+  stopwords: ['na', 'ya', 'wa', 'kwa', 'ni', 'za', 'la', 'katika', 'hii', 'huu', 'hiyo', 'kuna', 'sana', 'lakini', 'pia', 'mimi', 'wewe', 'yangu', 'yako', 'hapa', 'bado', 'tu', 'kama', 'si', 'hakuna', 'je', 'nini', 'habari', 'asante', 'asanteni', 'tafadhali', 'wote', 'leo', 'kesho', 'jana', 'sasa', 'tena', 'kabisa', 'mzigo', 'oda', 'pesa', 'siku', 'saa', 'ngapi', 'lini', 'wapi', 'gani', 'vipi', 'sawa', 'haya', 'kweli', 'mnaleta', 'naweza', 'yenu', 'wetu', 'kwenye', 'hadi', 'baada', 'kila', 'mtu', 'huduma', 'wateja', 'mpya', 'zangu', 'wangu', 'mbili', 'tatu', 'moja', 'jinsi', 'kuhusu', 'naomba', 'msaada'],
+  why: ['kwa nini', 'kwanini', 'mbona'],
   interrogatives: ['je', 'nini', 'vipi', 'kwa nini', 'kwanini', 'lini', 'wapi', 'nani', 'gani', 'ngapi', 'mbona', 'naweza', 'nawezaje', 'ninawezaje', 'unaweza', 'mnaweza', 'tunaweza', 'inawezekana', 'mnauza', 'mnaleta', 'mnakubali', 'mnafanya'],
   weakInterrogatives: ['kuna', 'ni'],
   trailingInterrogatives: ['lini', 'wapi', 'gani', 'ngapi', 'nini', 'nani', 'vipi'],

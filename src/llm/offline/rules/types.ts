@@ -18,6 +18,8 @@ export interface WeightedPattern {
 export interface LanguageRules {
   /** Frequent function words that identify the language. */
   stopwords: readonly string[];
+  /** "Why": asked around a problem it asks for an explanation of a failure, a complaint as well as a question. */
+  why: readonly string[];
   /** Words or phrases that open a question ("how", "где", "je", "dónde"). */
   interrogatives: readonly string[];
   /** Openers that also start statements ("а", "hay", "kuna"): trusted in short sentences only. */

@@ -6,7 +6,7 @@ import { RULES } from '../../../../src/llm/offline/rules/index.js';
 /** A rule table with only what a test sets; the rest empty. */
 function rules(partial: Partial<LanguageRules>): LanguageRules {
   return {
-    stopwords: [], interrogatives: [], weakInterrogatives: [], trailingInterrogatives: [], inSitu: null, inversion: null, leadIns: [],
+    stopwords: [], why: [], interrogatives: [], weakInterrogatives: [], trailingInterrogatives: [], inSitu: null, inversion: null, leadIns: [],
     requests: [], rhetorical: [], notQuestions: [], admiration: null, negative: {}, grievances: [], praise: [], persistence: [],
     negations: [], intensifiers: [],
     ...partial,
