@@ -29,7 +29,9 @@ export function createOfflineProvider(deps: { prompts: PromptSource }): Language
       const why = `${what} in ${labels.language}: ${labels.reasons.join('; ') || 'labelled by rules'}.`;
       const found = request.kind === 'question' ? answerFromKnowledge(request.passages, request.message.text, labels.language, community.language) : null;
 
-      const untranslated = (language: string) => (language !== request.deskLanguage ? ` Written in ${language}; the offline provider cannot translate it for the desk.` : '');
+      // A template without the member's language falls back to the community's, then English: say so.
+      const untranslated = (language: string) =>
+        `${language !== labels.language ? ` The template has no ${labels.language} section: written in ${language}.` : ''}${language !== request.deskLanguage ? ` Written in ${language}; the offline provider cannot translate it for the desk.` : ''}`;
       if (found) {
         const rendered = renderPrompt(deps.prompts.get('offline-answer', community.id), { member, answer: found.answer, community: community.name }, labels.language, community.language);
         const where = found.passage.heading ? `${found.passage.source} › ${found.passage.heading}` : found.passage.source;

@@ -58,8 +58,8 @@ describe('validating an override', () => {
   });
 
   it('refuses an offline prompt without language sections, and sections for languages it does not have', () => {
-    expect(problemsOf('offline-negative', 'Sorry {{member}}!')).toEqual(['offline-negative is written per language: start each language with a line "## en" (or ru, sw, es), and keep at least one']);
-    expect(problemsOf('offline-negative', '## en\nSorry {{member}}!\n\n## fr\nDésolé {{member}} !')).toEqual(['section "fr": offline-negative has sections for en, ru, sw, es only']);
+    expect(problemsOf('offline-negative', 'Sorry {{member}}!')).toEqual(['offline-negative is written per language: start each language with a line "## en" (or ru, sw, es, de, fr, pt, ar), and keep at least one']);
+    expect(problemsOf('offline-negative', '## en\nSorry {{member}}!\n\n## it\nCi dispiace, {{member}}!')).toEqual(['section "it": offline-negative has sections for en, ru, sw, es, de, fr, pt, ar only']);
   });
 
   it('refuses malformed sections: text before the first, an empty one, one twice', () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SUPPORTED_LANGUAGES } from '../../../src/config.js';
+import { OFFLINE_LANGUAGES } from '../../../src/llm/offline/heuristics.js';
 import { loadPromptRegistry, parsePrompt, PROMPT_ROLES, PromptError, PROMPTS_DIR, renderPrompt, REQUIRED_PROMPTS, type PromptName } from '../../../src/llm/prompt-registry.js';
-
-const LANGUAGES = ['en', 'ru', 'sw', 'es'] as const;
 
 /** A sample value for every variable any real prompt declares, so every prompt renders in the snapshot. */
 const SAMPLE_VALUES: Record<string, string> = {
@@ -26,6 +26,11 @@ const SAMPLE_VALUES: Record<string, string> = {
 };
 
 const isOfflinePrompt = (name: string) => PROMPT_ROLES[name as PromptName].usedBy === 'offline';
+/**
+ * The languages an offline prompt is written in: a reply to a member in every language the
+ * labeller detects; a news post in every community language.
+ */
+const offlineLanguages = (name: string): readonly string[] => (PROMPT_ROLES[name as PromptName].purpose === 'drafting' ? OFFLINE_LANGUAGES : SUPPORTED_LANGUAGES);
 
 function promptSource(options: { name?: string; frontMatter?: string; body?: string } = {}): string {
   const frontMatter =
@@ -52,8 +57,8 @@ describe('the real prompt files', () => {
     for (const name of REQUIRED_PROMPTS) expect(registry.get(name).file).toBe(path.join(PROMPTS_DIR, `${name}.md`));
   });
 
-  it('has a section for every language the offline labeler detects in each offline prompt', () => {
-    for (const t of registry.list().filter((p) => isOfflinePrompt(p.name))) expect(Object.keys(t.sections).sort()).toEqual([...LANGUAGES].sort());
+  it('has a section for every language the offline labeler detects in each offline reply prompt, and every community language in news-offline', () => {
+    for (const t of registry.list().filter((p) => isOfflinePrompt(p.name))) expect(Object.keys(t.sections).sort(), t.name).toEqual([...offlineLanguages(t.name)].sort());
   });
 
   it('keeps each model prompt as one language-neutral body (the reply language is a variable)', () => {
@@ -79,7 +84,7 @@ describe('the real prompt files', () => {
     const rendered: Record<string, unknown> = {};
     for (const t of registry.list().sort((a, b) => a.name.localeCompare(b.name))) {
       const values = Object.fromEntries(Object.keys(t.variables).map((name) => [name, SAMPLE_VALUES[name]]));
-      for (const language of isOfflinePrompt(t.name) ? LANGUAGES : (['en'] as const)) {
+      for (const language of isOfflinePrompt(t.name) ? offlineLanguages(t.name) : ['en']) {
         const r = renderPrompt(t, values, language);
         rendered[`${t.name} v${r.version} [${r.language}]`] = r.text;
       }

@@ -39,12 +39,20 @@ describe('offline provider: drafting', () => {
     ru: /^Amina, спасибо за вопрос!/,
     sw: /^Asante kwa swali lako, Amina!/,
     es: /^¡Gracias por tu pregunta, Amina!/,
+    de: /^Danke für deine Frage, Amina!/,
+    fr: /^Merci pour ta question, Amina !/,
+    pt: /^Obrigado pela sua pergunta, Amina!/,
+    ar: /^شكرًا على سؤالك يا Amina!/,
   };
   const apology = {
     en: /^Amina, we're sorry about this/,
     ru: /^Amina, нам очень жаль/,
     sw: /^Amina, samahani sana/,
     es: /^Amina, sentimos mucho/,
+    de: /^Amina, das tut uns leid/,
+    fr: /^Amina, nous sommes désolés/,
+    pt: /^Amina, sentimos muito/,
+    ar: /^Amina، نأسف جدًا/,
   };
 
   it.each(Object.keys(holding) as Array<keyof typeof holding>)('drafts a holding reply to a question in the member’s language (%s)', async (language) => {
@@ -59,16 +67,35 @@ describe('offline provider: drafting', () => {
     expect(result.language).toBe(language);
   });
 
-  it('falls back to the community language when the member’s language has no template', async () => {
-    const result = await provider.draft(request('question', { language: 'fr' }, 'es'));
+  it('falls back to the community language when the member’s language has no template, and says so', async () => {
+    const result = await provider.draft(request('question', { language: 'it' }, 'es'));
     expect(result).toMatchObject({ language: 'es' });
     expect(result.text).toMatch(holding.es);
+    expect(result.reason).toContain('The template has no it section: written in es.');
   });
 
   it('falls back to English when neither the member’s nor the community’s language has a template', async () => {
-    const result = await provider.draft(request('negative', { language: 'fr' }, 'de'));
+    const result = await provider.draft(request('negative', { language: 'it' }, 'tr'));
     expect(result).toMatchObject({ language: 'en' });
     expect(result.text).toMatch(apology.en);
+    expect(result.reason).toContain('The template has no it section: written in en.');
+  });
+
+  it('does not mention a fallback when the template has the member’s language', async () => {
+    expect((await provider.draft(request('question', { language: 'de' }, 'en'))).reason).not.toContain('has no');
+  });
+
+  it.each([
+    ['de', 'Wie lange dauert der Versand nach Wien?', holding.de],
+    ['fr', "Quelqu'un sait quand arrivent les soldes", holding.fr],
+    ['pt', 'Vocês entregam em Curitiba?', holding.pt],
+    ['ar', 'متى يصل الطلب؟', holding.ar],
+  ])('answers a %s question, in an English community, in the member’s language', async (language, text, reply) => {
+    const labels = await provider.classify(text, { communityLanguage: 'en' });
+    expect(labels).toMatchObject({ language, isQuestion: true });
+    const result = await provider.draft({ ...request('question', labels, 'en'), message: { ...request('question', labels).message, text } });
+    expect(result).toMatchObject({ language });
+    expect(result.text).toMatch(reply);
   });
 
   it('records the prompt name, version and provider that produced the draft', async () => {
@@ -97,7 +124,7 @@ describe('offline provider: drafting', () => {
 
   it('leaves no unfilled {{placeholders}} in any draft', async () => {
     for (const kind of ['question', 'negative'] as const) {
-      for (const language of ['en', 'ru', 'sw', 'es']) expect((await provider.draft(request(kind, { language }))).text).not.toMatch(/\{\{|\}\}/);
+      for (const language of Object.keys(holding)) expect((await provider.draft(request(kind, { language }))).text).not.toMatch(/\{\{|\}\}/);
     }
   });
 });
