@@ -3,14 +3,15 @@
  * Rules, not a model: fast enough to run at ingest for every message (well under a millisecond),
  * and explainable — every label carries the evidence a manager sees as the draft's reason.
  *
- * The language tables live in `rules/<language>.ts`; this file holds the reading that applies
- * them: sentences and clauses, negation scope, rhetorical questions and sarcasm.
+ * The language tables live in `rules/<language>.ts`, words, sentences and clauses in `tokens.ts`,
+ * the choice of language in `language-detection.ts`; this file holds the reading that applies
+ * the tables: questions, negation scope, rhetorical questions and sarcasm.
  */
 import type { Labels } from '../../core/types.js';
 import { compiledRules, mayContain, negativeCandidates, phraseIndex, startsWithPhrase, type CompiledRules, type Phrase } from './compiled-rules.js';
 import { detectLanguageOf } from './language-detection.js';
 import { RULES, type LanguageCode, type LanguageRules } from './rules/index.js';
-import { padded, tokenize } from './tokens.js';
+import { padded, segment, type Segmented } from './tokens.js';
 
 export type { LanguageCode } from './rules/index.js';
 export { detectLanguage } from './language-detection.js';
@@ -33,39 +34,6 @@ const NEGATIVE_EMOJI = /[😡🤬😠😤👎💩😒😞😣😫😩]/gu;
 const IRONY_EMOJI = /🙃/u;
 /** A short phrase in quotes — "24h delivery", «быстрая доставка» — marks a claim the member doubts. */
 const SCARE_QUOTES = /["“«][^"”»]{2,40}["”»]/u;
-
-interface Sentence {
-  words: string[];
-  text: string;
-  /** The words before the first comma: "qué pesadez, …" is an exclamation however it goes on. */
-  firstClause: string;
-  /** Ends with "?" or opens with "¿". */
-  asks: boolean;
-  /** Ends with "!" (or opens with "¡"): an exclamation, not a question. */
-  exclaims: boolean;
-}
-
-/** Splits at sentence punctuation (the Arabic "؟" too) and line breaks, remembering how each sentence ended. */
-function sentences(text: string): Sentence[] {
-  const out: Sentence[] = [];
-  for (const m of text.matchAll(/([^.!?؟…\n]+)([.!?؟…\n]*)/gu)) {
-    const words = tokenize(m[1]!);
-    const opening = m[1]!.trimStart();
-    if (words.length > 0) {
-      const asks = /[?؟]/u.test(m[2]!) || opening.includes('¿');
-      out.push({ words, text: padded(words), firstClause: padded(tokenize(m[1]!.split(/[,;:،؛]/u)[0]!)), asks, exclaims: m[2]!.includes('!') || opening.startsWith('¡') });
-    }
-  }
-  return out;
-}
-
-/** Clauses: negation never reaches across a comma or a full stop ("No, this is terrible"). */
-function clauses(text: string): string[][] {
-  return text
-    .split(/[,.;:!?¡¿\n()…،؛؟]+|\s[-–—]\s/u)
-    .map((c) => tokenize(c))
-    .filter((t) => t.length > 0);
-}
 
 function firstMatch(patterns: readonly RegExp[], text: string): RegExp | undefined {
   return patterns.find((p) => p.test(text));
@@ -98,20 +66,21 @@ interface QuestionReading {
   reasons: string[];
 }
 
-function readQuestion(text: string, tokens: readonly string[], rules: LanguageRules, compiled: CompiledRules): QuestionReading {
+function readQuestion({ tokens, sentences }: Segmented, rules: LanguageRules, compiled: CompiledRules): QuestionReading {
   const reasons: string[] = [];
   let rhetorical: string | null = null;
   let isQuestion = false;
-  for (const sentence of sentences(text)) {
+  for (const sentence of sentences) {
     const words = withoutLeadIns(sentence.words, compiled);
     const body = padded(words);
-    if (firstMatch(rules.rhetorical, sentence.text)) {
+    const text = padded(sentence.words);
+    if (firstMatch(rules.rhetorical, text)) {
       rhetorical ??= sentence.words.join(' ');
       continue;
     }
     // A greeting clause ("Habari, …") rules out a question only when nothing after it asks:
     // "Habari, usafirishaji huchukua muda gani?" is a question.
-    const notQuestionTexts = sentence.asks ? [body, sentence.text] : [body, sentence.text, sentence.firstClause];
+    const notQuestionTexts = sentence.asks ? [body, text] : [body, text, padded(sentence.firstClause)];
     if (notQuestionTexts.some((t) => firstMatch(rules.notQuestions, t))) continue;
     if (isQuestion) continue;
     if (sentence.asks) {
@@ -171,8 +140,7 @@ interface NegativeReading {
   evidence: string[];
 }
 
-function readNegative(text: string, tokens: readonly string[], rules: LanguageRules, compiled: CompiledRules, question: QuestionReading): NegativeReading {
-  const clauseList = clauses(text);
+function readNegative(text: string, { tokens, clauses: clauseList }: Segmented, rules: LanguageRules, compiled: CompiledRules, question: QuestionReading): NegativeReading {
   const all = padded(tokens);
   const evidence: string[] = [];
   let score = 0;
@@ -235,12 +203,13 @@ export interface LabelOptions {
 
 /** Labels one message. Pure and synchronous. */
 export function labelMessage(text: string, options: LabelOptions): Labels {
-  const tokens = tokenize(text);
-  const language = detectLanguageOf(text, tokens, options.fallbackLanguage);
+  // Tokenized once: language, sentences, clauses and every rule read the same tokens.
+  const segmented = segment(text);
+  const language = detectLanguageOf(text, segmented.tokens, options.fallbackLanguage);
   const rules: LanguageRules = RULES[(language in RULES ? language : 'en') as LanguageCode];
   const compiled = compiledRules(rules);
-  const question = readQuestion(text, tokens, rules, compiled);
-  const negative = readNegative(text, tokens, rules, compiled, question);
+  const question = readQuestion(segmented, rules, compiled);
+  const negative = readNegative(text, segmented, rules, compiled, question);
   let { score } = negative;
   if (score > 0) {
     const letters = text.replace(/[^\p{L}]/gu, '');
