@@ -10,7 +10,7 @@ export const PT_RULES: LanguageRules = {
   stopwords: ['não', 'nao', 'você', 'voce', 'vocês', 'voces', 'meu', 'minha', 'em', 'com', 'um', 'uma', 'é', 'do', 'da', 'dos', 'das', 'no', 'na', 'nos', 'nas', 'isso', 'isto', 'muito', 'obrigado', 'obrigada', 'tem', 'também', 'ainda', 'já', 'ele', 'ela', 'mais', 'pelo', 'pela', 'até', 'o', 'os', 'as', 'que', 'de', 'e', 'para', 'pra', 'pro', 'mas', 'eu', 'ao', 'aos', 'foi', 'só', 'estou', 'tô', 'pedido', 'entrega', 'hoje', 'ontem', 'nada', 'alguém', 'ninguém', 'ninguem', 'oi', 'olá', 'gente', 'pessoal', 'valeu', 'aqui', 'agora', 'quando', 'onde', 'qual', 'chegou', 'vez', 'vezes', 'fui', 'duas', 'meus', 'minhas'],
   why: ['por que', 'por quê', 'porquê', 'pq'],
   interrogatives: ['como', 'quando', 'onde', 'por que', 'por quê', 'porquê', 'pq', 'quem', 'qual', 'quais', 'quanto', 'quanta', 'quantos', 'quantas', 'o que', 'cadê', 'cade', 'será que', 'alguém', 'alguem', 'dá pra', 'da pra', 'é possível', 'posso', 'podem', 'poderiam'],
-  weakInterrogatives: ['vocês', 'voces', 'tem', 'pode', 'aceitam', 'entregam', 'fazem', 'vendem', 'abre', 'abrem'],
+  weakInterrogatives: ['você', 'voce', 'vocês', 'voces', 'tem', 'pode', 'aceitam', 'entregam', 'fazem', 'vendem', 'abre', 'abrem'],
   trailingInterrogatives: [],
   inSitu: / (onde|quando|quanto|quanta|quantos|quantas|quem|qual|quais|cadê) /u,
   inversion: null,
