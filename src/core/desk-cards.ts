@@ -21,6 +21,70 @@ export function formatTime(at: Date): string {
   return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** Where a decided draft's reply (or post) is on its way out. */
+type DeliveryStage = 'posting' | 'waiting' | 'unconfirmed' | 'failed' | 'posted';
+
+function deliveryStage(draft: DraftWithMessage, delivery: OutboundPost | null): DeliveryStage {
+  if (delivery?.status === 'sent' || draft.status === 'sent') return 'posted';
+  if (delivery?.status === 'pending' && delivery.waitUntil) return 'waiting';
+  if (delivery?.status === 'unconfirmed') return 'unconfirmed';
+  if (delivery?.status === 'failed') return 'failed';
+  return 'posting';
+}
+
+/** What the body of a card is, by the draft's stage: a reply answers a member, a post answers nobody. */
+const BODY_LABELS: Record<'reply' | 'post', Record<'pending' | 'rejected' | 'expired' | DeliveryStage, string>> = {
+  reply: {
+    pending: 'Reply that would be posted',
+    posting: 'Approved reply, being posted',
+    waiting: 'Approved reply, waiting to be posted',
+    unconfirmed: 'Reply sent, not confirmed by the platform',
+    failed: 'Approved reply, not posted (failed)',
+    posted: 'Reply posted',
+    rejected: 'Rejected reply (not posted)',
+    expired: 'Expired reply (not posted)',
+  },
+  post: {
+    pending: 'Post that would be published',
+    posting: 'Approved post, being published',
+    waiting: 'Approved post, waiting to be published',
+    unconfirmed: 'Post sent, not confirmed by the platform',
+    failed: 'Approved post, not published (failed)',
+    posted: 'Post published',
+    rejected: 'Rejected post (not published)',
+    expired: 'Expired post (not published)',
+  },
+};
+
+/** The heading over a card's body, which follows the draft: never "would be posted" once it was. */
+export function bodyLabel(draft: DraftWithMessage, delivery: OutboundPost | null): string {
+  const labels = BODY_LABELS[draft.message ? 'reply' : 'post'];
+  return draft.status === 'pending' || draft.status === 'rejected' || draft.status === 'expired' ? labels[draft.status] : labels[deliveryStage(draft, delivery)];
+}
+
+/**
+ * A card stored before every card carried its body's heading: only a pending reply's card can
+ * still be queued from then (a decided draft's card is drawn again when it is sent).
+ */
+export function withBodyLabel(view: CardView): CardView {
+  return view.bodyLabel ? view : { ...view, bodyLabel: BODY_LABELS.reply.pending };
+}
+
+function deliveryNote(stage: DeliveryStage, delivery: OutboundPost | null): string {
+  switch (stage) {
+    case 'posted':
+      return ' · posted';
+    case 'waiting':
+      return ` · waiting: ${delivery!.target.platform} takes no more posts in this chat for now; posting at about ${formatTime(delivery!.waitUntil!)}`;
+    case 'unconfirmed':
+      return ' · NOT CONFIRMED: check the chat, then /retry if it is missing';
+    case 'failed':
+      return ' · FAILED to post: /retry to try again';
+    case 'posting':
+      return ' · posting…';
+  }
+}
+
 function statusLine(draft: DraftWithMessage, delivery: OutboundPost | null): string {
   switch (draft.status) {
     case 'pending':
@@ -32,17 +96,7 @@ function statusLine(draft: DraftWithMessage, delivery: OutboundPost | null): str
     default: {
       const verb = draft.status === 'edited' || draft.text !== draft.originalText ? 'Edited and approved' : 'Approved';
       const who = draft.decidedByName ? ` by ${draft.decidedByName} at ${formatTime(draft.decidedAt!)}` : '';
-      const sent =
-        delivery?.status === 'sent' || draft.status === 'sent'
-          ? ' · posted'
-          : delivery?.status === 'pending' && delivery.waitUntil
-            ? ` · waiting: ${delivery.target.platform} takes no more posts in this chat for now; posting at about ${formatTime(delivery.waitUntil)}`
-            : delivery?.status === 'unconfirmed'
-            ? ' · NOT CONFIRMED: check the chat, then /retry if it is missing'
-            : delivery?.status === 'failed'
-              ? ' · FAILED to post: /retry to try again'
-              : ' · posting…';
-      return `${verb}${who}${sent}`;
+      return `${verb}${who}${deliveryNote(deliveryStage(draft, delivery), delivery)}`;
     }
   }
 }
@@ -135,7 +189,7 @@ export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null 
     quote: clip(m ? memberWords(draft) : draft.reason, CARD_QUOTE_MAX_CHARS),
     quoteAuthor: m ? m.author.displayName : 'Jamii',
     body: m ? draft.text : postBody(draft),
-    ...(m ? {} : { bodyLabel: 'Post that would be published' }),
+    bodyLabel: bodyLabel(draft, delivery),
     // A poll is shown in the body but is not part of the text an edit replaces.
     ...(!m && draft.poll ? { editText: draft.text } : {}),
     fields,
@@ -154,7 +208,7 @@ export function cardText(view: CardView): string {
     `${view.quoteAuthor} wrote:`,
     ...view.quote.split('\n').map((l) => `> ${l}`),
     '',
-    `${view.bodyLabel ?? 'Reply that would be posted'}:`,
+    `${view.bodyLabel}:`,
     view.body,
     '',
     ...view.fields.map((f) => `${f.label}: ${f.value}`),

@@ -249,8 +249,11 @@ export interface CardView {
   quoteAuthor: string;
   /** The exact reply text that would be posted. */
   body: string;
-  /** What `body` is, when not a reply ("Post that would be published"). */
-  bodyLabel?: string | undefined;
+  /**
+   * What `body` is, as the draft stands: "Reply that would be posted", "Reply posted",
+   * "Rejected reply (not posted)", "Post that would be published"… Every renderer heads the body with it.
+   */
+  bodyLabel: string;
   /**
    * The text `/edit` replaces, when `body` shows more (a post's poll, posted with it as a poll):
    * an edit form starts from this, or the poll would be posted twice, as text and as a poll.

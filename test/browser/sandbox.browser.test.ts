@@ -151,6 +151,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'sandbox page in Chromium' : `sand
     expect(await card.locator('blockquote').innerText()).toBe(question);
     const reply = await card.getByTestId('card-body').innerText();
     expect(reply.length).toBeGreaterThan(0);
+    expect(await card.getByTestId('card-body-label').textContent()).toBe('Reply that would be posted');
     await desk.screenshot({ path: DESK_SCREENSHOT });
 
     await card.getByTestId('action-approve').click();
@@ -161,6 +162,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'sandbox page in Chromium' : `sand
     expect(await answer.locator('.text').innerText()).toBe(reply);
     expect(await answer.getByTestId('reply-quote').innerText()).toContain(`alice: ${question}`);
     await expect.poll(() => card.getAttribute('data-status'), LIVE).toBe('sent');
+    expect(await card.getByTestId('card-body-label').textContent()).toBe('Reply posted');
     expect(await card.getByTestId('action-approve').count()).toBe(0);
     expect(await notReloaded(alice)).toBe(true);
     expect(await notReloaded(desk)).toBe(true);
@@ -225,6 +227,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'sandbox page in Chromium' : `sand
     await expect.poll(() => desk.getByTestId('notice').innerText(), LIVE).toContain('rejected by manager');
     await expect.poll(() => card.getAttribute('data-status'), LIVE).toBe('rejected');
     expect(await card.innerText()).toContain('Handled by support by e-mail');
+    expect(await card.getByTestId('card-body-label').textContent()).toBe('Rejected reply (not posted)');
 
     await new Promise((resolve) => setTimeout(resolve, QUIET_PERIOD_MS));
     expect((await jamii.messages('general')).filter((m) => m.replyTo === questionId)).toEqual([]);

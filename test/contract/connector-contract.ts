@@ -76,6 +76,8 @@ export function coreCards(): Array<{ name: string; view: CardView }> {
     { name: 'sent', view: cardView(seed({ status: 'sent', ...decided }), delivery('sent')) },
     { name: 'rejected with a reason', view: cardView(seed({ status: 'rejected', ...decided, decisionNote: 'off topic' })) },
     { name: 'expired', view: cardView(seed({ status: 'expired' })) },
+    { name: 'news post, pending', view: cardView({ ...seed({ kind: 'news', text: 'Market opens at 8.' }), message: null }) },
+    { name: 'news post, published', view: cardView({ ...seed({ kind: 'news', text: 'Market opens at 8.', status: 'sent', ...decided }), message: null }, delivery('sent')) },
     { name: 'markup characters everywhere', view: cardView(seed({ text: NASTY, reason: NASTY, message: { text: NASTY, author: { displayName: NASTY }, chatTitle: NASTY } })) },
     { name: 'longest edited reply and a long quote', view: cardView(seed({ status: 'edited', text: LONG_WORDS.slice(0, 4096), ...decided, message: { text: LONG_LINES } })) },
     { name: 'long pending draft without spaces', view: cardView(seed({ text: NO_SPACES.slice(0, 1900), message: { text: NO_SPACES } })) },
@@ -127,6 +129,9 @@ export function connectorContract<Rendered>(c: ConnectorUnderTest<Rendered>): vo
         const visible = c.render.visibleText(part);
         expect(visible).toContain(`#${view.draftId}`);
         for (const f of view.fields.filter((x) => x.label === 'Status')) expect(visible).toContain(f.value);
+        // The body's heading follows the draft: a decided card never says "would be posted".
+        expect(visible).toContain(view.bodyLabel);
+        if (view.status !== 'pending') expect(visible).not.toMatch(/would be (posted|published)/);
         // The reply text is shown from its start (clipped only when the whole card cannot fit).
         expect(squash(visible)).toContain(squash(view.body.slice(0, 200)));
         expect(c.render.actionIds(part)).toEqual(view.actions.map((a) => a.id));

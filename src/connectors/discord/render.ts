@@ -150,7 +150,7 @@ export function renderCard(view: CardView): DiscordMessagePart {
     fields,
     ...(view.footer ? { footer: { text: clip(view.footer, DISCORD_EMBED_FOOTER_MAX_CHARS) } } : {}),
   };
-  const heading = 'Reply that would be posted:\n';
+  const heading = `${view.bodyLabel}:\n`;
   const room = Math.min(DISCORD_EMBED_DESCRIPTION_MAX_CHARS, DISCORD_EMBED_TOTAL_MAX_CHARS - embedLength(embed)) - heading.length;
   // The member's quote gives way before the reply text does.
   if (room < 400 && fields[0]) fields[0] = { ...fields[0], value: clip(fields[0].value, Math.max(1, fields[0].value.length - (400 - room))) };

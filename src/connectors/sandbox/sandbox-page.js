@@ -118,7 +118,9 @@ function renderCard(card) {
   return h('section', { class: 'card', 'data-testid': 'card', 'data-draft-id': card.draftId, 'data-status': card.status, 'aria-labelledby': title },
     h('div', { class: 'card-head' }, h('h3', { id: title }, card.title), h('span', { class: `badge ${card.status}` }, card.status)),
     h('div', { class: 'label' }, `${card.quoteAuthor} wrote`), h('blockquote', {}, card.quote),
-    h('div', { class: 'label' }, 'Reply that would be posted'), h('div', { class: 'reply', 'data-testid': 'card-body' }, card.body),
+    // The heading follows the draft (core's bodyLabel); a card stored by an older Jamii has none.
+    card.bodyLabel ? h('div', { class: 'label', 'data-testid': 'card-body-label' }, card.bodyLabel) : null,
+    h('div', { class: 'reply', 'data-testid': 'card-body' }, card.body),
     h('dl', {}, card.fields.map((f) => [h('dt', {}, f.label), h('dd', {}, f.value)])),
     buttons.length ? h('div', { class: 'actions' }, buttons) : null,
     form,

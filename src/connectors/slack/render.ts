@@ -135,7 +135,7 @@ export function renderCard(view: CardView): SlackMessagePart {
     ...actionsBlocks(view.actions),
   ];
   const quoteHeading: KnownBlock = { type: 'context', elements: [plain(clip(`${view.quoteAuthor} wrote:`, SLACK_CONTEXT_TEXT_MAX_CHARS))] };
-  const replyHeading: KnownBlock = { type: 'context', elements: [plain('Reply that would be posted:')] };
+  const replyHeading: KnownBlock = { type: 'context', elements: [plain(clip(`${view.bodyLabel}:`, SLACK_CONTEXT_TEXT_MAX_CHARS))] };
   const room = SLACK_MESSAGE_MAX_BLOCKS - head.length - tail.length - 2;
   // The member's quote gets one section; the reply text the rest of the room.
   const quote = plainSections(clip(view.quote, SLACK_SECTION_TEXT_MAX_CHARS), 1);

@@ -80,7 +80,7 @@ function cardSegments(view: CardView, quote: string, body: string): Segment[] {
     { text: '\n' },
     { text: quote, tag: 'blockquote' },
     { text: '\n' },
-    { text: 'Reply that would be posted:', tag: 'b' },
+    { text: `${view.bodyLabel}:`, tag: 'b' },
     { text: '\n' },
     { text: body },
     { text: '\n' },

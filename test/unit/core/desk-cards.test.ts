@@ -36,6 +36,7 @@ describe('cardView', () => {
       quote: 'How do I reset my password?',
       quoteAuthor: 'Amina',
       body: d.text,
+      bodyLabel: 'Reply that would be posted',
       fields: [
         { label: 'Why', value: d.reason },
         { label: 'Sources', value: 'none: not grounded in the knowledge base' },
@@ -158,6 +159,35 @@ describe('cardView', () => {
   it('keeps button ids within Telegram’s 64-byte callback data for any draft id', () => {
     const view = cardView(draft({ id: 999_999_999 }));
     for (const a of view.actions) expect(Buffer.byteLength(a.id)).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('cardView: the heading over the reply follows the draft', () => {
+  it.each([
+    ['pending', () => cardView(draft()), 'Reply that would be posted'],
+    ['approved, posting', () => cardView(decided('approved'), reply('sending')), 'Approved reply, being posted'],
+    ['approved, waiting for a busy chat', () => cardView(decided('approved'), { ...reply('pending'), waitUntil: new Date('2025-03-01T09:46:00Z') }), 'Approved reply, waiting to be posted'],
+    ['approved, unconfirmed', () => cardView(decided('approved'), reply('unconfirmed')), 'Reply sent, not confirmed by the platform'],
+    ['approved, failed', () => cardView(decided('approved'), reply('failed')), 'Approved reply, not posted (failed)'],
+    ['edited and sent', () => cardView(decided('edited', { text: 'New text.' }), reply('sent')), 'Reply posted'],
+    ['sent', () => cardView(decided('sent'), reply('sent')), 'Reply posted'],
+    ['rejected', () => cardView(decided('rejected', { decisionNote: 'off topic' })), 'Rejected reply (not posted)'],
+    ['expired', () => cardView(draft({ status: 'expired' })), 'Expired reply (not posted)'],
+  ])('%s', (_state, view, label) => {
+    const card = view();
+    expect(card.bodyLabel).toBe(label);
+    expect(cardText(card)).toContain(`\n${label}:\n`);
+    if (card.status !== 'pending') expect(cardText(card)).not.toContain('would be posted');
+  });
+
+  it.each([
+    ['pending', 'pending', null, 'Post that would be published'],
+    ['published', 'sent', 'sent', 'Post published'],
+    ['rejected', 'rejected', null, 'Rejected post (not published)'],
+    ['expired', 'expired', null, 'Expired post (not published)'],
+  ] as const)('a post, %s', (_state, status, delivery, label) => {
+    const post = draft({ kind: 'news', message: null, text: 'Market opens at 8.', status, ...(status === 'pending' || status === 'expired' ? {} : { decidedBy: 'sandbox:alice', decidedByName: 'Alice', decidedAt: DECIDED_AT }) } as Partial<DraftWithMessage>);
+    expect(cardView(post, delivery ? reply(delivery) : null).bodyLabel).toBe(label);
   });
 });
 

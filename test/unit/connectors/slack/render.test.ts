@@ -10,6 +10,7 @@ const card: CardView = {
   quote: 'Hi <!channel> how do I pay?',
   quoteAuthor: 'Baraka <@U1>',
   body: 'Pay at the office & tell <!here>.',
+  bodyLabel: 'Reply that would be posted',
   fields: [{ label: 'Why', value: 'a question <b>' }, { label: 'Status', value: 'Waiting for a decision' }],
   footer: '/approve 7 · /edit 7 <new text> · /reject 7 [reason]',
   actions: [

@@ -9,6 +9,7 @@ const view: CardView = {
   quote: 'Is 5 > 3 & 2 < 4?',
   quoteAuthor: 'Baraka',
   body: 'Yes <b>it</b> is.',
+  bodyLabel: 'Reply that would be posted',
   fields: [{ label: 'Status', value: 'Waiting for a decision' }],
   footer: '/approve 12',
   actions: [
