@@ -4,14 +4,13 @@
  * go through the same path as the typed command.
  */
 import type { Access, RoleMap } from '../access.js';
-import type { ApprovalService, Decision } from '../approval-service.js';
+import type { ApprovalService } from '../approval-service.js';
 import type { CommunityDirectory } from '../communities.js';
 import type { PostService } from '../post-service.js';
-import { cardView } from '../desk-cards.js';
 import { JamiiError, userMessage } from '../errors.js';
 import type { AuditRepository, Clock, Logger, Store } from '../ports.js';
 import { principalKey, type ChatRef, type CommandReply, type Invoker, type Role } from '../types.js';
-import { parseCommandLine, parseDraftId, splitFirst } from './command-parser.js';
+import { parseCommandLine } from './command-parser.js';
 import { chooseCommunity } from './community-choice.js';
 import { complaints, exportCsv, stats, type AnalyticsCommandServices } from './analytics-commands.js';
 import { forget, kb, learned } from './knowledge-commands.js';
@@ -19,8 +18,10 @@ import { feedsCommand, newsCommand, type NewsCommandServices } from './news-comm
 import { prompt, type PromptCommandServices } from './prompt-commands.js';
 import { spark, type SparkCommandServices } from './spark-commands.js';
 import { pending } from './pending-command.js';
+import { approve, confirm, edit, reject, retry, show } from './draft-commands.js';
 
 export { PENDING_LIST_MAX } from './pending-command.js';
+export { DRAFTS_PER_COMMAND_MAX } from './draft-commands.js';
 
 /** The chat a command was typed in, as the connector that received it saw it. */
 export interface CommandOrigin extends ChatRef {
@@ -80,18 +81,6 @@ export interface CommandSpec<A = unknown> {
   run(ctx: CommandContext, args: A, services: CommandServices): Promise<CommandReply>;
 }
 
-function usageError(spec: { usage: string }, problem: string): JamiiError {
-  return new JamiiError('bad_arguments', `${problem} Usage: ${spec.usage}`);
-}
-
-function draftIdArg(spec: { usage: string }, raw: string): number {
-  const [first] = splitFirst(raw);
-  if (!first) throw usageError(spec, 'Which draft? Give its number.');
-  const id = parseDraftId(first);
-  if (id === null) throw usageError(spec, `"${first}" is not a draft number.`);
-  return id;
-}
-
 const help: CommandSpec<void> = {
   name: 'help',
   summary: 'List the commands',
@@ -100,102 +89,6 @@ const help: CommandSpec<void> = {
   parse: () => undefined,
   async run() {
     return { text: ['Jamii commands:', ...COMMANDS.map((c) => `${c.usage} — ${c.summary}`)].join('\n') };
-  },
-};
-
-const show: CommandSpec<number> = {
-  name: 'show',
-  summary: 'Show one draft with its card',
-  usage: '/show ID',
-  role: 'manager',
-  parse(args) {
-    return draftIdArg(show, args);
-  },
-  async run(ctx, id, { approvals, store }) {
-    const draft = await approvals.load(ctx.invoker, id, 'show');
-    const view = cardView(draft, await store.outbox.findReplyForDraft(id));
-    return { text: `Draft #${id}`, cards: [view] };
-  },
-};
-
-/** A command that takes a draft id and makes one decision on it; `answer` says what was done. */
-function decisionCommand(name: string, summary: string, decision: Decision, answer: (id: number, by: string) => string): CommandSpec<number> {
-  const command: CommandSpec<number> = {
-    name,
-    summary,
-    usage: `/${name} ID`,
-    role: 'manager',
-    parse: (args) => draftIdArg(command, args),
-    async run(ctx, id, { approvals }) {
-      await approvals.decide(ctx.invoker, id, decision);
-      return { text: answer(id, ctx.invoker.displayName) };
-    },
-  };
-  return command;
-}
-
-const approve = decisionCommand('approve', 'Post the draft as it is', { kind: 'approve' }, (id, by) => `✅ Draft #${id} approved by ${by}; posting it now.`);
-
-const edit: CommandSpec<{ id: number; text: string }> = {
-  name: 'edit',
-  summary: 'Replace the draft text and post it (held for /confirm if it fails a check)',
-  usage: '/edit ID <new text>',
-  role: 'manager',
-  parse(args) {
-    const id = draftIdArg(edit, args);
-    const [, text] = splitFirst(args);
-    if (!text) throw usageError(edit, 'The new text is missing.');
-    return { id, text };
-  },
-  async run(ctx, { id, text }, { approvals }) {
-    const draft = await approvals.decide(ctx.invoker, id, { kind: 'edit', text });
-    if (draft.status === 'pending') {
-      return {
-        text: [
-          `⚠️ Draft #${id}: your edit is saved but NOT posted. It failed a check:`,
-          ...draft.flags.map((f) => `• ${f}`),
-          `To post it exactly as it is, confirm with /confirm ${id} (or the card's Post anyway button). Or fix it with /edit ${id} <new text>, or /reject ${id}.`,
-        ].join('\n'),
-      };
-    }
-    return { text: `✏️ Draft #${id} edited and approved by ${ctx.invoker.displayName}; posting it now.` };
-  },
-};
-
-const confirm = decisionCommand(
-  'confirm',
-  'Post an edit that failed a check, exactly as it is (after reading the card)',
-  { kind: 'confirm' },
-  (id, by) => `✏️ Draft #${id}: edit confirmed by ${by} despite its flags; posting it now.`,
-);
-
-const reject: CommandSpec<{ id: number; reason: string | undefined }> = {
-  name: 'reject',
-  summary: 'Discard the draft (nothing is posted)',
-  usage: '/reject ID [reason]',
-  role: 'manager',
-  parse(args) {
-    const id = draftIdArg(reject, args);
-    const [, reason] = splitFirst(args);
-    return { id, reason: reason || undefined };
-  },
-  async run(ctx, { id, reason }, { approvals }) {
-    await approvals.decide(ctx.invoker, id, { kind: 'reject', reason });
-    return { text: `🗑 Draft #${id} rejected by ${ctx.invoker.displayName}. Nothing was posted.` };
-  },
-};
-
-const retry: CommandSpec<number> = {
-  name: 'retry',
-  summary: 'Send an unconfirmed or failed reply again (check the chat first)',
-  usage: '/retry ID',
-  role: 'manager',
-  parse(args) {
-    return draftIdArg(retry, args);
-  },
-  async run(ctx, id, { approvals }) {
-    await approvals.retry(ctx.invoker, id);
-    return { text: `🔁 Sending the reply for draft #${id} again.` };
   },
 };
 
@@ -310,7 +203,8 @@ export function createCommandDispatcher(deps: {
     async dispatchAction(invoker, actionId, extra) {
       const m = /^([a-z]+):(\d+)$/.exec(actionId);
       if (!m) return { text: 'That button is not recognised.', ephemeral: true };
-      const args = extra ? `${m[2]} ${extra}` : m[2]!;
+      // A colon ends the draft number: the text typed on the card (a reason) is never read as more numbers.
+      const args = extra ? `${m[2]}: ${extra}` : m[2]!;
       return dispatch(invoker, m[1]!, args);
     },
   };

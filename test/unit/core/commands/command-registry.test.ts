@@ -49,12 +49,12 @@ describe('dispatchText', () => {
 
   it('asks which draft when /approve has no id, with the usage', async () => {
     const reply = await commands.dispatchText(alice, '/approve');
-    expect(reply).toEqual({ text: 'Which draft? Give its number. Usage: /approve ID', ephemeral: true });
+    expect(reply).toEqual({ text: 'Which draft? Give its number. Usage: /approve ID [ID…]', ephemeral: true });
   });
 
   it('refuses /approve abc with the usage', async () => {
     const reply = await commands.dispatchText(alice, '/approve abc');
-    expect(reply).toEqual({ text: '"abc" is not a draft number. Usage: /approve ID', ephemeral: true });
+    expect(reply).toEqual({ text: '"abc" is not a draft number. Usage: /approve ID [ID…]', ephemeral: true });
   });
 
   it('refuses /edit 5 with no text, with the usage, and leaves the draft pending', async () => {
