@@ -66,11 +66,12 @@ describe.each(DATABASES)('crash safety with SIGKILL on %s', (database) => {
     const a = await api(first.url);
     const posted = await a.post('general', 'alice', 'How do I change my delivery address?');
     // Cards are not sent in this life (no sender), so ask /pending until the draft shows up.
-    const pending = await waitFor(async () => {
+    const draftId = await waitFor(async () => {
       const asked = await a.post('desk', 'manager', '/pending');
-      return (await a.messages('desk')).find((m) => m.fromBot && m.card && m.replyTo === asked.body.id)?.card;
-    }, 60_000, 'pending card');
-    const approved = await a.post('desk', 'manager', `/approve ${pending.draftId}`);
+      const answer = (await a.messages('desk')).find((m) => m.fromBot && m.replyTo === asked.body.id);
+      return answer && /#(\d+) question/.exec(answer.text)?.[1];
+    }, 60_000, 'pending draft');
+    const approved = await a.post('desk', 'manager', `/approve ${draftId}`);
     await waitFor(async () => (await a.messages('desk')).some((m) => m.replyTo === approved.body.id && /approved/.test(m.text)), 30_000, 'approval ack');
     expect((await a.messages('general')).filter((m) => m.fromBot)).toHaveLength(0);
     await kill(first);

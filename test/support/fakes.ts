@@ -8,7 +8,7 @@ import { createAccess, type Access } from '../../src/core/access.js';
 import { createApprovalService } from '../../src/core/approval-service.js';
 import { createCommandDispatcher, type CommandDispatcher } from '../../src/core/commands/command-registry.js';
 import { createCommunityDirectory, type Community, type CommunityDirectory } from '../../src/core/communities.js';
-import type { InboundMessage, Invoker, Platform } from '../../src/core/types.js';
+import type { CommandReply, InboundMessage, Invoker, Platform } from '../../src/core/types.js';
 import { createFakeClock, createRecordingLogger, createRecordingMetrics, T0, type FakeClock, type RecordingLogger, type RecordingMetrics } from './fakes/basics.js';
 import type { FakeStore } from './fakes/store-context.js';
 import { createFakeStore } from './fakes/store.js';
@@ -79,4 +79,9 @@ export function createFakeCore(): FakeCore {
 export function createFakeCommands(core: FakeCore): CommandDispatcher {
   const approvals = createApprovalService({ store: core.store, access: core.access, metrics: core.metrics, clock: core.clock, log: core.log });
   return createCommandDispatcher({ services: { store: core.store, clock: core.clock, approvals }, access: core.access, audit: core.store.audit, log: core.log, communities: core.communities });
+}
+
+/** The drafts a /pending answer lists, in order: one line each, `#12 question · …` (after a community id for a manager of several). */
+export function listedDraftIds(reply: CommandReply | null): number[] {
+  return [...(reply?.text ?? '').matchAll(/^(?:[a-z0-9_-]+ · )?#(\d+) /gm)].map((m) => Number(m[1]));
 }

@@ -1,15 +1,16 @@
 /**
  * /pending: the drafts waiting for a decision, most urgent first — negative feedback by severity,
- * then questions, then posts; oldest first within each — with how long each has waited. A kind
- * after the command (`complaints`, `questions`, `posts`) lists only those.
+ * then questions, then posts; oldest first within each — one line each with how long it has
+ * waited, and how to open one. Cards are not posted again: each draft's card is on the desk
+ * already, and `/show ID` brings one back. A kind after the command (`complaints`, `questions`,
+ * `posts`) lists only those.
  */
-import { cardView } from '../desk-cards.js';
 import { KIND_NAMES, waitingLine } from '../draft-lines.js';
 import { JamiiError } from '../errors.js';
 import type { DraftKind, DraftWithMessage } from '../types.js';
 import type { CommandSpec } from './command-registry.js';
 
-/** Drafts listed (as text and cards) at most. */
+/** Drafts listed at most. */
 export const PENDING_LIST_MAX = 10;
 
 /** The order kinds are counted in, most urgent first. */
@@ -30,6 +31,14 @@ const ALIASES: Record<string, string> = { complaint: 'complaints', negative: 'co
 const USAGE = '/pending [complaints|questions|posts]';
 
 const count = (n: number, kind: DraftKind) => `${n} ${KIND_NAMES[kind][n === 1 ? 0 : 1]}`;
+
+/** The last line: the command that opens a listed draft's card (its card is on the desk already). */
+function howToOpen(drafts: DraftWithMessage[]): string[] {
+  const [first, second] = drafts;
+  if (!first) return [];
+  if (!second) return [`Open its card with /show ${first.id}.`];
+  return [`Open a card with /show ${first.id}, or several with /show ${first.id} ${second.id}.`];
+}
 
 export const pending: CommandSpec<PendingFilter | null> = {
   name: 'pending',
@@ -54,6 +63,6 @@ export const pending: CommandSpec<PendingFilter | null> = {
     const shown = total > drafts.length ? ` The ${drafts.length} most urgent:` : total > 1 ? ' Most urgent first:' : '';
     // A manager of several communities sees whose each draft is.
     const line = ctx.communities.length > 1 ? (d: DraftWithMessage) => `${d.communityId} · ${waitingLine(d, now)}` : (d: DraftWithMessage) => waitingLine(d, now);
-    return { text: [`${head}${shown}`, ...drafts.map(line)].join('\n'), cards: drafts.map((d) => cardView(d)) };
+    return { text: [`${head}${shown}`, ...drafts.map(line), ...howToOpen(drafts)].join('\n') };
   },
 };

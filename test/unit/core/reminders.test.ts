@@ -31,7 +31,7 @@ describe('desk reminders', () => {
     expect(notices()[0]!.text).toBe(
       [
         '⏰ A member is still waiting: this draft has no decision yet.',
-        `#${question.id} question · Amina: Where is the venue? · waiting 30m`,
+        `#${question.id} question · in general · Amina: Where is the venue? · waiting 30m`,
         'Decide with the buttons on their cards, or see everything waiting with /pending.',
       ].join('\n'),
     );
@@ -51,8 +51,8 @@ describe('desk reminders', () => {
     expect(await reminders.remindDue()).toBe(2);
     const lines = notices()[0]!.text.split('\n');
     expect(lines[0]).toBe('⏰ 2 drafts answering members have no decision yet (most urgent first):');
-    expect(lines[1]).toBe(`#${angry.id} complaint (severity 3) · Amina: Third time my order is lost!! · waiting 10m`);
-    expect(lines[2]).toBe(`#${mild.id} complaint (severity 1) · Amina: A bit slow today · waiting 30m`);
+    expect(lines[1]).toBe(`#${angry.id} complaint (severity 3) · in general · Amina: Third time my order is lost!! · waiting 10m`);
+    expect(lines[2]).toBe(`#${mild.id} complaint (severity 1) · in general · Amina: A bit slow today · waiting 30m`);
   });
 
   it('leaves out a draft whose message the member deleted, and says which drafts another member answered', async () => {
@@ -61,7 +61,7 @@ describe('desk reminders', () => {
     const answered = core.store.seedDraft({ message: { text: 'Where is the venue?' }, answeredByName: 'Ivy', answeredAt: core.clock.now() });
     core.clock.advance(30 * MINUTE);
     expect(await reminders.remindDue()).toBe(1);
-    expect(notices()[0]!.text).toContain(`#${answered.id} question · Amina: Where is the venue? · waiting 30m · answered by Ivy`);
+    expect(notices()[0]!.text).toContain(`#${answered.id} question · in general · Amina: Where is the venue? · waiting 30m · answered by Ivy`);
     expect(notices()[0]!.text).not.toContain(`#${deleted.id}`);
   });
 
@@ -122,7 +122,7 @@ describe('desk reminders', () => {
     expect(notices()).toHaveLength(1);
     const lines = notices()[0]!.text.split('\n');
     expect(lines[0]).toBe('⏰ 61 drafts answering members have no decision yet (most urgent first):');
-    expect(lines[1]).toMatch(/^#\d+ complaint \(severity 2\) · Amina: Nobody answers here!!/);
+    expect(lines[1]).toMatch(/^#\d+ complaint \(severity 2\) · in general · Amina: Nobody answers here!!/);
     expect(lines).toContain(`…and ${61 - REMIND_LINES_MAX} more.`);
     core.clock.advance(MINUTE);
     expect(await reminders.remindDue()).toBe(0);

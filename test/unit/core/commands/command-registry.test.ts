@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { COMMANDS, PENDING_LIST_MAX, type CommandDispatcher } from '../../../../src/core/commands/command-registry.js';
 import { ERROR_MESSAGES } from '../../../../src/core/errors.js';
-import { createFakeCommands, createFakeCore, invoker, type FakeCore } from '../../../support/fakes.js';
+import { createFakeCommands, createFakeCore, invoker, listedDraftIds, type FakeCore } from '../../../support/fakes.js';
 
 let core: FakeCore;
 let commands: CommandDispatcher;
@@ -139,18 +139,30 @@ describe('/pending', () => {
     expect(reply!.text).toBe(
       [
         '3 drafts waiting: 2 complaints, 1 question. Most urgent first:',
-        `#${angry.id} complaint (severity 3) · Amina: This is terrible, third time!! · waiting 1m`,
-        `#${mild.id} complaint (severity 1) · Amina: A bit slow today · waiting 6m`,
-        `#${question.id} question · Amina: Where is the venue? · waiting 26m`,
+        `#${angry.id} complaint (severity 3) · in general · Amina: This is terrible, third time!! · waiting 1m`,
+        `#${mild.id} complaint (severity 1) · in general · Amina: A bit slow today · waiting 6m`,
+        `#${question.id} question · in general · Amina: Where is the venue? · waiting 26m`,
+        `Open a card with /show ${angry.id}, or several with /show ${angry.id} ${mild.id}.`,
       ].join('\n'),
     );
-    expect(reply!.cards!.map((c) => c.draftId)).toEqual([angry.id, mild.id, question.id]);
+    // Each draft's card is on the desk already: /pending does not post them again.
+    expect(reply!.cards).toBeUndefined();
+  });
+
+  it('keeps each draft to one line: the first words of a long or multi-line message, folded and cut at a word', async () => {
+    const long = core.store.seedDraft({ message: { text: 'Hello team,\n\nmy parcel from last week still has not arrived and the tracking page says nothing at all' } });
+    const reply = await commands.dispatchText(alice, '/pending');
+    expect(reply!.text.split('\n')).toEqual([
+      '1 draft waiting: 1 question.',
+      `#${long.id} question · in general · Amina: Hello team, my parcel from last week still has not arrived… · waiting 0s`,
+      `Open its card with /show ${long.id}.`,
+    ]);
   });
 
   it('lists one kind when asked, and says when none of it is waiting', async () => {
     const question = core.store.seedDraft({ message: { text: 'Where is the venue?' } });
     core.store.seedDraft({ kind: 'negative', message: { text: 'So slow', labels: negative(2) } });
-    expect((await commands.dispatchText(alice, '/pending questions'))!.text).toBe(`1 question waiting.\n#${question.id} question · Amina: Where is the venue? · waiting 0s`);
+    expect((await commands.dispatchText(alice, '/pending questions'))!.text).toBe(`1 question waiting.\n#${question.id} question · in general · Amina: Where is the venue? · waiting 0s\nOpen its card with /show ${question.id}.`);
     expect((await commands.dispatchText(alice, '/pending complaint'))!.text).toMatch(/^1 complaint waiting\.\n#\d+ complaint \(severity 2\)/);
     expect((await commands.dispatchText(alice, '/pending posts'))!.text).toBe('No posts are waiting. 🎉');
     expect((await commands.dispatchText(alice, '/pending everything'))!.text).toBe('Usage: /pending [complaints|questions|posts]');
@@ -160,7 +172,8 @@ describe('/pending', () => {
     for (let i = 0; i < PENDING_LIST_MAX + 2; i++) core.store.seedDraft();
     const reply = await commands.dispatchText(alice, '/pending');
     expect(reply!.text).toMatch(new RegExp(`^${PENDING_LIST_MAX + 2} drafts waiting: ${PENDING_LIST_MAX + 2} questions\\. The ${PENDING_LIST_MAX} most urgent:`));
-    expect(reply!.cards).toHaveLength(PENDING_LIST_MAX);
+    expect(listedDraftIds(reply)).toHaveLength(PENDING_LIST_MAX);
+    expect(reply!.cards).toBeUndefined();
   });
 
   it('says so when nothing is waiting', async () => {
@@ -172,7 +185,7 @@ describe('/pending', () => {
     const alpha = core.store.seedDraft({ message: { text: 'Where is the venue?' } });
     const beta = core.store.seedDraft({ communityId: 'beta', message: { text: '¿Dónde está?' } });
     const lines = (await commands.dispatchText(alice, '/pending'))!.text.split('\n');
-    expect(lines.slice(1)).toEqual([`alpha · #${alpha.id} question · Amina: Where is the venue? · waiting 0s`, `beta · #${beta.id} question · Amina: ¿Dónde está? · waiting 0s`]);
+    expect(lines.slice(1, 3)).toEqual([`alpha · #${alpha.id} question · in general · Amina: Where is the venue? · waiting 0s`, `beta · #${beta.id} question · in general · Amina: ¿Dónde está? · waiting 0s`]);
   });
 });
 

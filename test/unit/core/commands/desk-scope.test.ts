@@ -8,7 +8,7 @@ import { createCommandDispatcher, type CommandDispatcher } from '../../../../src
 import type { Community } from '../../../../src/core/communities.js';
 import { ERROR_MESSAGES } from '../../../../src/core/errors.js';
 import type { Platform } from '../../../../src/core/types.js';
-import { createFakeCore, createTestCommunities, invoker, TEST_COMMUNITIES, type FakeCore } from '../../../support/fakes.js';
+import { createFakeCore, createTestCommunities, invoker, listedDraftIds, TEST_COMMUNITIES, type FakeCore } from '../../../support/fakes.js';
 
 let core: FakeCore;
 let commands: CommandDispatcher;
@@ -61,10 +61,10 @@ describe('commands typed in a desk cover that desk’s community', () => {
     core.store.seedDraft({ communityId: 'alpha', message: { text: 'Alpha question?' } });
     const beta = core.store.seedDraft({ communityId: 'beta', message: { text: '¿Pregunta beta?' } });
     const reply = await commands.dispatch(carla, 'pending', '', inDesk('desk-beta'));
-    expect(reply.cards?.map((c) => c.draftId)).toEqual([beta.id]);
+    expect(listedDraftIds(reply)).toEqual([beta.id]);
     expect(reply.text).not.toContain('Alpha question?');
     const everywhere = await commands.dispatch(carla, 'pending', '');
-    expect(everywhere.cards).toHaveLength(2);
+    expect(listedDraftIds(everywhere)).toHaveLength(2);
   });
 
   it('refuses to show or decide another community’s draft from this desk, and the draft stays as it was', async () => {
@@ -84,22 +84,22 @@ describe('commands typed in a desk cover that desk’s community', () => {
     core.store.seedDraft({ communityId: 'alpha' });
     core.store.seedDraft({ communityId: 'beta' });
     const reply = await commands.dispatch(carla, 'pending', '', { platform: 'sandbox', chatId: 'general', direct: false });
-    expect(reply.cards).toHaveLength(2);
+    expect(listedDraftIds(reply)).toHaveLength(2);
   });
 
   it('covers every community of the invoker in their own private chat, even when it is a desk', async () => {
     // Telegram: each manager's private chat with the bot may be a desk; only they read it.
     useDesks((c) => (c.id === 'alpha' ? { ...c, desk: { ...c.desk, telegram: ['-100777', '1001'] } } : c));
     const carlaOnTelegram = carlaOn('telegram', '1001');
-    expect((await commands.dispatch(carlaOnTelegram, 'pending', '', { platform: 'telegram', chatId: '1001', direct: true })).cards).toHaveLength(2);
-    expect((await commands.dispatch(carlaOnTelegram, 'pending', '', { platform: 'telegram', chatId: '-100777', direct: false })).cards).toHaveLength(1);
+    expect(listedDraftIds(await commands.dispatch(carlaOnTelegram, 'pending', '', { platform: 'telegram', chatId: '1001', direct: true }))).toHaveLength(2);
+    expect(listedDraftIds(await commands.dispatch(carlaOnTelegram, 'pending', '', { platform: 'telegram', chatId: '-100777', direct: false }))).toHaveLength(1);
   });
 
   it('takes the connector’s word for a private chat, whose id need not be the user’s (a Slack IM)', async () => {
     useDesks((c) => (c.id === 'alpha' ? { ...c, desk: { ...c.desk, slack: ['C0ALPHADSK', 'D0CARLA001'] } } : c));
     const carlaOnSlack = carlaOn('slack', 'U0CARLA001');
-    expect((await commands.dispatch(carlaOnSlack, 'pending', '', { platform: 'slack', chatId: 'D0CARLA001', direct: true })).cards).toHaveLength(2);
-    expect((await commands.dispatch(carlaOnSlack, 'pending', '', { platform: 'slack', chatId: 'C0ALPHADSK', direct: false })).cards).toHaveLength(1);
+    expect(listedDraftIds(await commands.dispatch(carlaOnSlack, 'pending', '', { platform: 'slack', chatId: 'D0CARLA001', direct: true }))).toHaveLength(2);
+    expect(listedDraftIds(await commands.dispatch(carlaOnSlack, 'pending', '', { platform: 'slack', chatId: 'C0ALPHADSK', direct: false }))).toHaveLength(1);
   });
 
   it('covers only the desk’s community in a shared room named like the invoker, which is no private chat', async () => {
@@ -108,7 +108,7 @@ describe('commands typed in a desk cover that desk’s community', () => {
     core.store.seedDraft({ communityId: 'alpha', message: { text: 'Alpha member: my order #991 never came' } });
     const beta = core.store.seedDraft({ communityId: 'beta' });
     const reply = await commands.dispatch(carla, 'pending', '', { platform: 'sandbox', chatId: 'carla', direct: false });
-    expect(reply.cards?.map((c) => c.draftId)).toEqual([beta.id]);
+    expect(listedDraftIds(reply)).toEqual([beta.id]);
     expect(reply.text).not.toContain('#991');
   });
 
@@ -118,8 +118,8 @@ describe('commands typed in a desk cover that desk’s community', () => {
     const shared = { platform: 'telegram' as const, chatId: '-100555', direct: false };
     const alphaDraft = core.store.seedDraft({ communityId: 'alpha' });
     const betaDraft = core.store.seedDraft({ communityId: 'beta' });
-    expect((await commands.dispatch(alice, 'pending', '', shared)).cards?.map((c) => c.draftId)).toEqual([alphaDraft.id]);
-    expect((await commands.dispatch(bruno, 'pending', '', shared)).cards?.map((c) => c.draftId)).toEqual([betaDraft.id]);
+    expect(listedDraftIds(await commands.dispatch(alice, 'pending', '', shared))).toEqual([alphaDraft.id]);
+    expect(listedDraftIds(await commands.dispatch(bruno, 'pending', '', shared))).toEqual([betaDraft.id]);
     expect((await commands.dispatch(alice, 'edit', `${alphaDraft.id} Fixed text`, shared)).text).toMatch(/edited and approved by Alice/);
     expect((await commands.dispatch(alice, 'approve', `${betaDraft.id}`, shared)).text).toBe(ERROR_MESSAGES.not_a_manager);
     expect(statusOf(betaDraft.id)).toBe('pending');
