@@ -5,6 +5,7 @@
  */
 import { JamiiError } from '../errors.js';
 import type { Period } from './analytics-types.js';
+import { plural } from '../plural.js';
 
 export const DAY_MS = 86_400_000;
 /** The period /stats covers when none is given. */
@@ -72,7 +73,7 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 /** The last `days` days up to `now`. */
 export function lastDays(days: number, now: Date): Period {
-  return { from: new Date(now.getTime() - days * DAY_MS), to: now, label: `last ${days} days` };
+  return { from: new Date(now.getTime() - days * DAY_MS), to: now, label: `last ${plural(days, 'day')}` };
 }
 
 /**
@@ -104,5 +105,5 @@ export function parsePeriod(text: string, now: Date, timeZone = 'UTC'): Period {
 /** The period of the same length just before `period`, for "change against the previous period". */
 export function previousPeriod(period: Period): Period {
   const length = period.to.getTime() - period.from.getTime();
-  return { from: new Date(period.from.getTime() - length), to: period.from, label: `previous ${Math.round(length / DAY_MS)} days` };
+  return { from: new Date(period.from.getTime() - length), to: period.from, label: `previous ${plural(Math.round(length / DAY_MS), 'day')}` };
 }

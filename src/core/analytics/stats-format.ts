@@ -4,6 +4,7 @@ import type { ComplaintCase } from './complaint-cases.js';
 import { localDay } from './period.js';
 import { change, formatChange, formatDuration, type Spread } from './stats-math.js';
 import type { StatsSnapshot } from './stats-service.js';
+import { plural } from '../plural.js';
 
 /** Cases /complaints lists in full. */
 export const COMPLAINT_LIST_MAX = 10;
@@ -30,7 +31,7 @@ export function scopeText(scope: AnalyticsScope): string {
 
 function busiestHour(s: StatsSnapshot): string {
   const top = [...s.activity.hourOfWeek].sort((a, b) => b.messages - a.messages || a.dow - b.dow || a.hour - b.hour)[0];
-  return top ? `${DAY_NAMES[top.dow]} ${String(top.hour).padStart(2, '0')}:00 (${top.messages} msgs)` : '—';
+  return top ? `${DAY_NAMES[top.dow]} ${String(top.hour).padStart(2, '0')}:00 (${plural(top.messages, 'msg')})` : '—';
 }
 
 /** The /stats answer; with `previous`, each headline number carries its change. */
@@ -74,7 +75,7 @@ export function formatComplaints(s: StatsSnapshot, scope: AnalyticsScope): strin
   const shownRest = rest.slice(0, Math.max(0, COMPLAINT_LIST_MAX - shownOpen.length));
   return [
     `😠 Complaints — ${scopeText(scope)} — ${periodText(s)}`,
-    `${c.total} complaints: ${c.acknowledged} acknowledged (${c.byBot} by Jamii, ${c.byMember} by people), ${c.open} with no response · first response ${times(c.acknowledgeTime)}`,
+    `${plural(c.total, 'complaint')}: ${c.acknowledged} acknowledged (${c.byBot} by Jamii, ${c.byMember} by people), ${c.open} with no response · first response ${times(c.acknowledgeTime)}`,
     `Afterwards: ${c.wroteAgain} wrote again (${c.calmer} calmer, ${c.stillNegative} still negative), ${c.left} left`,
     ...(shownOpen.length > 0 ? [`Needs attention (${open.length}):`, ...shownOpen.map((k) => caseLine(k, s.timeZone))] : ['Nothing needs attention.']),
     ...(shownRest.length > 0 ? ['Recently handled:', ...shownRest.map((k) => caseLine(k, s.timeZone))] : []),

@@ -16,6 +16,7 @@ import { formatStats } from './stats-format.js';
 import { collectStats, type StatsSnapshot } from './stats-service.js';
 import { change, formatChange, formatDuration } from './stats-math.js';
 import { sendJobs } from '../job-batches.js';
+import { plural } from '../plural.js';
 
 export const REPORT_WEEKDAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
@@ -77,13 +78,15 @@ export function templateNarrative({ current: c, previous: p }: NarrativeInput): 
   const growth = c.members.net === 0 ? 'membership held steady' : c.members.net > 0 ? `the community grew by ${c.members.net}` : `the community shrank by ${-c.members.net}`;
   const sentences = [`The week was ${trend} (${formatChange(messages)} messages) and ${growth}.`];
   if (c.questions.asked > 0) {
-    sentences.push(`${c.questions.answered} of ${c.questions.asked} questions got an answer, typically within ${formatDuration(c.questions.firstResponse.medianSeconds)}.`);
+    sentences.push(`${c.questions.answered} of ${plural(c.questions.asked, 'question')} got an answer, typically within ${formatDuration(c.questions.firstResponse.medianSeconds)}.`);
   }
   if (c.complaints.total > 0) {
     sentences.push(
       c.complaints.needsAttention > 0
-        ? `${c.complaints.needsAttention} of ${c.complaints.total} complaints still need attention — see /complaints.`
-        : `All ${c.complaints.total} complaints were handled.`,
+        ? `${c.complaints.needsAttention} of ${plural(c.complaints.total, 'complaint')} still ${c.complaints.needsAttention === 1 ? 'needs' : 'need'} attention — see /complaints.`
+        : c.complaints.total === 1
+          ? 'The one complaint was handled.'
+          : `All ${c.complaints.total} complaints were handled.`,
     );
   }
   const topic = c.topics[0];

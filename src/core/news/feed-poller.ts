@@ -16,6 +16,7 @@ import { FeedError, type CommunityNewsSettings, type FeedFetcher, type FeedRecor
 import { canonicalUrl, sameStory, titleKey } from './news-text.js';
 import { queueDeskNotices } from '../desk-notices.js';
 import { reportNewsFailure } from './news-failures.js';
+import { plural } from '../plural.js';
 
 export const FEED_BROKEN_AFTER_FAILURES = 3;
 /** The longest a failing feed waits between attempts. */
@@ -95,7 +96,7 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
       const updated = await tx.feeds.recordFailure(feed.id, { error: message, at: now, nextPollAt });
       if (!updated || updated.consecutiveFailures < FEED_BROKEN_AFTER_FAILURES || updated.brokenNotified) return false;
       if (!(await tx.feeds.markBrokenNotified(feed.id))) return false;
-      const text = `⚠️ Feed broken: ${feedLabel(feed)} (${feed.url}) failed ${updated.consecutiveFailures} times in a row: ${message}. Jamii keeps retrying with back-off; /feeds list shows its state, /feeds remove ${feed.id} drops it.`;
+      const text = `⚠️ Feed broken: ${feedLabel(feed)} (${feed.url}) failed ${plural(updated.consecutiveFailures, 'time')} in a row: ${message}. Jamii keeps retrying with back-off; /feeds list shows its state, /feeds remove ${feed.id} drops it.`;
       await noticeDesks(tx, feed.communityId, `feed:${feed.id}:broken:${now.getTime()}`, text);
       await tx.audit.write({ communityId: feed.communityId, actor: 'jamii', action: 'feed.broken', subject: `feed:${feed.id}`, details: { url: feed.url, error: message } });
       return true;

@@ -15,6 +15,7 @@ import { dueSlot, inQuietHours, startOfLocalDayAt } from './news-schedule.js';
 import type { CommunityNewsSettings, CronSchedule, NewsChatSettings, NewsItem, NewsSlotOutcome, NewsWriter } from './news-types.js';
 import type { PostService } from '../post-service.js';
 import { reportNewsFailure } from './news-failures.js';
+import { plural } from '../plural.js';
 
 /** Items older than this are not news any more. */
 export const NEWS_ITEM_MAX_AGE_MS = 3 * DAY_MS;
@@ -66,7 +67,7 @@ function reasonFor(items: NewsItem[], trigger: string): string {
   const top = items[0]!;
   const score = (i: NewsItem) => `${Math.round((i.score ?? 0) * 100)}%`;
   if (items.length === 1) return `News (${trigger}) from ${top.feedLabel}: relevance ${score(top)}, ${top.scoreReason ?? 'not scored'}.`;
-  return `News digest (${trigger}) of ${items.length} items; top: "${top.title}" (${score(top)}, ${top.scoreReason ?? 'not scored'}).`;
+  return `News digest (${trigger}) of ${plural(items.length, 'item')}; top: "${top.title}" (${score(top)}, ${top.scoreReason ?? 'not scored'}).`;
 }
 
 export function createNewsPublisher(deps: NewsPublisherDeps): NewsPublisher {

@@ -12,6 +12,7 @@ import { DAY_MS } from '../time.js';
 import { newsMaxLength } from './post-prompt-dry-run.js';
 import type { DryRunProviders, NewsPostEvidence, PromptChoice, ReplayJob } from './prompt-ports.js';
 import { clipSample, closeness, closenessLine, mean, type Closeness } from './replay-figures.js';
+import { plural } from '../plural.js';
 
 /** News posts one replay of a writer prompt rewrites at most (the newest). */
 export const NEWS_REPLAY_MAX_POSTS = 50;
@@ -43,7 +44,6 @@ export async function newsReplaySize(store: Store, job: Pick<ReplayJob, 'communi
 }
 
 const clip = (text: string | null) => clipSample(text, '(nothing)');
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 // --- news-take / news-offline --------------------------------------------------------------------
 

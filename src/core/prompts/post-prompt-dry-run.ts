@@ -14,6 +14,7 @@ import { linksIn } from '../safety/output-checks.js';
 import type { SparkMaterial } from '../sparks/spark-types.js';
 import type { Platform } from '../types.js';
 import type { DryRunProviders, PromptChoice } from './prompt-ports.js';
+import { plural } from '../plural.js';
 
 /** The link a sample item gets when the sample has none. */
 export const SAMPLE_ITEM_LINK = 'https://example.org/jamii-prompt-test';
@@ -108,7 +109,7 @@ export async function dryRunNarrative(providers: DryRunProviders, choice: Prompt
   const narrator = providers.narratorWith(choice);
   if (!narrator) return [offlineOnlyNote(choice.name, 'the report narrative')];
   const { current: c } = input;
-  const lines = [`Week: ${c.period.label} · ${c.activity.totalMessages} messages, ${c.questions.asked} questions, ${c.complaints.total} complaints`];
+  const lines = [`Week: ${c.period.label} · ${plural(c.activity.totalMessages, 'message')}, ${plural(c.questions.asked, 'question')}, ${plural(c.complaints.total, 'complaint')}`];
   try {
     lines.push(`Written by ${narrator.name}`, '', await narrator.narrate(input));
   } catch (error) {

@@ -16,6 +16,7 @@ import { clipSample, closeness, closenessLine, type Closeness } from './replay-f
 import { DAY_MS } from '../time.js';
 import { queueDeskNotices } from '../desk-notices.js';
 import { holds } from '../access.js';
+import { plural } from '../plural.js';
 
 export const REPLAY_DEFAULT_DAYS = 7;
 export const REPLAY_MAX_DAYS = 90;
@@ -201,7 +202,7 @@ export function createPromptReplayService(
         }
         const done = index + 1;
         if (done % REPLAY_PROGRESS_EVERY === 0 && done < found.length) {
-          await post(targets, job, `progress-${done}`, `⏳ Replay of ${job.name}: ${done} of ${found.length} messages done…`);
+          await post(targets, job, `progress-${done}`, `⏳ Replay of ${job.name}: ${done} of ${plural(found.length, 'message')} done…`);
         }
       }
       const report = summarizeReplay(job.name, comparisons, failed);

@@ -14,6 +14,7 @@ import { offlineSparkWriter } from './offline-spark-writer.js';
 import type { SparkChat, SparkIdea, SparkMaterial, SparkSettings, SparksRepository, SparkWriter } from './spark-types.js';
 import type { CommunityDirectory } from '../communities.js';
 import type { PostService } from '../post-service.js';
+import { plural } from '../plural.js';
 
 /** Weeks of history the baseline averages. */
 export const BASELINE_WEEKS = 8;
@@ -111,7 +112,7 @@ export function createSparkService(deps: SparkServiceDeps): SparkService {
     const why =
       trigger === 'manual'
         ? `Asked for by ${requestedBy ?? 'a manager'}.`
-        : `The chat is quiet: ${verdict!.actual} messages in the last ${DEFAULT_LULL_SETTINGS.windowHours} hours, usually about ${Math.round(verdict!.expected)}.`;
+        : `The chat is quiet: ${plural(verdict!.actual, 'message')} in the last ${plural(DEFAULT_LULL_SETTINGS.windowHours, 'hour')}, usually about ${Math.round(verdict!.expected)}.`;
     const draft = await deps.posts.propose({
       communityId: chat.communityId,
       chatId: chat.id,

@@ -50,6 +50,13 @@ describe('parsePeriod', () => {
     expect(p.to).toEqual(NOW);
   });
 
+  it('names a one-day period in the singular, and the one before it', () => {
+    expect(parsePeriod('1d', NOW).label).toBe('last 1 day');
+    expect(previousPeriod(parsePeriod('1d', NOW)).label).toBe('previous 1 day');
+    expect(parsePeriod('2d', NOW).label).toBe('last 2 days');
+    expect(previousPeriod(parsePeriod('1w', NOW)).label).toBe('previous 7 days');
+  });
+
   it('reads days and weeks back from now', () => {
     expect(parsePeriod('30d', NOW).from.toISOString()).toBe('2026-10-28T10:00:00.000Z');
     expect(parsePeriod('2w', NOW)).toEqual(lastDays(14, NOW));

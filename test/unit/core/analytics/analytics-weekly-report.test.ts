@@ -68,6 +68,11 @@ describe('templateNarrative', () => {
     expect(text).toBe('The week was quieter than the week before (−2 (−20%) messages) and the community shrank by 2. 3 of 4 questions got an answer, typically within 15m.');
   });
 
+  it('counts one question in the singular', () => {
+    const text = templateNarrative({ communityId: 'acme', communityName: 'Acme', language: 'en', current: snapshot({ messages: 1, net: 0, asked: 1, answered: 1, medianSeconds: 60 }), previous: snapshot({ messages: 1, net: 0 }) });
+    expect(text).toContain('1 of 1 question got an answer');
+  });
+
   it('handles a week with nothing in it', () => {
     expect(templateNarrative({ communityId: 'acme', communityName: 'Acme', language: 'en', current: snapshot({ messages: 0, net: 0 }), previous: snapshot({ messages: 0, net: 0 }) })).toBe(
       'The week was about as busy as the week before (±0 messages) and membership held steady.',
