@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/core/commands/command-registry.js';
+import { COMMANDS, commandSummary } from '../../src/core/commands/command-registry.js';
 import { cardText, cardView } from '../../src/core/desk-cards.js';
 import type { CardView, ChatRef, DraftWithMessage, OutboundPost, Platform } from '../../src/core/types.js';
 import { createFakeStore, type SeedDraft } from '../support/fakes.js';
@@ -90,7 +90,7 @@ export function coreCards(): Array<{ name: string; view: CardView }> {
 
 /** Notices and command answers the core posts, plus texts at and beyond every limit. */
 export function coreTexts(): Array<{ name: string; text: string }> {
-  const help = ['Jamii commands:', ...COMMANDS.map((c) => `${c.usage} — ${c.summary}`)].join('\n');
+  const help = ['Jamii commands:', ...COMMANDS.map((c) => `${c.usage} — ${commandSummary(c)}`)].join('\n');
   return [
     { name: 'help', text: help },
     { name: 'refusal', text: 'Only a manager of this community can do that.' },

@@ -4,7 +4,7 @@
  * what the typed form takes (`/jamii edit input:12 New text`).
  */
 import { ApplicationCommandOptionType, ApplicationCommandType, Routes, type REST, type RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
-import type { CommandSpec } from '../../core/commands/command-registry.js';
+import { commandSummary, type CommandSpec } from '../../core/commands/command-registry.js';
 import { DISCORD_COMMAND_DESCRIPTION_MAX_CHARS } from './limits.js';
 import { JAMII_COMMAND_INPUT_OPTION, JAMII_COMMAND_NAME } from './parse.js';
 
@@ -13,7 +13,7 @@ function describe(text: string): string {
 }
 
 /** The command list to PUT: one `/jamii` with a subcommand per core command. */
-export function jamiiCommandBody(commands: ReadonlyArray<Pick<CommandSpec<unknown>, 'name' | 'summary' | 'usage' | 'parse'>>): RESTPutAPIApplicationCommandsJSONBody {
+export function jamiiCommandBody(commands: ReadonlyArray<Pick<CommandSpec<unknown>, 'name' | 'summary' | 'role' | 'usage' | 'parse'>>): RESTPutAPIApplicationCommandsJSONBody {
   return [
     {
       name: JAMII_COMMAND_NAME,
@@ -27,7 +27,7 @@ export function jamiiCommandBody(commands: ReadonlyArray<Pick<CommandSpec<unknow
         return {
           type: ApplicationCommandOptionType.Subcommand,
           name: c.name,
-          description: describe(c.summary),
+          description: describe(commandSummary(c)),
           options: takesInput
             ? [{ type: ApplicationCommandOptionType.String, name: JAMII_COMMAND_INPUT_OPTION, description: describe(c.usage.replace(/^\/\S+\s*/, '')), required: false }]
             : [],

@@ -8,7 +8,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Api, Bot, webhookCallback } from 'grammy';
 import type { BotCommand } from 'grammy/types';
-import { COMMANDS, type CommandDispatcher } from '../../core/commands/command-registry.js';
+import { COMMANDS, commandSummary, type CommandDispatcher } from '../../core/commands/command-registry.js';
 import { deskChatIds, type CommunityDirectory } from '../../core/communities.js';
 import type { IngestService } from '../../core/ingest-service.js';
 import type { Logger, PlatformSender, Store } from '../../core/ports.js';
@@ -139,7 +139,7 @@ export function createTelegramConnector(deps: {
   });
 
   const publishCommands = async () => {
-    const list: BotCommand[] = COMMANDS.map((c) => ({ command: c.name, description: c.summary.slice(0, TELEGRAM_COMMAND_DESCRIPTION_MAX_CHARS) }));
+    const list: BotCommand[] = COMMANDS.map((c) => ({ command: c.name, description: commandSummary(c).slice(0, TELEGRAM_COMMAND_DESCRIPTION_MAX_CHARS) }));
     // Scoped to the managers' chats: members in community groups see no manager commands.
     const deskChats = new Set(deps.communities.list().flatMap((c) => deskChatIds(c, 'telegram')));
     for (const chatId of deskChats) {

@@ -81,6 +81,11 @@ export interface CommandSpec<A = unknown> {
   run(ctx: CommandContext, args: A, services: CommandServices): Promise<CommandReply>;
 }
 
+/** What a command does, as /help and the platforms' command menus say it: an admin's command says it is one. */
+export function commandSummary(spec: Pick<CommandSpec<unknown>, 'summary' | 'role'>): string {
+  return spec.role === 'admin' ? `${spec.summary} (admins only)` : spec.summary;
+}
+
 const help: CommandSpec<void> = {
   name: 'help',
   summary: 'List the commands',
@@ -88,7 +93,7 @@ const help: CommandSpec<void> = {
   role: 'manager',
   parse: () => undefined,
   async run() {
-    return { text: ['Jamii commands:', ...COMMANDS.map((c) => `${c.usage} — ${c.summary}`)].join('\n') };
+    return { text: ['Jamii commands:', ...COMMANDS.map((c) => `${c.usage} — ${commandSummary(c)}`)].join('\n') };
   },
 };
 

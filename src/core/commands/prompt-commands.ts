@@ -298,7 +298,7 @@ async function run(s: Scope, args: Exclude<PromptArgs, { sub: 'list' }>): Promis
 
 export const prompt: CommandSpec<PromptArgs> = {
   name: 'prompt',
-  summary: `Admins: see, change, compare, roll back, test and replay the community's prompts (${PROMPT_USAGE.split('\n').length} subcommands; /prompt help)`,
+  summary: `See, change, compare, roll back, test and replay the community's prompts (${PROMPT_USAGE.split('\n').length} subcommands; /prompt help)`,
   usage: '/prompt [community] list|show|set|diff|rollback|test|replay …',
   role: 'admin',
   oneCommunity: true,

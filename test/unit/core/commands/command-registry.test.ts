@@ -34,6 +34,13 @@ describe('the command list', () => {
     const reply = await commands.dispatchText(alice, '/help');
     for (const c of COMMANDS) expect(reply!.text).toContain(`${c.usage} — ${c.summary}`);
   });
+
+  it('says in /help which commands are for admins only', async () => {
+    const lines = (await commands.dispatchText(alice, '/help'))!.text.split('\n');
+    const adminOnly = lines.filter((l) => l.endsWith('(admins only)')).map((l) => l.split(' ')[0]);
+    expect(adminOnly).toEqual(['/prompt', '/feeds']);
+    expect(lines.find((l) => l.startsWith('/approve'))).not.toContain('admin');
+  });
 });
 
 describe('dispatchText', () => {
