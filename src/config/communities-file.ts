@@ -11,6 +11,7 @@ import { REPORT_WEEKDAY_NAMES, type WeeklyReportSchedule } from '../core/analyti
 import type { Person } from '../core/people.js';
 import { PLATFORMS, type Platform } from '../core/types.js';
 import { roomNameProblem } from '../connectors/sandbox/room-name.js';
+import { sandboxUserId } from '../connectors/sandbox/user-name.js';
 import { crossCommunityProblems, type CheckedCommunity, type CheckedPerson } from './communities-checks.js';
 import { chatRefSchema, feedsSchema, newsSchema, topicsSchema } from './news.js';
 import { sparkSettingsSchema } from './sparks.js';
@@ -47,7 +48,9 @@ export const principalSchema = z
   .regex(/^(sandbox|telegram|discord|slack):[^\s,]+$/, 'expected platform:user-id, e.g. telegram:123456789')
   .transform((value): PrincipalRef => {
     const at = value.indexOf(':');
-    return { platform: value.slice(0, at) as Platform, userId: value.slice(at + 1) };
+    const platform = value.slice(0, at) as Platform;
+    const userId = value.slice(at + 1);
+    return { platform, userId: platform === 'sandbox' ? sandboxUserId(userId) : userId };
   });
 
 export const languageSchema = z.enum(SUPPORTED_LANGUAGES);

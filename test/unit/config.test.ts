@@ -111,6 +111,15 @@ describe('loadConfig: defaults', () => {
     expect(config.communities[0]!.admins).toEqual([{ platform: 'sandbox', userId: 'boss' }]);
   });
 
+  it('reads a sandbox name in JAMII_MANAGERS without case (the sandbox compares names so), and every platform id exactly', () => {
+    const config = load({ JAMII_MANAGERS: 'sandbox:Lead,slack:U024BE7LH', JAMII_ADMINS: 'sandbox:BOSS' });
+    expect(config.communities[0]!.managers).toEqual([
+      { platform: 'sandbox', userId: 'lead' },
+      { platform: 'slack', userId: 'U024BE7LH' },
+    ]);
+    expect(config.communities[0]!.admins).toEqual([{ platform: 'sandbox', userId: 'boss' }]);
+  });
+
   it('parses the job kinds list, "all" and "none"', () => {
     expect([...load({ JAMII_JOBS: 'draft,send' }).jobs.kinds]).toEqual(['draft', 'send']);
     expect(load({ JAMII_JOBS: 'none' }).jobs.kinds.size).toBe(0);

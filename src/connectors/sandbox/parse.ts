@@ -2,6 +2,7 @@
 import { JamiiError } from '../../core/errors.js';
 import type { InboundMessage } from '../../core/types.js';
 import { roomNameProblem } from './room-name.js';
+import { sandboxUserId } from './user-name.js';
 
 /** Telegram's limit on a message's text, which it counts (as JavaScript's `length` does) in UTF-16 code units. */
 export const SANDBOX_TEXT_MAX_UTF16_UNITS = 4096;
@@ -75,7 +76,7 @@ export function toInbound(row: { id: number; chat: string; userName: string; tex
     chat: { platform: 'sandbox', chatId: row.chat },
     chatTitle: row.chat,
     messageId: String(row.id),
-    author: { id: row.userName, displayName: row.userName, isBot: false },
+    author: { id: sandboxUserId(row.userName), displayName: row.userName, isBot: false },
     text: row.text,
     replyToMessageId: row.replyTo === null ? undefined : String(row.replyTo),
     sentAt: row.createdAt,

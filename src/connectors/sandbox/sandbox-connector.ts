@@ -17,6 +17,7 @@ import { sandboxPageFile } from '../../install-paths.js';
 import { readJson, sendError, sendJson, statusOf, type Route } from '../../http/http-server.js';
 import { parseSandboxAction, parseSandboxPost, roomNameError, toInbound } from './parse.js';
 import { SANDBOX_ROOM_NAME } from './room-name.js';
+import { sandboxUserId } from './user-name.js';
 import { createSandboxPlatform, type SandboxChange, type SandboxPlatform } from './sandbox-platform.js';
 
 /**
@@ -52,7 +53,7 @@ export function createSandboxConnector(deps: {
 }): SandboxConnector {
   const platform = createSandboxPlatform(deps.db);
   const streams = new Set<ServerResponse>();
-  const invoker = (user: string): Invoker => ({ platform: 'sandbox', userId: user, displayName: user });
+  const invoker = (user: string): Invoker => ({ platform: 'sandbox', userId: sandboxUserId(user), displayName: user });
 
   const postReply = async (chat: string, replyTo: number, reply: CommandReply) => {
     await platform.postFromBot({ chat, text: reply.text, replyTo, card: null, outboxId: null });
