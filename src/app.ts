@@ -266,7 +266,8 @@ export async function startJamii(config: Config, options: StartOptions): Promise
     // 5. Connectors.
     let sandbox: SandboxConnector | null = null;
     if (config.sandbox.enabled) {
-      sandbox = createSandboxConnector({ db, ingest, commands, communities, log: log.child({ connector: 'sandbox' }) });
+      const staff = new Set(config.communities.flatMap((c) => [...c.managers, ...c.admins]).flatMap((p) => (p.platform === 'sandbox' ? [p.userId] : [])));
+      sandbox = createSandboxConnector({ db, ingest, commands, communities, staff, log: log.child({ connector: 'sandbox' }) });
       senders.set('sandbox', sandbox.sender);
     }
     let telegram: TelegramConnector | null = null;

@@ -63,11 +63,13 @@ export function bodyLabel(draft: DraftWithMessage, delivery: OutboundPost | null
 }
 
 /**
- * A card stored before every card carried its body's heading: only a pending reply's card can
- * still be queued from then (a decided draft's card is drawn again when it is sent).
+ * A card stored before every card carried its headings: only a pending draft's card can still be
+ * queued from then (a decided draft's card is drawn again when it is sent), and a pending post's
+ * card carried its body's heading already.
  */
-export function withBodyLabel(view: CardView): CardView {
-  return view.bodyLabel ? view : { ...view, bodyLabel: BODY_LABELS.reply.pending };
+export function withCardLabels(view: CardView): CardView {
+  if (view.bodyLabel && view.quoteLabel) return view;
+  return { ...view, bodyLabel: view.bodyLabel ?? BODY_LABELS.reply.pending, quoteFromBot: view.quoteFromBot ?? false, quoteLabel: view.quoteLabel ?? `${view.quoteAuthor} wrote` };
 }
 
 function deliveryNote(stage: DeliveryStage, delivery: OutboundPost | null): string {
@@ -151,6 +153,12 @@ function flagsField(draft: DraftWithMessage, heldEdit: HeldEdit | null): CardVie
   return { label: 'Edit held', value: `${edit} failed a check, so it is not posted: ${flags}. Post anyway only if this is what you mean to post.` };
 }
 
+/** Who a card quotes, told by the author flag: a member named "Jamii" still reads as a member. */
+function quoteHeading(m: StoredMessage | null): Pick<CardView, 'quoteFromBot' | 'quoteLabel'> {
+  if (!m) return { quoteFromBot: true, quoteLabel: 'Why Jamii proposes it' };
+  return { quoteFromBot: m.author.isBot, quoteLabel: `${m.author.isBot ? 'Bot' : 'Member'} ${m.author.displayName} wrote` };
+}
+
 export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null = null): CardView {
   const m = draft.message;
   const where = `${draft.target.platform} · ${draft.targetTitle ?? draft.target.chatId}`;
@@ -188,6 +196,7 @@ export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null 
     // A post answers nobody: the card quotes what it rests on instead.
     quote: clip(m ? memberWords(draft) : draft.reason, CARD_QUOTE_MAX_CHARS),
     quoteAuthor: m ? m.author.displayName : 'Jamii',
+    ...quoteHeading(m),
     body: m ? draft.text : postBody(draft),
     bodyLabel: bodyLabel(draft, delivery),
     // A poll is shown in the body but is not part of the text an edit replaces.
@@ -205,7 +214,7 @@ export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null 
 export function cardText(view: CardView): string {
   const lines = [
     view.title,
-    `${view.quoteAuthor} wrote:`,
+    `${view.quoteLabel}:`,
     ...view.quote.split('\n').map((l) => `> ${l}`),
     '',
     `${view.bodyLabel}:`,

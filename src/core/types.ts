@@ -247,6 +247,13 @@ export interface CardView {
   /** The member's message being answered. */
   quote: string;
   quoteAuthor: string;
+  /**
+   * Whether the quote is the bot's words (a post's reason) rather than a member's, from the
+   * message's author flag and never from the name: a member may call themselves anything.
+   */
+  quoteFromBot: boolean;
+  /** The heading over the quote, marked member or bot by `quoteFromBot`: "Member alice wrote". */
+  quoteLabel: string;
   /** The exact reply text that would be posted. */
   body: string;
   /**

@@ -152,6 +152,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'sandbox page in Chromium' : `sand
     const reply = await card.getByTestId('card-body').innerText();
     expect(reply.length).toBeGreaterThan(0);
     expect(await card.getByTestId('card-body-label').textContent()).toBe('Reply that would be posted');
+    expect(await card.getByTestId('card-quote-label').textContent()).toBe('Member alice wrote');
+    expect(await card.getByTestId('card-quote-label').getAttribute('data-quote-from-bot')).toBe('false');
     await desk.screenshot({ path: DESK_SCREENSHOT });
 
     await card.getByTestId('action-approve').click();

@@ -78,6 +78,7 @@ export function coreCards(): Array<{ name: string; view: CardView }> {
     { name: 'expired', view: cardView(seed({ status: 'expired' })) },
     { name: 'news post, pending', view: cardView({ ...seed({ kind: 'news', text: 'Market opens at 8.' }), message: null }) },
     { name: 'news post, published', view: cardView({ ...seed({ kind: 'news', text: 'Market opens at 8.', status: 'sent', ...decided }), message: null }, delivery('sent')) },
+    { name: 'a member who calls themselves Jamii', view: cardView(seed({ message: { author: { id: 'jamii', displayName: 'Jamii', isBot: false } } })) },
     { name: 'markup characters everywhere', view: cardView(seed({ text: NASTY, reason: NASTY, message: { text: NASTY, author: { displayName: NASTY }, chatTitle: NASTY } })) },
     { name: 'longest edited reply and a long quote', view: cardView(seed({ status: 'edited', text: LONG_WORDS.slice(0, 4096), ...decided, message: { text: LONG_LINES } })) },
     { name: 'long pending draft without spaces', view: cardView(seed({ text: NO_SPACES.slice(0, 1900), message: { text: NO_SPACES } })) },
@@ -129,6 +130,8 @@ export function connectorContract<Rendered>(c: ConnectorUnderTest<Rendered>): vo
         const visible = c.render.visibleText(part);
         expect(visible).toContain(`#${view.draftId}`);
         for (const f of view.fields.filter((x) => x.label === 'Status')) expect(visible).toContain(f.value);
+        // The quote says whose it is by the author flag: a member named like the bot is a member.
+        expect(visible).toContain(view.quoteLabel);
         // The body's heading follows the draft: a decided card never says "would be posted".
         expect(visible).toContain(view.bodyLabel);
         if (view.status !== 'pending') expect(visible).not.toMatch(/would be (posted|published)/);

@@ -138,7 +138,7 @@ export function embedLength(embed: APIEmbed): number {
 /** A card: one embed and its buttons. The reply text is clipped last, and only when the whole card cannot fit. */
 export function renderCard(view: CardView): DiscordMessagePart {
   const fields: NonNullable<APIEmbed['fields']> = [
-    { name: clip(`${view.quoteAuthor} wrote`, DISCORD_EMBED_FIELD_NAME_MAX_CHARS), value: clip(escapeMarkdown(view.quote), DISCORD_EMBED_FIELD_VALUE_MAX_CHARS) || ELLIPSIS },
+    { name: clip(view.quoteLabel, DISCORD_EMBED_FIELD_NAME_MAX_CHARS), value: clip(escapeMarkdown(view.quote), DISCORD_EMBED_FIELD_VALUE_MAX_CHARS) || ELLIPSIS },
     ...view.fields.map((f) => ({
       name: clip(f.label, DISCORD_EMBED_FIELD_NAME_MAX_CHARS),
       value: clip(escapeMarkdown(f.value), DISCORD_EMBED_FIELD_VALUE_MAX_CHARS) || ELLIPSIS,

@@ -2,7 +2,7 @@
 import { JamiiError } from '../../core/errors.js';
 import type { InboundMessage } from '../../core/types.js';
 import { roomNameProblem } from './room-name.js';
-import { sandboxUserId } from './user-name.js';
+import { reservedNameProblem, sandboxUserId } from './user-name.js';
 
 /** Telegram's limit on a message's text, which it counts (as JavaScript's `length` does) in UTF-16 code units. */
 export const SANDBOX_TEXT_MAX_UTF16_UNITS = 4096;
@@ -34,7 +34,13 @@ function field(body: Record<string, unknown>, name: string): string {
   return value;
 }
 
-export function parseSandboxPost(body: unknown): SandboxPost {
+/** A name that would pass for the bot or the staff is refused (see user-name.ts). */
+function userNameCheck(user: string, staff: ReadonlySet<string>): void {
+  const problem = reservedNameProblem(user, staff);
+  if (problem) throw new JamiiError('invalid_input', `"user": ${problem}.`);
+}
+
+export function parseSandboxPost(body: unknown, staff: ReadonlySet<string>): SandboxPost {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new JamiiError('invalid_input', 'The body must be a JSON object with "chat", "user" and "text".');
   const b = body as Record<string, unknown>;
   const chat = field(b, 'chat').trim();
@@ -43,6 +49,7 @@ export function parseSandboxPost(body: unknown): SandboxPost {
   const roomError = roomNameError(chat);
   if (roomError) throw roomError;
   if (user.length > SANDBOX_NAME_MAX_UTF16_UNITS) throw new JamiiError('invalid_input', `"user" must be at most ${SANDBOX_NAME_MAX_UTF16_UNITS} UTF-16 code units long.`);
+  userNameCheck(user, staff);
   if (text.length > SANDBOX_TEXT_MAX_UTF16_UNITS) throw new JamiiError('text_too_long', `"text" is ${text.length} UTF-16 code units long; the limit is ${SANDBOX_TEXT_MAX_UTF16_UNITS} ${UNITS_NOTE}.`);
   let replyTo: number | null = null;
   if (b.replyTo !== undefined && b.replyTo !== null) {
@@ -60,10 +67,11 @@ export interface SandboxAction {
   text?: string | undefined;
 }
 
-export function parseSandboxAction(body: unknown): SandboxAction {
+export function parseSandboxAction(body: unknown, staff: ReadonlySet<string>): SandboxAction {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new JamiiError('invalid_input', 'The body must be a JSON object with "user" and "action".');
   const b = body as Record<string, unknown>;
   const user = field(b, 'user').trim();
+  userNameCheck(user, staff);
   const action = field(b, 'action').trim();
   if (!/^[a-z]+:\d+$/.test(action)) throw new JamiiError('invalid_input', '"action" must look like "approve:12".');
   const text = b.text === undefined ? undefined : field(b, 'text');

@@ -49,6 +49,8 @@ export function createSandboxConnector(deps: {
   ingest: IngestService;
   commands: CommandDispatcher;
   communities: CommunityDirectory;
+  /** Sandbox user ids of the configured managers and admins: only they may go by a staff name. */
+  staff: ReadonlySet<string>;
   log: Logger;
 }): SandboxConnector {
   const platform = createSandboxPlatform(deps.db);
@@ -122,7 +124,7 @@ export function createSandboxConnector(deps: {
         let post;
         let row;
         try {
-          post = parseSandboxPost(await readJson(req));
+          post = parseSandboxPost(await readJson(req), deps.staff);
           row = await platform.postFromMember(post.chat, post.user, post.text, post.replyTo);
         } catch (error) {
           if (error instanceof JamiiError) return sendError(res, statusOf(error), error);
@@ -157,7 +159,7 @@ export function createSandboxConnector(deps: {
       async handler(req, res) {
         let action;
         try {
-          action = parseSandboxAction(await readJson(req));
+          action = parseSandboxAction(await readJson(req), deps.staff);
         } catch (error) {
           if (error instanceof JamiiError) return sendError(res, statusOf(error), error);
           throw error;

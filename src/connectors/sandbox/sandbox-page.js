@@ -117,7 +117,8 @@ function renderCard(card) {
   }, a.label));
   return h('section', { class: 'card', 'data-testid': 'card', 'data-draft-id': card.draftId, 'data-status': card.status, 'aria-labelledby': title },
     h('div', { class: 'card-head' }, h('h3', { id: title }, card.title), h('span', { class: `badge ${card.status}` }, card.status)),
-    h('div', { class: 'label' }, `${card.quoteAuthor} wrote`), h('blockquote', {}, card.quote),
+    // Member or bot by the card's flag, never by the name (a card stored by an older Jamii has no label).
+    h('div', { class: 'label', 'data-testid': 'card-quote-label', 'data-quote-from-bot': String(Boolean(card.quoteFromBot)) }, card.quoteLabel || `${card.quoteAuthor} wrote`), h('blockquote', {}, card.quote),
     // The heading follows the draft (core's bodyLabel); a card stored by an older Jamii has none.
     card.bodyLabel ? h('div', { class: 'label', 'data-testid': 'card-body-label' }, card.bodyLabel) : null,
     h('div', { class: 'reply', 'data-testid': 'card-body' }, card.body),

@@ -134,13 +134,13 @@ export function renderCard(view: CardView): SlackMessagePart {
     ...(view.footer ? [{ type: 'context' as const, elements: [plain(clip(view.footer, SLACK_CONTEXT_TEXT_MAX_CHARS))] }] : []),
     ...actionsBlocks(view.actions),
   ];
-  const quoteHeading: KnownBlock = { type: 'context', elements: [plain(clip(`${view.quoteAuthor} wrote:`, SLACK_CONTEXT_TEXT_MAX_CHARS))] };
+  const quoteHeading: KnownBlock = { type: 'context', elements: [plain(clip(`${view.quoteLabel}:`, SLACK_CONTEXT_TEXT_MAX_CHARS))] };
   const replyHeading: KnownBlock = { type: 'context', elements: [plain(clip(`${view.bodyLabel}:`, SLACK_CONTEXT_TEXT_MAX_CHARS))] };
   const room = SLACK_MESSAGE_MAX_BLOCKS - head.length - tail.length - 2;
   // The member's quote gets one section; the reply text the rest of the room.
   const quote = plainSections(clip(view.quote, SLACK_SECTION_TEXT_MAX_CHARS), 1);
   const body = plainSections(view.body, room - quote.length);
-  const fallback = clip(`${view.title}\n${view.quoteAuthor} wrote: ${view.quote}`, SLACK_SECTION_TEXT_MAX_CHARS);
+  const fallback = clip(`${view.title}\n${view.quoteLabel}: ${view.quote}`, SLACK_SECTION_TEXT_MAX_CHARS);
   return { text: escapeMrkdwn(fallback), blocks: [...head, quoteHeading, ...quote, replyHeading, ...body, ...tail] };
 }
 

@@ -76,7 +76,7 @@ function cardSegments(view: CardView, quote: string, body: string): Segment[] {
   const segments: Segment[] = [
     { text: view.title, tag: 'b' },
     { text: '\n' },
-    { text: `${view.quoteAuthor} wrote:`, tag: 'i' },
+    { text: `${view.quoteLabel}:`, tag: 'i' },
     { text: '\n' },
     { text: quote, tag: 'blockquote' },
     { text: '\n' },

@@ -1,7 +1,7 @@
 import { and, count, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { ClaimedPost, NewOutboundPost, OutboxRepository } from '../../core/ports.js';
-import { withBodyLabel } from '../../core/desk-cards.js';
+import { withCardLabels } from '../../core/desk-cards.js';
 import type { DraftStatus, OutboundPost, Platform } from '../../core/types.js';
 import type { DbSession } from '../database.js';
 import { arrayLiteral } from './array-literal.js';
@@ -21,7 +21,7 @@ const toPost = (r: PostColumns): OutboundPost => ({
   target: { platform: r.platform as Platform, chatId: r.platformChatId, threadId: r.threadId ?? undefined },
   replyToMessageId: r.replyToPlatformMessageId,
   text: r.text,
-  card: r.card ? withBodyLabel(r.card) : null,
+  card: r.card ? withCardLabels(r.card) : null,
   poll: r.poll ?? null,
   image: r.image ?? null,
   draftId: r.draftId,

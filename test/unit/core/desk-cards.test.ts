@@ -35,6 +35,8 @@ describe('cardView', () => {
       status: 'pending',
       quote: 'How do I reset my password?',
       quoteAuthor: 'Amina',
+      quoteFromBot: false,
+      quoteLabel: 'Member Amina wrote',
       body: d.text,
       bodyLabel: 'Reply that would be posted',
       fields: [
@@ -191,12 +193,25 @@ describe('cardView: the heading over the reply follows the draft', () => {
   });
 });
 
+describe('cardView: who the card quotes', () => {
+  it('marks a member as a member by the author flag, whatever they are called', () => {
+    const view = cardView(draft({ message: { ...draft().message!, author: { id: 'jamii', displayName: 'Jamii', isBot: false } } }));
+    expect(view).toMatchObject({ quoteFromBot: false, quoteLabel: 'Member Jamii wrote' });
+    expect(cardText(view)).toContain('\nMember Jamii wrote:\n');
+  });
+
+  it('marks a post’s reason as the bot’s', () => {
+    const view = cardView(draft({ kind: 'news', message: null, text: 'Market opens at 8.', reason: 'A new item on the wire.' } as Partial<DraftWithMessage>));
+    expect(view).toMatchObject({ quoteFromBot: true, quoteLabel: 'Why Jamii proposes it', quote: 'A new item on the wire.' });
+  });
+});
+
 describe('cardText', () => {
   it('renders the card as plain text: title, quoted message, reply, fields and footer', () => {
     const d = store.seedDraft({ message: { text: 'Line one\nLine two', chatTitle: 'General chat' } });
     expect(cardText(cardView(d)).split('\n')).toEqual([
       `#${d.id} Question · sandbox · General chat`,
-      'Amina wrote:',
+      'Member Amina wrote:',
       '> Line one',
       '> Line two',
       '',

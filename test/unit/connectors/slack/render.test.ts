@@ -9,6 +9,8 @@ const card: CardView = {
   status: 'pending',
   quote: 'Hi <!channel> how do I pay?',
   quoteAuthor: 'Baraka <@U1>',
+  quoteFromBot: false,
+  quoteLabel: 'Member Baraka <@U1> wrote',
   body: 'Pay at the office & tell <!here>.',
   bodyLabel: 'Reply that would be posted',
   fields: [{ label: 'Why', value: 'a question <b>' }, { label: 'Status', value: 'Waiting for a decision' }],

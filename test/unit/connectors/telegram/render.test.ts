@@ -8,6 +8,8 @@ const view: CardView = {
   status: 'pending',
   quote: 'Is 5 > 3 & 2 < 4?',
   quoteAuthor: 'Baraka',
+  quoteFromBot: false,
+  quoteLabel: 'Member Baraka wrote',
   body: 'Yes <b>it</b> is.',
   bodyLabel: 'Reply that would be posted',
   fields: [{ label: 'Status', value: 'Waiting for a decision' }],
