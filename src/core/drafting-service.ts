@@ -148,7 +148,12 @@ export function createDraftingService(deps: {
             mergedMessageIds: context.mergedMessageIds,
           })),
         );
-        const made = drafts.map((draft) => ({ draft, ...byMessage.get(draft.messageId!)! }));
+        // A member who answered while the asker's burst window was open: the card says so from the start.
+        const answered = new Map((await tx.conversation.markAlreadyAnswered(drafts.map((d) => d.id))).map((a) => [a.draftId, a]));
+        const made = drafts.map((draft) => {
+          const mark = answered.get(draft.id);
+          return { draft: mark ? { ...draft, answeredByName: mark.answeredByName, answeredAt: mark.answeredAt } : draft, ...byMessage.get(draft.messageId!)! };
+        });
         const burstMessages = await tx.messages.getMany(made.flatMap(({ context }) => context.mergedMessageIds));
         const cards = await tx.outbox.insertMany(
           made.flatMap(({ draft, message }) => {

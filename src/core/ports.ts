@@ -143,6 +143,12 @@ export interface ConversationRepository {
    * is not a bot. Returns the drafts.
    */
   markAnsweredBy(replyMessageIds: number[]): Promise<number[]>;
+  /**
+   * {@link markAnsweredBy} for replies stored before the drafts were written (a member answered
+   * while the asker's burst window was open): marks each pending, unanswered draft of these with
+   * its first such reply. Returns who answered each draft marked, and when.
+   */
+  markAlreadyAnswered(draftIds: number[]): Promise<Array<{ draftId: number; answeredByName: string; answeredAt: Date }>>;
 }
 
 export interface DecisionUpdate {

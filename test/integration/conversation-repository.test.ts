@@ -118,6 +118,29 @@ describe.each(DATABASES)('conversation repository on %s', (kind) => {
     expect(await store.drafts.get(draft.id)).toMatchObject({ answeredByName: 'fay', answeredAt: new Date(T0 + 10_000) });
   });
 
+  it('marks a draft answered by a reply stored before it was written (the burst window), with the first one by another person', async () => {
+    const q = await say('r12', 'gus', 'is the shop open today?', 0, { labels: QUESTION });
+    const qRef = `m${seq}`;
+    await say('r12', 'gus', 'anyone?', 2, { replyToMessageId: qRef });
+    await say('r12', 'bot', 'beep', 3, { replyToMessageId: qRef });
+    await say('r12', 'hana', 'something else', 4);
+    await say('r12', 'ida', 'yes, till 6', 5, { replyToMessageId: qRef });
+    await say('r12', 'jon', 'it is', 6, { replyToMessageId: qRef });
+    const draft = await draftFor(q);
+    expect(await store.conversation.markAlreadyAnswered([draft.id])).toEqual([{ draftId: draft.id, answeredByName: 'ida', answeredAt: new Date(T0 + 5000) }]);
+    expect(await store.drafts.get(draft.id)).toMatchObject({ answeredByName: 'ida', answeredAt: new Date(T0 + 5000) });
+    // Marked once: asking again changes nothing.
+    expect(await store.conversation.markAlreadyAnswered([draft.id])).toEqual([]);
+
+    // In a thread, and for a message merged into the burst.
+    const a = await say('r13', 'kai', 'my parcel', 0, { labels: QUESTION });
+    const b = await say('r13', 'kai', 'where is it?', 2, { labels: QUESTION });
+    await say('r13', 'lou', 'check the tracking page', 3, { chat: { platform: 'sandbox', chatId: 'r13', threadId: `m${seq}` } });
+    const burst = await draftFor(a, [b]);
+    const lone = await draftFor(await say('r13', 'max', 'anyone here?', 9, { labels: QUESTION }));
+    expect((await store.conversation.markAlreadyAnswered([burst.id, lone.id])).map((m) => [m.draftId, m.answeredByName])).toEqual([[burst.id, 'lou']]);
+  });
+
   it('marks deleted messages once, and finds the open drafts answering them (bursts included, pending or approved and unsent)', async () => {
     const a = await say('r10', 'nia', 'hello', 0);
     const b = await say('r10', 'nia', 'where is my order?', 2, { labels: QUESTION });

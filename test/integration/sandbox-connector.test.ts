@@ -20,6 +20,18 @@ describe('sandbox connector', () => {
     expect(card.quote).toBe('Why was I charged twice?');
   });
 
+  it('shows a card as answered by the member who replied while the asker’s burst window was open', async () => {
+    app = await startTestJamii({ env: { JAMII_BURST_WINDOW_SECONDS: '2' } });
+    const t = app;
+    const question = await t.post('general', 'alice', 'How do I reset my password?');
+    expect((await t.post('general', 'bob', 'Settings › Account › Reset password', question.body.id)).status).toBe(201);
+    const card = await waitFor(async () => (await t.messages('desk')).find((m) => m.card)?.card, 20_000, 'card');
+    expect(card.fields).toContainEqual({ label: 'Answered', value: expect.stringMatching(/^by bob at .* UTC: check before posting$/) });
+    const asked = await t.post('desk', 'manager', '/pending');
+    const listing = await waitFor(async () => (await t.messages('desk')).find((m) => m.fromBot && m.replyTo === asked.body.id), 10_000, '/pending answer');
+    expect(listing.text).toContain('answered by bob');
+  });
+
   it.each([
     ['a non-JSON body', 'not json', 'invalid_json'],
     ['a missing chat', JSON.stringify({ user: 'a', text: 'hi' }), 'invalid_input'],

@@ -53,6 +53,29 @@ where r.id = any($1::int8[]) and (d.message_id = q.id or d.merged_message_ids @>
   and not r.from_bot and r.author_id is distinct from q.author_id and r.id <> q.id
 returning d.id`;
 
+/**
+ * The first reply (or thread message) to a draft's message, or to one merged into its burst, by
+ * another person who is not a bot, stored before the draft: marks the draft answered by it. A
+ * reply comes after its question, so the chat's messages are read from the question on.
+ */
+const MARK_ALREADY_ANSWERED = `
+with first_reply as (
+  select distinct on (d.id) d.id as draft_id, r.id as reply_id, r.created_at, r.author_id
+  from drafts d
+  join messages q on q.id = d.message_id or d.merged_message_ids @> array[q.id]
+  join messages r on r.chat_id = q.chat_id and r.created_at >= q.created_at
+    and (r.reply_to_platform_message_id = q.platform_message_id or r.thread_id = q.platform_message_id)
+  where d.id = any($1::int8[]) and d.status = 'pending' and d.answered_at is null
+    and not r.from_bot and r.author_id is distinct from q.author_id and r.id <> q.id
+  order by d.id, r.created_at, r.id
+)
+update drafts d
+set answered_by_name = coalesce(a.display_name, 'a member'), answered_by_message_id = f.reply_id, answered_at = f.created_at, updated_at = now()
+from first_reply f
+left join members a on a.id = f.author_id
+where d.id = f.draft_id
+returning d.id, d.answered_by_name, d.answered_at`;
+
 export function createConversationRepository(s: DbSession): ConversationRepository {
   const repository: ConversationRepository = {
     async recentBefore(messageId, limit) {
@@ -120,6 +143,16 @@ export function createConversationRepository(s: DbSession): ConversationReposito
       if (replyMessageIds.length === 0) return [];
       const { rows } = await s.sql.executeSql(MARK_ANSWERED, [replyMessageIds]);
       return (rows as Array<{ id: number }>).map((r) => Number(r.id));
+    },
+
+    async markAlreadyAnswered(draftIds) {
+      if (draftIds.length === 0) return [];
+      const { rows } = await s.sql.executeSql(MARK_ALREADY_ANSWERED, [draftIds]);
+      return (rows as Array<{ id: number | string; answered_by_name: string; answered_at: Date | string }>).map((r) => ({
+        draftId: Number(r.id),
+        answeredByName: r.answered_by_name,
+        answeredAt: new Date(r.answered_at),
+      }));
     },
   };
   return repository;

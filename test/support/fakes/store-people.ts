@@ -74,6 +74,7 @@ export function peopleRepositories(ctx: StoreContext): PeopleRepositories {
         if (m) m.labels = clone(labels);
       },
       markAnsweredBy: async () => [],
+      markAlreadyAnswered: async () => [],
       openDraftsFor: async (messageIds) =>
         [...ctx.state.drafts.values()].filter((d) => ['pending', 'approved', 'edited'].includes(d.status) && [d.messageId ?? -1, ...d.mergedMessageIds].some((id) => messageIds.includes(id))).map((d) => d.id),
     },
