@@ -103,7 +103,7 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
       target: { platform: 'sandbox', chatId: i === 0 ? 'general' : 'desk', ...(i === 2 ? { threadId: 't"2' } : {}) },
       replyToMessageId: i === 0 ? 'm1' : null,
       text,
-      card: i === 0 ? null : ({ draftId: draft!.id, title: `card ${text}`, status: 'pending', fields: [{ label: 'Text', value: text }], actions: [] } as never),
+      card: i === 0 ? null : ({ draftId: draft!.id, title: `card ${text}`, status: 'pending', quoteLabel: 'Member a wrote', quoteFromBot: false, bodyLabel: 'Reply that would be posted', fields: [{ label: 'Text', value: text }], actions: [] } as never),
       poll: i === 3 ? { question: 'Which "one"?', options: ['a', 'b,c'] } : null,
       draftId: draft!.id,
       dedupeKey: `k:${draft!.id}:${i}`,
@@ -120,7 +120,7 @@ describe.each(DATABASES)('drafts and outbox batches on %s', (kind) => {
   it('claims the pending cards of a batch once, returning each row as stored with its draft status', async () => {
     const ids = await storeMessages(2);
     const drafts = await store.drafts.insertMany(ids.map((id, i) => newDraft(id, i)));
-    const card = { draftId: drafts[0]!.id, status: 'pending', quote: 'Où est "ma" commande ?', body: 'Bientôt — ¡sí!', fields: [{ label: 'Why', value: 'a, question' }], actions: [] } as never;
+    const card = { draftId: drafts[0]!.id, status: 'pending', quote: 'Où est "ma" commande ?', quoteLabel: 'Member a wrote', quoteFromBot: false, bodyLabel: 'Reply that would be posted', body: 'Bientôt — ¡sí!', fields: [{ label: 'Why', value: 'a, question' }], actions: [] } as never;
     const [c0, c1, notice] = await store.outbox.insertMany([
       { kind: 'card', target: { platform: 'sandbox', chatId: 'desk', threadId: 't 1' }, replyToMessageId: null, text: 'card 0', card, draftId: drafts[0]!.id, dedupeKey: 'claim:c0' },
       { kind: 'card', target: { platform: 'sandbox', chatId: 'desk' }, replyToMessageId: null, text: 'card 1', card: null, draftId: drafts[1]!.id, dedupeKey: 'claim:c1' },
