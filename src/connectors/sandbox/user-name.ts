@@ -3,7 +3,7 @@
  * it is compared without case (`Manager` is `manager`, as `sandbox:manager` in JAMII_MANAGERS
  * means), and a name that would pass for the bot, or for the staff, is refused.
  */
-import { stripInvisible } from '../../core/safety/invisible.js';
+import { foldLookalikes } from '../../core/safety/lookalikes.js';
 import { SANDBOX_BOT_NAME } from './sandbox-platform.js';
 
 /** The user id of a sandbox name: the name, lowercased. Platform ids elsewhere stay exact. */
@@ -14,9 +14,13 @@ export function sandboxUserId(name: string): string {
 /** Names that say "staff": only a configured manager or admin may go by one. */
 const STAFF_NAMES = ['manager', 'admin', 'administrator', 'moderator'];
 
-/** A name as it reads: invisible characters, case, spacing and punctuation gone (`J.A M I I` is `jamii`). */
+/**
+ * A name as it reads: invisible characters, case, spacing, punctuation and accents gone, and
+ * look-alike letters folded to Latin (`J.A M I I`, `Jаmii` with a Cyrillic а, `Ｊａｍｉｉ` and
+ * `Jamïi` are all `jamii`). Only compared, never shown.
+ */
 function readAs(name: string): string {
-  return stripInvisible(name).normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return foldLookalikes(name.normalize('NFKD').replace(/\p{M}/gu, '')).replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /**
