@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { JamiiError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
+import { pluralNoun } from '../core/plural.js';
 import {
   PROMPT_OVERRIDE_MAX_CHARS,
   type PromptCatalog,
@@ -66,9 +67,9 @@ export function overrideProblems(file: PromptTemplate, body: string): string[] {
       return problems;
     }
     const foreign = languages.filter((l) => !fileLanguages.includes(l));
-    if (foreign.length > 0) problems.push(`section${foreign.length === 1 ? '' : 's'} ${foreign.map((l) => `"${l}"`).join(', ')}: ${name} has sections for ${fileLanguages.join(', ')} only`);
+    if (foreign.length > 0) problems.push(`${pluralNoun(foreign.length, 'section')} ${foreign.map((l) => `"${l}"`).join(', ')}: ${name} has sections for ${fileLanguages.join(', ')} only`);
   } else if (languages.length > 0) {
-    problems.push(`${name} is one body for every language (the reply language is a variable): remove the "## ${languages[0]}" line${languages.length === 1 ? '' : 's'}`);
+    problems.push(`${name} is one body for every language (the reply language is a variable): remove the "## ${languages[0]}" ${pluralNoun(languages.length, 'line')}`);
     return problems;
   }
 

@@ -10,6 +10,7 @@ import type { NewsPublisher } from '../news/news-publisher.js';
 import { canonicalUrl } from '../news/news-text.js';
 import { FeedError, type FeedFetcher, type FeedRecord } from '../news/news-types.js';
 import type { Clock } from '../ports.js';
+import { plural } from '../plural.js';
 import { principalKey } from '../types.js';
 import { splitFirst } from './command-parser.js';
 import type { CommandServices, CommandSpec } from './command-registry.js';
@@ -92,7 +93,7 @@ export const feedsCommand: CommandSpec<FeedsArgs> = {
     const added = await store.feeds.add({ communityId, url, name: args.name, title, source: 'command', nextPollAt: news.clock.now() });
     if (!added) throw new JamiiError('bad_arguments', `That feed is already in the list. /feeds list shows it.`);
     await store.audit.write({ communityId, actor: principalKey(ctx.invoker), action: 'feed.added', subject: `feed:${added.id}`, details: { url, title } });
-    return { text: `📰 Feed #${added.id} added: ${title ?? url} (${items} item${items === 1 ? '' : 's'} now). New items are curated from the next poll; /news polls now.` };
+    return { text: `📰 Feed #${added.id} added: ${title ?? url} (${plural(items, 'item')} now). New items are curated from the next poll; /news polls now.` };
   },
 };
 
@@ -110,11 +111,11 @@ export const newsCommand: CommandSpec<void> = {
     const results = await news.publisher.publishNow(communityId, ctx.invoker.displayName);
     const fresh = polled.reduce((n, p) => n + p.newItems, 0);
     const failed = polled.filter((p) => p.outcome === 'failed');
-    const lines = [`Polled ${polled.length} feed${polled.length === 1 ? '' : 's'}: ${fresh} new item${fresh === 1 ? '' : 's'}${failed.length > 0 ? `, ${failed.length} failed (${failed.map((f) => `#${f.feedId}: ${f.error}`).join('; ')})` : ''}.`];
+    const lines = [`Polled ${plural(polled.length, 'feed')}: ${plural(fresh, 'new item')}${failed.length > 0 ? `, ${failed.length} failed (${failed.map((f) => `#${f.feedId}: ${f.error}`).join('; ')})` : ''}.`];
     if (results.length === 0) lines.push('No chat of this community is set up for news (`news:` in the community file).');
     for (const r of results) {
       const what = {
-        proposed: `${r.mode === 'auto' ? 'posting (auto mode)' : 'proposed'} draft #${r.draftId} (${r.items} item${r.items === 1 ? '' : 's'})`,
+        proposed: `${r.mode === 'auto' ? 'posting (auto mode)' : 'proposed'} draft #${r.draftId} (${plural(r.items, 'item')})`,
         quiet: 'skipped: quiet hours',
         cap: 'skipped: the daily limit is reached',
         empty: 'nothing new and relevant enough',

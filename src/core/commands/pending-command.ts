@@ -8,6 +8,7 @@
 import { KIND_NAMES, waitingLine } from '../draft-lines.js';
 import { JamiiError } from '../errors.js';
 import type { DraftKind, DraftWithMessage } from '../types.js';
+import { plural } from '../plural.js';
 import type { CommandSpec } from './command-registry.js';
 
 /** Drafts listed at most. */
@@ -30,7 +31,7 @@ const FILTERS: Record<string, PendingFilter> = {
 const ALIASES: Record<string, string> = { complaint: 'complaints', negative: 'complaints', question: 'questions', post: 'posts', news: 'posts', sparks: 'posts', spark: 'posts' };
 const USAGE = '/pending [complaints|questions|posts]';
 
-const count = (n: number, kind: DraftKind) => `${n} ${KIND_NAMES[kind][n === 1 ? 0 : 1]}`;
+const count = (n: number, kind: DraftKind) => plural(n, ...KIND_NAMES[kind]);
 
 /** The last line: the command that opens a listed draft's card (its card is on the desk already). */
 function howToOpen(drafts: DraftWithMessage[]): string[] {
@@ -59,7 +60,7 @@ export const pending: CommandSpec<PendingFilter | null> = {
     const total = kinds.reduce((sum, k) => sum + counts[k]!, 0);
     if (total === 0) return { text: filter ? `No ${filter.names} are waiting. 🎉` : 'No drafts are waiting. 🎉' };
     const breakdown = kinds.map((k) => count(counts[k]!, k)).join(', ');
-    const head = filter && kinds.length === 1 ? `${breakdown} waiting.` : `${total} draft${total === 1 ? '' : 's'} waiting: ${breakdown}.`;
+    const head = filter && kinds.length === 1 ? `${breakdown} waiting.` : `${plural(total, 'draft')} waiting: ${breakdown}.`;
     const shown = total > drafts.length ? ` The ${drafts.length} most urgent:` : total > 1 ? ' Most urgent first:' : '';
     // A manager of several communities sees whose each draft is.
     const line = ctx.communities.length > 1 ? (d: DraftWithMessage) => `${d.communityId} · ${waitingLine(d, now)}` : (d: DraftWithMessage) => waitingLine(d, now);

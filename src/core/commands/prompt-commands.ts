@@ -22,6 +22,7 @@ import type { CommunityNewsSettings } from '../news/news-types.js';
 import { dryRunNarrative, dryRunNews, dryRunSpark, offlineOnlyNote } from '../prompts/post-prompt-dry-run.js';
 import { pickChat } from './spark-commands.js';
 import { DAY_MS } from '../time.js';
+import { plural } from '../plural.js';
 
 /** Drafts read to compute the quality figures of a prompt's versions. */
 export const QUALITY_DRAFTS_MAX = 2_000;
@@ -256,7 +257,7 @@ async function replay(s: Scope, name: string, ref: VersionRef | null, days: numb
     return { text: `Nothing to compare: ${name} reads as its file default in ${s.communityId}. Set a new text first (/prompt set ${name} …), or name a version: /prompt replay ${name} VERSION.` };
   }
   const now = s.prompts.dryRun.clock.now();
-  const period = `over the last ${days} day${days === 1 ? '' : 's'}`;
+  const period = `over the last ${plural(days, 'day')}`;
   let size: { count: number; unit: string };
   if (purpose === 'news') {
     size = await newsReplaySize(s.services.store, { communityId: s.communityId, name, days }, now);
@@ -274,7 +275,7 @@ async function replay(s: Scope, name: string, ref: VersionRef | null, days: numb
   const label = (v: number | null) => (v === null ? 'the file default' : `v${v}`);
   await audit(s, 'replay', name, { replayId, candidate, baseline, days, [`${size.unit.replace(' ', '_')}s`]: size.count });
   return {
-    text: `🔁 Replaying ${name}: ${label(candidate)} (candidate) against ${label(baseline)} (baseline) on ${size.count} ${size.unit}${size.count === 1 ? '' : 's'} from the last ${days} day${days === 1 ? '' : 's'}. Progress and the report will be posted ${reportTo ? 'here' : `to the desks of ${s.communityId}`}; nothing is posted to members and nothing is stored.`,
+    text: `🔁 Replaying ${name}: ${label(candidate)} (candidate) against ${label(baseline)} (baseline) on ${plural(size.count, size.unit)} from the last ${plural(days, 'day')}. Progress and the report will be posted ${reportTo ? 'here' : `to the desks of ${s.communityId}`}; nothing is posted to members and nothing is stored.`,
   };
 }
 

@@ -90,7 +90,7 @@ export async function dryRunSpark(providers: DryRunProviders, choice: PromptChoi
   const writer = providers.sparkWriterWith(choice);
   if (!writer) return [offlineOnlyNote(choice.name, 'sparks')];
   const lines = [
-    `Chat: ${chatLabel} · material: ${material.topics.length} topic${material.topics.length === 1 ? '' : 's'}, ${material.openQuestions.length} unanswered question${material.openQuestions.length === 1 ? '' : 's'}, ${material.news.length} news post${material.news.length === 1 ? '' : 's'}`,
+    `Chat: ${chatLabel} · material: ${plural(material.topics.length, 'topic')}, ${plural(material.openQuestions.length, 'unanswered question')}, ${plural(material.news.length, 'news post')}`,
   ];
   try {
     const idea = await writer.write(material);

@@ -5,6 +5,7 @@
  */
 import type { DraftOutcome } from './prompt-ports.js';
 import { normalizedEditDistance } from './text-distance.js';
+import { plural } from '../plural.js';
 
 /** Rejection reasons shown per version. */
 export const TOP_REJECTION_REASONS = 3;
@@ -85,7 +86,7 @@ export const distance = (x: number | null): string => (x === null ? '—' : x.to
 
 /** One line per version: counts, approval rate, mean edit distance, top rejection reasons. */
 export function formatQuality(q: PromptQuality): string {
-  const counts = `${q.drafts} draft${q.drafts === 1 ? '' : 's'}: ${q.approved} approved as drafted, ${q.edited} edited, ${q.rejected} rejected, ${q.pending} pending, ${q.expired} expired`;
+  const counts = `${plural(q.drafts, 'draft')}: ${q.approved} approved as drafted, ${q.edited} edited, ${q.rejected} rejected, ${q.pending} pending, ${q.expired} expired`;
   const reasons = q.rejectionReasons.length === 0 ? '' : `; rejected for: ${q.rejectionReasons.map((r) => `"${r.reason}" ×${r.count}`).join(', ')}`;
   return `${q.version} — ${counts}; approval ${percent(q.approvalRate)}, mean edit distance ${distance(q.meanEditDistance)}${reasons}`;
 }

@@ -96,7 +96,7 @@ export function formatReplayReport(heading: string, name: string, report: Replay
       lines.push(`• ${s.message.author.displayName}: "${clip(s.message.text)}"`, `   baseline: ${clip(textOf(s.baseline))}`, `   candidate: ${clip(textOf(s.candidate))}`);
     }
   }
-  if (report.failed > 0) lines.push(`${report.failed} message${report.failed === 1 ? '' : 's'} could not be drafted (see the logs).`);
+  if (report.failed > 0) lines.push(`${plural(report.failed, 'message')} could not be drafted (see the logs).`);
   lines.push('Nothing was posted to members and no draft was stored.');
   return lines.join('\n');
 }
@@ -153,7 +153,7 @@ export function createPromptReplayService(
     version === null ? null : store.promptVersions.get(job.communityId, job.name, version);
 
   const headingOf = (job: ReplayJob, total: number, unit: string, versions: { candidate: string; baseline: string }) =>
-    `🔁 Replay of ${job.name} over the last ${job.days} day${job.days === 1 ? '' : 's'} (${total} ${unit}${total === 1 ? '' : 's'}): candidate ${versions.candidate} vs baseline ${versions.baseline}.`;
+    `🔁 Replay of ${job.name} over the last ${plural(job.days, 'day')} (${plural(total, unit)}): candidate ${versions.candidate} vs baseline ${versions.baseline}.`;
   const modelNote = (job: ReplayJob) =>
     catalog.usedBy(job.name) === 'model' && deps.providers.kind === 'offline' ? '\nNote: Jamii runs the offline provider (JAMII_LLM=offline), which never uses model prompts.' : '';
 

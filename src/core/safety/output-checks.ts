@@ -12,6 +12,7 @@ import { markupInjectionReasons } from './markup.js';
 import { massMentionReasons } from './mentions.js';
 import { promptLeaks } from './prompt-leak.js';
 import type { Platform } from '../types.js';
+import { plural } from '../plural.js';
 
 export { linksIn, normalizeLink } from './links.js';
 
@@ -141,7 +142,7 @@ export function checkDraftText(text: string, ctx: DraftCheckContext): DraftCheck
   const cleaned = stripped.text.trim();
   const problems: DraftProblem[] = [];
   if (stripped.removed > 0) {
-    problems.push({ code: 'invisible_text', detail: `removed ${stripped.removed} invisible character${stripped.removed === 1 ? '' : 's'}` });
+    problems.push({ code: 'invisible_text', detail: `removed ${plural(stripped.removed, 'invisible character')}` });
   }
   if (VISIBLY_EMPTY.test(cleaned)) {
     problems.push({ code: 'empty', detail: 'the reply has no visible text' });

@@ -7,6 +7,7 @@
  */
 import { checkDraftText } from '../safety/output-checks.js';
 import type { Platform } from '../types.js';
+import { plural } from '../plural.js';
 import { POLL_OPTIONS_MAX, POLL_OPTION_MAX_CHARS, POLL_QUESTION_MAX_CHARS } from './spark-limits.js';
 import type { SparkBasis, SparkIdea, SparkMaterial, SparkWriter } from './spark-types.js';
 
@@ -107,7 +108,7 @@ function candidates(m: SparkMaterial, p: Phrases): SparkIdea[] {
       text: p.topicPollIntro,
       poll: { question, options: p.topicOptions.map((o) => flat(o, POLL_OPTION_MAX_CHARS)) },
       basis: { kind: 'topic', ref: t.topic },
-      reason: `"${t.topic}" came up ${t.count} time${t.count === 1 ? '' : 's'} lately.`,
+      reason: `"${t.topic}" came up ${plural(t.count, 'time')} lately.`,
     });
   }
   const options = m.topics.slice(0, GENERAL_POLL_TOPICS).map((t) => flat(t.topic, POLL_OPTION_MAX_CHARS));

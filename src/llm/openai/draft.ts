@@ -11,6 +11,7 @@ import { renderPrompt, type PromptSource, type RenderedPrompt } from '../prompt-
 import type { ChatMessage } from './chat.js';
 import { clip, MODEL_REASON_MAX_CHARS, recentBlocks } from './classify.js';
 import type { DraftOutput } from './schemas.js';
+import { plural } from '../../core/plural.js';
 
 export const DRAFT_FORMAT_NAME = 'jamii_draft';
 /** Recent messages shown with a message to answer. */
@@ -25,7 +26,7 @@ export function describeMember(request: DraftRequest): string {
   const facts: string[] = [];
   facts.push(request.member.isNew ? 'They joined the community recently.' : 'They are an established member.');
   const n = request.member.complaintsThisMonth;
-  if (n > 0) facts.push(`They have complained ${n} time${n === 1 ? '' : 's'} before in the last 30 days; be especially careful and concrete.`);
+  if (n > 0) facts.push(`They have complained ${plural(n, 'time')} before in the last 30 days; be especially careful and concrete.`);
   return facts.join(' ');
 }
 
@@ -93,7 +94,7 @@ export function toDraftResult(
 ): DraftResult {
   const sources = citedSources(request.passages, output.sources);
   const what = request.kind === 'negative' ? `Negative feedback (severity ${request.labels.severity}/3)` : 'Question';
-  const grounding = sources.length > 0 ? `from ${sources.length} knowledge source${sources.length === 1 ? '' : 's'}` : 'with no knowledge source';
+  const grounding = sources.length > 0 ? `from ${plural(sources.length, 'knowledge source')}` : 'with no knowledge source';
   const modelReason = clip(output.reason, MODEL_REASON_MAX_CHARS);
   const translation = output.translation === null ? '' : stripInvisible(output.translation).trim();
   return {
