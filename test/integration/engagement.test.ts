@@ -100,9 +100,9 @@ describe.each(DATABASES)('post engagement on %s', (database) => {
     expect(reply!.text.split('\n')).toEqual([
       '📣 Posts — default — 2026-11-23..2026-11-25 (2026-11-23 – 2026-11-25)',
       'Measured over the 6 hours after each post, against the same hours of the 4 weeks before in that chat.',
-      'spark · poll: 1 post · per post 1.0 replies, 1.0 speakers (usually 0.3), 2.0 messages (usually 0.3) · ×8.0 the usual messages',
-      'news · Kilimo News: 1 post · per post 2.0 replies, 3.0 speakers (usually 1.0), 4.0 messages (usually 1.0) · ×4.0 the usual messages',
-      'spark · question: 1 post · per post 0.0 replies, 0.0 speakers (usually 0.3), 0.0 messages (usually 0.3) · ×0.0 the usual messages',
+      'spark · poll: 1 post · 1 reply, 1 speaker (usually 0.3), 2 messages (usually 0.3) · ×8.0 the usual messages',
+      'news · Kilimo News: 1 post · 2 replies, 3 speakers (usually 1), 4 messages (usually 1) · ×4.0 the usual messages',
+      'spark · question: 1 post · 0 replies, 0 speakers (usually 0.3), 0 messages (usually 0.3) · ×0.0 the usual messages',
     ]);
     // Only one chat: the Help chat's question alone.
     const help = await t.jamii.commands.dispatchText({ platform: 'sandbox', userId: 'manager', displayName: 'Manager' }, '/stats posts 2026-11-23..2026-11-25 sandbox Help');
@@ -120,9 +120,9 @@ describe.each(DATABASES)('post engagement on %s', (database) => {
       const at = lines.indexOf('📣 Posts (6h after each, against the usual):');
       expect(at).toBeGreaterThan(0);
       expect(lines.slice(at + 1, at + 4)).toEqual([
-        '• spark · poll: 1 post · per post 1.0 replies, 1.0 speakers (usually 0.3), 2.0 messages (usually 0.3) · ×8.0 the usual messages',
-        '• news · Kilimo News: 1 post · per post 2.0 replies, 3.0 speakers (usually 1.0), 4.0 messages (usually 1.0) · ×4.0 the usual messages',
-        '• spark · question: 1 post · per post 0.0 replies, 0.0 speakers (usually 0.3), 0.0 messages (usually 0.3) · ×0.0 the usual messages',
+        '• spark · poll: 1 post · 1 reply, 1 speaker (usually 0.3), 2 messages (usually 0.3) · ×8.0 the usual messages',
+        '• news · Kilimo News: 1 post · 2 replies, 3 speakers (usually 1), 4 messages (usually 1) · ×4.0 the usual messages',
+        '• spark · question: 1 post · 0 replies, 0 speakers (usually 0.3), 0 messages (usually 0.3) · ×0.0 the usual messages',
       ]);
     } finally {
       now = NOW;

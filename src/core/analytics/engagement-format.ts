@@ -3,16 +3,21 @@ import type { AnalyticsScope, Period } from './analytics-types.js';
 import { ENGAGEMENT_BASELINE_WEEKS, ENGAGEMENT_WINDOW_HOURS, type EngagementGroup } from './engagement.js';
 import { localDay } from './period.js';
 import { scopeText } from './stats-format.js';
+import { averageOf, averageShown, plural } from '../plural.js';
 
-const avg = (total: number, n: number) => (n === 0 ? '0' : (total / n).toFixed(1));
-
+/**
+ * One group's line: what a post drew (an average over several, "on average 1.5 replies"; one
+ * post's own counts, "1 reply"), against the same hours before in that chat.
+ */
 export function engagementLine(g: EngagementGroup): string {
+  const per = (total: number, one: string, many?: string) => averageOf(total, g.posts, one, many);
+  const usually = (total: number) => averageShown(total, g.posts);
   const lift = g.lift === null ? 'no baseline yet' : `×${g.lift.toFixed(1)} the usual messages`;
-  const reactions = g.reactions === null ? '' : ` · ${avg(g.reactions, g.posts)} reactions`;
+  const reactions = g.reactions === null ? '' : ` · ${per(g.reactions, 'reaction')}`;
   const open = g.open > 0 ? ` (${g.open} still within ${ENGAGEMENT_WINDOW_HOURS}h)` : '';
   return (
-    `${g.kind} · ${g.label}: ${g.posts} post${g.posts === 1 ? '' : 's'}${open} · per post ${avg(g.replies, g.posts)} replies${reactions}, ` +
-    `${avg(g.speakers, g.posts)} speakers (usually ${avg(g.baselineSpeakers, g.posts)}), ${avg(g.messages, g.posts)} messages (usually ${avg(g.baselineMessages, g.posts)}) · ${lift}`
+    `${g.kind} · ${g.label}: ${plural(g.posts, 'post')}${open} · ${g.posts > 1 ? 'on average ' : ''}${per(g.replies, 'reply', 'replies')}${reactions}, ` +
+    `${per(g.speakers, 'speaker')} (usually ${usually(g.baselineSpeakers)}), ${per(g.messages, 'message')} (usually ${usually(g.baselineMessages)}) · ${lift}`
   );
 }
 
