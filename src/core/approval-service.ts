@@ -11,6 +11,7 @@ import type { Access } from './access.js';
 import { formatTime, memberWords } from './desk-cards.js';
 import { JamiiError } from './errors.js';
 import { checkEdit, problemFlags } from './edit-checks.js';
+import { heldEditVersion } from './card-actions.js';
 import { learnedAnswerOf } from './learned-answer.js';
 import type { Clock, CoreMetrics, Logger, Repositories, Store } from './ports.js';
 import { principalKey, type Draft, type DraftWithMessage, type Invoker } from './types.js';
@@ -20,8 +21,16 @@ import { sendJobs } from './job-batches.js';
 export const EDIT_TEXT_MAX_CHARS = 4096;
 export const REJECT_REASON_MAX_CHARS = 500;
 
-/** approve: as drafted; edit: the manager's text; confirm: post a held edit despite its flags. */
-export type Decision = { kind: 'approve' } | { kind: 'edit'; text: string } | { kind: 'confirm' } | { kind: 'reject'; reason?: string | undefined };
+/**
+ * approve: as drafted; edit: the manager's text; confirm: post a held edit despite its flags.
+ * A confirmation pressed on a card says which edit the card showed (`seen`, its version; null for
+ * a card drawn before buttons carried one) and posts only that one; a typed /confirm has none.
+ */
+export type Decision =
+  | { kind: 'approve' }
+  | { kind: 'edit'; text: string }
+  | { kind: 'confirm'; seen?: string | null | undefined }
+  | { kind: 'reject'; reason?: string | undefined };
 
 export interface ApprovalService {
   decide(invoker: Invoker, draftId: number, decision: Decision): Promise<Draft>;
@@ -108,6 +117,22 @@ export function createApprovalService(deps: { store: Store; access: Access; metr
     return new JamiiError('draft_already_decided', describeDecided(current ?? draft), { details: { status: current?.status } });
   };
 
+  /**
+   * Refuses a Post anyway pressed on a card that showed another edit than the one held now (a
+   * manager replaced it since the card was drawn), and redraws the draft's cards, so the next
+   * press is on what would be posted. A typed /confirm (`seen` undefined) is read against the
+   * current card by the manager who typed it.
+   */
+  const refuseOutdatedCard = async (draft: Draft, seen: string | null | undefined): Promise<void> => {
+    if (seen === undefined || draft.heldEdit === null || seen === heldEditVersion(draft.text)) return;
+    await store.jobs.enqueue('desk-refresh', [{ draftId: draft.id }]);
+    log.info({ draftId: draft.id, seen, held: heldEditVersion(draft.text) }, 'draft.confirm_outdated');
+    throw new JamiiError(
+      'draft_changed',
+      `Draft #${draft.id}: nothing was posted. The held edit changed since this card was drawn (it is ${draft.heldEdit.byName}'s now); the card is refreshed: read it before pressing Post anyway again.`,
+    );
+  };
+
   const load: ApprovalService['load'] = async (invoker, draftId, action) => {
     const draft = await store.drafts.get(draftId);
     if (!draft) throw new JamiiError('draft_not_found', `There is no draft #${draftId}.`);
@@ -129,6 +154,7 @@ export function createApprovalService(deps: { store: Store; access: Access; metr
       }
       const draft = await load(invoker, draftId, decision.kind);
       if (draft.status === 'pending') refuseUnchecked(draft, decision);
+      if (draft.status === 'pending' && decision.kind === 'confirm') await refuseOutdatedCard(draft, decision.seen);
       const at = clock.now();
       let edited: { text: string; flags: string[] } | undefined;
       if (decision.kind === 'edit') {

@@ -2,6 +2,7 @@
  * The approval card, written once: what a manager sees for a draft on every platform.
  * Connectors render `CardView` in their own idiom; `cardText` is the plain-text fallback.
  */
+import { cardActionId, heldEditVersion } from './card-actions.js';
 import { isDraftDue } from './ingest-service.js';
 import type { NewOutboundPost } from './ports.js';
 import type { CardAction, CardView, ChatRef, Draft, DraftWithMessage, HeldEdit, OutboundPost, PollSpec, StoredMessage } from './types.js';
@@ -168,11 +169,12 @@ export function cardView(draft: DraftWithMessage, delivery: OutboundPost | null 
   if (draft.status === 'pending') {
     // A flagged draft cannot go out as it is: the manager edits it or rejects it. A manager's
     // own edit that failed a check can, but only on a deliberate confirmation.
-    if (held) actions.push({ id: `confirm:${draft.id}`, label: 'Post anyway', style: 'danger' });
-    else if (!flagged) actions.push({ id: `approve:${draft.id}`, label: 'Approve', style: 'primary' });
-    actions.push({ id: `edit:${draft.id}`, label: 'Edit', style: flagged ? 'primary' : 'secondary' }, { id: `reject:${draft.id}`, label: 'Reject', style: 'danger' });
+    // Post anyway carries the version of the edit this card shows: a press once it was replaced posts nothing.
+    if (held) actions.push({ id: cardActionId('confirm', draft.id, heldEditVersion(draft.text)), label: 'Post anyway', style: 'danger' });
+    else if (!flagged) actions.push({ id: cardActionId('approve', draft.id), label: 'Approve', style: 'primary' });
+    actions.push({ id: cardActionId('edit', draft.id), label: 'Edit', style: flagged ? 'primary' : 'secondary' }, { id: cardActionId('reject', draft.id), label: 'Reject', style: 'danger' });
   } else if (delivery && (delivery.status === 'unconfirmed' || delivery.status === 'failed')) {
-    actions.push({ id: `retry:${draft.id}`, label: 'Retry', style: 'secondary' });
+    actions.push({ id: cardActionId('retry', draft.id), label: 'Retry', style: 'secondary' });
   }
   // A post quotes its reason where a reply quotes the member: no second "Why" line for it.
   const fields: CardView['fields'] = m ? [{ label: 'Why', value: draft.reason }] : [];

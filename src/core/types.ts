@@ -232,7 +232,7 @@ export function principalKey(p: { platform: Platform; userId: string }): string 
   return `${p.platform}:${p.userId}`;
 }
 
-/** A button on a card. `id` is what the platform sends back: `approve:12`. */
+/** A button on a card. `id` is what the platform sends back: `approve:12` (see card-actions.ts). */
 export interface CardAction {
   id: string;
   label: string;

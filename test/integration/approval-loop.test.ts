@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { heldEditVersion } from '../../src/core/card-actions.js';
 import { DATABASES } from '../support/databases.js';
 import { startTestJamii, waitFor, type TestJamii } from '../support/harness.js';
 
@@ -99,7 +100,7 @@ describe.each(DATABASES)('the approval loop through the sandbox API on %s', (dat
       const c = (await t.messages('desk')).find((m) => m.card?.draftId === card.draftId)?.card;
       return c?.body === risky ? c : null;
     }, 10_000, 'the card showing the held edit');
-    expect(heldCard.actions.map((a: { id: string }) => a.id)).toEqual([`confirm:${card.draftId}`, `edit:${card.draftId}`, `reject:${card.draftId}`]);
+    expect(heldCard.actions.map((a: { id: string }) => a.id)).toEqual([`confirm:${card.draftId}:${heldEditVersion(risky)}`, `edit:${card.draftId}`, `reject:${card.draftId}`]);
     expect(heldCard.fields.find((f: { label: string }) => f.label === 'Edit held').value).toMatch(/^manager's edit at .* failed a check, so it is not posted: mass_mention: /);
 
     const approve = await t.action('manager', `approve:${card.draftId}`);
@@ -107,7 +108,7 @@ describe.each(DATABASES)('the approval loop through the sandbox API on %s', (dat
     await new Promise((r) => setTimeout(r, 700));
     expect((await t.messages('general')).filter((m) => m.fromBot)).toHaveLength(0);
 
-    const confirmed = await t.action('manager', `confirm:${card.draftId}`);
+    const confirmed = await t.action('manager', heldCard.actions[0].id);
     expect(confirmed.reply.text).toMatch(/edit confirmed by manager despite its flags; posting it now/);
     const reply = await waitFor(async () => (await t.messages('general')).find((m) => m.fromBot), 10_000, 'the confirmed reply');
     expect(reply).toMatchObject({ text: risky, replyTo: q.body.id });

@@ -5,6 +5,7 @@
  * when the core is quick, otherwise deferred and then edited. Cards a command shows are queued
  * in the outbox keyed by the interaction id, so they are posted once and can be updated in place.
  */
+import { parseCardAction } from '../../core/card-actions.js';
 import { queueCommandReply } from '../../core/command-replies.js';
 import type { CommandDispatcher } from '../../core/commands/command-registry.js';
 import { parseDraftId } from '../../core/commands/command-parser.js';
@@ -99,8 +100,8 @@ export function createEventHandler(deps: EventHandlerDeps) {
   }
 
   async function onButton(e: Extract<DiscordEvent, { kind: 'button' }>, log: Logger) {
-    const m = /^([a-z]+):(\d+)$/.exec(e.customId);
-    if (m && m[1] === 'edit') return openEditModal(e, Number(m[2]), log);
+    const action = parseCardAction(e.customId);
+    if (action?.command === 'edit') return openEditModal(e, action.draftId, log);
     // The card itself is updated in place for everyone; the presser gets a private confirmation.
     await answer(e.interaction, true, () => commands.dispatchAction(e.invoker, e.customId), log);
   }

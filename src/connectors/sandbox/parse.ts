@@ -1,4 +1,5 @@
 /** Sandbox HTTP bodies → validated core input. Every problem is a 400 with a stable code. */
+import { parseCardAction } from '../../core/card-actions.js';
 import { JamiiError } from '../../core/errors.js';
 import type { InboundMessage } from '../../core/types.js';
 import { roomNameProblem } from './room-name.js';
@@ -73,7 +74,7 @@ export function parseSandboxAction(body: unknown, staff: ReadonlySet<string>): S
   const user = field(b, 'user').trim();
   userNameCheck(user, staff);
   const action = field(b, 'action').trim();
-  if (!/^[a-z]+:\d+$/.test(action)) throw new JamiiError('invalid_input', '"action" must look like "approve:12".');
+  if (!parseCardAction(action)) throw new JamiiError('invalid_input', '"action" must look like "approve:12".');
   const text = b.text === undefined ? undefined : field(b, 'text');
   if (text !== undefined && text.length > SANDBOX_TEXT_MAX_UTF16_UNITS) throw new JamiiError('text_too_long', `"text" is ${text.length} UTF-16 code units long; the limit is ${SANDBOX_TEXT_MAX_UTF16_UNITS} ${UNITS_NOTE}.`);
   return { user, action, text };

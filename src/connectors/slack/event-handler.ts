@@ -9,6 +9,7 @@
  * they are posted once and can be updated in place.
  */
 import type { webApi } from '@slack/bolt';
+import { parseCardAction } from '../../core/card-actions.js';
 import { queueCommandReply } from '../../core/command-replies.js';
 import type { CommandDispatcher } from '../../core/commands/command-registry.js';
 import { parseDraftId } from '../../core/commands/command-parser.js';
@@ -129,8 +130,8 @@ export function createSlackEventHandler(deps: SlackEventHandlerDeps) {
 
   async function onButton(e: Extract<SlackEvent, { kind: 'button' }>, i: SlackInteraction, log: Logger) {
     await i.ack();
-    const m = /^([a-z]+):(\d+)$/.exec(e.actionId);
-    if (m && m[1] === 'edit') return openEditModal(e.invoker, e.channel, e.triggerId, Number(m[2]), log);
+    const action = parseCardAction(e.actionId);
+    if (action?.command === 'edit') return openEditModal(e.invoker, e.channel, e.triggerId, action.draftId, log);
     const reply = await safely(() => commands.dispatchAction(e.invoker, e.actionId), log);
     await tellPrivately(e.invoker, e.channel, reply.text, log);
   }

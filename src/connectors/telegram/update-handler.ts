@@ -5,6 +5,7 @@
  * answerCallbackQuery, which Telegram needs within seconds and which posts nothing.
  */
 import type { Api, RawApi } from 'grammy';
+import { parseCardAction } from '../../core/card-actions.js';
 import { queueCommandReply } from '../../core/command-replies.js';
 import { COMMANDS, type CommandDispatcher } from '../../core/commands/command-registry.js';
 import type { CommunityDirectory } from '../../core/communities.js';
@@ -123,15 +124,15 @@ export function createUpdateHandler(deps: UpdateHandlerDeps) {
         log.debug({ why: describeTelegramError(error) }, 'telegram.callback_answer_failed');
       }
     };
-    const m = event.data ? /^([a-z]+):(\d+)$/.exec(event.data) : null;
-    if (!m) return reply('That button is not recognised.', true);
-    const [, action, id] = m;
-    if (action === 'edit') {
+    const action = event.data ? parseCardAction(event.data) : null;
+    if (!action) return reply('That button is not recognised.', true);
+    if (action.command === 'edit') {
+      const id = action.draftId;
       // Only a manager of the draft's community gets the prompt; `show` checks (and audits) that.
-      const allowed = await commands.dispatch(event.invoker, 'show', id!);
+      const allowed = await commands.dispatch(event.invoker, 'show', String(id));
       if (allowed.ephemeral) return reply(allowed.text, true);
       const where = event.chat ?? privateChatOf(event.invoker.userId);
-      await answer(where, event.messageId, { text: editPromptText(Number(id)) }, updateId);
+      await answer(where, event.messageId, { text: editPromptText(id) }, updateId);
       return reply(`Reply to the prompt with the new text for draft #${id}.`, false);
     }
     const result = await commands.dispatchAction(event.invoker, event.data!);

@@ -10,6 +10,7 @@ import type { PostService } from '../post-service.js';
 import { JamiiError, userMessage } from '../errors.js';
 import type { AuditRepository, Clock, Logger, Store } from '../ports.js';
 import { principalKey, type ChatRef, type CommandReply, type Invoker, type Role } from '../types.js';
+import { parseCardAction } from '../card-actions.js';
 import { parseCommandLine } from './command-parser.js';
 import { chooseCommunity } from './community-choice.js';
 import { complaints, exportCsv, stats, type AnalyticsCommandServices } from './analytics-commands.js';
@@ -45,6 +46,11 @@ export interface CommandContext {
   origin?: ChatRef | undefined;
   /** The origin is the invoker's private chat with the bot (the connector says). */
   direct?: boolean | undefined;
+  /**
+   * The command came from a card's button, which carried the version of what the card showed
+   * (null: none, as on a card drawn before buttons carried one). Absent for a typed command.
+   */
+  pressed?: { version: string | null } | undefined;
 }
 
 export interface CommandServices {
@@ -105,7 +111,7 @@ export interface CommandDispatcher {
   dispatchText(invoker: Invoker, text: string, origin?: CommandOrigin): Promise<CommandReply | null>;
   /** Runs a command by name with argument text (slash commands, buttons); `origin` is the chat it came from. */
   dispatch(invoker: Invoker, name: string, args: string, origin?: CommandOrigin): Promise<CommandReply>;
-  /** A card button id (`approve:12`) → the command it stands for. */
+  /** A card button id (`approve:12`, `confirm:12:VERSION`; see card-actions.ts) → the command it stands for. */
   dispatchAction(invoker: Invoker, actionId: string, extra?: string): Promise<CommandReply>;
 }
 
@@ -159,7 +165,7 @@ export function createCommandDispatcher(deps: {
 }): CommandDispatcher {
   const byName = new Map<string, CommandSpec<unknown>>(COMMANDS.map((c) => [c.name, c as CommandSpec<unknown>]));
 
-  const dispatch = async (invoker: Invoker, name: string, args: string, origin?: CommandOrigin): Promise<CommandReply> => {
+  const dispatch = async (invoker: Invoker, name: string, args: string, origin?: CommandOrigin, pressed?: CommandContext['pressed']): Promise<CommandReply> => {
     const spec = byName.get(name.toLowerCase());
     if (!spec) return { text: `Unknown command /${name}. Type /help for the list.`, ephemeral: true };
     try {
@@ -191,7 +197,7 @@ export function createCommandDispatcher(deps: {
       }
       const parsed = spec.parse(rest);
       const services = desks.length > 0 ? { ...deps.services, approvals: withinDesk(deps.services.approvals, desks, deps.audit) } : deps.services;
-      return await spec.run({ invoker, roles, communities, origin: origin && chatOf(origin), direct: origin?.direct ?? false }, parsed, services);
+      return await spec.run({ invoker, roles, communities, origin: origin && chatOf(origin), direct: origin?.direct ?? false, pressed }, parsed, services);
     } catch (error) {
       if (!(error instanceof JamiiError)) deps.log.error({ err: error, command: spec.name }, 'command.failed');
       return { text: userMessage(error), ephemeral: true };
@@ -199,18 +205,18 @@ export function createCommandDispatcher(deps: {
   };
 
   return {
-    dispatch,
+    dispatch: (invoker, name, args, origin) => dispatch(invoker, name, args, origin),
     async dispatchText(invoker, text, origin) {
       const line = parseCommandLine(text);
       if (!line) return null;
       return dispatch(invoker, line.name, line.args, origin);
     },
     async dispatchAction(invoker, actionId, extra) {
-      const m = /^([a-z]+):(\d+)$/.exec(actionId);
-      if (!m) return { text: 'That button is not recognised.', ephemeral: true };
+      const action = parseCardAction(actionId);
+      if (!action) return { text: 'That button is not recognised.', ephemeral: true };
       // A colon ends the draft number: the text typed on the card (a reason) is never read as more numbers.
-      const args = extra ? `${m[2]}: ${extra}` : m[2]!;
-      return dispatch(invoker, m[1]!, args);
+      const args = extra ? `${action.draftId}: ${extra}` : String(action.draftId);
+      return dispatch(invoker, action.command, args, undefined, { version: action.version });
     },
   };
 }

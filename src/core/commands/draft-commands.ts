@@ -173,7 +173,8 @@ export const confirm = eachDraftCommand({
   usage: '/confirm ID [ID…]',
   parse: (args, usage) => ({ ids: draftIdsOnly(usage, args), extra: null }),
   async act(ctx, id, _extra, { approvals }, several) {
-    await approvals.decide(ctx.invoker, id, { kind: 'confirm' });
+    // Pressed on a card: only the edit that card showed is posted.
+    await approvals.decide(ctx.invoker, id, ctx.pressed ? { kind: 'confirm', seen: ctx.pressed.version } : { kind: 'confirm' });
     return {
       line: several ? `✏️ #${id}: edit confirmed despite its flags; posting it now.` : `✏️ Draft #${id}: edit confirmed by ${ctx.invoker.displayName} despite its flags; posting it now.`,
     };

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CommandDispatcher } from '../../../src/core/commands/command-registry.js';
+import { heldEditVersion } from '../../../src/core/card-actions.js';
 import { cardText, cardView } from '../../../src/core/desk-cards.js';
 import { createFakeCommands, createFakeCore, invoker, type FakeCore } from '../../support/fakes.js';
 
@@ -19,6 +20,8 @@ beforeEach(() => {
 const draftOf = (id: number) => core.store.state.drafts.get(id)!;
 const posted = () => [...core.store.state.outbox.values()].filter((p) => p.kind === 'reply').map((p) => p.text);
 const card = async (id: number) => cardView((await core.store.drafts.get(id))!);
+/** The id of the Post anyway button on the draft's card as it is drawn now. */
+const postAnyway = async (id: number) => (await card(id)).actions.find((a) => a.label === 'Post anyway')!.id;
 
 /** Knowledge that links the brand's own site, as the community's files or learned answers would. */
 function knowledgeLinking(url: string): void {
@@ -54,7 +57,7 @@ describe('a manager edit that fails the output checks', () => {
     const view = await card(draft.id);
 
     expect(view.body).toBe('@here doors open at 9');
-    expect(view.actions.map((a) => a.id)).toEqual([`confirm:${draft.id}`, `edit:${draft.id}`, `reject:${draft.id}`]);
+    expect(view.actions.map((a) => a.id)).toEqual([`confirm:${draft.id}:${heldEditVersion('@here doors open at 9')}`, `edit:${draft.id}`, `reject:${draft.id}`]);
     expect(view.actions[0]!.label).toBe('Post anyway');
     expect(cardText(view)).toMatch(/Edit held: Alice's edit at 2025-03-01 09:30 UTC failed a check, so it is not posted: mass_mention: /);
     expect(view.footer).toBe(`/confirm ${draft.id} · /edit ${draft.id} <new text> · /reject ${draft.id} [reason]`);
@@ -83,8 +86,9 @@ describe('a manager edit that fails the output checks', () => {
     await commands.dispatchText(alice, `/edit ${pressed.id} Tickets: https://free-tickets.example.net/claim`);
 
     const byCommand = await commands.dispatchText(bea, `/confirm ${typed.id}`);
-    const byButton = await commands.dispatchAction(alice, `confirm:${pressed.id}`);
-    const again = await commands.dispatchAction(alice, `confirm:${pressed.id}`);
+    const button = await postAnyway(pressed.id);
+    const byButton = await commands.dispatchAction(alice, button);
+    const again = await commands.dispatchAction(alice, button);
 
     expect(byCommand!.text).toBe(`✏️ Draft #${typed.id}: edit confirmed by Bea despite its flags; posting it now.`);
     expect(byButton.text).toMatch(/^✏️ Draft #\d+: edit confirmed by Alice/);
@@ -135,12 +139,57 @@ describe('an edit held between reading a draft and deciding on it', () => {
   it('is not posted by a confirmation of the held edit it replaced', async () => {
     const draft = core.store.seedDraft();
     await commands.dispatchText(alice, `/edit ${draft.id} Tickets: https://free-tickets.example.net/claim`);
+    const button = await postAnyway(draft.id);
     beaEditsRightAfterTheNextRead('@everyone doors open at 9');
 
-    const reply = await commands.dispatchAction(alice, `confirm:${draft.id}`);
+    const reply = await commands.dispatchAction(alice, button);
 
     expect(reply.text).toMatch(/was just edited by Bea; nothing was posted/);
     expect(posted()).toEqual([]);
+  });
+});
+
+describe('Post anyway pressed on a card drawn before the held edit was replaced', () => {
+  it('posts nothing, says the edit changed, and refreshes the card; the refreshed card posts the edit it shows', async () => {
+    const draft = core.store.seedDraft();
+    await commands.dispatchText(alice, `/edit ${draft.id} Tickets: https://free-tickets.example.net/claim`);
+    const aliceCard = await postAnyway(draft.id);
+    await commands.dispatchText(bea, `/edit ${draft.id} @everyone doors open at 9`);
+    const refreshes = core.store.jobs.of('desk-refresh').length;
+
+    const reply = await commands.dispatchAction(alice, aliceCard);
+
+    expect(reply).toMatchObject({ ephemeral: true });
+    expect(reply.text).toBe(`Draft #${draft.id}: nothing was posted. The held edit changed since this card was drawn (it is Bea's now); the card is refreshed: read it before pressing Post anyway again.`);
+    expect(posted()).toEqual([]);
+    expect(draftOf(draft.id)).toMatchObject({ status: 'pending', text: '@everyone doors open at 9', heldEdit: { byName: 'Bea' } });
+    expect(core.store.jobs.of('desk-refresh').slice(refreshes)).toEqual([{ draftId: draft.id }]);
+    expect(core.store.auditOf('draft.edited')).toEqual([]);
+
+    const refreshed = await postAnyway(draft.id);
+    expect(refreshed).not.toBe(aliceCard);
+    expect((await commands.dispatchAction(alice, refreshed)).text).toMatch(/^✏️ Draft #\d+: edit confirmed by Alice despite its flags/);
+    expect(posted()).toEqual(['@everyone doors open at 9']);
+  });
+
+  it('treats a Post anyway without a version (a card drawn before buttons carried one) as out of date', async () => {
+    const draft = core.store.seedDraft();
+    await commands.dispatchText(alice, `/edit ${draft.id} @everyone doors open at 9`);
+
+    const reply = await commands.dispatchAction(bea, `confirm:${draft.id}`);
+
+    expect(reply.text).toMatch(/nothing was posted\. The held edit changed since this card was drawn \(it is Alice's now\); the card is refreshed/);
+    expect(posted()).toEqual([]);
+    expect(draftOf(draft.id).status).toBe('pending');
+  });
+
+  it('still lets a typed /confirm post the edit held now (typed after reading the current card)', async () => {
+    const draft = core.store.seedDraft();
+    await commands.dispatchText(alice, `/edit ${draft.id} Tickets: https://free-tickets.example.net/claim`);
+    await commands.dispatchText(bea, `/edit ${draft.id} @everyone doors open at 9`);
+
+    expect((await commands.dispatchText(alice, `/confirm ${draft.id}`))!.text).toMatch(/edit confirmed by Alice despite its flags/);
+    expect(posted()).toEqual(['@everyone doors open at 9']);
   });
 });
 
