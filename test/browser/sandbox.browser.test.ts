@@ -137,6 +137,18 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'sandbox page in Chromium' : `sand
   }
 
   const cardFor = (page: Page, question: string) => page.getByTestId('card').filter({ hasText: question });
+
+  /** `member` asks `question` in #general; the manager opens its card's edit form on the desk. */
+  async function editFormFor(member: string, question: string) {
+    const memberPage = await openAs(member, 'general');
+    const desk = await openAs('manager', 'desk');
+    const questionId = await post(memberPage, question);
+    const card = cardFor(desk, question);
+    await card.waitFor();
+    const drafted = await card.getByTestId('card-body').innerText();
+    await card.getByTestId('action-edit').click();
+    return { memberPage, desk, questionId, card, drafted };
+  }
   const botReplyTo = (page: Page, messageId: string) => page.locator(`[data-testid="message"][data-from-bot="true"][data-reply-to="${messageId}"]`);
 
   it('shows a member question on the desk live and the approved reply back in #general', async () => {
@@ -193,14 +205,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'sandbox page in Chromium' : `sand
   it('posts the edited text, not the draft, when the manager edits on the desk', async () => {
     const question = 'Is there a dark mode in the app?';
     const edited = 'Yes! Open Settings → Appearance and pick "Dark".';
-    const carol = await openAs('carol', 'general');
-    const desk = await openAs('manager', 'desk');
-    const questionId = await post(carol, question);
-
-    const card = cardFor(desk, question);
-    await card.waitFor();
-    const drafted = await card.getByTestId('card-body').innerText();
-    await card.getByTestId('action-edit').click();
+    const { memberPage: carol, desk, questionId, card, drafted } = await editFormFor('carol', question);
     const editor = card.getByTestId('edit-text');
     expect(await editor.inputValue()).toBe(drafted);
     await editor.fill(edited);
@@ -213,6 +218,29 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'sandbox page in Chromium' : `sand
     await expect.poll(() => card.getAttribute('data-status'), LIVE).toBe('sent');
     const general = await jamii.messages('general');
     expect(general.filter((m) => m.replyTo === questionId).map((m) => m.text)).toEqual([edited]);
+  });
+
+  it('holds an edit that fails a check: the card keeps the answer and the held text, Post anyway posts it', async () => {
+    const question = 'When does the shop open on Sunday?';
+    const risky = '@everyone The shop opens at 10 on Sunday.';
+    const { questionId, card } = await editFormFor('grace', question);
+    // Right whether the edit is posted or held.
+    expect(await card.getByTestId('edit-submit').innerText()).toBe('Save and post edit');
+    await card.getByTestId('edit-text').fill(risky);
+    await card.getByTestId('edit-submit').click();
+
+    // The answer stays on the card, also once the card is redrawn with the held edit.
+    await expect.poll(() => card.getByTestId('card-body').innerText(), LIVE).toBe(risky);
+    const held = card.getByTestId('edit-answer');
+    expect(await held.innerText()).toMatch(/^⚠️ Draft #\d+: your edit is saved but NOT posted\. It failed a check:\n• mass_mention: /);
+    expect(await card.getAttribute('data-status')).toBe('pending');
+    await new Promise((resolve) => setTimeout(resolve, QUIET_PERIOD_MS));
+    expect((await jamii.messages('general')).filter((m) => m.replyTo === questionId)).toEqual([]);
+
+    await card.getByTestId('action-confirm').click();
+    await expect.poll(() => card.getAttribute('data-status'), LIVE).toBe('sent');
+    expect(await card.getByTestId('edit-answer').count()).toBe(0);
+    expect((await jamii.messages('general')).filter((m) => m.replyTo === questionId).map((m) => m.text)).toEqual([risky]);
   });
 
   it('rejects with a reason on the desk and posts nothing', async () => {

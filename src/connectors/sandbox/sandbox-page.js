@@ -5,7 +5,7 @@ const NAME_KEY = 'jamii.sandbox.name';
 const ROOM_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const POLL_MS = 5000;
 const $ = (id) => document.getElementById(id);
-const state = { room: '', rooms: [], desks: [], joined: new Set(), unread: new Map(), messages: [], rendered: new Map(), seq: 0 };
+const state = { room: '', rooms: [], desks: [], joined: new Set(), unread: new Map(), messages: [], rendered: new Map(), seq: 0, editAnswers: new Map() };
 
 /** Builds an element; strings become text nodes, so untrusted text is never parsed as HTML. */
 function h(tag, attrs, ...children) {
@@ -125,19 +125,31 @@ function renderCard(card) {
     h('dl', {}, card.fields.map((f) => [h('dt', {}, f.label), h('dd', {}, f.value)])),
     buttons.length ? h('div', { class: 'actions' }, buttons) : null,
     form,
+    editAnswer(card),
     card.footer ? h('footer', {}, card.footer) : null);
 }
 
+/**
+ * The answer to this page's last edit of a draft, kept on its card while the draft is pending: an
+ * edit that failed a check is saved but held (not posted), and the answer says what was flagged
+ * and how to post it anyway. Once the draft is decided the card says what became of it.
+ */
+function editAnswer(card) {
+  const text = card.status === 'pending' ? state.editAnswers.get(card.draftId) : undefined;
+  return text ? h('div', { class: 'edit-answer', 'data-testid': 'edit-answer', role: 'status' }, text) : null;
+}
+
+/** Sends a card action; resolves the reply, or null when it was not sent. */
 async function sendAction(body, buttons) {
-  if (needName()) return false;
+  if (needName()) return null;
   buttons.forEach((b) => { b.disabled = true; });
   try {
     const data = await api('POST', '/api/sandbox/actions', { user: userName(), ...body });
     notice(data.reply.text, data.reply.ephemeral);
-    return true;
+    return data.reply;
   } catch (error) {
     notice(error.message, true);
-    return false;
+    return null;
   } finally {
     buttons.forEach((b) => { b.disabled = false; });
   }
@@ -152,15 +164,26 @@ function onAction(action, card, form, buttons) {
   const fieldId = `${kind}-${card.draftId}-${Math.random().toString(36).slice(2, 8)}`;
   const field = h('textarea', { id: fieldId, 'data-testid': edit ? 'edit-text' : 'reject-reason', maxlength: edit ? 4096 : 500, required: edit });
   field.value = edit ? card.body : '';
-  const submit = h('button', { type: 'submit', class: edit ? 'primary' : 'danger', 'data-testid': edit ? 'edit-submit' : 'reject-submit' }, edit ? 'Approve edited reply' : 'Reject draft');
+  // An edit is posted when it passes the checks, and held on the card (not posted) when it fails one.
+  const submit = h('button', { type: 'submit', class: edit ? 'primary' : 'danger', 'data-testid': edit ? 'edit-submit' : 'reject-submit' }, edit ? 'Save and post edit' : 'Reject draft');
+  const hint = edit ? h('p', { class: 'hint' }, 'Posted at once if it passes the checks; if it fails one, it is held on this card, not posted.') : null;
   form.dataset.kind = kind;
-  form.replaceChildren(h('label', { for: fieldId, class: 'label' }, edit ? 'Edited reply' : 'Reason (optional)'), field,
+  form.replaceChildren(h('label', { for: fieldId, class: 'label' }, edit ? 'Edited reply' : 'Reason (optional)'), field, hint,
     h('div', { class: 'actions' }, submit, h('button', { type: 'button', onclick: () => { form.hidden = true; } }, 'Cancel')));
   form.onsubmit = async (event) => {
     event.preventDefault();
     const text = field.value.trim();
     if (edit && !text) { field.focus(); return; }
-    if (await sendAction({ action: action.id, ...(text ? { text: field.value } : {}) }, [...buttons, submit])) form.hidden = true;
+    const reply = await sendAction({ action: action.id, ...(text ? { text: field.value } : {}) }, [...buttons, submit]);
+    if (!reply) return;
+    form.hidden = true;
+    if (!edit) return;
+    // Shown on the card now, and on the card as it is redrawn while the draft stays pending.
+    state.editAnswers.set(card.draftId, reply.text);
+    const shown = editAnswer(card);
+    const old = form.parentElement && form.parentElement.querySelector('[data-testid="edit-answer"]');
+    if (old) old.remove();
+    if (shown) form.after(shown);
   };
   form.hidden = false;
   field.focus();
