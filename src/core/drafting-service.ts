@@ -148,7 +148,9 @@ export function createDraftingService(deps: {
             mergedMessageIds: context.mergedMessageIds,
           })),
         );
-        // A member who answered while the asker's burst window was open: the card says so from the start.
+        // A member who answered while the asker's burst window was open: the card says so from the
+        // start. Replies being stored meanwhile wait for this commit, and then see these drafts.
+        if (drafts.length > 0) await tx.conversation.lockAnswers(drafts.map((d) => d.communityId), 'exclusive');
         const answered = new Map((await tx.conversation.markAlreadyAnswered(drafts.map((d) => d.id))).map((a) => [a.draftId, a]));
         const made = drafts.map((draft) => {
           const mark = answered.get(draft.id);

@@ -116,8 +116,10 @@ export function createIngestService(deps: {
       ? await store.messages.storeMany(records, storeOptions)
       : await store.transaction(async (tx) => {
           const stored = await tx.messages.storeMany(records, storeOptions);
-          // A reply to a question with a pending draft: the card says it was answered.
-          const replies = stored.filter((ref, i) => ref.inserted && mayAnswer(records[i]!));
+          // A reply to a question with a pending draft: the card says it was answered. A draft being
+          // written meanwhile is waited for, so it is either seen here or sees the reply itself.
+          const replies = stored.flatMap((ref, i) => (ref.inserted && mayAnswer(records[i]!) ? [{ id: ref.id, communityId: records[i]!.communityId }] : []));
+          if (replies.length > 0) await tx.conversation.lockAnswers(replies.map((r) => r.communityId), 'shared');
           const answered = await tx.conversation.markAnsweredBy(replies.map((r) => r.id));
           await tx.jobs.enqueue('desk-refresh', answered.map((draftId) => ({ draftId })));
           return stored;

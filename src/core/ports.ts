@@ -149,6 +149,15 @@ export interface ConversationRepository {
    * its first such reply. Returns who answered each draft marked, and when.
    */
   markAlreadyAnswered(draftIds: number[]): Promise<Array<{ draftId: number; answeredByName: string; answeredAt: Date }>>;
+  /**
+   * Orders drafts being written against members' replies arriving in these communities, until
+   * the transaction ends: drafting takes it `exclusive` before {@link markAlreadyAnswered}, ingest
+   * `shared` before {@link markAnsweredBy}. Of a draft and a reply to its question committed at
+   * the same moment, the transaction that takes it second sees the other's rows, so one of the
+   * two marks the draft; without it, a reply stored after drafting's query but before its commit
+   * was seen by neither. Replies do not wait for each other.
+   */
+  lockAnswers(communityIds: string[], mode: 'shared' | 'exclusive'): Promise<void>;
 }
 
 export interface DecisionUpdate {

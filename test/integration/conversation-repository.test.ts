@@ -141,6 +141,17 @@ describe.each(DATABASES)('conversation repository on %s', (kind) => {
     expect((await store.conversation.markAlreadyAnswered([burst.id, lone.id])).map((m) => [m.draftId, m.answeredByName])).toEqual([[burst.id, 'lou']]);
   });
 
+  it('orders answers: drafting locks exclusively and replies share, each until its transaction ends', async () => {
+    // Replies share the lock (several communities, repeated, any order); drafting takes it alone.
+    await store.transaction(async (tx) => {
+      await tx.conversation.lockAnswers(['c1', 'c0', 'c1'], 'shared');
+      await tx.conversation.lockAnswers(['c1'], 'shared');
+    });
+    await store.transaction((tx) => tx.conversation.lockAnswers(['c1', 'c0'], 'exclusive'));
+    // Released at commit: the next transaction takes it again at once.
+    await store.transaction((tx) => tx.conversation.lockAnswers(['c1'], 'exclusive'));
+  });
+
   it('marks deleted messages once, and finds the open drafts answering them (bursts included, pending or approved and unsent)', async () => {
     const a = await say('r10', 'nia', 'hello', 0);
     const b = await say('r10', 'nia', 'where is my order?', 2, { labels: QUESTION });

@@ -145,6 +145,14 @@ export function createConversationRepository(s: DbSession): ConversationReposito
       return (rows as Array<{ id: number }>).map((r) => Number(r.id));
     },
 
+    async lockAnswers(communityIds, mode) {
+      const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+      // Sorted, so two transactions take their locks in the same order and never deadlock.
+      for (const id of [...new Set(communityIds)].sort()) {
+        await s.sql.executeSql(`select ${lock}(hashtext('jamii.answers:' || $1))`, [id]);
+      }
+    },
+
     async markAlreadyAnswered(draftIds) {
       if (draftIds.length === 0) return [];
       const { rows } = await s.sql.executeSql(MARK_ALREADY_ANSWERED, [draftIds]);

@@ -75,6 +75,8 @@ export function peopleRepositories(ctx: StoreContext): PeopleRepositories {
       },
       markAnsweredBy: async () => [],
       markAlreadyAnswered: async () => [],
+      // Transactions run one at a time here, as on a single connection: nothing to order.
+      lockAnswers: async () => undefined,
       openDraftsFor: async (messageIds) =>
         [...ctx.state.drafts.values()].filter((d) => ['pending', 'approved', 'edited'].includes(d.status) && [d.messageId ?? -1, ...d.mergedMessageIds].some((id) => messageIds.includes(id))).map((d) => d.id),
     },
