@@ -3,6 +3,8 @@
  * once), the conversation just before it, the member's history, and the knowledge passages
  * that match. Everything here is read-only; the drafting service decides what to do with it.
  */
+import type { CommunityDirectory } from './communities.js';
+import { LANGUAGE_RANK_CANDIDATES, rankForLanguage } from './knowledge/passage-language.js';
 import { searchTerms } from './knowledge/search-terms.js';
 import type { ContextMessage, KnowledgeRepository, LanguageProvider, Logger, MemberContext, MemberHistory, Store } from './ports.js';
 import type { KnowledgePassage, Labels, Platform, StoredMessage } from './types.js';
@@ -55,12 +57,16 @@ export function burstLabels(anchor: StoredMessage, burst: readonly StoredMessage
   };
 }
 
-/** Passages for a text: full-text terms, plus its embedding when vectors are in use. */
+/**
+ * Passages for a text: full-text terms, plus its embedding when vectors are in use; those in the
+ * member's language (when known) first, a passage of no stated language counting as the community's.
+ */
 export async function retrievePassages(
   knowledge: KnowledgeRepository,
   provider: LanguageProvider,
   communityId: string,
   text: string,
+  languages: { member: string | null; community: string },
   log: Logger,
   limit: number = KNOWLEDGE_PASSAGES_PER_DRAFT,
 ): Promise<KnowledgePassage[]> {
@@ -73,7 +79,19 @@ export async function retrievePassages(
       log.warn({ err: error }, 'knowledge.query_embedding_failed');
     }
   }
-  return knowledge.search(communityId, { terms: searchTerms(text), vector, limit });
+  const found = await knowledge.search(communityId, { terms: searchTerms(text), vector, limit: languages.member === null ? limit : limit * LANGUAGE_RANK_CANDIDATES });
+  return rankForLanguage(found, languages.member, languages.community, limit);
+}
+
+/** What gathering a draft's context reads from. */
+export interface DraftContextDeps {
+  store: Store;
+  provider: LanguageProvider;
+  /** Each community's language: knowledge of no stated language counts as written in it. */
+  communities: Pick<CommunityDirectory, 'get'>;
+  log: Logger;
+  now: Date;
+  burstWindowSeconds: number;
 }
 
 /**
@@ -82,7 +100,7 @@ export async function retrievePassages(
  * burst — in this batch or by an earlier job — gets no context: it is answered already.
  */
 export async function gatherDraftContexts(
-  deps: { store: Store; provider: LanguageProvider; log: Logger; now: Date; burstWindowSeconds: number },
+  deps: DraftContextDeps,
   messages: StoredMessage[],
 ): Promise<Map<number, DraftContext>> {
   const { store } = deps;
@@ -117,7 +135,7 @@ export async function gatherDraftContexts(
     // The conversation before the burst: the burst's own earlier messages are the request itself.
     const earlier = (recent.get(message.id) ?? []).filter((c) => c.sentAt.getTime() < burst[0]!.sentAt.getTime()).slice(-DRAFT_CONTEXT_MESSAGES);
     const member = history.get(message.id) ?? { firstSeenAt: null, complaints: 0 };
-    const passages = withKnowledge.has(message.communityId) ? await retrievePassages(store.knowledge, deps.provider, message.communityId, text, deps.log) : [];
+    const passages = withKnowledge.has(message.communityId) ? await retrievePassages(store.knowledge, deps.provider, message.communityId, text, { member: message.labels?.language ?? null, community: deps.communities.get(message.communityId).language }, deps.log) : [];
     contexts.set(message.id, {
       message: { ...message, text, labels: burstLabels(message, burst) },
       mergedMessageIds: burstIds.filter((id) => id !== message.id),
@@ -135,7 +153,7 @@ export async function gatherDraftContexts(
 
 /** The context for drafting one message, or null when its burst was already drafted. */
 export async function gatherDraftContext(
-  deps: { store: Store; provider: LanguageProvider; log: Logger; now: Date; burstWindowSeconds: number },
+  deps: DraftContextDeps,
   message: StoredMessage,
 ): Promise<DraftContext | null> {
   return (await gatherDraftContexts(deps, [message])).get(message.id) ?? null;

@@ -95,7 +95,7 @@ export function createDraftingService(deps: {
       } catch (error) {
         for (const m of candidates) failed.push({ messageId: m.id, error });
       }
-      const contexts = due.length > 0 ? await gatherDraftContexts({ store, provider, log, now: clock.now(), burstWindowSeconds }, due) : new Map<number, DraftContext>();
+      const contexts = due.length > 0 ? await gatherDraftContexts({ store, provider, communities, log, now: clock.now(), burstWindowSeconds }, due) : new Map<number, DraftContext>();
       await deps.intakeFirst?.();
       // Writing and checking a batch's drafts is this thread's longest stretch: it runs in
       // slices, and members' messages are stored between them.

@@ -81,7 +81,9 @@ export async function runRetrievalEval(
     const [report] = await indexer.syncAll();
     const rows: RetrievalRow[] = [];
     for (const q of questions) {
-      const passages = await retrievePassages(store.knowledge, provider, 'eval', q.question, log, RETRIEVAL_K);
+      // Searched as a draft searches: for the language the provider reads in the question.
+      const { language } = await provider.classify(q.question, { communityLanguage: options.communityLanguage ?? 'en', communityId: 'eval', recent: [] });
+      const passages = await retrievePassages(store.knowledge, provider, 'eval', q.question, { member: language, community: options.communityLanguage ?? 'en' }, log, RETRIEVAL_K);
       const quoted = answerFromKnowledge(passages, q.question, q.language, options.communityLanguage ?? 'en');
       const sameLanguage = passages.find((p) => (p.language ?? options.communityLanguage ?? 'en') === q.language);
       rows.push({

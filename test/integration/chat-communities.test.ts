@@ -78,7 +78,7 @@ describe.each(DATABASES)('a chat listed under another community on %s', (kind) =
     const after = await storeOne(day2, 'lounge', 'What is your refund policy?');
     expect(after.communityId).toBe('acme');
     const context = await gatherDraftContext(
-      { store: day2, provider: createOfflineProvider({ prompts: loadPromptRegistry() }), log, now: new Date('2026-11-27T06:00:01Z'), burstWindowSeconds: 0 },
+      { store: day2, provider: createOfflineProvider({ prompts: loadPromptRegistry() }), communities: directory, log, now: new Date('2026-11-27T06:00:01Z'), burstWindowSeconds: 0 },
       { ...after, labels: QUESTION },
     );
     expect(context?.passages.map((p) => p.text).join(' ')).toContain('Acme refund policy');

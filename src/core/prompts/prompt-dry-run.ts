@@ -52,7 +52,7 @@ export function sampleMessage(communityId: string, text: string, author: string)
 
 async function contextOf(deps: DryRunDeps, provider: LanguageProvider, message: StoredMessage, labels: Labels): Promise<DraftContext> {
   if (message.id !== 0) {
-    const context = await gatherDraftContext({ store: deps.store, provider, log: deps.log, now: deps.clock.now(), burstWindowSeconds: 0 }, { ...message, labels });
+    const context = await gatherDraftContext({ store: deps.store, provider, communities: deps.communities, log: deps.log, now: deps.clock.now(), burstWindowSeconds: 0 }, { ...message, labels });
     if (context) return context;
   }
   return {
@@ -60,7 +60,7 @@ async function contextOf(deps: DryRunDeps, provider: LanguageProvider, message: 
     mergedMessageIds: [],
     recent: [],
     member: { isNew: false, complaintsThisMonth: 0, language: labels.language },
-    passages: await retrievePassages(deps.store.knowledge, provider, message.communityId, message.text, deps.log),
+    passages: await retrievePassages(deps.store.knowledge, provider, message.communityId, message.text, { member: labels.language, community: deps.communities.get(message.communityId).language }, deps.log),
   };
 }
 

@@ -64,7 +64,8 @@ const toLearned = (r: LearnedRow): LearnedEntry => ({
 
 const FULL_TEXT_SEARCH = `
 with terms as (
-  select t, to_tsquery('simple', quote_literal(t) || ':*') as q from unnest($2::text[]) as t
+  -- A term is one prefix, or several alternatives separated by '|' (an Arabic stem with and without its article).
+  select t, (select to_tsquery('simple', string_agg(quote_literal(a) || ':*', ' | ')) from unnest(string_to_array(t, '|')) as a) as q from unnest($2::text[]) as t
 ),
 total as (
   select greatest(count(*), 1)::float8 as n from knowledge_chunks where community_id = $1

@@ -4,11 +4,17 @@
  * answer whole (clipped at a sentence), a document section by its sentences that share the
  * most words with the question. It never writes a fact of its own.
  */
-import { searchPrefix, searchTerms, words } from '../../core/knowledge/search-terms.js';
+import { arabicStem, searchPrefix, searchTerms, termAlternatives, words } from '../../core/knowledge/search-terms.js';
 import type { KnowledgePassage } from '../../core/types.js';
 
 /** A passage must score at least this (share of the question's weight matched) to be quoted. */
 export const OFFLINE_ANSWER_MIN_SCORE = 0.4;
+/**
+ * Nothing is quoted when the runner-up in the member's language scores at least this share of
+ * the best: two passages that match about equally ("What is Duka Plus?", "How do I cancel Duka
+ * Plus?") make quoting either a guess, and a wrong answer is worse than a holding reply.
+ */
+export const OFFLINE_ANSWER_RUNNER_UP_MAX_SHARE = 0.8;
 /** Longest answer quoted, in characters. */
 export const OFFLINE_ANSWER_MAX_CHARS = 600;
 /** Sentences taken from a document section. */
@@ -43,11 +49,11 @@ function clipSentences(sentences: string[], max: number): string {
 /** The sentences of a section that answer the question best, in their original order. */
 export function bestSentences(text: string, question: string, count: number = DOCUMENT_SENTENCES): string[] {
   const sentences = sentencesOf(text);
-  const terms = new Set(searchTerms(question));
+  const terms = new Set(searchTerms(question).flatMap(termAlternatives));
   const scored = sentences.map((sentence, index) => ({
     index,
     sentence,
-    hits: new Set(words(sentence).map(searchPrefix).filter((p) => [...terms].some((t) => p.startsWith(t) || t.startsWith(p)))).size,
+    hits: new Set(words(sentence).map((w) => searchPrefix(arabicStem(w))).filter((p) => [...terms].some((t) => p.startsWith(t) || t.startsWith(p)))).size,
   }));
   const best = Math.max(0, ...scored.map((s) => s.hits));
   // A second sentence comes along only when it is nearly as relevant as the best one.
@@ -59,8 +65,20 @@ export function bestSentences(text: string, question: string, count: number = DO
   return (chosen.length > 0 ? chosen : scored.slice(0, 1)).map((s) => s.sentence);
 }
 
+/** The passages in the member's language (one of unknown language counts as the community's), best first. */
+const inLanguage = (passages: KnowledgePassage[], language: string, communityLanguage: string) =>
+  passages.filter((p) => (p.language ?? communityLanguage) === language).sort((a, b) => b.score - a.score);
+
+const tied = (best: KnowledgePassage, runnerUp: KnowledgePassage | undefined) => runnerUp !== undefined && runnerUp.score >= best.score * OFFLINE_ANSWER_RUNNER_UP_MAX_SHARE;
+
+/** The two passages that match well and about equally, when that is why nothing is quoted. */
+export function tiedPassages(passages: KnowledgePassage[], language: string, communityLanguage: string): [KnowledgePassage, KnowledgePassage] | null {
+  const [best, runnerUp] = inLanguage(passages, language, communityLanguage);
+  return best && runnerUp && best.score >= OFFLINE_ANSWER_MIN_SCORE && tied(best, runnerUp) ? [best, runnerUp] : null;
+}
+
 /**
- * The answer to quote, or null when no passage is good enough. `language` is the member's;
+ * The answer to quote, or null when no passage is good enough, or two match about equally. `language` is the member's;
  * a passage of unknown language counts as the community's.
  */
 export function answerFromKnowledge(
@@ -69,9 +87,8 @@ export function answerFromKnowledge(
   language: string,
   communityLanguage: string,
 ): KnowledgeAnswer | null {
-  const usable = passages.filter((p) => p.score >= OFFLINE_ANSWER_MIN_SCORE && (p.language ?? communityLanguage) === language);
-  const passage = usable.sort((a, b) => b.score - a.score)[0];
-  if (!passage) return null;
+  const [passage, runnerUp] = inLanguage(passages, language, communityLanguage);
+  if (!passage || passage.score < OFFLINE_ANSWER_MIN_SCORE || tied(passage, runnerUp)) return null;
   const sentences = passage.kind === 'document' ? bestSentences(passage.text, question) : sentencesOf(passage.text);
   const answer = clipSentences(sentences, OFFLINE_ANSWER_MAX_CHARS);
   return answer ? { passage, answer } : null;

@@ -5,10 +5,10 @@
  * acknowledgement and a next step, all in the member's language. It never invents facts.
  */
 import type { DraftRequest, DraftResult, LanguageProvider } from '../../core/ports.js';
-import type { Labels } from '../../core/types.js';
+import type { KnowledgePassage, Labels } from '../../core/types.js';
 import { renderPrompt, type PromptSource } from '../prompt-registry.js';
 import { labelMessage } from './heuristics.js';
-import { answerFromKnowledge } from './knowledge-answer.js';
+import { answerFromKnowledge, tiedPassages } from './knowledge-answer.js';
 
 export const OFFLINE_PROVIDER_NAME = 'offline';
 
@@ -51,12 +51,16 @@ export function createOfflineProvider(deps: { prompts: PromptSource }): Language
       const template = deps.prompts.get(request.kind === 'negative' ? 'offline-negative' : 'offline-question', community.id);
       const rendered = renderPrompt(template, { member, community: community.name }, labels.language, community.language);
       const other = request.passages.find((p) => p.score >= 0.3);
+      const tie = request.kind === 'question' ? tiedPassages(request.passages, labels.language, community.language) : null;
+      const cite = (p: KnowledgePassage) => `${p.heading ? `${p.source} › ${p.heading}` : p.source}, match ${p.score.toFixed(2)}`;
       const hint =
-        request.kind === 'question'
-          ? other
-            ? ` The knowledge base has a related passage (${other.heading ? `${other.source} › ${other.heading}` : other.source}, match ${other.score.toFixed(2)}), not close enough to quote: edit in the answer.`
-            : ' Nothing in the knowledge base answers it: edit in the answer, and approving teaches Jamii for next time.'
-          : '';
+        request.kind !== 'question'
+          ? ''
+          : tie
+            ? ` Two passages match about equally (${cite(tie[0])}; ${cite(tie[1])}): edit in the one that answers it.`
+            : other
+              ? ` The knowledge base has a related passage (${cite(other)}), not close enough to quote: edit in the answer.`
+              : ' Nothing in the knowledge base answers it: edit in the answer, and approving teaches Jamii for next time.';
       return {
         text: rendered.text,
         reason: `${why}${hint}${untranslated(rendered.language)}`,

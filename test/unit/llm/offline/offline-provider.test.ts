@@ -189,6 +189,17 @@ describe('offline provider: answers from the knowledge base', () => {
     expect(weak.reason).toContain('related passage (faq.md › Duka FAQ › How long does delivery take?, match 0.35), not close enough to quote');
   });
 
+  it('quotes nothing when two passages in the member’s language match about equally, and says which on the card', async () => {
+    const what = passage({ chunkId: 2, heading: 'Duka FAQ › What is Duka Plus?', question: 'What is Duka Plus?', text: 'Duka Plus is our membership.', score: 0.46 });
+    const cancel = passage({ chunkId: 3, heading: 'Duka FAQ › How do I cancel Duka Plus?', question: 'How do I cancel Duka Plus?', text: 'Turn off auto-renewal.', score: 0.44 });
+    const result = await provider.draft(asking('what comes with Duka Plus?', [what, cancel]));
+    expect(result.promptName).toBe('offline-question');
+    expect(result.reason).toContain('Two passages match about equally (faq.md › Duka FAQ › What is Duka Plus?, match 0.46; faq.md › Duka FAQ › How do I cancel Duka Plus?, match 0.44)');
+    // A clear winner is still quoted, and a runner-up in another language does not count.
+    expect((await provider.draft(asking('what comes with Duka Plus?', [what, { ...cancel, score: 0.2 }]))).promptName).toBe('offline-answer');
+    expect((await provider.draft(asking('what comes with Duka Plus?', [what, { ...cancel, language: 'de' }]))).promptName).toBe('offline-answer');
+  });
+
   it('never quotes knowledge into a reply to a complaint', async () => {
     const result = await provider.draft({ ...request('negative', { language: 'en' }), passages: [passage({ score: 0.95 })] });
     expect(result.promptName).toBe('offline-negative');
