@@ -41,14 +41,14 @@ export const FR_RULES: LanguageRules = {
   ],
   admiration: / (sais|comprends) pas comment (vous|ils) .* mais /u,
   negative: {
-    horrible: 3, 'catastroph*': 3, inadmissible: 3, honteux: 3, honte: 3, 'arnaque*': 3, 'escroc*': 3, scandale: 3, scandaleux: 3, lamentable: 3, inacceptable: 3, furieux: 3, furieuse: 3, 'ras le bol': 3, "n' importe quoi": 3, 'plus jamais': 3, 'le pire': 3, minable: 3, pourri: 3, pourrie: 3, 'foutage de gueule': 3, nulle: 2,
+    horrible: 3, 'catastroph*': 3, inadmissible: 3, honteux: 3, honte: 3, 'arnaque*': 3, 'escroc*': 3, scandale: 3, scandaleux: 3, lamentable: 3, inacceptable: 3, furieux: 3, furieuse: 3, 'ras le bol': 3, "n' importe quoi": 3, 'plus jamais': 3, 'le pire': 3, minable: 3, pourri: 3, pourrie: 3, 'foutage de gueule': 3, nulle: 2, régression: 2,
     nul: 2, 'déçu*': 2, déception: 2, décevant: 2, décevante: 2, 'cassé*': 2, 'troué*': 2, 'abîmé*': 2, 'endommagé*': 2, 'défectueu*': 2, 'bug*': 2, 'bogue*': 2, plante: 2, 'marche pas': 2, 'ne marche plus': 2, 'fonctionne pas': 2, 'ne fonctionne plus': 2, 'pas terrible': 2, 'mécontent*': 2, 'énervé*': 2, 'agacé*': 2, marre: 2, abusé: 2, abusif: 2, pire: 2, inexistant: 2, plainte: 2, 'mauvais*': 2, médiocre: 2, 'impoli*': 2, 'malpoli*': 2, désagréable: 2, inutile: 2, 'frustr*': 2, galère: 2, ridicule: 2, 'insatisf*': 2, 'contrefaçon': 2, faux: 2, 'perdu*': 1,
     remboursement: 1, rembourser: 1, réclamation: 1, retard: 1, 'en retard': 1, lent: 1, lente: 1, cher: 1, chère: 1, erreur: 1, 'problème*': 1, 'souci*': 1, mal: 1, annulé: 1, annulée: 1, 'sans explication': 1,
   },
   grievances: [
     { pattern: together(WAITING, DURATION), weight: 2, label: 'une longue attente' },
     { pattern: together(TOOK, DURATION), weight: 1, label: 'le temps que ça a pris', circumstance: true },
-    { pattern: / personne (ne |n' )?(me |nous )?(répond|repond|rappelle|réagit|aide|m' aide|s' occupe) /u, weight: 2, label: 'pas de réponse' },
+    { pattern: / personne (ne |n' )?(me |nous )?(répond|repond|rappelle|réagit|décroche|aide|m' aide|s' occupe) /u, weight: 2, label: 'pas de réponse' },
     { pattern: / (sans|aucune|pas de|zéro) (réponse|nouvelles|retour|nouvelle) /u, weight: 2, label: 'pas de réponse' },
     { pattern: / (débité|débitée|prélevé|prélevée|facturé|facturée|payé|payée|débiter) (\S+ ){0,2}deux fois /u, weight: 2, label: 'débité deux fois' },
     { pattern: / (je me désabonne|je résilie|je vais chez|je pars chez|dernière fois que je commande|je ne commanderai plus) /u, weight: 3, label: 'veut partir' },

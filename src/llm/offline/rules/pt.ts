@@ -41,7 +41,7 @@ export const PT_RULES: LanguageRules = {
   ],
   admiration: / (não|nao) sei como (vocês|voces|eles) .* mas /u,
   negative: {
-    'péssim*': 3, 'pessim*': 3, horrível: 3, horrivel: 3, vergonha: 3, vergonhoso: 3, absurdo: 3, golpe: 3, fraude: 3, lixo: 3, porcaria: 3, 'nunca mais': 3, 'o pior': 3, descaso: 3, palhaçada: 3, sacanagem: 3, 'enganad*': 3, roubo: 3, 'cobrança indevida': 3, 'inútil': 3, desrespeito: 3, 'falta de respeito': 3, 'que raiva': 3, 'uma merda': 3,
+    piorou: 2, 'péssim*': 3, 'pessim*': 3, horrível: 3, horrivel: 3, vergonha: 3, vergonhoso: 3, absurdo: 3, golpe: 3, fraude: 3, lixo: 3, porcaria: 3, 'nunca mais': 3, 'o pior': 3, descaso: 3, palhaçada: 3, sacanagem: 3, 'enganad*': 3, roubo: 3, 'cobrança indevida': 3, 'inútil': 3, desrespeito: 3, 'falta de respeito': 3, 'que raiva': 3, 'uma merda': 3,
     'ridícul*': 2, 'decepcionad*': 2, decepção: 2, decepcionante: 2, 'quebrad*': 2, defeito: 2, 'estragad*': 2, 'danificad*': 2, 'rasgad*': 2, travou: 2, travando: 2, 'não funciona': 2, 'nao funciona': 2, 'parou de funcionar': 2, 'grosseir*': 2, 'mal educad*': 2, raiva: 2, 'irritad*': 2, 'chatead*': 2, 'insatisfeit*': 2, reclamação: 2, pior: 2, ruim: 2, 'frustrad*': 2, 'não recomendo': 2, 'nao recomendo': 2, 'cansad* de': 2, 'de saco cheio': 2, 'não chegou': 1, 'nao chegou': 1,
     'atrasad*': 1, atraso: 1, lento: 1, lenta: 1, caro: 1, erro: 1, 'problema*': 1, trava: 1, reclamar: 1, reembolso: 1, estorno: 1, mal: 1, sumiu: 1, 'perdid*': 1, cancelaram: 1, 'sem explicação': 1,
   },
