@@ -16,7 +16,7 @@ import { crossCommunityProblems, type CheckedCommunity, type CheckedPerson } fro
 import { chatRefSchema, feedsSchema, newsSchema, topicsSchema } from './news.js';
 import { sparkSettingsSchema } from './sparks.js';
 
-export const SUPPORTED_LANGUAGES = ['en', 'ru', 'sw', 'es'] as const;
+export const SUPPORTED_LANGUAGES = ['en', 'ru', 'sw', 'es', 'de', 'fr', 'pt', 'ar'] as const;
 
 /** A `platform:user-id` grant, as written in JAMII_MANAGERS / JAMII_ADMINS and community files. */
 export interface PrincipalRef {

@@ -29,21 +29,15 @@ export const HARD_CASE_TAGS = [
 ] as const;
 export type HardCaseTag = (typeof HARD_CASE_TAGS)[number];
 
-const languageSchema = z.enum(SUPPORTED_LANGUAGES);
-
-/**
- * Languages the offline labeller reads without being a community language (members write them
- * in any community): labelled messages only, no FAQ or retrieval questions.
- */
-export const READ_ONLY_LANGUAGES = ['de', 'fr', 'pt', 'ar'] as const;
-/** Every language the labelled classification set holds. */
-export const EVAL_LANGUAGES = [...SUPPORTED_LANGUAGES, ...READ_ONLY_LANGUAGES] as const;
+/** Every language the fixtures hold: each community language, with its messages, FAQ and retrieval questions. */
+export const EVAL_LANGUAGES = SUPPORTED_LANGUAGES;
+const languageSchema = z.enum(EVAL_LANGUAGES);
 
 export const evalMessageLineSchema = z
   .object({
     id: z.string().regex(new RegExp(`^(${EVAL_LANGUAGES.join('|')})-\\d{3}$`, 'u'), 'expected <language>-<three digits>, e.g. en-001'),
     text: z.string().trim().min(1),
-    language: z.enum(EVAL_LANGUAGES),
+    language: languageSchema,
     is_question: z.boolean(),
     is_negative: z.boolean(),
     tags: z.array(z.enum(HARD_CASE_TAGS)),
@@ -63,7 +57,7 @@ export interface EvalMessage {
 
 export const retrievalLineSchema = z
   .object({
-    id: z.string().regex(/^r-(en|ru|sw|es)-\d{2}$/),
+    id: z.string().regex(new RegExp(`^r-(${EVAL_LANGUAGES.join('|')})-\\d{2}$`, 'u'), 'expected r-<language>-<two digits>, e.g. r-en-01'),
     question: z.string().trim().min(1),
     language: languageSchema,
     expected: z.array(z.object({ source: z.string().min(1), heading: z.string().min(1) }).strict()).min(1),

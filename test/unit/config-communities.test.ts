@@ -188,7 +188,7 @@ communities:
 communities:
   - id: Bad_Id
     name: ""
-    language: fr
+    language: it
     chats: { whatsapp: [x] }
     managers: [bob]
     colour: red
@@ -197,6 +197,20 @@ communities:
     const where = problems.map((p) => p.slice(file.length + 2).split(':')[0]);
     expect(where).toEqual(expect.arrayContaining(['communities.0.id', 'communities.0.name', 'communities.0.language', 'communities.0.chats', 'communities.0.managers.0']));
     expect(problems.some((p) => p.includes('colour'))).toBe(true);
+  });
+
+  it.each(['en', 'ru', 'sw', 'es', 'de', 'fr', 'pt', 'ar'])('accepts %s as a community language, in the file and as JAMII_LANGUAGE', (language) => {
+    const file = writeCommunities(`communities:\n  - { id: brand, name: Brand, language: ${language} }\n`);
+    expect(load({ JAMII_CONFIG: file }).communities[0]!.language).toBe(language);
+    expect(load({ JAMII_LANGUAGE: language }).communities[0]!.language).toBe(language);
+  });
+
+  it('refuses a language Jamii does not write, naming every one it accepts', () => {
+    const file = writeCommunities(`communities:\n  - { id: brand, name: Brand, language: it }\n`);
+    const problems = problemsOf(() => load({ JAMII_CONFIG: file }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/communities\.0\.language: /);
+    for (const language of ['en', 'ru', 'sw', 'es', 'de', 'fr', 'pt', 'ar']) expect(problems[0]).toContain(`"${language}"`);
   });
 
   it('refuses a file with no communities', () => {
@@ -237,7 +251,7 @@ communities:
   it('reports problems across communities together with schema problems in the same file', () => {
     const file = writeCommunities(`
 communities:
-  - { id: acme, name: A, language: fr, default: true, chats: { telegram: ["-100"] } }
+  - { id: acme, name: A, language: it, default: true, chats: { telegram: ["-100"] } }
   - { id: acme, name: "", default: true, chats: { telegram: ["-100"] } }
 people:
   - { name: Amina, ids: [telegram:1] }

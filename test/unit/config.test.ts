@@ -175,7 +175,7 @@ describe('loadConfig: bad values', () => {
     ['JAMII_DB_STATEMENT_TIMEOUT_SECONDS', '2.5'],
     ['JAMII_DB_STATEMENT_TIMEOUT_SECONDS', '3601'],
     ['JAMII_SANDBOX', 'maybe'],
-    ['JAMII_LANGUAGE', 'fr'],
+    ['JAMII_LANGUAGE', 'it'],
     ['JAMII_LLM', 'gpt'],
     ['JAMII_ADMINS', 'whatsapp:123'],
     ['JAMII_DRAFT_EXPIRE_HOURS', '0'],
@@ -204,7 +204,7 @@ describe('loadConfig: the fix named with each bad variable', () => {
     ['JAMII_LLM_TIMEOUT_MS', '10', '(whole milliseconds from 500 to 600000, e.g. 20000)'],
     ['JAMII_FEED_MAX_KB', '0x10', '(whole KB from 16 to 51200, e.g. 2048)'],
     ['JAMII_DRAFT_CANDIDATES', 'some', '(labelled (the messages the rules call a question or a complaint) or all'],
-    ['JAMII_LANGUAGE', 'fr', '(one of en, ru, sw, es (default en))'],
+    ['JAMII_LANGUAGE', 'it', '(one of en, ru, sw, es, de, fr, pt, ar (default en))'],
     ['LOG_LEVEL', 'loud', '(one of fatal, error, warn, info, debug, trace, silent (default info))'],
     ['TELEGRAM_API_ROOT', 'api.telegram.org', '(an http(s) URL, e.g. https://api.telegram.org)'],
   ])('names the range or the choices for %s=%s, read from its schema', (name, value, fix) => {

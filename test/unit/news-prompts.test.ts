@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SUPPORTED_LANGUAGES } from '../../src/config.js';
 import { UNTRUSTED_DATA_RULE } from '../../src/core/safety/untrusted.js';
 import { loadPromptRegistry, renderPrompt } from '../../src/llm/prompt-registry.js';
 
@@ -15,11 +16,21 @@ describe('news prompts', () => {
     expect({ take: take.text, score: score.text }).toMatchSnapshot();
   });
 
-  it('have an offline template in every supported language', () => {
-    for (const language of ['en', 'sw', 'es', 'ru']) {
-      const text = renderPrompt(prompts.offline, { headline: 'H', summary: 'S.', link: 'https://x.example/a', source: 'Wire' }, language).text;
-      expect(text.split('\n')).toHaveLength(3);
-      expect(text.endsWith('https://x.example/a')).toBe(true);
-    }
+  it.each(SUPPORTED_LANGUAGES)('have an offline template in the community language %s', (language) => {
+    const rendered = renderPrompt(prompts.offline, { headline: 'H', summary: 'S.', link: 'https://x.example/a', source: 'Wire' }, language);
+    expect(rendered.language).toBe(language);
+    expect(rendered.text.split('\n')).toHaveLength(3);
+    expect(rendered.text.endsWith('https://x.example/a')).toBe(true);
+    if (language !== 'en') expect(rendered.text).not.toContain('Read more');
+  });
+
+  it('write the German, French, Portuguese and Arabic link lines', () => {
+    const lastLine = (language: string) => renderPrompt(prompts.offline, { headline: 'H', summary: '', link: 'https://x.example/a', source: 'Wire' }, language).text.split('\n').at(-1);
+    expect(['de', 'fr', 'pt', 'ar'].map(lastLine)).toEqual([
+      'Weiterlesen (Wire): https://x.example/a',
+      'Lire la suite (Wire) : https://x.example/a',
+      'Leia mais (Wire): https://x.example/a',
+      'اقرأ المزيد (Wire): https://x.example/a',
+    ]);
   });
 });

@@ -70,6 +70,46 @@ const PHRASES: Record<string, Phrases> = {
     somethingElse: 'Другое (расскажите!)',
     generalQuestion: '👋 Над чем вы работаете на этой неделе? Поделитесь одной вещью — большой или маленькой.',
   },
+  de: {
+    openQuestion: (a, q) => `🙋 ${a} hat vorhin gefragt: „${q}“ – wer kann helfen oder hat einen Tipp?`,
+    news: (t, u) => `📰 ${t} – was haltet ihr davon? ${u}`,
+    topicPollIntro: '📊 Kurze Umfrage',
+    topicPoll: (t) => `Wie läuft es bei euch gerade mit ${t}?`,
+    topicOptions: ['Läuft gut', 'Gemischt', 'Nicht so gut', 'Noch nicht ausprobiert'],
+    generalPoll: 'Worüber sollen wir als Nächstes sprechen?',
+    somethingElse: 'Etwas anderes (erzählt!)',
+    generalQuestion: '👋 Woran arbeitet ihr diese Woche? Teilt eine Sache – ob groß oder klein.',
+  },
+  fr: {
+    openQuestion: (a, q) => `🙋 ${a} a demandé tout à l’heure : « ${q} » — qui peut aider ou a une astuce ?`,
+    news: (t, u) => `📰 ${t} — qu’en pensez-vous ? ${u}`,
+    topicPollIntro: '📊 Petit sondage',
+    topicPoll: (t) => `Comment ça se passe pour vous avec ${t} en ce moment ?`,
+    topicOptions: ['Bien', 'Mitigé', 'Pas terrible', 'Pas encore essayé'],
+    generalPoll: 'De quoi parle-t-on ensuite ?',
+    somethingElse: 'Autre chose (dites-nous !)',
+    generalQuestion: '👋 Sur quoi travaillez-vous cette semaine ? Partagez une chose, petite ou grande.',
+  },
+  pt: {
+    openQuestion: (a, q) => `🙋 ${a} perguntou há pouco: “${q}” — quem pode ajudar ou tem uma dica?`,
+    news: (t, u) => `📰 ${t} — o que vocês acham? ${u}`,
+    topicPollIntro: '📊 Enquete rápida',
+    topicPoll: (t) => `Como vai ${t} para vocês ultimamente?`,
+    topicOptions: ['Vai bem', 'Mais ou menos', 'Não muito bem', 'Ainda não experimentei'],
+    generalPoll: 'Sobre o que falamos a seguir?',
+    somethingElse: 'Outra coisa (contem pra gente!)',
+    generalQuestion: '👋 No que vocês estão trabalhando esta semana? Compartilhem uma coisa, grande ou pequena.',
+  },
+  ar: {
+    openQuestion: (a, q) => `🙋 سأل ${a} في وقت سابق: «${q}» — من يستطيع المساعدة أو لديه نصيحة؟`,
+    news: (t, u) => `📰 ${t} — ما رأيكم؟ ${u}`,
+    topicPollIntro: '📊 استطلاع سريع',
+    topicPoll: (t) => `كيف تسير أموركم مع ${t} مؤخرًا؟`,
+    topicOptions: ['بشكل جيد', 'بين بين', 'ليس جيدًا', 'لم أجربه بعد'],
+    generalPoll: 'عن ماذا نتحدث في المرة القادمة؟',
+    somethingElse: 'شيء آخر (أخبرونا!)',
+    generalQuestion: '👋 على ماذا تعملون هذا الأسبوع؟ شاركونا شيئًا واحدًا، كبيرًا كان أو صغيرًا.',
+  },
 };
 
 const flat = (text: string, max: number) => {
@@ -127,8 +167,10 @@ function candidates(m: SparkMaterial, p: Phrases): SparkIdea[] {
 
 /** The offline starter for `material` (never fails). */
 export function writeOfflineSpark(material: SparkMaterial): SparkIdea {
-  const phrases = PHRASES[material.language] ?? PHRASES.en!;
-  const all = candidates(material, phrases);
+  const own = PHRASES[material.language];
+  const all = candidates(material, own ?? PHRASES.en!);
+  // A language with no phrases here is written in English, and the card says so.
+  if (!own) for (const idea of all) idea.reason = `${idea.reason} No ${material.language} phrases for offline sparks: written in English.`;
   const allowedLinks = material.news.map((n) => n.url);
   const fits = (idea: SparkIdea) =>
     postable(idea.text, allowedLinks) && (!idea.poll || [idea.poll.question, ...idea.poll.options].every((t) => postable(t, [])));

@@ -66,7 +66,9 @@ export function createOfflineNewsWriter(prompts: PromptSource): NewsWriter {
       const text = kept.length > 0 ? kept.join('\n\n') : truncate(blocks[0]!, maxLength);
       const checked = checkDraftText(text, { platform: 'sandbox', maxLength, allowedLinks: allowedTakeLinks(items, template), systemPrompts: [], allowedMentions: [] });
       const flags = [...new Set(checked.problems.map((p) => `${p.code}: ${p.detail}`))];
-      return { text: checked.text, promptName: first.name, promptVersion: first.version, provider: OFFLINE_NEWS_WRITER, model: null, note: null, flags };
+      // A community's template written before its language had a section falls back: say so on the card.
+      const note = first.language === community.language ? null : `The ${first.name} template has no ${community.language} section: written in ${first.language}.`;
+      return { text: checked.text, promptName: first.name, promptVersion: first.version, provider: OFFLINE_NEWS_WRITER, model: null, note, flags };
     },
   };
 }

@@ -83,7 +83,10 @@ export function createModelNewsWriter(deps: { options: OpenAIProviderOptions; pr
         { community: community.name, language: community.language, topics: topicsText(community), maxLength: String(maxLength), dataRule: UNTRUSTED_DATA_RULE },
         community.language,
       );
-      const offline = async (note: string) => ({ ...(await fallback.writeTake(request)), note });
+      const offline = async (note: string) => {
+        const take = await fallback.writeTake(request);
+        return { ...take, note: [note, take.note].filter(Boolean).join(' ') };
+      };
       let post: string;
       try {
         const answer = await completeJson(client, call, {

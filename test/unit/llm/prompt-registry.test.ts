@@ -59,6 +59,8 @@ describe('the real prompt files', () => {
 
   it('has a section for every language the offline labeler detects in each offline reply prompt, and every community language in news-offline', () => {
     for (const t of registry.list().filter((p) => isOfflinePrompt(p.name))) expect(Object.keys(t.sections).sort(), t.name).toEqual([...offlineLanguages(t.name)].sort());
+    // Every community language is one the labeller reads, so every offline prompt writes it.
+    expect(OFFLINE_LANGUAGES).toEqual(expect.arrayContaining([...SUPPORTED_LANGUAGES]));
   });
 
   it('keeps each model prompt as one language-neutral body (the reply language is a variable)', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SUPPORTED_LANGUAGES } from '../../../../src/config.js';
 import { writeOfflineSpark } from '../../../../src/core/sparks/offline-spark-writer.js';
 import type { SparkMaterial } from '../../../../src/core/sparks/spark-types.js';
 
@@ -45,6 +46,47 @@ describe('offline spark writer', () => {
   it('falls back to a general question with nothing to build on, in the community language', () => {
     expect(writeOfflineSpark(base)).toMatchObject({ kind: 'question', poll: null, basis: { kind: 'general', ref: null } });
     expect(writeOfflineSpark({ ...base, language: 'sw' }).text).toContain('wiki hii');
+  });
+
+  /** One starter of every kind the offline writer has: open question, news, topic poll, general poll, general question. */
+  const everyKind = (language: string) => {
+    const news = [{ title: 'Maize prices fall', url: 'https://news.example/maize', at: new Date() }];
+    const topics = [{ topic: 'delivery', count: 4 }, { topic: 'billing', count: 2 }];
+    const used = [{ kind: 'open_question' as const, ref: '71' }, { kind: 'news' as const, ref: news[0]!.url }, ...topics.map((t) => ({ kind: 'topic' as const, ref: t.topic }))];
+    return [
+      writeOfflineSpark({ ...base, language, openQuestions: [question] }),
+      writeOfflineSpark({ ...base, language, news, recentBases: used.slice(0, 1) }),
+      writeOfflineSpark({ ...base, language, topics, recentBases: used.slice(0, 2) }),
+      writeOfflineSpark({ ...base, language, topics, recentBases: used }),
+      writeOfflineSpark({ ...base, language }),
+    ];
+  };
+
+  it.each(SUPPORTED_LANGUAGES.filter((l) => l !== 'en'))('writes every kind of starter in the community language %s, not in English', (language) => {
+    const english = everyKind('en');
+    const own = everyKind(language);
+    expect(own.map((i) => i.basis.kind)).toEqual(['open_question', 'news', 'topic', 'general', 'general']);
+    own.forEach((idea, i) => {
+      expect(idea.text, `${language} #${i}`).not.toBe(english[i]!.text);
+      if (idea.poll) {
+        expect(idea.poll.question).not.toBe(english[i]!.poll!.question);
+        if (idea.basis.kind === 'topic') expect(idea.poll.options).not.toEqual(english[i]!.poll!.options);
+      }
+      expect(idea.reason).not.toMatch(/written in English/);
+    });
+    expect(own[0]!.text).toContain('Does anyone know when the maize seed arrives?');
+    expect(own[1]!.text).toContain('https://news.example/maize');
+  });
+
+  it('writes a German starter a German community reads naturally', () => {
+    expect(writeOfflineSpark({ ...base, language: 'de' }).text).toBe('👋 Woran arbeitet ihr diese Woche? Teilt eine Sache – ob groß oder klein.');
+    expect(writeOfflineSpark({ ...base, language: 'ar', topics: [{ topic: 'التوصيل', count: 3 }] }).poll!.question).toBe('كيف تسير أموركم مع التوصيل مؤخرًا؟');
+  });
+
+  it('writes in English for a language it has no phrases for, and says so on the card', () => {
+    const idea = writeOfflineSpark({ ...base, language: 'it' });
+    expect(idea.text).toBe(writeOfflineSpark(base).text);
+    expect(idea.reason).toMatch(/No it phrases for offline sparks: written in English\.$/);
   });
 
   it('never quotes a question that would ping everyone', () => {

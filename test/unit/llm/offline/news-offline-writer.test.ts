@@ -27,7 +27,8 @@ const item = (fields: Partial<NewsItem>): NewsItem => ({
   ...fields,
 });
 
-const takeOf = (items: NewsItem[], prompts: PromptSource = files) => createOfflineNewsWriter(prompts).writeTake({ community, items, maxLength: 4096 });
+const takeOf = (items: NewsItem[], prompts: PromptSource = files, language = 'en') =>
+  createOfflineNewsWriter(prompts).writeTake({ community: { ...community, language }, items, maxLength: 4096 });
 
 describe('offline news takes', () => {
   it('flags a take whose headline or feed title brings a link the item does not carry, so auto mode holds it', async () => {
@@ -61,5 +62,19 @@ describe('offline news takes', () => {
     const take = await takeOf([item({})], override);
     expect(take.text).toContain('https://acme.example/join');
     expect(take.flags).toEqual([]);
+  });
+
+  it('writes a German community its post in German, with no note', async () => {
+    const take = await takeOf([item({})], files, 'de');
+    expect(take.text).toBe('📰 M-Pesa refunds start on Monday\nMembers get their fees back.\nWeiterlesen (Wire): https://wire.example/a');
+    expect(take.note).toBeNull();
+  });
+
+  it('says on the card when the community template has no section for its language and the post is in English', async () => {
+    const template = files.get('news-offline');
+    const older: PromptSource = { get: (name) => (name === 'news-offline' ? { ...template, sections: { en: template.sections.en!, sw: template.sections.sw! } } : files.get(name)) };
+    const take = await takeOf([item({})], older, 'pt');
+    expect(take.text).toContain('Read more (Wire): https://wire.example/a');
+    expect(take.note).toBe('The news-offline template has no pt section: written in en.');
   });
 });
